@@ -65,7 +65,8 @@ module posit_decode #(
 
   // Drop regime and terminator; what is left is ES exponent bits then the fraction.  Missing
   // (cut off) exponent bits read as 0, as the posit standard says.
-  assign rest = {body, {(EW + FRAC_W) {1'b0}}} << (run + 1'b1);
+  // (one bit wider: a run over the whole body shifts by N)
+  assign rest = {body, {(EW + FRAC_W) {1'b0}}} << ({1'b0, run} + 1'b1);
   assign e    = rest[XW-1-:EW];
 
   if (ES > 0) begin : g_es
