@@ -71,7 +71,11 @@ def ref_values(fmt: str) -> tuple:
 
 
 def ref_float_table(fmt: str) -> np.ndarray:
-    """float64 of every code (NaR -> nan), from the references."""
+    """float64 of every code (NaR -> nan, fp4 0x8 -> -0.0), from the references."""
+    if fmt == "fp4":
+        import ml_dtypes
+
+        return np.arange(16, dtype=np.uint8).view(ml_dtypes.float4_e2m1fn).astype(np.float64)
     return np.array([np.nan if v is None else float(v) for v in ref_values(fmt)], dtype=np.float64)
 
 

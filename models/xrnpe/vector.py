@@ -49,27 +49,46 @@ def quantize(fmt, x) -> np.ndarray:
     """Round float values to codes (dtype uint8 or uint16); see CONTRACT section 2.
 
     Posits: NaN and +-Inf give NaR.  fp4: +-Inf saturate to +-6; NaN raises ValueError.
+    fp32 (output only): float32 values, RNE.  Inputs of any float dtype are taken exactly.
     """
     f = _fmt(fmt)
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    if x.dtype not in (np.float32, np.float64):
+        x = x.astype(np.float64)
     if f.kind == "ieee":
         return x.astype(np.float32)
     nan = np.isnan(x)
-    if f.kind == "minifloat" and nan.any():
+    any_nan = bool(nan.any())
+    if f.kind == "minifloat" and any_nan:
         raise ValueError(f"NaN cannot be quantized to {f.name} (it has no NaN)")
-    codes, _, bounds = _positive_grid(f.name)
+    _, _, bounds = _positive_grid(f.name)
+    # Every boundary has at most 15 significant bits and lies well inside float32's range, so
+    # a float32 input is compared exactly against the float32 copy of the table.
+    bnd = _bounds_ext(f.name, x.dtype.char)
     mag = np.abs(x)
-    lo = np.searchsorted(bounds, mag, side="left")
-    hi = np.searchsorted(bounds, mag, side="right")
-    idx = np.where((lo != hi) & (codes[np.minimum(lo, len(codes) - 1)] & 1 == 1), hi, lo)
-    out = codes[idx]
-    mask = f.code_mask
-    neg = (x < 0) & (out != 0)
-    out = np.where(neg, (-out) & mask if f.kind == "posit" else out | (1 << (f.width - 1)), out)
+    idx = np.searchsorted(bnd[:-1], mag, side="left")  # number of boundaries below |x|
+    tie = bnd[idx] == mag  # exactly on a boundary (the trailing NaN never compares equal)
+    idx = idx.astype(np.int32)
     if f.kind == "posit":
-        out = np.where(mag == 0, 0, out)
-        out = np.where(nan | np.isinf(x), f.nar, out)
-    return out.astype(f.dtype)
+        code = idx + 1  # positive codes 1..maxpos: |x| never rounds to 0 nor to NaR
+        code += tie & (code & 1).astype(bool)  # a tie goes to the even code
+        code = np.where(x < 0, (-code) & f.code_mask, code)
+        code = np.where(mag == 0, 0, code)
+        if any_nan or np.isinf(mag).any():
+            code = np.where(nan | np.isinf(mag), f.nar, code)
+    else:
+        code = idx  # fp4 positive codes 0..7; beyond the last boundary saturates to 6
+        code += tie & (code & 1).astype(bool)
+        code = np.where((x < 0) & (code != 0), code | (1 << (f.width - 1)), code)
+    return code.astype(f.dtype)
+
+
+@lru_cache(maxsize=None)
+def _bounds_ext(name: str, char: str) -> np.ndarray:
+    _, _, bounds = _positive_grid(name)
+    b = np.append(bounds, np.nan).astype(np.dtype(char))
+    assert np.array_equal(b[:-1].astype(np.float64), bounds)  # exact in float32 as well
+    return b
 
 
 def dequantize(fmt, codes) -> np.ndarray:
