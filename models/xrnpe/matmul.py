@@ -54,29 +54,41 @@ def _fmt_in(fmt) -> Format:
     return fmt if isinstance(fmt, Format) else get_format(fmt)
 
 
+def check_matrix(m, fmt, name: str = "A") -> np.ndarray:
+    """Validate one operand: a non-empty 2-D array of ``fmt`` codes in the format's dtype."""
+    f = _fmt_in(fmt)
+    m = np.asarray(m)
+    if m.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got shape {m.shape}")
+    if 0 in m.shape:
+        raise ValueError(f"{name} has an empty dimension, shape {m.shape}")
+    if m.dtype != f.dtype:
+        raise ValueError(f"{name} must have dtype {f.dtype} for {f.name} codes, got {m.dtype}")
+    try:
+        vector.check_codes(f, m)
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}") from None
+    return m
+
+
+def check_k(k: int, fmt) -> None:
+    """Refuse a dot-product length the exact accumulator cannot hold (ValueError naming K)."""
+    f = _fmt_in(fmt)
+    if k > k_max(f):
+        raise ValueError(
+            f"K={k} is too large for exact {f.name} accumulation (at most K={k_max(f)})"
+        )
+
+
 def check_operands(a, b, fmt) -> tuple[np.ndarray, np.ndarray]:
     """Validate shapes, dtypes, codes and K; raise ValueError naming the problem."""
     f = _fmt_in(fmt)
-    a = np.asarray(a)
-    b = np.asarray(b)
-    for name, m in (("A", a), ("B", b)):
-        if m.ndim != 2:
-            raise ValueError(f"{name} must be a 2-D matrix, got shape {m.shape}")
-        if 0 in m.shape:
-            raise ValueError(f"{name} has an empty dimension, shape {m.shape}")
-        if m.dtype != f.dtype:
-            raise ValueError(f"{name} must have dtype {f.dtype} for {f.name} codes, got {m.dtype}")
-        try:
-            vector.check_codes(f, m)
-        except ValueError as e:
-            raise ValueError(f"{name}: {e}") from None
+    a = check_matrix(a, f, "A")
+    b = check_matrix(b, f, "B")
     if a.shape[1] != b.shape[0]:
-        raise ValueError(f"K mismatch: A is {a.shape} but B is {b.shape}")
-    k = a.shape[1]
-    if k > k_max(f):
-        raise ValueError(
-            f"K={k} is too large for exact {f.name} accumulation (at most {k_max(f)})"
-        )
+        raise ValueError(f"K mismatch: A is {a.shape[0]}x{a.shape[1]} but B is "
+                         f"{b.shape[0]}x{b.shape[1]} (A's columns must equal B's rows)")
+    check_k(a.shape[1], f)
     return a, b
 
 
