@@ -52,7 +52,16 @@ def points(fmt: Format, rng: random.Random) -> list[Exact]:
     pts: list[Exact] = []
     if fmt.kind == "posit":
         n, es = fmt.width, fmt.es
-        for c in range(1, 1 << (n - 1)):
+        maxpos = (1 << (n - 1)) - 1
+        codes = range(1, maxpos + 1)
+        if n > 8:  # p16: both ends, every code next to a binade change, and a random sample
+            def binade(c):
+                v = codec.posit_decode(n, es, c)
+                return v.num & (v.num - 1) == 0  # a power of two
+            edge = {c for c in codes if c < 256 or c > maxpos - 256 or binade(c)}
+            edge |= {c - 1 for c in edge if c > 1} | {rng.randrange(1, maxpos) for _ in range(3000)}
+            codes = sorted(edge)
+        for c in codes:
             pts.append(codec.posit_decode(n, es, c))
             # boundary to the next code: the (n+1)-bit pattern with only the guard bit after c
             pts.append(codec.posit_decode(n + 1, es, 2 * c + 1))

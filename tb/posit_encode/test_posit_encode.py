@@ -46,7 +46,8 @@ def test_reference_hand_cases():
     assert ec.ref_code(p8, fw, (0, 0, 1 << 4, 1, 0, 0)) == 0x41  # sticky breaks the tie
     assert ec.ref_code(p8, fw, (0, 0, 3 << 4, 0, 0, 0)) == 0x42  # tie from odd 0x41 goes up
     assert ec.ref_code(p8, fw, (0, 50, 0, 0, 0, 0)) == 0x7F  # saturate to maxpos
-    assert ec.ref_code(p8, fw, (1, -50, 0, 0, 0, 0)) == 0x81  # -minpos, never 0
+    assert ec.ref_code(p8, fw, (1, -50, 0, 0, 0, 0)) == 0xFF  # -minpos, never 0
+    assert ec.ref_code(p8, fw, (1, 50, 0, 1, 0, 0)) == 0x81  # -maxpos, never NaR
     assert ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 0)) == 0 and ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 1)) == 0x80
     # 2^-27 lies half-way (on the encoding) between p16 minpos (code 1) and code 2: even
     assert ec.ref_code(p16, 20, (0, -27, 0, 0, 0, 0)) == 2 == posit_round(16, 1, Exact(1, -27))
