@@ -1,0 +1,583 @@
+#!/usr/bin/env python3
+"""`make synth`: Yosys (pyosys) area reports for the XR-NPE designs -> build/synth/summary.json.
+
+For every design whose top module exists in rtl/*.sv, three Yosys flows run (each in its own
+process, log under build/synth/<design>/):
+
+  xilinx  synth_xilinx -family xcup -noiopad -flatten -top <top>   (Virtex UltraScale+)
+          -> lut, ff, dsp, carry, levels (LUT depth, computed here from the JSON netlist)
+  asic    synth -flatten -top <top>, then
+            (a) dfflegalize + abc -g cmos + stat -tech cmos          -> cmos_transistors
+            (b) dfflibmap + abc -liberty sky130_fd_sc_hd_area.lib     -> area_um2
+          and a hierarchical (not flattened) sky130 mapping for build/synth/<design>/breakdown.json
+
+Output (CONTRACT section 5):
+  {"designs": {"<name>": {"lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area_um2"}}}
+plus build/synth/<design>/details.json (raw cell counts, runtimes) and breakdown.json.
+See docs/synthesis.md for what each number means and its limits.
+
+Usage:
+  run_synth.py                              all default designs present in rtl/
+  run_synth.py --design pe_rmmec            one of them
+  run_synth.py --design foo=my_top:W=8,N=2  any module, with parameter overrides
+  run_synth.py --jobs 2                     run two Yosys processes at once
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+LIBERTY = HERE / "sky130_fd_sc_hd_area.lib"
+
+
+@dataclass
+class Design:
+    name: str                       # key in summary.json
+    top: str                        # top module name
+    params: dict[str, int | str] = field(default_factory=dict)  # top-level parameter overrides
+
+
+# The designs `make synth` reports.  A design whose top module is not in rtl/ yet is skipped.
+DESIGNS = [
+    Design("pe_rmmec", "pe_rmmec"),
+    Design("pe_baseline", "pe_baseline"),
+    Design("coprocessor", "coprocessor"),   # its defaults are the 4x4-PE configuration
+]
+
+SUMMARY_KEYS = ("lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area_um2")
+
+# ---------------------------------------------------------------------------------------------
+# Source selection
+# ---------------------------------------------------------------------------------------------
+
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_MODULE = re.compile(r"^\s*(?:macro)?module\s+(?:automatic\s+|static\s+)?(\w+)", re.M)
+_PACKAGE = re.compile(r"^\s*package\s+(?:automatic\s+|static\s+)?(\w+)", re.M)
+_WORD = re.compile(r"\b[A-Za-z_]\w*\b")
+
+
+def scan_rtl(rtl: Path) -> tuple[list[Path], dict[str, Path], dict[Path, set[str]]]:
+    """(package files in read order, module -> file, file -> identifiers used)."""
+    pkgs, modules, words = [], {}, {}
+    for f in sorted(rtl.glob("*.sv")):
+        text = _COMMENT.sub(" ", f.read_text(errors="replace"))
+        if _PACKAGE.search(text) or f.name.endswith("_pkg.sv"):
+            pkgs.append(f)
+        for m in _MODULE.findall(text):
+            modules.setdefault(m, f)
+        words[f] = set(_WORD.findall(text))
+    # xrnpe_pkg first (others may import it), then the other packages by name
+    pkgs.sort(key=lambda p: (p.name != "xrnpe_pkg.sv", not p.name.endswith("_pkg.sv"), p.name))
+    return pkgs, modules, words
+
+
+def sources_for(top: str, rtl: Path) -> list[Path]:
+    """Packages, then the file of `top` and every file defining a module it (transitively) uses."""
+    pkgs, modules, words = scan_rtl(rtl)
+    if top not in modules:
+        raise FileNotFoundError(top)
+    need, todo = [], [modules[top]]
+    while todo:
+        f = todo.pop()
+        if f in need:
+            continue
+        need.append(f)
+        todo += [modules[w] for w in words[f] if w in modules and modules[w] not in need]
+    return pkgs + [f for f in sorted(need) if f not in pkgs]
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side (runs inside its own Python process; Yosys output goes to stdout -> log file)
+# ---------------------------------------------------------------------------------------------
+
+
+def _ys():
+    from pyosys import libyosys as ys  # imported late: the parent process never loads Yosys
+    return ys
+
+
+def _read(ys, design, spec: dict) -> None:
+    files = " ".join(f'"{f}"' for f in spec["sources"])
+    ys.run_pass(f'read_verilog -sv -DSYNTHESIS -noassert -noassume -I "{spec["rtl"]}" {files}', design)
+    for k, v in spec["params"].items():
+        ys.run_pass(f"chparam -set {k} {v} {spec['top']}", design)
+    ys.run_pass(f"hierarchy -check -top {spec['top']}", design)
+
+
+def _stat_json(ys, design, path: Path, extra: str = "") -> dict:
+    ys.run_pass(f'tee -q -o "{path}" stat -json {extra}', design)
+    return json.loads(path.read_text())
+
+
+def worker_xilinx(spec: dict, out: Path) -> dict:
+    ys = _ys()
+    d = ys.Design()
+    t0 = time.time()
+    _read(ys, d, spec)
+    ys.run_pass(f"synth_xilinx -family xcup -noiopad -flatten -top {spec['top']}", d)
+    t_synth = time.time() - t0
+    ys.run_pass("delete t:$scopeinfo", d)  # flatten's scope annotations, not logic
+    st = _stat_json(ys, d, out / "xilinx_stat.json")
+    ys.run_pass(f'tee -q -o "{out / "xilinx_stat.txt"}" stat', d)
+    netlist = out / "xilinx_netlist.json"
+    ys.run_pass(f'write_json "{netlist}"', d)
+    cells = st["design"]["num_cells_by_type"]
+    net = json.loads(netlist.read_text())
+    depth = lut_depth(net["modules"][spec["top"]])
+    netlist.unlink()  # large; the counts are in xilinx_stat.json
+    return {
+        "cells": cells,
+        **xilinx_counts(cells),
+        **depth,
+        "seconds_synth": round(t_synth, 2),
+    }
+
+
+def xilinx_counts(cells: dict[str, int]) -> dict:
+    def total(pred) -> int:
+        return sum(n for t, n in cells.items() if pred(t))
+
+    return {
+        "lut_primitives": total(lambda t: re.fullmatch(r"LUT[1-6](_2)?", t) is not None),
+        "inv": cells.get("INV", 0),
+        "ff": total(lambda t: t in ("FDRE", "FDSE", "FDCE", "FDPE")),
+        "latch": total(lambda t: t.startswith("LD")),
+        "srl": total(lambda t: t.startswith("SRL")),
+        "lutram": total(lambda t: t.startswith("RAM") and not t.startswith("RAMB")),
+        "bram": total(lambda t: t.startswith("RAMB")),
+        "uram": total(lambda t: t.startswith("URAM")),
+        "dsp": total(lambda t: t.startswith("DSP48")),
+        "carry4": cells.get("CARRY4", 0),
+        "carry8": cells.get("CARRY8", 0),
+        "muxf": total(lambda t: t.startswith("MUXF")),
+    }
+
+
+# Cell types that start and end combinational paths (registered or hard blocks).
+_SEQ = re.compile(r"^(FD|LD|SRL|RAM|URAM|DSP48|BUFG|IBUF|OBUF)")
+
+
+def lut_depth(mod: dict) -> dict:
+    """Longest combinational path of the flattened xilinx netlist, from inputs / FF and DSP
+    outputs to outputs / FF and DSP inputs.  `levels` counts LUTs (LUT1..6, INV); carry and
+    wide-mux cells are traversed at weight 0.  `levels_all` also counts CARRY4/8 and MUXF7/8/9
+    as one level each (the way Vivado reports logic levels).  Also returns the CARRY8 equivalent
+    of the CARRY4 chains (Yosys maps UltraScale+ carries to CARRY4: one CARRY8 per two CARRY4s
+    of a chain)."""
+    cells = mod["cells"]
+    driver: dict[int, str] = {}
+    comb: dict[str, dict] = {}
+    for name, c in cells.items():
+        if _SEQ.match(c["type"]):
+            continue
+        comb[name] = c
+        for port, bits in c["connections"].items():
+            if c.get("port_directions", {}).get(port) == "output":
+                for b in bits:
+                    if isinstance(b, int):
+                        driver[b] = name
+
+    def weights(t: str) -> tuple[int, int]:
+        if re.fullmatch(r"LUT[1-6](_2)?|INV", t):
+            return 1, 1
+        if t.startswith(("CARRY", "MUXF")):
+            return 0, 1
+        return 0, 0
+
+    # predecessors among combinational cells
+    preds: dict[str, set[str]] = {}
+    for name, c in comb.items():
+        ps = set()
+        for port, bits in c["connections"].items():
+            if c.get("port_directions", {}).get(port) != "output":
+                ps.update(driver[b] for b in bits if isinstance(b, int) and b in driver)
+        preds[name] = ps
+    # Kahn topological order
+    succ: dict[str, list[str]] = defaultdict(list)
+    indeg = {n: len(p) for n, p in preds.items()}
+    for n, ps in preds.items():
+        for p in ps:
+            succ[p].append(n)
+    order = [n for n, k in indeg.items() if k == 0]
+    i = 0
+    while i < len(order):
+        for s in succ[order[i]]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                order.append(s)
+        i += 1
+    if len(order) != len(comb):
+        raise RuntimeError("combinational loop in the xilinx netlist")
+    d_lut: dict[str, int] = {}
+    d_all: dict[str, int] = {}
+    for n in order:
+        wl, wa = weights(comb[n]["type"])
+        d_lut[n] = wl + max((d_lut[p] for p in preds[n]), default=0)
+        d_all[n] = wa + max((d_all[p] for p in preds[n]), default=0)
+
+    # CARRY4 chains: a CARRY4 whose CI is driven by another CARRY4 continues that chain
+    carry4 = {n for n, c in comb.items() if c["type"] == "CARRY4"}
+    heads = [n for n in carry4
+             if not (set(driver.get(b) for b in comb[n]["connections"].get("CI", [])
+                         if isinstance(b, int)) & carry4)]
+    nxt = {}
+    for n in carry4:
+        for b in comb[n]["connections"].get("CI", []):
+            if isinstance(b, int) and driver.get(b) in carry4:
+                nxt[driver[b]] = n
+    chains = []
+    for h in heads:
+        length, n = 1, h
+        while n in nxt:
+            n = nxt[n]
+            length += 1
+        chains.append(length)
+    return {
+        "levels": max(d_lut.values(), default=0),
+        "levels_all": max(d_all.values(), default=0),
+        "carry4_chains": sorted(chains, reverse=True),
+        "carry8_equiv": sum(math.ceil(k / 2) for k in chains),
+    }
+
+
+# Transistors of flip-flop types that `stat -tech cmos` does not price ("N+" in its report):
+# Yosys prices $_DFF_P_/$_DFF_N_ at 16; an asynchronous clear or preset replaces two inverters
+# of the latch loops by 2-input NAND/NOR gates (+4), as sky130_fd_sc_hd dfrtp_1 (28 devices)
+# vs dfxtp_1 (24) in the package's SPICE netlists.
+CMOS_EXTRA = {
+    **{f"$_DFF_{c}{r}{v}_": 20 for c in "PN" for r in "PN" for v in "01"},
+    **{f"$_DFFSR_{c}{s}{r}_": 24 for c in "PN" for s in "PN" for r in "PN"},
+    "$_DLATCH_P_": 8, "$_DLATCH_N_": 8,
+}
+# dfflegalize target: plain, async-reset and async-set flops; enables and synchronous
+# resets become gates (mapped by the following abc -g cmos run).
+CMOS_FF_CELLS = ("-cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cell $_DFF_PP0_ 01 "
+                 "-cell $_DFF_PP1_ 01 -cell $_DFFSR_PNN_ 01 -cell $_DLATCH_P_ 01")
+
+
+def worker_asic(spec: dict, out: Path) -> dict:
+    ys = _ys()
+    lib = spec["liberty"]
+    top = spec["top"]
+    res: dict = {}
+    d = ys.Design()
+    t0 = time.time()
+    _read(ys, d, spec)
+    ys.run_pass("design -save elab", d)
+    ys.run_pass(f"synth -flatten -top {top}", d)
+    ys.run_pass("delete t:$scopeinfo", d)  # flatten's scope annotations, not logic
+    ys.run_pass("design -save generic", d)
+    res["seconds_generic_synth"] = round(time.time() - t0, 2)
+
+    # (a) transistor estimate
+    t1 = time.time()
+    ys.run_pass(f"dfflegalize {CMOS_FF_CELLS}", d)
+    ys.run_pass("abc -g cmos", d)
+    ys.run_pass("opt_clean", d)
+    st = _stat_json(ys, d, out / "cmos_stat.json", "-tech cmos")
+    ys.run_pass(f'tee -q -o "{out / "cmos_stat.txt"}" stat -tech cmos', d)
+    cells = st["design"]["num_cells_by_type"]
+    est = str(st["design"].get("estimated_num_transistors", "0"))
+    exact = int(est.rstrip("+"))
+    extra = 0
+    unknown = {}
+    if est.endswith("+"):
+        for t, n in cells.items():
+            if t in CMOS_EXTRA:
+                extra += CMOS_EXTRA[t] * n
+            elif t not in _YOSYS_CMOS_TYPES:
+                unknown[t] = n
+    if unknown:
+        raise RuntimeError(f"cmos: no transistor cost for cell types {unknown}")
+    res["cmos"] = {"cells": cells, "yosys_estimate": est, "ff_extra": extra,
+                   "transistors": exact + extra}
+    res["seconds_cmos"] = round(time.time() - t1, 2)
+
+    # (b) sky130 standard-cell area (flattened)
+    t1 = time.time()
+    ys.run_pass("design -load generic", d)
+    ys.run_pass(f'dfflibmap -liberty "{lib}"', d)
+    ys.run_pass(f'abc -liberty "{lib}"', d)
+    ys.run_pass("opt_clean", d)
+    st = _stat_json(ys, d, out / "sky130_stat.json", f'-liberty "{lib}"')
+    ys.run_pass(f'tee -q -o "{out / "sky130_stat.txt"}" stat -liberty "{lib}"', d)
+    area = _design_area(st, top)
+    cells = st["design"]["num_cells_by_type"]
+    bad = [t for t in cells if not t.startswith("sky130_fd_sc_hd__")]
+    if bad:
+        raise RuntimeError(f"sky130: unmapped cells {bad}")
+    res["sky130"] = {"cells": cells, "area_um2": area,
+                     "sequential_area_um2": st["modules"].get("\\" + top, {}).get("sequential_area")}
+    res["seconds_sky130"] = round(time.time() - t1, 2)
+
+    # (c) hierarchical sky130 mapping for the per-module breakdown
+    if not spec.get("no_breakdown"):
+        t1 = time.time()
+        ys.run_pass("design -load elab", d)
+        ys.run_pass(f"synth -top {top}", d)
+        ys.run_pass(f'dfflibmap -liberty "{lib}"', d)
+        ys.run_pass(f'abc -liberty "{lib}"', d)
+        ys.run_pass("opt_clean", d)
+        st = _stat_json(ys, d, out / "sky130_hier_stat.json", f'-liberty "{lib}"')
+        res["breakdown"] = breakdown(st, top)
+        res["seconds_breakdown"] = round(time.time() - t1, 2)
+    return res
+
+
+_YOSYS_CMOS_TYPES = {"$_BUF_", "$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_ANDNOT_",
+                     "$_ORNOT_", "$_XOR_", "$_XNOR_", "$_AOI3_", "$_OAI3_", "$_AOI4_", "$_OAI4_",
+                     "$_MUX_", "$_NMUX_", "$_DFF_P_", "$_DFF_N_"}
+
+
+def _design_area(st: dict, top: str) -> float:
+    if "area" in st["design"]:
+        return float(st["design"]["area"])
+    return float(st["modules"]["\\" + top]["area"])
+
+
+def pretty_module(name: str) -> str:
+    """`$paramod\\posit_decode\\N=s32'00..01000\\ES=...` -> `posit_decode(N=8,ES=...)`."""
+    name = name.lstrip("\\")
+    if not name.startswith("$paramod"):
+        return name
+    parts = name.split("\\")
+    if parts[0] != "$paramod":  # hashed form $paramod$<hash>\name
+        return f"{parts[-1]}({parts[0][len('$paramod$'):][:8]})"
+    args = []
+    for p in parts[2:]:
+        k, _, v = p.partition("=")
+        m = re.fullmatch(r"(s?)(\d+)'([01xz]+)", v)
+        if m and set(m.group(3)) <= {"0", "1"}:
+            val = int(m.group(3), 2)
+            if m.group(1) and m.group(3)[0] == "1":
+                val -= 1 << len(m.group(3))
+            v = str(val)
+        args.append(f"{k}={v}")
+    return f"{parts[1]}({','.join(args)})"
+
+
+def breakdown(st: dict, top: str) -> dict:
+    """Per-module sky130 area of the hierarchical mapping: each module's own cells (excluding
+    its submodules) times its number of instances, and the subtree of every direct child of
+    the top module."""
+    mods = st["modules"]
+    key = {k.lstrip("\\"): k for k in mods}
+    local = {k: float(v.get("area", 0.0)) for k, v in mods.items()}
+    children = {k: {key[t.lstrip("\\")]: n for t, n in v.get("num_cells_by_type", {}).items()
+                    if t.lstrip("\\") in key} for k, v in mods.items()}
+    seqa = {k: float(v.get("sequential_area", 0.0) or 0.0) for k, v in mods.items()}
+    topk = key[top]
+    inst: dict[str, int] = defaultdict(int)
+
+    def walk(k: str, mult: int) -> None:
+        inst[k] += mult
+        for c, n in children[k].items():
+            walk(c, mult * n)
+
+    walk(topk, 1)
+    subtree_cache: dict[str, float] = {}
+
+    def subtree(k: str) -> float:
+        if k not in subtree_cache:
+            subtree_cache[k] = local[k] + sum(n * subtree(c) for c, n in children[k].items())
+        return subtree_cache[k]
+
+    total = subtree(topk)
+    by_module = sorted(
+        ({"module": pretty_module(k), "instances": inst[k], "area_um2_each": round(local[k], 3),
+          "area_um2": round(local[k] * inst[k], 3),
+          "sequential_um2": round(seqa[k] * inst[k], 3),
+          "share": round(local[k] * inst[k] / total, 4) if total else 0.0}
+         for k in inst), key=lambda r: -r["area_um2"])
+    top_children = [{"module": "(top-level logic)", "instances": 1, "area_um2": round(local[topk], 3),
+                     "share": round(local[topk] / total, 4) if total else 0.0}]
+    for c, n in sorted(children[topk].items(), key=lambda kv: -kv[1] * subtree(kv[0])):
+        top_children.append({"module": pretty_module(c), "instances": n,
+                             "area_um2": round(n * subtree(c), 3),
+                             "share": round(n * subtree(c) / total, 4) if total else 0.0})
+    return {"total_area_um2_hierarchical": round(total, 3), "by_module": by_module,
+            "top_children": top_children}
+
+
+def run_worker(flow: str, spec_path: Path) -> int:
+    spec = json.loads(spec_path.read_text())
+    out = Path(spec["out"])
+    try:
+        res = worker_xilinx(spec, out) if flow == "xilinx" else worker_asic(spec, out)
+    except Exception as e:  # noqa: BLE001 - reported to the parent through the result file
+        (out / f"{flow}_result.json").write_text(json.dumps({"error": f"{type(e).__name__}: {e}"}))
+        print(f"ERROR: {type(e).__name__}: {e}", flush=True)
+        return 1
+    (out / f"{flow}_result.json").write_text(json.dumps(res, indent=1))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent side
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_design(arg: str) -> Design:
+    """`name`, `name=top`, `name=top:P=V,Q=W`."""
+    known = {d.name: d for d in DESIGNS}
+    if "=" not in arg.split(":", 1)[0]:
+        if arg in known:
+            return known[arg]
+        return Design(arg, arg)
+    name, rest = arg.split("=", 1)
+    top, _, plist = rest.partition(":")
+    params = {}
+    for kv in filter(None, plist.split(",")):
+        k, v = kv.split("=", 1)
+        params[k.strip()] = int(v) if re.fullmatch(r"-?\d+", v.strip()) else v.strip()
+    return Design(name, top or name, params)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Yosys area reports -> build/synth/summary.json")
+    ap.add_argument("--design", action="append", default=[],
+                    help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...]; repeatable")
+    ap.add_argument("--rtl", type=Path, default=ROOT / "rtl")
+    ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
+    ap.add_argument("--liberty", type=Path, default=LIBERTY)
+    ap.add_argument("--jobs", "-j", type=int, default=int(os.environ.get("SYNTH_JOBS", "1")),
+                    help="Yosys processes at once (default 1, env SYNTH_JOBS)")
+    ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per Yosys process")
+    ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
+    ap.add_argument("--worker", choices=("xilinx", "asic"), help=argparse.SUPPRESS)
+    ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        return run_worker(args.worker, args.spec)
+
+    designs = [parse_design(a) for a in args.design] if args.design else DESIGNS
+    rtl = args.rtl.resolve()
+    out_root = args.out.resolve()
+    out_root.mkdir(parents=True, exist_ok=True)
+    t_start = time.time()
+
+    jobs: list[tuple[Design, str, Path, Path]] = []
+    present: list[Design] = []
+    for d in designs:
+        try:
+            srcs = sources_for(d.top, rtl)
+        except FileNotFoundError:
+            print(f"synth {d.name:<14} skipped: rtl/{d.top}.sv not present")
+            continue
+        present.append(d)
+        out = out_root / d.name
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob("*_result.json"):
+            stale.unlink()
+        spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(rtl),
+                "sources": [str(s) for s in srcs], "out": str(out),
+                "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown}
+        spec_path = out / "spec.json"
+        spec_path.write_text(json.dumps(spec, indent=1))
+        for flow in ("xilinx", "asic"):
+            jobs.append((d, flow, spec_path, out / f"yosys_{flow}.log"))
+
+    # run the Yosys processes, at most --jobs at once
+    running: list[tuple[subprocess.Popen, Design, str, float, object]] = []
+    results: dict[tuple[str, str], dict] = {}
+    pending = list(jobs)
+    while pending or running:
+        while pending and len(running) < max(1, args.jobs):
+            d, flow, spec_path, log = pending.pop(0)
+            fh = open(log, "w")
+            p = subprocess.Popen([sys.executable, __file__, "--worker", flow, "--spec", str(spec_path)],
+                                 stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
+            running.append((p, d, flow, time.time(), fh))
+        time.sleep(0.2)
+        for item in list(running):
+            p, d, flow, t0, fh = item
+            rc = p.poll()
+            if rc is None and time.time() - t0 > args.timeout:
+                p.kill()
+                rc = p.wait()
+                results[(d.name, flow)] = {"error": f"timeout after {args.timeout:.0f} s"}
+            if rc is None:
+                continue
+            fh.close()
+            running.remove(item)
+            rfile = out_root / d.name / f"{flow}_result.json"
+            if (d.name, flow) not in results:
+                if rfile.exists():
+                    results[(d.name, flow)] = json.loads(rfile.read_text())
+                else:
+                    errs = [ln.strip() for ln in Path(fh.name).read_text(errors="replace").splitlines()
+                            if "ERROR" in ln]
+                    results[(d.name, flow)] = {"error": f"yosys process exited with status {rc}"
+                                               + (f": {errs[-1]}" if errs else "")}
+            results[(d.name, flow)]["seconds"] = round(time.time() - t0, 1)
+            r = results[(d.name, flow)]
+            status = "FAILED: " + r["error"] if "error" in r else "ok"
+            print(f"synth {d.name:<14} {flow:<7} {r['seconds']:7.1f} s  {status}", flush=True)
+
+    summary: dict[str, dict] = {}
+    failed = []
+    for d in present:
+        rx, ra = results.get((d.name, "xilinx"), {}), results.get((d.name, "asic"), {})
+        if "error" in rx or "error" in ra or not rx or not ra:
+            failed.append(d.name)
+            print(f"synth {d.name:<14} FAILED, see {out_root / d.name}/yosys_*.log", file=sys.stderr)
+            continue
+        entry = {
+            "lut": rx["lut_primitives"] + rx["inv"],
+            "ff": rx["ff"],
+            "dsp": rx["dsp"],
+            "carry": rx["carry8"] + rx["carry8_equiv"],
+            "levels": rx["levels"],
+            "cmos_transistors": ra["cmos"]["transistors"],
+            "area_um2": round(ra["sky130"]["area_um2"], 3),
+        }
+        summary[d.name] = entry
+        details = {"top": d.top, "params": d.params,
+                   "sources": [str(Path(s).relative_to(rtl.parent)) if rtl.parent in Path(s).parents
+                               else s for s in json.loads((out_root / d.name / "spec.json").read_text())["sources"]],
+                   "summary": entry, "xilinx": rx,
+                   "asic": {k: v for k, v in ra.items() if k != "breakdown"}}
+        (out_root / d.name / "details.json").write_text(json.dumps(details, indent=1) + "\n")
+        if "breakdown" in ra:
+            (out_root / d.name / "breakdown.json").write_text(json.dumps(ra["breakdown"], indent=1) + "\n")
+
+    (out_root / "summary.json").write_text(json.dumps({"designs": summary}, indent=1) + "\n")
+    print_table(summary, results)
+    print(f"synth: {len(summary)} designs in {time.time() - t_start:.1f} s -> "
+          f"{out_root / 'summary.json'}")
+    return 1 if failed else 0
+
+
+def print_table(summary: dict, results: dict) -> None:
+    if not summary:
+        print("synth: no design synthesised")
+        return
+    hdr = f"{'design':<14}{'LUT':>8}{'FF':>7}{'DSP':>5}{'CARRY':>7}{'levels':>7}{'transistors':>13}{'area_um2':>12}{'time_s':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for n, e in summary.items():
+        secs = sum(results.get((n, f), {}).get("seconds", 0) for f in ("xilinx", "asic"))
+        print(f"{n:<14}{e['lut']:>8}{e['ff']:>7}{e['dsp']:>5}{e['carry']:>7}{e['levels']:>7}"
+              f"{e['cmos_transistors']:>13}{e['area_um2']:>12.1f}{secs:>8.1f}")
+    if "pe_rmmec" in summary and "pe_baseline" in summary:
+        a, b = summary["pe_rmmec"], summary["pe_baseline"]
+        def ratio(k: str) -> str:
+            return f"{a[k] / b[k]:.3f}" if b[k] else "n/a"
+        print(f"pe_rmmec / pe_baseline: LUT {ratio('lut')}, FF {ratio('ff')}, "
+              f"transistors {ratio('cmos_transistors')}, area {ratio('area_um2')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
