@@ -99,6 +99,86 @@ def _grid_ints(f: Format, codes: np.ndarray) -> np.ndarray:
     return np.ldexp(vals, -f.lsb_scale).astype(np.int64)
 
 
+def _bitlen_u64(x: np.ndarray) -> np.ndarray:
+    """Bit length of every uint64 (0 for 0), exactly (32-bit halves convert to float exactly)."""
+    hi = (x >> np.uint64(32)).astype(np.float64)
+    lo = (x & np.uint64(0xFFFFFFFF)).astype(np.float64)
+    return np.where(hi > 0, 32 + np.frexp(hi)[1], np.frexp(lo)[1]).astype(np.int64)
+
+
+def _exact_dot_round_to_odd(ai: np.ndarray, bi: np.ndarray, op_bits: int) -> np.ndarray:
+    """``ai @ bi`` for int64 matrices whose exact sums exceed 64 bits, as float64 values that
+    are the exact sums rounded to odd at 53 bits (exact whenever the sum fits in 53 bits).
+
+    Round-to-odd keeps every later rounding exact: a sum that is not a float64 becomes the
+    53-bit neighbour with an odd last bit, which lies strictly on the same side of every
+    rounding boundary of a format with at most 51 significant bits (fp32 needs 25, p16 14),
+    so ``quantize(out_fmt, result)`` equals rounding the exact sum once.
+
+    Method: split every operand into signed limbs of L bits, multiply the limb matrices with
+    float64 BLAS (every partial sum is an integer below 2**53, so exact), then carry-propagate
+    the limb sums into base-2**L digits and pack them into a 128-bit (hi, lo) magnitude.
+    """
+    k = ai.shape[1]
+    lb = (53 - int(k).bit_length()) // 2  # limb bits: a sum of k limb products < 2**53
+    nl = -(-(op_bits + 1) // lb)  # limbs per operand
+    nd = 2 * nl - 1  # digit positions of the sums
+    assert 2 * op_bits + int(k).bit_length() <= 127, "sum would not fit in 128 bits"
+    u64 = np.uint64
+    m_mask = (1 << lb) - 1
+
+    def limbs(x: np.ndarray) -> list[np.ndarray]:
+        sg = np.where(x < 0, -1.0, 1.0)
+        mag = np.abs(x)
+        return [sg * ((mag >> (lb * i)) & m_mask).astype(np.float64) for i in range(nl)]
+
+    la, lbm = limbs(ai), limbs(bi)
+    m, n = ai.shape[0], bi.shape[1]
+    prod = np.vstack(la) @ np.hstack(lbm)  # block (i, j) = A_i @ B_j, every entry exact
+    q = [np.zeros((m, n), np.int64) for _ in range(nd)]
+    for i in range(nl):
+        for j in range(nl):
+            q[i + j] += prod[i * m:(i + 1) * m, j * n:(j + 1) * n].astype(np.int64)
+
+    def normalise(qs):
+        d, carry = [], np.zeros((m, n), np.int64)
+        for t in range(nd - 1):
+            v = qs[t] + carry
+            d.append(v & m_mask)
+            carry = v >> lb  # floor division: digits stay in [0, 2**lb)
+        d.append(qs[nd - 1] + carry)  # top digit keeps the sign
+        return d
+
+    d = normalise(q)
+    neg = d[-1] < 0
+    if neg.any():
+        d = normalise([np.where(neg, -x, x) for x in q])
+    # pack the magnitude (< 2**127) into two uint64 words
+    hi = np.zeros((m, n), u64)
+    lo = np.zeros((m, n), u64)
+    for t, dig in enumerate(d):
+        dig = dig.astype(u64)
+        p = lb * t
+        if p >= 64:
+            hi |= dig << u64(p - 64)
+        else:
+            lo |= dig << u64(p)
+            if p + lb > 64 or t == nd - 1:
+                hi |= dig >> u64(64 - p)
+    blen = np.where(hi > 0, 64 + _bitlen_u64(hi), _bitlen_u64(lo))
+    s = np.maximum(blen - 53, 0)  # bits to drop
+    s1 = np.clip(s, 1, 63).astype(u64)  # 0 < s < 64
+    m1 = (lo >> s1) | (hi << (u64(64) - s1))
+    st1 = (lo << (u64(64) - s1)) != 0
+    s2 = np.clip(s - 64, 0, 63).astype(u64)  # s >= 64
+    m2 = hi >> s2
+    st2 = (lo != 0) | ((hi & ((u64(1) << s2) - u64(1))) != 0)
+    mant = np.where(s == 0, lo, np.where(s < 64, m1 | st1.astype(u64), m2 | st2.astype(u64)))
+    mant = mant & u64((1 << 53) - 1)
+    val = np.ldexp(mant.astype(np.float64), s)
+    return np.where(neg, -val, val)
+
+
 def matmul(a, b, fmt, out_fmt) -> np.ndarray:
     """C = A x B on codes: exact sums, one rounding into ``out_fmt``.
 
@@ -108,30 +188,43 @@ def matmul(a, b, fmt, out_fmt) -> np.ndarray:
     f = _fmt_in(fmt)
     o = get_format(out_fmt, output=True) if isinstance(out_fmt, str) else out_fmt
     a, b = check_operands(a, b, f)
-    ai, bi = _grid_ints(f, a), _grid_ints(f, b)
     k = a.shape[1]
     nar_rows = np.zeros(a.shape[0], bool) if f.nar is None else (a == f.nar).any(axis=1)
     nar_cols = np.zeros(b.shape[1], bool) if f.nar is None else (b == f.nar).any(axis=0)
     nar = nar_rows[:, None] | nar_cols[None, :]
-    # |int| <= 2**(max_scale - lsb_scale) per operand; keep int64 only when sums cannot overflow.
+    # |int| <= 2**op_bits per operand on the value grid 2**lsb_scale.
     op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
     sum_bits = 2 * op_bits + int(k).bit_length()
-    if sum_bits < 53:
-        sums = ai @ bi  # exact in int64, and exactly representable in float64
-        exact = np.ldexp(sums.astype(np.float64), 2 * f.lsb_scale)
-        out = vector.quantize(o, exact)
+    if sum_bits <= 53:
+        # Every partial sum is a multiple of 2**(2*lsb_scale) below 2**53 of those units, so
+        # float64 BLAS computes the exact sum whatever its summation order.
+        va = vector.value_table(f.name)[a.astype(np.int64)]
+        vb = vector.value_table(f.name)[b.astype(np.int64)]
+        exact = np.nan_to_num(va, nan=0.0) @ np.nan_to_num(vb, nan=0.0)
     else:
-        sums = ai.astype(object) @ bi.astype(object)
-        enc = np.vectorize(lambda s: codec.encode(o, codec.Exact(int(s), 2 * f.lsb_scale)),
-                           otypes=[np.int64])
-        out = enc(sums)
-        if o.kind == "ieee":
-            out = out.astype(np.uint32).view(np.float32)
-        else:
-            out = out.astype(o.dtype)
+        ai, bi = _grid_ints(f, a), _grid_ints(f, b)
+        exact = np.ldexp(_exact_dot_round_to_odd(ai, bi, op_bits), 2 * f.lsb_scale)
+    exact = exact + 0.0  # -0.0 (from -x*0 terms) -> +0.0: an exact zero sum is +0
+    out = vector.quantize(o, exact)
     if nar.any():
         if o.kind == "ieee":
             out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
         else:
             out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
     return out
+
+
+def matmul_slow(a, b, fmt, out_fmt) -> np.ndarray:
+    """The same product one ``Quire`` per element (slow; the reference for ``matmul``)."""
+    f = _fmt_in(fmt)
+    o = get_format(out_fmt, output=True) if isinstance(out_fmt, str) else out_fmt
+    a, b = check_operands(a, b, f)
+    out = np.zeros((a.shape[0], b.shape[1]), np.uint32 if o.kind == "ieee" else o.dtype)
+    q = Quire(f)
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            q.clear()
+            for x, y in zip(a[i].tolist(), b[:, j].tolist()):
+                q.add_product(x, y)
+            out[i, j] = q.result(o)
+    return out.view(np.float32) if o.kind == "ieee" else out

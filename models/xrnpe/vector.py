@@ -20,11 +20,49 @@ def _fmt(fmt) -> Format:
     return fmt if isinstance(fmt, Format) else get_format(fmt, output=True)
 
 
+def _bitlen(x: np.ndarray) -> np.ndarray:
+    """Bit length of non-negative int64 values below 2**53 (exact through float64)."""
+    return np.frexp(x.astype(np.float64))[1].astype(np.int64)
+
+
+def posit_values(n: int, es: int, codes) -> np.ndarray:
+    """float64 value of Posit(n, es) codes (n <= 32), vectorised; NaR -> nan.
+
+    Same decoding as ``codec.posit_decode`` (two's complement negatives, regime run,
+    up to ``es`` exponent bits (missing ones are 0), fraction).
+    """
+    c = np.asarray(codes, dtype=np.int64) & ((1 << n) - 1)
+    bits = n - 1
+    body_mask = (1 << bits) - 1
+    sign = (c >> bits) & 1
+    mag = np.where(sign == 1, (-c) & ((1 << n) - 1), c)
+    body = mag & body_mask
+    first = (body >> (bits - 1)) & 1
+    run = np.where(first == 1, bits - _bitlen((~body) & body_mask), bits - _bitlen(body))
+    k = np.where(first == 1, run - 1, -run)
+    rest_len = np.maximum(0, bits - run - 1)
+    rest = body & ((np.int64(1) << rest_len) - 1)
+    e_len = np.minimum(es, rest_len)
+    e = (rest >> (rest_len - e_len)) << (es - e_len)
+    f_len = rest_len - e_len
+    frac = rest & ((np.int64(1) << f_len) - 1)
+    scale = k * (1 << es) + e
+    val = np.ldexp(((np.int64(1) << f_len) | frac).astype(np.float64), scale - f_len)
+    val = np.where(sign == 1, -val, val)
+    val = np.where(c == 0, 0.0, val)
+    return np.where(c == 1 << bits, np.nan, val)
+
+
 @lru_cache(maxsize=None)
 def value_table(name: str) -> np.ndarray:
     """float64 value of every code of an input format (NaR -> nan, fp4 0x8 -> -0.0)."""
     f = get_format(name)
-    return np.array([codec.decode_float(f, c) for c in range(1 << f.width)], dtype=np.float64)
+    if f.kind == "posit":
+        t = posit_values(f.width, f.es, np.arange(1 << f.width))
+    else:
+        t = np.array([codec.decode_float(f, c) for c in range(1 << f.width)], dtype=np.float64)
+    t.setflags(write=False)
+    return t
 
 
 @lru_cache(maxsize=None)
@@ -34,14 +72,13 @@ def _positive_grid(name: str):
     if f.kind == "posit":
         codes = np.arange(1, 1 << (f.width - 1), dtype=np.int64)
         values = value_table(name)[codes]
-        bounds = np.array(
-            [codec.decode_float_posit(f.width + 1, f.es, 2 * int(c) + 1) for c in codes[:-1]],
-            dtype=np.float64,
-        )
+        # the boundary between codes c and c+1 is the (n+1)-bit pattern 2c+1
+        bounds = posit_values(f.width + 1, f.es, 2 * codes[:-1] + 1)
     else:
         codes = np.arange(0, 1 << (f.width - 1), dtype=np.int64)  # fp4 includes +0
         values = value_table(name)[codes]
         bounds = (values[:-1] + values[1:]) / 2
+    assert np.all(np.diff(bounds) > 0) and np.all(values[:-1] < bounds) and np.all(bounds < values[1:])
     return codes, values, bounds
 
 
