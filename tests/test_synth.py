@@ -1,0 +1,144 @@
+"""`make synth` flow (scripts/synth/run_synth.py) on a tiny test-local design: the summary
+schema of CONTRACT section 5, skipped designs, failure status, breakdown, and helpers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "synth" / "run_synth.py"
+LIB = ROOT / "scripts" / "synth" / "sky130_fd_sc_hd_area.lib"
+
+pytest.importorskip("pyosys")
+
+KEYS = {"lut": int, "ff": int, "dsp": int, "carry": int, "levels": int,
+        "cmos_transistors": int, "area_um2": float}
+
+PKG = """package tiny_pkg;
+  localparam int W = 8;
+endpackage
+"""
+# an 8-bit registered adder (carry chain) feeding an accumulator through a submodule
+ADD = """module tiny_add #(parameter int W = 8) (input logic [W-1:0] a, b, output logic [W:0] s);
+  assign s = a + b;
+endmodule
+"""
+TOP = """module tiny_top #(parameter int W = tiny_pkg::W) (
+  input logic clk, rst_n, en, input logic [W-1:0] a, b, output logic [W+3:0] acc);
+  logic [W:0] s;
+  tiny_add #(.W(W)) u_add (.a(a), .b(b), .s(s));
+  always_ff @(posedge clk or negedge rst_n)
+    if (!rst_n) acc <= '0;
+    else if (en) acc <= acc + {3'b000, s};
+endmodule
+"""
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("run_synth", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["run_synth"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), "--rtl", str(tmp / "rtl"),
+                           "--out", str(tmp / "out"), "--jobs", "2", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture()
+def rtl(tmp_path: Path) -> Path:
+    d = tmp_path / "rtl"
+    d.mkdir()
+    (d / "tiny_pkg.sv").write_text(PKG)
+    (d / "tiny_add.sv").write_text(ADD)
+    (d / "tiny_top.sv").write_text(TOP)
+    return tmp_path
+
+
+def test_summary_schema_skip_and_breakdown(rtl: Path):
+    r = _run(rtl, "--design", "tiny=tiny_top:W=6", "--design", "pe_rmmec_absent=no_such_top")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "skipped: rtl/no_such_top.sv not present" in r.stdout
+    summary = json.loads((rtl / "out" / "summary.json").read_text())
+    assert list(summary) == ["designs"]
+    assert list(summary["designs"]) == ["tiny"]  # the absent design is left out, no placeholder
+    entry = summary["designs"]["tiny"]
+    assert set(entry) == set(KEYS)
+    for k, t in KEYS.items():
+        assert isinstance(entry[k], t), (k, entry[k])
+    # W=6: 10 accumulator flops, no DSP, some LUTs, a carry chain, non-trivial area
+    assert entry["ff"] == 10
+    assert entry["dsp"] == 0
+    assert entry["lut"] > 0 and entry["carry"] >= 1 and entry["levels"] >= 1
+    assert entry["cmos_transistors"] > 10 * 16
+    assert entry["area_um2"] > 10 * 20.0  # at least the ten sky130 flops
+    bd = json.loads((rtl / "out" / "tiny" / "breakdown.json").read_text())
+    mods = {m["module"] for m in bd["by_module"]}
+    assert "tiny_top" in mods and any(m.startswith("tiny_add") for m in mods)
+    assert abs(sum(m["share"] for m in bd["by_module"]) - 1.0) < 1e-3
+    details = json.loads((rtl / "out" / "tiny" / "details.json").read_text())
+    assert details["summary"] == entry
+    assert details["params"] == {"W": 6}
+    assert re.search(r"^tiny\s+\d+\s+10\s+0\s", r.stdout, re.M), r.stdout  # table row
+
+
+def test_broken_design_fails(rtl: Path):
+    (rtl / "rtl" / "broken.sv").write_text("module broken(input logic a, output logic y);\n"
+                                           "  assign y = a +;\nendmodule\n")
+    r = _run(rtl, "--design", "broken", "--no-breakdown")
+    assert r.returncode != 0
+    assert "FAILED" in r.stdout + r.stderr
+    assert json.loads((rtl / "out" / "summary.json").read_text()) == {"designs": {}}
+
+
+def test_sources_packages_first_and_only_needed(rtl: Path):
+    rs = _load()
+    (rtl / "rtl" / "unrelated.sv").write_text("module unrelated; endmodule\n")
+    srcs = [p.name for p in rs.sources_for("tiny_top", rtl / "rtl")]
+    assert srcs[0] == "tiny_pkg.sv"
+    assert set(srcs) == {"tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"}
+
+
+def test_helpers():
+    rs = _load()
+    assert rs.pretty_module("\\tiny_top") == "tiny_top"
+    assert rs.pretty_module("$paramod\\posit_decode\\N=s32'00000000000000000000000000010000"
+                            "\\ES=s32'00000000000000000000000000000001") == "posit_decode(N=16,ES=1)"
+    d = rs.parse_design("x=top:A=3,B=foo")
+    assert (d.name, d.top, d.params) == ("x", "top", {"A": 3, "B": "foo"})
+    # LUT depth on a hand-made netlist: in -> LUT -> CARRY4 -> CARRY4 -> LUT -> FF
+    dirs = {"I0": "input", "O": "output"}
+    cdirs = {"CI": "input", "S": "input", "CO": "output", "O": "output"}
+    mod = {"cells": {
+        "l1": {"type": "LUT1", "port_directions": dirs, "connections": {"I0": [2], "O": [3]}},
+        "c1": {"type": "CARRY4", "port_directions": cdirs,
+               "connections": {"CI": ["0"], "S": [3], "CO": [4], "O": [5]}},
+        "c2": {"type": "CARRY4", "port_directions": cdirs,
+               "connections": {"CI": [4], "S": [5], "CO": [6], "O": [7]}},
+        "l2": {"type": "LUT2", "port_directions": {**dirs, "I1": "input"},
+               "connections": {"I0": [7], "I1": [2], "O": [8]}},
+        "ff": {"type": "FDRE", "port_directions": {"D": "input", "Q": "output"},
+               "connections": {"D": [8], "Q": [2]}},
+    }}
+    r = rs.lut_depth(mod)
+    assert (r["levels"], r["levels_all"], r["carry4_chains"], r["carry8_equiv"]) == (2, 4, [2], 1)
+
+
+def test_liberty_areas_from_lef():
+    text = LIB.read_text()
+    area = dict(re.findall(r"cell \((\w+)\) \{\s*area : ([\d.]+);", text))
+    # sky130_fd_sc_hd LEF SIZE: 1.38 x 2.72 (nand2_1, inv_1), 7.36 x 2.72 (dfxtp_1)
+    assert float(area["sky130_fd_sc_hd__nand2_1"]) == pytest.approx(3.7536)
+    assert float(area["sky130_fd_sc_hd__inv_1"]) == pytest.approx(3.7536)
+    assert float(area["sky130_fd_sc_hd__dfxtp_1"]) == pytest.approx(20.0192)
+    assert len(area) > 60
