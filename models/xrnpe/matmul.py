@@ -134,11 +134,12 @@ def _exact_dot_round_to_odd(ai: np.ndarray, bi: np.ndarray, op_bits: int) -> np.
 
     la, lbm = limbs(ai), limbs(bi)
     m, n = ai.shape[0], bi.shape[1]
-    prod = np.vstack(la) @ np.hstack(lbm)  # block (i, j) = A_i @ B_j, every entry exact
     q = [np.zeros((m, n), np.int64) for _ in range(nd)]
     for i in range(nl):
         for j in range(nl):
-            q[i + j] += prod[i * m:(i + 1) * m, j * n:(j + 1) * n].astype(np.int64)
+            # one BLAS call per limb pair (small calls stay single-threaded: on a loaded
+            # machine OpenBLAS threads cost more than they save); every entry is exact
+            q[i + j] += (la[i] @ lbm[j]).astype(np.int64)
 
     def normalise(qs):
         d, carry = [], np.zeros((m, n), np.int64)
