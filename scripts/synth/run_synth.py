@@ -103,46 +103,37 @@ def sources_for(top: str, rtl: Path) -> list[Path]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _ys():
-    from pyosys import libyosys as ys  # imported late: the parent process never loads Yosys
-    return ys
+def _q(p) -> str:
+    return f'"{p}"'
 
 
-def _read(ys, design, spec: dict) -> None:
-    files = " ".join(f'"{f}"' for f in spec["sources"])
-    ys.run_pass(f'read_verilog -sv -DSYNTHESIS -noassert -noassume -I "{spec["rtl"]}" {files}', design)
-    for k, v in spec["params"].items():
-        ys.run_pass(f"chparam -set {k} {v} {spec['top']}", design)
-    ys.run_pass(f"hierarchy -check -top {spec['top']}", design)
+def script_read(spec: dict) -> list[tuple[str, str]]:
+    files = " ".join(_q(f) for f in spec["sources"])
+    cmds = [("read", f"read_verilog -sv -DSYNTHESIS -noassert -noassume -I {_q(spec['rtl'])} {files}")]
+    cmds += [("read", f"chparam -set {k} {v} {spec['top']}") for k, v in spec["params"].items()]
+    cmds.append(("read", f"hierarchy -check -top {spec['top']}"))
+    return cmds
 
 
-def _stat_json(ys, design, path: Path, extra: str = "") -> dict:
-    ys.run_pass(f'tee -q -o "{path}" stat -json {extra}', design)
-    return json.loads(path.read_text())
+def script_xilinx(spec: dict, out: Path) -> list[tuple[str, str]]:
+    top = spec["top"]
+    return script_read(spec) + [
+        ("synth_xilinx", f"synth_xilinx -family xcup -noiopad -flatten -top {top}"),
+        ("report", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
+        ("report", f"tee -q -o {_q(out / 'xilinx_stat.json')} stat -json"),
+        ("report", f"tee -q -o {_q(out / 'xilinx_stat.txt')} stat"),
+        ("report", f"write_json {_q(out / 'xilinx_netlist.json')}"),
+    ]
 
 
-def worker_xilinx(spec: dict, out: Path) -> dict:
-    ys = _ys()
-    d = ys.Design()
-    t0 = time.time()
-    _read(ys, d, spec)
-    ys.run_pass(f"synth_xilinx -family xcup -noiopad -flatten -top {spec['top']}", d)
-    t_synth = time.time() - t0
-    ys.run_pass("delete t:$scopeinfo", d)  # flatten's scope annotations, not logic
-    st = _stat_json(ys, d, out / "xilinx_stat.json")
-    ys.run_pass(f'tee -q -o "{out / "xilinx_stat.txt"}" stat', d)
-    netlist = out / "xilinx_netlist.json"
-    ys.run_pass(f'write_json "{netlist}"', d)
+def post_xilinx(spec: dict, out: Path) -> dict:
+    st = json.loads((out / "xilinx_stat.json").read_text())
     cells = st["design"]["num_cells_by_type"]
+    netlist = out / "xilinx_netlist.json"
     net = json.loads(netlist.read_text())
     depth = lut_depth(net["modules"][spec["top"]])
     netlist.unlink()  # large; the counts are in xilinx_stat.json
-    return {
-        "cells": cells,
-        **xilinx_counts(cells),
-        **depth,
-        "seconds_synth": round(t_synth, 2),
-    }
+    return {"cells": cells, **xilinx_counts(cells), **depth}
 
 
 def xilinx_counts(cells: dict[str, int]) -> dict:
@@ -267,72 +258,67 @@ CMOS_FF_CELLS = ("-cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cel
                  "-cell $_DFF_PP1_ 01 -cell $_DFFSR_PNN_ 01 -cell $_DLATCH_P_ 01")
 
 
-def worker_asic(spec: dict, out: Path) -> dict:
-    ys = _ys()
-    lib = spec["liberty"]
+def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
+    top, lib = spec["top"], _q(spec["liberty"])
+    cmds = script_read(spec) + [
+        ("read", "design -save elab"),
+        ("generic_synth", f"synth -flatten -top {top}"),
+        ("generic_synth", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
+        ("generic_synth", "design -save generic"),
+        # (a) transistor estimate
+        ("cmos", f"dfflegalize {CMOS_FF_CELLS}"),
+        ("cmos", "abc -g cmos"),
+        ("cmos", "opt_clean"),
+        ("cmos", f"tee -q -o {_q(out / 'cmos_stat.json')} stat -json -tech cmos"),
+        ("cmos", f"tee -q -o {_q(out / 'cmos_stat.txt')} stat -tech cmos"),
+        # (b) sky130 standard-cell area (flattened)
+        ("sky130", "design -load generic"),
+        ("sky130", f"dfflibmap -liberty {lib}"),
+        ("sky130", f"abc -liberty {lib}"),
+        ("sky130", "opt_clean"),
+        ("sky130", f"tee -q -o {_q(out / 'sky130_stat.json')} stat -json -liberty {lib}"),
+        ("sky130", f"tee -q -o {_q(out / 'sky130_stat.txt')} stat -liberty {lib}"),
+    ]
+    if not spec.get("no_breakdown"):
+        # (c) hierarchical sky130 mapping for the per-module breakdown
+        cmds += [
+            ("breakdown", "design -load elab"),
+            ("breakdown", f"synth -top {top}"),
+            ("breakdown", f"dfflibmap -liberty {lib}"),
+            ("breakdown", f"abc -liberty {lib}"),
+            ("breakdown", "opt_clean"),
+            ("breakdown", f"tee -q -o {_q(out / 'sky130_hier_stat.json')} stat -json -liberty {lib}"),
+        ]
+    return cmds
+
+
+def post_asic(spec: dict, out: Path) -> dict:
     top = spec["top"]
     res: dict = {}
-    d = ys.Design()
-    t0 = time.time()
-    _read(ys, d, spec)
-    ys.run_pass("design -save elab", d)
-    ys.run_pass(f"synth -flatten -top {top}", d)
-    ys.run_pass("delete t:$scopeinfo", d)  # flatten's scope annotations, not logic
-    ys.run_pass("design -save generic", d)
-    res["seconds_generic_synth"] = round(time.time() - t0, 2)
-
-    # (a) transistor estimate
-    t1 = time.time()
-    ys.run_pass(f"dfflegalize {CMOS_FF_CELLS}", d)
-    ys.run_pass("abc -g cmos", d)
-    ys.run_pass("opt_clean", d)
-    st = _stat_json(ys, d, out / "cmos_stat.json", "-tech cmos")
-    ys.run_pass(f'tee -q -o "{out / "cmos_stat.txt"}" stat -tech cmos', d)
+    st = json.loads((out / "cmos_stat.json").read_text())
     cells = st["design"]["num_cells_by_type"]
     est = str(st["design"].get("estimated_num_transistors", "0"))
-    exact = int(est.rstrip("+"))
-    extra = 0
-    unknown = {}
-    if est.endswith("+"):
-        for t, n in cells.items():
-            if t in CMOS_EXTRA:
-                extra += CMOS_EXTRA[t] * n
-            elif t not in _YOSYS_CMOS_TYPES:
-                unknown[t] = n
+    extra, unknown = 0, {}
+    for t, n in cells.items():
+        if t in CMOS_EXTRA:
+            extra += CMOS_EXTRA[t] * n
+        elif t not in _YOSYS_CMOS_TYPES:
+            unknown[t] = n
     if unknown:
         raise RuntimeError(f"cmos: no transistor cost for cell types {unknown}")
     res["cmos"] = {"cells": cells, "yosys_estimate": est, "ff_extra": extra,
-                   "transistors": exact + extra}
-    res["seconds_cmos"] = round(time.time() - t1, 2)
+                   "transistors": int(est.rstrip("+")) + extra}
 
-    # (b) sky130 standard-cell area (flattened)
-    t1 = time.time()
-    ys.run_pass("design -load generic", d)
-    ys.run_pass(f'dfflibmap -liberty "{lib}"', d)
-    ys.run_pass(f'abc -liberty "{lib}"', d)
-    ys.run_pass("opt_clean", d)
-    st = _stat_json(ys, d, out / "sky130_stat.json", f'-liberty "{lib}"')
-    ys.run_pass(f'tee -q -o "{out / "sky130_stat.txt"}" stat -liberty "{lib}"', d)
-    area = _design_area(st, top)
+    st = json.loads((out / "sky130_stat.json").read_text())
     cells = st["design"]["num_cells_by_type"]
     bad = [t for t in cells if not t.startswith("sky130_fd_sc_hd__")]
     if bad:
         raise RuntimeError(f"sky130: unmapped cells {bad}")
-    res["sky130"] = {"cells": cells, "area_um2": area,
+    res["sky130"] = {"cells": cells, "area_um2": _design_area(st, top),
                      "sequential_area_um2": st["modules"].get("\\" + top, {}).get("sequential_area")}
-    res["seconds_sky130"] = round(time.time() - t1, 2)
-
-    # (c) hierarchical sky130 mapping for the per-module breakdown
-    if not spec.get("no_breakdown"):
-        t1 = time.time()
-        ys.run_pass("design -load elab", d)
-        ys.run_pass(f"synth -top {top}", d)
-        ys.run_pass(f'dfflibmap -liberty "{lib}"', d)
-        ys.run_pass(f'abc -liberty "{lib}"', d)
-        ys.run_pass("opt_clean", d)
-        st = _stat_json(ys, d, out / "sky130_hier_stat.json", f'-liberty "{lib}"')
-        res["breakdown"] = breakdown(st, top)
-        res["seconds_breakdown"] = round(time.time() - t1, 2)
+    hier = out / "sky130_hier_stat.json"
+    if not spec.get("no_breakdown") and hier.exists():
+        res["breakdown"] = breakdown(json.loads(hier.read_text()), top)
     return res
 
 
@@ -411,11 +397,32 @@ def breakdown(st: dict, top: str) -> dict:
             "top_children": top_children}
 
 
+def run_script(cmds: list[tuple[str, str]], out: Path, flow: str, yosys: str) -> dict:
+    """Run the Yosys commands (pyosys in this process, or a yosys binary); seconds per stage."""
+    times: dict[str, float] = defaultdict(float)
+    if yosys == "pyosys":
+        from pyosys import libyosys as ys  # only the worker processes load Yosys
+        d = ys.Design()
+        for stage, cmd in cmds:
+            t = time.time()
+            ys.run_pass(cmd, d)  # a Yosys error ends this process (status 1)
+            times[stage] += time.time() - t
+    else:
+        script = out / f"{flow}.ys"
+        script.write_text("".join(f"{c}\n" for _, c in cmds))
+        t = time.time()
+        subprocess.run([yosys, "-s", str(script)], check=True)
+        times["all"] = time.time() - t
+    return {f"seconds_{k}": round(v, 2) for k, v in times.items()}
+
+
 def run_worker(flow: str, spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     out = Path(spec["out"])
+    script, post = (script_xilinx, post_xilinx) if flow == "xilinx" else (script_asic, post_asic)
     try:
-        res = worker_xilinx(spec, out) if flow == "xilinx" else worker_asic(spec, out)
+        times = run_script(script(spec, out), out, flow, spec.get("yosys", "pyosys"))
+        res = {**post(spec, out), **times}
     except Exception as e:  # noqa: BLE001 - reported to the parent through the result file
         (out / f"{flow}_result.json").write_text(json.dumps({"error": f"{type(e).__name__}: {e}"}))
         print(f"ERROR: {type(e).__name__}: {e}", flush=True)
@@ -456,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="Yosys processes at once (default 1, env SYNTH_JOBS)")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per Yosys process")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
+    ap.add_argument("--yosys", default=os.environ.get("SYNTH_YOSYS", "pyosys"),
+                    help="'pyosys' (default) or a yosys executable, e.g. /usr/bin/yosys (env SYNTH_YOSYS)")
     ap.add_argument("--worker", choices=("xilinx", "asic"), help=argparse.SUPPRESS)
     ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -483,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             stale.unlink()
         spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(rtl),
                 "sources": [str(s) for s in srcs], "out": str(out),
-                "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown}
+                "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown,
+                "yosys": args.yosys}
         spec_path = out / "spec.json"
         spec_path.write_text(json.dumps(spec, indent=1))
         for flow in ("xilinx", "asic"):
