@@ -192,3 +192,10 @@ def test_fp4_float64_vs_exact_reference(rng):
     want = [ref_round_fp4(Fraction(float(x))) for x in xs.tolist()]
     np.testing.assert_array_equal(got, want)
     assert got[-3] == 0x1 and got[-2] == 0x9 and got[-1] == 0x6
+
+
+@pytest.mark.parametrize("n,es", [(3, 0), (4, 1), (5, 1), (6, 2), (8, 0), (9, 0), (10, 3), (12, 1)])
+def test_posit_values_matches_scalar_decoder(n, es):
+    got = vector.posit_values(n, es, np.arange(1 << n))
+    want = [codec.decode_float_posit(n, es, c) for c in range(1 << n)]
+    np.testing.assert_array_equal(got, want)
