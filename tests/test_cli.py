@@ -191,6 +191,16 @@ def test_error_never_clobbers_existing_output(tmp_path, capsys, rng):
         assert rc == 2 and out_path.read_bytes() == b"old", (argv, err)
 
 
+def test_non_native_byte_order_accepted(tmp_path, capsys):
+    np.save(tmp_path / "x.npy", np.array([1.0, -2.0], dtype=">f8"))
+    assert run(["quantize", "-f", "p16", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    q = np.load(tmp_path / "q.npy")
+    assert q.dtype == np.uint16 and q.tolist() == [0x4000, (-0x5000) & 0xFFFF]
+    np.save(tmp_path / "q.npy", q.astype(">u2"))
+    assert run(["dequantize", "-f", "p16", tmp_path / "q.npy", "-o", tmp_path / "v.npy"], capsys)[0] == 0
+    assert np.load(tmp_path / "v.npy").tolist() == [1.0, -2.0]
+
+
 def test_output_directory_missing(tmp_path, capsys):
     np.save(tmp_path / "x.npy", np.array([1.0]))
     rc, _, err = run(["quantize", "-f", "p8", tmp_path / "x.npy", "-o", tmp_path / "no" / "o.npy"], capsys)

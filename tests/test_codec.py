@@ -211,3 +211,14 @@ def test_encode_decode_round_trip_every_code(fmt):
             continue
         want = 0 if (fmt == "fp4" and c == 0x8) else c
         assert codec.encode(fmt, v) == want
+
+
+def test_non_finite_floats_follow_quantize_conventions():
+    inf, nan = float("inf"), float("nan")
+    for fmt in ("p4", "p8", "p16"):
+        assert codec.encode(fmt, nan) == codec.encode(fmt, inf) == codec.encode(fmt, -inf) == NAR[fmt]
+    assert codec.encode("fp4", inf) == 0x7 and codec.encode("fp4", -inf) == 0xF
+    with pytest.raises(ValueError, match="NaN"):
+        codec.encode("fp4", nan)
+    assert codec.encode("fp32", inf) == 0x7F800000 and codec.encode("fp32", -inf) == 0xFF800000
+    assert codec.encode("fp32", nan) == codec.FP32_NAN

@@ -178,6 +178,8 @@ def _codes(path: str, arr: np.ndarray, fmt: str, what: str = "codes") -> np.ndar
     from . import vector
 
     f = FORMATS[fmt]
+    if arr.dtype.kind == f.dtype.kind and arr.dtype.itemsize == f.dtype.itemsize:
+        arr = arr.astype(f.dtype)  # e.g. big-endian '>u2' codes are still uint16 codes
     if arr.dtype != f.dtype:
         raise UsageError(f"{path}: {fmt} {what} must have dtype {f.dtype}, got {arr.dtype}")
     try:
@@ -192,6 +194,8 @@ def _quantize(args) -> np.ndarray:
     from . import vector
 
     x = _load(args.input)
+    if x.dtype.kind == "f" and x.dtype.itemsize in (4, 8):
+        x = x.astype(np.float32 if x.dtype.itemsize == 4 else np.float64)  # native order
     if x.dtype not in (np.float32, np.float64):
         raise UsageError(f"{args.input}: quantize needs float32 or float64 values, got {x.dtype}")
     if FORMATS[args.format].kind == "minifloat" and np.isnan(x).any():

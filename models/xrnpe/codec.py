@@ -14,6 +14,7 @@ Rounding rules (CONTRACT section 2):
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from .formats import FORMATS, Format, get_format
@@ -238,6 +239,17 @@ def decode_float(fmt, code: int) -> float:
 def encode(fmt, value, *, nar: bool = False) -> int:
     """Round an exact value (Exact, int, Fraction or float) into ``fmt``; ``nar`` marks NaR."""
     f = _fmt(fmt)
+    if isinstance(value, float) and not math.isfinite(value):
+        # same conventions as vector.quantize: posits NaN/Inf -> NaR; fp4 Inf saturates and
+        # NaN is an error; fp32 keeps Inf and gives the canonical NaN.
+        if f.kind == "posit":
+            return f.nar
+        if math.isnan(value):
+            if f.kind == "minifloat":
+                raise ValueError(f"NaN cannot be encoded in {f.name} (it has no NaN)")
+            return FP32_NAN
+        big = Exact(1 if value > 0 else -1, 1 << 20)
+        return minifloat_round(f, big) if f.kind == "minifloat" else fp32_round(big)
     if nar:
         if f.kind == "posit":
             return f.nar
