@@ -21,6 +21,7 @@ Usage:
   run_synth.py --design pe_rmmec            one of them
   run_synth.py --design foo=my_top:W=8,N=2  any module, with parameter overrides
   run_synth.py --jobs 2                     run two Yosys processes at once
+  run_synth.py --check                      only check that Yosys reads every module of rtl/
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def sources_for(top: str, rtl: Path) -> list[Path]:
 
 
 def _q(p) -> str:
-    return f'"{p}"'
+    """A path in a Yosys command (quoted only if needed: yosys 0.23's tee keeps the quotes)."""
+    p = str(p)
+    return f'"{p}"' if any(c.isspace() for c in p) else p
 
 
 def script_read(spec: dict) -> list[tuple[str, str]]:
@@ -288,6 +291,7 @@ def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
             ("breakdown", f"abc -liberty {lib}"),
             ("breakdown", "opt_clean"),
             ("breakdown", f"tee -q -o {_q(out / 'sky130_hier_stat.json')} stat -json -liberty {lib}"),
+            ("breakdown", f"tee -q -o {_q(out / 'sky130_hier_stat.txt')} stat -liberty {lib}"),
         ]
     return cmds
 
@@ -309,7 +313,7 @@ def post_asic(spec: dict, out: Path) -> dict:
     res["cmos"] = {"cells": cells, "yosys_estimate": est, "ff_extra": extra,
                    "transistors": int(est.rstrip("+")) + extra}
 
-    st = json.loads((out / "sky130_stat.json").read_text())
+    st = _add_areas(json.loads((out / "sky130_stat.json").read_text()), out / "sky130_stat.txt")
     cells = st["design"]["num_cells_by_type"]
     bad = [t for t in cells if not t.startswith("sky130_fd_sc_hd__")]
     if bad:
@@ -318,13 +322,31 @@ def post_asic(spec: dict, out: Path) -> dict:
                      "sequential_area_um2": st["modules"].get("\\" + top, {}).get("sequential_area")}
     hier = out / "sky130_hier_stat.json"
     if not spec.get("no_breakdown") and hier.exists():
-        res["breakdown"] = breakdown(json.loads(hier.read_text()), top)
+        res["breakdown"] = breakdown(_add_areas(json.loads(hier.read_text()),
+                                                out / "sky130_hier_stat.txt"), top)
     return res
 
 
 _YOSYS_CMOS_TYPES = {"$_BUF_", "$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_ANDNOT_",
                      "$_ORNOT_", "$_XOR_", "$_XNOR_", "$_AOI3_", "$_OAI3_", "$_AOI4_", "$_OAI4_",
                      "$_MUX_", "$_NMUX_", "$_DFF_P_", "$_DFF_N_"}
+
+
+def _chip_areas(txt: Path) -> dict[str, float]:
+    """`Chip area for module '\\m': A` lines of a text `stat -liberty` report (yosys 0.23's
+    `stat -json` has no area)."""
+    if not txt.exists():
+        return {}
+    return {m: float(a) for m, a in
+            re.findall(r"Chip area for module '([^']+)':\s*([\d.]+)", txt.read_text())}
+
+
+def _add_areas(st: dict, txt: Path) -> dict:
+    areas = _chip_areas(txt)
+    for k, v in st["modules"].items():
+        if "area" not in v and k in areas:
+            v["area"] = areas[k]
+    return st
 
 
 def _design_area(st: dict, top: str) -> float:
@@ -416,6 +438,31 @@ def run_script(cmds: list[tuple[str, str]], out: Path, flow: str, yosys: str) ->
     return {f"seconds_{k}": round(v, 2) for k, v in times.items()}
 
 
+def check_modules(rtl: Path, tops: list[str], yosys: str) -> int:
+    """Quick Yosys front-end check (read, hierarchy, proc, flatten) of each module: does it fall
+    inside the SystemVerilog subset Yosys reads?  One process per module."""
+    failed = 0
+    for top in tops:
+        try:
+            srcs = sources_for(top, rtl)
+        except FileNotFoundError:
+            print(f"check {top:<24} skipped: rtl/{top}.sv not present")
+            continue
+        spec = {"top": top, "params": {}, "rtl": str(rtl), "sources": [str(s) for s in srcs]}
+        cmds = [c for _, c in script_read(spec)] + ["proc", "flatten"]
+        if yosys == "pyosys":
+            code = ("from pyosys import libyosys as ys\nd = ys.Design()\n"
+                    + "".join(f"ys.run_pass({c!r}, d)\n" for c in cmds))
+            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        else:
+            r = subprocess.run([yosys, "-p", "; ".join(cmds)], capture_output=True, text=True)
+        errs = [ln.strip() for ln in (r.stdout + r.stderr).splitlines() if "ERROR" in ln]
+        ok = r.returncode == 0
+        failed += not ok
+        print(f"check {top:<24} {'ok' if ok else 'FAIL'}" + ("" if ok or not errs else f"  {errs[-1]}"))
+    return 1 if failed else 0
+
+
 def run_worker(flow: str, spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     out = Path(spec["out"])
@@ -465,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
     ap.add_argument("--yosys", default=os.environ.get("SYNTH_YOSYS", "pyosys"),
                     help="'pyosys' (default) or a yosys executable, e.g. /usr/bin/yosys (env SYNTH_YOSYS)")
+    ap.add_argument("--check", action="store_true",
+                    help="only check that Yosys reads each module of rtl/ (or each --design top)")
     ap.add_argument("--worker", choices=("xilinx", "asic"), help=argparse.SUPPRESS)
     ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -473,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
 
     designs = [parse_design(a) for a in args.design] if args.design else DESIGNS
     rtl = args.rtl.resolve()
+    if args.check:
+        tops = [d.top for d in designs] if args.design else sorted(scan_rtl(rtl)[1])
+        return check_modules(rtl, tops, args.yosys)
     out_root = args.out.resolve()
     out_root.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
