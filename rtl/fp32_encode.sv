@@ -19,6 +19,8 @@ module fp32_encode #(
   localparam int BIAS = xrnpe_pkg::FP32_BIAS;      // 127
   localparam int PW   = MW + 3;                    // hidden, mantissa, guard, sticky
   localparam int MAXD = PW;                        // denormalising shifts >= PW lose everything
+  localparam int DW   = $clog2(PW + 1);
+  localparam logic [DW-1:0] MAXD_D = MAXD[DW-1:0];
 
   if (SCALE_W < 2 || FRAC_W < 1) begin : g_bad_widths
     initial $fatal(1, "fp32_encode: need SCALE_W >= 2 and FRAC_W >= 1");
@@ -27,7 +29,7 @@ module fp32_encode #(
   logic signed [XW-1:0] sx, dfull;
   logic [FRAC_W+MW:0] fx;  // frac padded so MW mantissa bits and a guard bit always exist
   logic [PW-1:0] pre, post;
-  logic [$clog2(PW+1)-1:0] d;
+  logic [DW-1:0] d;
   logic sh_st, normal, sat_hi, guard, st, round_up;
   logic [7:0] expf;
   logic [30:0] mag;
@@ -41,7 +43,7 @@ module fp32_encode #(
   // Below 2^-126 the significand is shifted right by -126 - scale (clamped) into subnormal
   // position; the shifter's sticky keeps the rounding exact.
   assign dfull  = EMIN - sx;
-  assign d      = normal ? '0 : (dfull > XW'(MAXD)) ? ($clog2(PW+1))'(MAXD) : dfull[$clog2(PW+1)-1:0];
+  assign d      = normal ? '0 : (dfull > XW'(MAXD)) ? MAXD_D : dfull[DW-1:0];
 
   assign fx  = {frac, {(MW + 1) {1'b0}}};
   assign pre = {1'b1, fx[FRAC_W+MW-:MW+1], |fx[FRAC_W-1:0] | sticky};
