@@ -82,7 +82,8 @@ def mse_scale(fmt: str, x: np.ndarray, steps_per_octave: int = 8) -> np.ndarray:
 
     Candidates are rms(x[:, c]) * 2**(t / steps_per_octave) for t covering the whole dynamic
     range of the format (so the bulk of the values can land anywhere from minpos to maxpos);
-    the first minimum wins.  Result rounded to float32 values.
+    the candidate max|x[:, c]| / max_value(fmt) is added; the first minimum wins.  Result
+    rounded to float32 values.
     """
     x = np.asarray(x, dtype=np.float64)
     f = get_format(fmt)
@@ -92,10 +93,12 @@ def mse_scale(fmt: str, x: np.ndarray, steps_per_octave: int = 8) -> np.ndarray:
     # around 1: beyond that a p16 scale only changes the error in the last few bits)
     lo = -min(f.max_scale + 2, 12) * steps_per_octave
     hi = min(-f.min_scale + 2, 12) * steps_per_octave
-    # only scales that keep the column maximum from saturating far beyond maxval make sense
     t = np.arange(lo, hi + 1) / steps_per_octave
-    cand = rms[None, :] * np.exp2(t)[:, None]
     mx = np.abs(x).max(axis=0)
+    cand = rms[None, :] * np.exp2(t)[:, None]
+    # plus the classic "column maximum maps to the largest magnitude" scale
+    cand = np.vstack([cand, np.where(mx > 0, mx, 1.0)[None, :] / max_value(fmt)])
+    # only scales that keep the column maximum from saturating far beyond maxval make sense
     useful = cand >= mx[None, :] / max_value(fmt) / 4  # ignore heavy clipping candidates
     err = quant_mse(fmt, x, cand)
     err = np.where(useful, err, np.inf)

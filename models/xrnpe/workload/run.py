@@ -199,31 +199,46 @@ def _run(args) -> int:
 
     t0 = time.time()
 
+    def net_name(fmts):
+        return f"qat_{fmts[0]}" if len(set(fmts)) == 1 else "mixed_" + "_".join(fmts)
+
     def build_selection():
         cands = mixed.rank_assignments(fp32_net, sens, C["select_budget_pts"])
         attempts = []
-        chosen = None
+        # uniform QAT networks are already trained: they are verified configurations too
+        for f in FORMATS:
+            n, qcfg, _ = nets[f]
+            fm = [f] * len(fp32_net.layers)
+            val = qat.accuracy(n, qcfg, s.x_val, s.y_val)
+            attempts.append({"layer_formats": fm, "weight_bits": api.weight_bits(n, fm),
+                             "source": "uniform QAT", "val_acc": val,
+                             "accepted": 100 * (fp32_val - val) <= C["verify_budget_pts"] + 1e-9})
         for cand in cands[:C["max_tries"]]:
             fm = cand["layer_formats"]
-            n, qcfg, _ = cache.net("mixed_" + "_".join(fm), qat_build(fm, "mixed"))
+            if len(set(fm)) == 1:
+                continue
+            n, qcfg, _ = cache.net(net_name(fm), qat_build(fm, "mixed"))
             val = qat.accuracy(n, qcfg, s.x_val, s.y_val)
             ok = 100 * (fp32_val - val) <= C["verify_budget_pts"] + 1e-9
-            attempts.append({**cand, "val_acc": val, "accepted": ok})
+            attempts.append({**cand, "source": "sensitivity ranking", "val_acc": val,
+                             "accepted": ok})
             log(f"  candidate {fm} {cand['weight_bits']} bits: val {val:.4f} "
                 f"({'accepted' if ok else 'rejected'})")
             if ok:
-                chosen = fm
                 break
-        if chosen is None:
-            chosen = ["p8"] * len(fp32_net.layers)
-            attempts.append({"layer_formats": chosen, "fallback": True})
-            log("  no candidate verified: falling back to all-p8")
+        ok = [a for a in attempts if a["accepted"]]
+        if not ok:
+            chosen = ["p16"] * len(fp32_net.layers)
+            log("  no configuration verified: falling back to all-p16")
+        else:
+            best = min(ok, key=lambda a: (a["weight_bits"], -a["val_acc"]))
+            chosen = best["layer_formats"]
+        log(f"  chosen {chosen}")
         return {"chosen": chosen, "attempts": attempts, "n_feasible": len(cands)}
 
     selection = cache.json("selection", build_selection)
     mixed_formats = selection["chosen"]
-    nets["mixed"] = cache.net("mixed_" + "_".join(mixed_formats),
-                              qat_build(mixed_formats, "mixed"))
+    nets["mixed"] = cache.net(net_name(mixed_formats), qat_build(mixed_formats, "mixed"))
     tic("selection", t0)
 
     # 4. evaluation through the hardware path (xrnpe.matmul.matmul, exact) on the test set
