@@ -66,26 +66,37 @@ def rtl(tmp_path: Path) -> Path:
 
 
 def test_summary_schema_skip_and_breakdown(rtl: Path):
-    r = _run(rtl, "--design", "tiny=tiny_top:W=6", "--design", "pe_rmmec_absent=no_such_top")
+    """Two designs (flattened and hierarchical) and an absent one, in one run (< 60 s)."""
+    r = _run(rtl, "--design", "tiny=tiny_top:W=6", "--design", "tinyh=tiny_top:W=6/hier",
+             "--design", "pe_rmmec_absent=no_such_top", "--no-breakdown")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "skipped: rtl/no_such_top.sv not present" in r.stdout
     summary = json.loads((rtl / "out" / "summary.json").read_text())
     assert list(summary) == ["designs"]
-    assert list(summary["designs"]) == ["tiny"]  # the absent design is left out, no placeholder
+    # the absent design is left out, no placeholder
+    assert list(summary["designs"]) == ["tiny", "tinyh"]
+    for entry in summary["designs"].values():
+        assert set(entry) == set(KEYS)
+        for k, t in KEYS.items():
+            assert isinstance(entry[k], t), (k, entry[k])
+    # hierarchical mapping (each module once, counted per instance): same flops, and its area
+    # equals the breakdown total
+    hier = summary["designs"]["tinyh"]
+    assert hier["ff"] == 10
+    bdh = json.loads((rtl / "out" / "tinyh" / "breakdown.json").read_text())
+    assert hier["area_um2"] == pytest.approx(bdh["total_area_um2_hierarchical"], abs=0.01)
     entry = summary["designs"]["tiny"]
-    assert set(entry) == set(KEYS)
-    for k, t in KEYS.items():
-        assert isinstance(entry[k], t), (k, entry[k])
     # W=6: 10 accumulator flops, no DSP, some LUTs, a carry chain, non-trivial area
     assert entry["ff"] == 10
     assert entry["dsp"] == 0
     assert entry["lut"] > 0 and entry["carry"] >= 1 and entry["levels"] >= 1
     assert entry["cmos_transistors"] > 10 * 16
     assert entry["area_um2"] > 10 * 20.0  # at least the ten sky130 flops
-    bd = json.loads((rtl / "out" / "tiny" / "breakdown.json").read_text())
-    mods = {m["module"] for m in bd["by_module"]}
-    assert "tiny_top" in mods and any(m.startswith("tiny_add") for m in mods)
-    assert abs(sum(m["share"] for m in bd["by_module"]) - 1.0) < 1e-3
+    # --no-breakdown skips the extra run for flattened designs; a hierarchical one has it free
+    assert not (rtl / "out" / "tiny" / "breakdown.json").exists()
+    mods = {m["module"] for m in bdh["by_module"]}
+    assert "tiny_top" in mods and "tiny_add(W=6)" in mods
+    assert abs(sum(m["share"] for m in bdh["by_module"]) - 1.0) < 1e-3
     details = json.loads((rtl / "out" / "tiny" / "details.json").read_text())
     assert details["summary"] == entry
     assert details["params"] == {"W": 6}
@@ -115,7 +126,11 @@ def test_helpers():
     assert rs.pretty_module("$paramod\\posit_decode\\N=s32'00000000000000000000000000010000"
                             "\\ES=s32'00000000000000000000000000000001") == "posit_decode(N=16,ES=1)"
     d = rs.parse_design("x=top:A=3,B=foo")
-    assert (d.name, d.top, d.params) == ("x", "top", {"A": 3, "B": "foo"})
+    assert (d.name, d.top, d.params, d.flatten) == ("x", "top", {"A": 3, "B": "foo"}, True)
+    d = rs.parse_design("coprocessor/flat")
+    assert (d.name, d.top, d.flatten) == ("coprocessor", "coprocessor", True)
+    assert rs.parse_design("coprocessor").flatten is False
+    assert rs.parse_design("y=top/hier").flatten is False
     # LUT depth on a hand-made netlist: in -> LUT -> CARRY4 -> CARRY4 -> LUT -> FF
     dirs = {"I0": "input", "O": "output"}
     cdirs = {"CI": "input", "S": "input", "CO": "output", "O": "output"}

@@ -48,13 +48,17 @@ class Design:
     name: str                       # key in summary.json
     top: str                        # top module name
     params: dict[str, int | str] = field(default_factory=dict)  # top-level parameter overrides
+    # Flatten before synthesis (cross-boundary optimisation, each instance mapped on its own).
+    # False: every module is mapped once and counted per instance (much faster for arrays of
+    # identical PEs); the xilinx netlist is flattened after mapping for the depth analysis.
+    flatten: bool = True
 
 
 # The designs `make synth` reports.  A design whose top module is not in rtl/ yet is skipped.
 DESIGNS = [
     Design("pe_rmmec", "pe_rmmec"),
     Design("pe_baseline", "pe_baseline"),
-    Design("coprocessor", "coprocessor"),   # its defaults are the 4x4-PE configuration
+    Design("coprocessor", "coprocessor", flatten=False),  # defaults: the 4x4-PE configuration
 ]
 
 SUMMARY_KEYS = ("lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area_um2")
@@ -120,18 +124,20 @@ def script_read(spec: dict) -> list[tuple[str, str]]:
 
 def script_xilinx(spec: dict, out: Path) -> list[tuple[str, str]]:
     top = spec["top"]
+    flat = spec.get("flatten", True)
     return script_read(spec) + [
-        ("synth_xilinx", f"synth_xilinx -family xcup -noiopad -flatten -top {top}"),
+        ("synth_xilinx", f"synth_xilinx -family xcup -noiopad {'-flatten ' if flat else ''}-top {top}"),
         ("report", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
         ("report", f"tee -q -o {_q(out / 'xilinx_stat.json')} stat -json"),
         ("report", f"tee -q -o {_q(out / 'xilinx_stat.txt')} stat"),
+    ] + ([] if flat else [("report", "flatten"), ("report", "delete t:$scopeinfo")]) + [
         ("report", f"write_json {_q(out / 'xilinx_netlist.json')}"),
     ]
 
 
 def post_xilinx(spec: dict, out: Path) -> dict:
     st = json.loads((out / "xilinx_stat.json").read_text())
-    cells = st["design"]["num_cells_by_type"]
+    cells = leaf_cells(st, spec["top"])
     netlist = out / "xilinx_netlist.json"
     net = json.loads(netlist.read_text())
     depth = lut_depth(net["modules"][spec["top"]])
@@ -263,9 +269,10 @@ CMOS_FF_CELLS = ("-cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cel
 
 def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
     top, lib = spec["top"], _q(spec["liberty"])
+    flat = spec.get("flatten", True)
     cmds = script_read(spec) + [
         ("read", "design -save elab"),
-        ("generic_synth", f"synth -flatten -top {top}"),
+        ("generic_synth", f"synth {'-flatten ' if flat else ''}-top {top}"),
         ("generic_synth", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
         ("generic_synth", "design -save generic"),
         # (a) transistor estimate
@@ -282,7 +289,7 @@ def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
         ("sky130", f"tee -q -o {_q(out / 'sky130_stat.json')} stat -json -liberty {lib}"),
         ("sky130", f"tee -q -o {_q(out / 'sky130_stat.txt')} stat -liberty {lib}"),
     ]
-    if not spec.get("no_breakdown"):
+    if flat and not spec.get("no_breakdown"):
         # (c) hierarchical sky130 mapping for the per-module breakdown
         cmds += [
             ("breakdown", "design -load elab"),
@@ -300,36 +307,73 @@ def post_asic(spec: dict, out: Path) -> dict:
     top = spec["top"]
     res: dict = {}
     st = json.loads((out / "cmos_stat.json").read_text())
-    cells = st["design"]["num_cells_by_type"]
+    cells = leaf_cells(st, top)
     est = str(st["design"].get("estimated_num_transistors", "0"))
-    extra, unknown = 0, {}
-    for t, n in cells.items():
-        if t in CMOS_EXTRA:
-            extra += CMOS_EXTRA[t] * n
-        elif t not in _YOSYS_CMOS_TYPES:
-            unknown[t] = n
+    unknown = {t: n for t, n in cells.items() if t not in CMOS_COST and t not in CMOS_EXTRA}
     if unknown:
         raise RuntimeError(f"cmos: no transistor cost for cell types {unknown}")
-    res["cmos"] = {"cells": cells, "yosys_estimate": est, "ff_extra": extra,
-                   "transistors": int(est.rstrip("+")) + extra}
+    gates = sum(CMOS_COST[t] * n for t, n in cells.items() if t in CMOS_COST)
+    extra = sum(CMOS_EXTRA[t] * n for t, n in cells.items() if t in CMOS_EXTRA)
+    res["cmos"] = {"cells": cells, "yosys_estimate": est, "priced_by_yosys_table": gates,
+                   "ff_extra": extra, "transistors": gates + extra}
 
     st = _add_areas(json.loads((out / "sky130_stat.json").read_text()), out / "sky130_stat.txt")
-    cells = st["design"]["num_cells_by_type"]
+    cells = leaf_cells(st, top)
     bad = [t for t in cells if not t.startswith("sky130_fd_sc_hd__")]
     if bad:
         raise RuntimeError(f"sky130: unmapped cells {bad}")
-    res["sky130"] = {"cells": cells, "area_um2": _design_area(st, top),
+    res["sky130"] = {"cells": cells, "area_um2": total_area(st, top),
                      "sequential_area_um2": st["modules"].get("\\" + top, {}).get("sequential_area")}
-    hier = out / "sky130_hier_stat.json"
-    if not spec.get("no_breakdown") and hier.exists():
+    if not spec.get("flatten", True):  # the mapping above is the hierarchical one
+        res["breakdown"] = breakdown(st, top)
+    elif not spec.get("no_breakdown"):
+        hier = out / "sky130_hier_stat.json"
         res["breakdown"] = breakdown(_add_areas(json.loads(hier.read_text()),
                                                 out / "sky130_hier_stat.txt"), top)
     return res
 
 
-_YOSYS_CMOS_TYPES = {"$_BUF_", "$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_ANDNOT_",
-                     "$_ORNOT_", "$_XOR_", "$_XNOR_", "$_AOI3_", "$_OAI3_", "$_AOI4_", "$_OAI4_",
-                     "$_MUX_", "$_NMUX_", "$_DFF_P_", "$_DFF_N_"}
+# `stat -tech cmos` transistor prices (Yosys kernel/cost.h, CellCosts::cmos_gate_cost)
+CMOS_COST = {"$_BUF_": 1, "$_NOT_": 2, "$_AND_": 6, "$_NAND_": 4, "$_OR_": 6, "$_NOR_": 4,
+             "$_ANDNOT_": 6, "$_ORNOT_": 6, "$_XOR_": 12, "$_XNOR_": 12, "$_AOI3_": 6,
+             "$_OAI3_": 6, "$_AOI4_": 8, "$_OAI4_": 8, "$_MUX_": 12, "$_NMUX_": 10,
+             "$_DFF_P_": 16, "$_DFF_N_": 16}
+
+
+def instances(st: dict, top: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """(instances of each module under `top`, submodule counts of each module) of a
+    `stat -json` report."""
+    mods = st["modules"]
+    key = {k.lstrip("\\"): k for k in mods}
+    children = {k: {key[t.lstrip("\\")]: n for t, n in v.get("num_cells_by_type", {}).items()
+                    if t.lstrip("\\") in key} for k, v in mods.items()}
+    inst: dict[str, int] = defaultdict(int)
+
+    def walk(k: str, mult: int) -> None:
+        inst[k] += mult
+        for c, n in children[k].items():
+            walk(c, mult * n)
+
+    walk(key[top.lstrip("\\")], 1)
+    return dict(inst), children
+
+
+def leaf_cells(st: dict, top: str) -> dict[str, int]:
+    """Cell counts of the whole design under `top`: each module's own cells (not its
+    submodule instances) times its number of instances."""
+    inst, _ = instances(st, top)
+    mods = {m.lstrip("\\") for m in st["modules"]}
+    total: dict[str, int] = defaultdict(int)
+    for m, k in inst.items():
+        for t, n in st["modules"][m].get("num_cells_by_type", {}).items():
+            if t.lstrip("\\") not in mods:
+                total[t] += n * k
+    return dict(sorted(total.items()))
+
+
+def total_area(st: dict, top: str) -> float:
+    inst, _ = instances(st, top)
+    return sum(float(st["modules"][m].get("area", 0.0)) * k for m, k in inst.items())
 
 
 def _chip_areas(txt: Path) -> dict[str, float]:
@@ -347,12 +391,6 @@ def _add_areas(st: dict, txt: Path) -> dict:
         if "area" not in v and k in areas:
             v["area"] = areas[k]
     return st
-
-
-def _design_area(st: dict, top: str) -> float:
-    if "area" in st["design"]:
-        return float(st["design"]["area"])
-    return float(st["modules"]["\\" + top]["area"])
 
 
 def pretty_module(name: str) -> str:
@@ -381,20 +419,10 @@ def breakdown(st: dict, top: str) -> dict:
     its submodules) times its number of instances, and the subtree of every direct child of
     the top module."""
     mods = st["modules"]
-    key = {k.lstrip("\\"): k for k in mods}
+    topk = {k.lstrip("\\"): k for k in mods}[top]
     local = {k: float(v.get("area", 0.0)) for k, v in mods.items()}
-    children = {k: {key[t.lstrip("\\")]: n for t, n in v.get("num_cells_by_type", {}).items()
-                    if t.lstrip("\\") in key} for k, v in mods.items()}
     seqa = {k: float(v.get("sequential_area", 0.0) or 0.0) for k, v in mods.items()}
-    topk = key[top]
-    inst: dict[str, int] = defaultdict(int)
-
-    def walk(k: str, mult: int) -> None:
-        inst[k] += mult
-        for c, n in children[k].items():
-            walk(c, mult * n)
-
-    walk(topk, 1)
+    inst, children = instances(st, top)
     subtree_cache: dict[str, float] = {}
 
     def subtree(k: str) -> float:
@@ -484,25 +512,32 @@ def run_worker(flow: str, spec_path: Path) -> int:
 
 
 def parse_design(arg: str) -> Design:
-    """`name`, `name=top`, `name=top:P=V,Q=W`."""
+    """`name`, `name=top`, `name=top:P=V,Q=W`, each optionally ending in `/flat` or `/hier`."""
     known = {d.name: d for d in DESIGNS}
+    flatten = None
+    m = re.fullmatch(r"(.*)/(flat|hier)", arg)
+    if m:
+        arg, flatten = m.group(1), m.group(2) == "flat"
     if "=" not in arg.split(":", 1)[0]:
-        if arg in known:
-            return known[arg]
-        return Design(arg, arg)
-    name, rest = arg.split("=", 1)
-    top, _, plist = rest.partition(":")
-    params = {}
-    for kv in filter(None, plist.split(",")):
-        k, v = kv.split("=", 1)
-        params[k.strip()] = int(v) if re.fullmatch(r"-?\d+", v.strip()) else v.strip()
-    return Design(name, top or name, params)
+        d = known.get(arg, Design(arg, arg))
+    else:
+        name, rest = arg.split("=", 1)
+        top, _, plist = rest.partition(":")
+        params = {}
+        for kv in filter(None, plist.split(",")):
+            k, v = kv.split("=", 1)
+            params[k.strip()] = int(v) if re.fullmatch(r"-?\d+", v.strip()) else v.strip()
+        d = Design(name, top or name, params)
+    if flatten is not None:
+        d = Design(d.name, d.top, d.params, flatten)
+    return d
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Yosys area reports -> build/synth/summary.json")
     ap.add_argument("--design", action="append", default=[],
-                    help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...]; repeatable")
+                    help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...], "
+                         "optionally with /flat or /hier; repeatable")
     ap.add_argument("--rtl", type=Path, default=ROOT / "rtl")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
     ap.add_argument("--liberty", type=Path, default=LIBERTY)
@@ -510,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="Yosys processes at once (default 1, env SYNTH_JOBS)")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per Yosys process")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
+    ap.add_argument("--flatten", choices=("auto", "yes", "no"), default="auto",
+                    help="flatten before synthesis: per design (auto: PEs yes, coprocessor no)")
     ap.add_argument("--yosys", default=os.environ.get("SYNTH_YOSYS", "pyosys"),
                     help="'pyosys' (default) or a yosys executable, e.g. /usr/bin/yosys (env SYNTH_YOSYS)")
     ap.add_argument("--check", action="store_true",
@@ -540,11 +577,12 @@ def main(argv: list[str] | None = None) -> int:
         present.append(d)
         out = out_root / d.name
         out.mkdir(parents=True, exist_ok=True)
-        for stale in out.glob("*_result.json"):
-            stale.unlink()
+        for stale in [*out.glob("*_result.json"), out / "details.json", out / "breakdown.json"]:
+            stale.unlink(missing_ok=True)
         spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(rtl),
                 "sources": [str(s) for s in srcs], "out": str(out),
                 "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown,
+                "flatten": d.flatten if args.flatten == "auto" else args.flatten == "yes",
                 "yosys": args.yosys}
         spec_path = out / "spec.json"
         spec_path.write_text(json.dumps(spec, indent=1))
@@ -606,9 +644,10 @@ def main(argv: list[str] | None = None) -> int:
             "area_um2": round(ra["sky130"]["area_um2"], 3),
         }
         summary[d.name] = entry
-        details = {"top": d.top, "params": d.params,
+        spec = json.loads((out_root / d.name / "spec.json").read_text())
+        details = {"top": d.top, "params": d.params, "flatten": spec["flatten"],
                    "sources": [str(Path(s).relative_to(rtl.parent)) if rtl.parent in Path(s).parents
-                               else s for s in json.loads((out_root / d.name / "spec.json").read_text())["sources"]],
+                               else s for s in spec["sources"]],
                    "summary": entry, "xilinx": rx,
                    "asic": {k: v for k, v in ra.items() if k != "breakdown"}}
         (out_root / d.name / "details.json").write_text(json.dumps(details, indent=1) + "\n")
