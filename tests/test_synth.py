@@ -120,7 +120,7 @@ def test_sources_packages_first_and_only_needed(rtl: Path):
     assert set(srcs) == {"tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"}
 
 
-def test_helpers():
+def test_helpers(tmp_path: Path):
     rs = _load()
     assert rs.pretty_module("\\tiny_top") == "tiny_top"
     assert rs.pretty_module("$paramod\\posit_decode\\N=s32'00000000000000000000000000010000"
@@ -131,6 +131,11 @@ def test_helpers():
     assert (d.name, d.top, d.flatten) == ("coprocessor", "coprocessor", True)
     assert rs.parse_design("coprocessor").flatten is False
     assert rs.parse_design("y=top/hier").flatten is False
+    log = tmp_path / "yosys.log"
+    log.write_text("5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"
+                   "Parameter \\W = 64\nParameter \\DEPTH = 32'00000000000000000000000010000000\n"
+                   "Generating RTLIL representation for module `$paramod$0123abcd\\ram'.\n")
+    assert rs.paramod_names(log) == {"$paramod$0123abcd\\ram": "ram(W=64,DEPTH=128)"}
     # LUT depth on a hand-made netlist: in -> LUT -> CARRY4 -> CARRY4 -> LUT -> FF
     dirs = {"I0": "input", "O": "output"}
     cdirs = {"CI": "input", "S": "input", "CO": "output", "O": "output"}

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """`make synth`: Yosys (pyosys) area reports for the XR-NPE designs -> build/synth/summary.json.
 
-For every design whose top module exists in rtl/*.sv, three Yosys flows run (each in its own
-process, log under build/synth/<design>/):
+For every design whose top module exists in rtl/*.sv, two Yosys processes run (logs and
+reports under build/synth/<design>/):
 
-  xilinx  synth_xilinx -family xcup -noiopad -flatten -top <top>   (Virtex UltraScale+)
+  xilinx  synth_xilinx -family xcup -noiopad [-flatten] -top <top>   (Virtex UltraScale+)
           -> lut, ff, dsp, carry, levels (LUT depth, computed here from the JSON netlist)
-  asic    synth -flatten -top <top>, then
+  asic    synth [-flatten] -top <top>, then
             (a) dfflegalize + abc -g cmos + stat -tech cmos          -> cmos_transistors
             (b) dfflibmap + abc -liberty sky130_fd_sc_hd_area.lib     -> area_um2
-          and a hierarchical (not flattened) sky130 mapping for build/synth/<design>/breakdown.json
+          and the per-module sky130 area -> build/synth/<design>/breakdown.json
+
+Flattened designs (the PEs) are optimised across module boundaries; hierarchical ones (the
+co-processor) map each module once and count it per instance.
 
 Output (CONTRACT section 5):
   {"designs": {"<name>": {"lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area_um2"}}}
@@ -19,9 +22,10 @@ See docs/synthesis.md for what each number means and its limits.
 Usage:
   run_synth.py                              all default designs present in rtl/
   run_synth.py --design pe_rmmec            one of them
-  run_synth.py --design foo=my_top:W=8,N=2  any module, with parameter overrides
+  run_synth.py --design foo=my_top:W=8,N=2  any module, with parameter overrides (/hier, /flat)
   run_synth.py --jobs 2                     run two Yosys processes at once
   run_synth.py --check                      only check that Yosys reads every module of rtl/
+  run_synth.py --yosys /usr/bin/yosys       use a yosys executable instead of pyosys
 """
 
 from __future__ import annotations
@@ -317,19 +321,21 @@ def post_asic(spec: dict, out: Path) -> dict:
     res["cmos"] = {"cells": cells, "yosys_estimate": est, "priced_by_yosys_table": gates,
                    "ff_extra": extra, "transistors": gates + extra}
 
-    st = _add_areas(json.loads((out / "sky130_stat.json").read_text()), out / "sky130_stat.txt")
+    lib = Path(spec["liberty"])
+    lib_areas, _ = liberty_cells(lib)
+    st = json.loads((out / "sky130_stat.json").read_text())
+    local = local_areas(st, lib, out / "sky130_stat.txt")
     cells = leaf_cells(st, top)
-    bad = [t for t in cells if not t.startswith("sky130_fd_sc_hd__")]
+    bad = [t for t in cells if t not in lib_areas]
     if bad:
-        raise RuntimeError(f"sky130: unmapped cells {bad}")
-    res["sky130"] = {"cells": cells, "area_um2": total_area(st, top),
-                     "sequential_area_um2": st["modules"].get("\\" + top, {}).get("sequential_area")}
+        raise RuntimeError(f"sky130: cells not in the library {bad}")
+    area, seq_area = total_area(st, top, local)
+    res["sky130"] = {"cells": cells, "area_um2": area, "sequential_area_um2": seq_area}
     if not spec.get("flatten", True):  # the mapping above is the hierarchical one
-        res["breakdown"] = breakdown(st, top)
+        res["breakdown"] = breakdown(st, top, local)
     elif not spec.get("no_breakdown"):
-        hier = out / "sky130_hier_stat.json"
-        res["breakdown"] = breakdown(_add_areas(json.loads(hier.read_text()),
-                                                out / "sky130_hier_stat.txt"), top)
+        hier = json.loads((out / "sky130_hier_stat.json").read_text())
+        res["breakdown"] = breakdown(hier, top, local_areas(hier, lib, out / "sky130_hier_stat.txt"))
     return res
 
 
@@ -371,26 +377,42 @@ def leaf_cells(st: dict, top: str) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
-def total_area(st: dict, top: str) -> float:
+def liberty_cells(lib: Path) -> tuple[dict[str, float], set[str]]:
+    """(area of each cell, names of sequential cells) of a Liberty file."""
+    text = _COMMENT.sub(" ", lib.read_text())
+    areas, seq = {}, set()
+    for m in re.finditer(r"\bcell\s*\(\s*\"?([\w$]+)\"?\s*\)\s*\{", text):
+        body = text[m.end():m.end() + 400]
+        a = re.search(r"\barea\s*:\s*([\d.eE+-]+)", body)
+        if a:
+            areas[m.group(1)] = float(a.group(1))
+        nxt = text.find("cell (", m.end())
+        if re.search(r"\b(ff|latch)\s*\(", text[m.end():nxt if nxt > 0 else None]):
+            seq.add(m.group(1))
+    return areas, seq
+
+
+def local_areas(st: dict, lib: Path, txt: Path | None = None) -> dict[str, tuple[float, float]]:
+    """(area, sequential area) of each module's own cells, from its cell counts and the
+    Liberty areas (Yosys 0.70's `stat -json` module area includes some submodules and
+    not others; 0.23 has none).  Checked against the text report's local `Chip area` lines."""
+    areas, seq = liberty_cells(lib)
+    res = {}
+    for m, v in st["modules"].items():
+        cells = v.get("num_cells_by_type", {})
+        res[m] = (sum(areas.get(t, 0.0) * n for t, n in cells.items()),
+                  sum(areas.get(t, 0.0) * n for t, n in cells.items() if t in seq))
+    if txt is not None and txt.exists():
+        for m, a in re.findall(r"Chip area for module '([^']+)':\s*([\d.]+)", txt.read_text()):
+            if m in res and abs(res[m][0] - float(a)) > 1e-3 * max(1.0, float(a)):
+                raise RuntimeError(f"area of {m}: {res[m][0]} from cell counts, {a} in {txt.name}")
+    return res
+
+
+def total_area(st: dict, top: str, local: dict[str, tuple[float, float]]) -> tuple[float, float]:
     inst, _ = instances(st, top)
-    return sum(float(st["modules"][m].get("area", 0.0)) * k for m, k in inst.items())
-
-
-def _chip_areas(txt: Path) -> dict[str, float]:
-    """`Chip area for module '\\m': A` lines of a text `stat -liberty` report (yosys 0.23's
-    `stat -json` has no area)."""
-    if not txt.exists():
-        return {}
-    return {m: float(a) for m, a in
-            re.findall(r"Chip area for module '([^']+)':\s*([\d.]+)", txt.read_text())}
-
-
-def _add_areas(st: dict, txt: Path) -> dict:
-    areas = _chip_areas(txt)
-    for k, v in st["modules"].items():
-        if "area" not in v and k in areas:
-            v["area"] = areas[k]
-    return st
+    return (sum(local[m][0] * k for m, k in inst.items()),
+            sum(local[m][1] * k for m, k in inst.items()))
 
 
 def pretty_module(name: str) -> str:
@@ -414,14 +436,39 @@ def pretty_module(name: str) -> str:
     return f"{parts[1]}({','.join(args)})"
 
 
-def breakdown(st: dict, top: str) -> dict:
+def paramod_names(log: Path) -> dict[str, str]:
+    """`$paramod$<hash>\\name` -> `name(P=V,...)` from the `Parameter \\P = V` lines that
+    precede each derived module in a Yosys log (Yosys hashes long parameter lists)."""
+    names: dict[str, str] = {}
+    params: list[str] = []
+    if not log.exists():
+        return names
+    with open(log, errors="replace") as fh:
+        for line in fh:
+            if line.startswith("Parameter \\"):
+                k, _, v = line[len("Parameter \\"):].strip().partition(" = ")
+                m = re.fullmatch(r"(\d+)'([01]+)", v)
+                params.append(f"{k}={int(m.group(2), 2) if m else v}")
+                continue
+            m = re.search(r"(?:Generating|Found cached) RTLIL representation for module `(\$paramod[^']*)'", line)
+            if m:
+                raw = m.group(1)
+                if params and raw not in names:
+                    names[raw] = f"{raw.rsplit(chr(92), 1)[-1]}({','.join(params)})"
+                params = []
+            elif "Executing AST frontend in derive mode" in line:
+                params = []
+    return names
+
+
+def breakdown(st: dict, top: str, local_area: dict[str, tuple[float, float]]) -> dict:
     """Per-module sky130 area of the hierarchical mapping: each module's own cells (excluding
     its submodules) times its number of instances, and the subtree of every direct child of
     the top module."""
     mods = st["modules"]
     topk = {k.lstrip("\\"): k for k in mods}[top]
-    local = {k: float(v.get("area", 0.0)) for k, v in mods.items()}
-    seqa = {k: float(v.get("sequential_area", 0.0) or 0.0) for k, v in mods.items()}
+    local = {k: a for k, (a, _) in local_area.items()}
+    seqa = {k: sa for k, (_, sa) in local_area.items()}
     inst, children = instances(st, top)
     subtree_cache: dict[str, float] = {}
 
@@ -432,7 +479,7 @@ def breakdown(st: dict, top: str) -> dict:
 
     total = subtree(topk)
     by_module = sorted(
-        ({"module": pretty_module(k), "instances": inst[k], "area_um2_each": round(local[k], 3),
+        ({"module": pretty_module(k), "yosys_name": k.lstrip("\\"), "instances": inst[k], "area_um2_each": round(local[k], 3),
           "area_um2": round(local[k] * inst[k], 3),
           "sequential_um2": round(seqa[k] * inst[k], 3),
           "share": round(local[k] * inst[k] / total, 4) if total else 0.0}
@@ -440,7 +487,7 @@ def breakdown(st: dict, top: str) -> dict:
     top_children = [{"module": "(top-level logic)", "instances": 1, "area_um2": round(local[topk], 3),
                      "share": round(local[topk] / total, 4) if total else 0.0}]
     for c, n in sorted(children[topk].items(), key=lambda kv: -kv[1] * subtree(kv[0])):
-        top_children.append({"module": pretty_module(c), "instances": n,
+        top_children.append({"module": pretty_module(c), "yosys_name": c.lstrip("\\"), "instances": n,
                              "area_um2": round(n * subtree(c), 3),
                              "share": round(n * subtree(c) / total, 4) if total else 0.0})
     return {"total_area_um2_hierarchical": round(total, 3), "by_module": by_module,
@@ -652,6 +699,10 @@ def main(argv: list[str] | None = None) -> int:
                    "asic": {k: v for k, v in ra.items() if k != "breakdown"}}
         (out_root / d.name / "details.json").write_text(json.dumps(details, indent=1) + "\n")
         if "breakdown" in ra:
+            names = paramod_names(out_root / d.name / "yosys_asic.log")
+            for row in ra["breakdown"]["by_module"] + ra["breakdown"]["top_children"]:
+                if row.get("yosys_name") in names:
+                    row["module"] = names[row["yosys_name"]]
             (out_root / d.name / "breakdown.json").write_text(json.dumps(ra["breakdown"], indent=1) + "\n")
 
     (out_root / "summary.json").write_text(json.dumps({"designs": summary}, indent=1) + "\n")
