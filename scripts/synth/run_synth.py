@@ -588,8 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rtl", type=Path, default=ROOT / "rtl")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
     ap.add_argument("--liberty", type=Path, default=LIBERTY)
-    ap.add_argument("--jobs", "-j", type=int, default=int(os.environ.get("SYNTH_JOBS", "1")),
-                    help="Yosys processes at once (default 1, env SYNTH_JOBS)")
+    ap.add_argument("--jobs", "-j", type=int,
+                    default=int(os.environ.get("SYNTH_JOBS", min(2, os.cpu_count() or 1))),
+                    help="Yosys processes at once (default: 2 or the number of cores if fewer; "
+                         "env SYNTH_JOBS)")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per Yosys process")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
     ap.add_argument("--flatten", choices=("auto", "yes", "no"), default="auto",
