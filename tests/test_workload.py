@@ -195,6 +195,7 @@ def test_rank_assignments_orders_by_bits(small_trained):
 _RTL_OK, _RTL_WHY = api.rtl_available()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _RTL_OK, reason=f"RTL engine not available ({_RTL_WHY})")
 def test_model_vs_rtl_bit_identical(small_trained, splits):
     n = small_trained

@@ -39,14 +39,15 @@ def rtl_available() -> tuple[bool, str]:
     return True, ""
 
 
-def matmul_engine(engine: str, sim: str = "icarus") -> Callable:
+def matmul_engine(engine: str, sim: str = "icarus", progress=None) -> Callable:
     """A function (a_codes, w_codes, fmt) -> float32 C for the code-level engines."""
     if engine == "model":
         mm = importlib.import_module("xrnpe.matmul").matmul
         return lambda a, w, fmt: mm(a, w, fmt, "fp32")
     if engine == "rtl":
         mm_rtl = importlib.import_module("xrnpe.rtl").matmul_rtl
-        return lambda a, w, fmt: np.asarray(mm_rtl(a, w, fmt, "fp32", sim=sim), dtype=np.float32)
+        return lambda a, w, fmt: np.asarray(mm_rtl(a, w, fmt, "fp32", sim=sim, progress=progress),
+                                            dtype=np.float32)
     if engine == "emulate":
         return lambda a, w, fmt: (vector.dequantize(fmt, a) @ vector.dequantize(fmt, w)).astype(
             np.float32)
@@ -62,7 +63,7 @@ def layer_codes(layer: Layer, q: qat.LayerQuant, a: np.ndarray):
 
 
 def infer(net: Net, qcfg: list, x: np.ndarray, engine: str = "model", *, sim: str = "icarus",
-          trace: list | None = None) -> np.ndarray:
+          trace: list | None = None, progress=None) -> np.ndarray:
     """float32 logits of ``x`` with every layer's matmul on ``engine`` (one call per layer for
     the whole batch: M = images x patches).  If ``trace`` is a list, each layer's
     (A codes, W codes, C) is appended to it."""
@@ -72,7 +73,7 @@ def infer(net: Net, qcfg: list, x: np.ndarray, engine: str = "model", *, sim: st
         return qat.predict_logits(net, qcfg, x).astype(np.float32)
     if qcfg is None or any(q is None for q in qcfg):
         raise ValueError("every layer needs a format and scales for a co-processor engine")
-    mm = matmul_engine(engine, sim)
+    mm = matmul_engine(engine, sim, progress)
     a = np.asarray(x, dtype=np.float32)
     for layer, q in zip(net.layers, qcfg):
         A, W, oshape = layer_codes(layer, q, a)
