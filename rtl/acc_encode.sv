@@ -1,0 +1,67 @@
+`default_nettype none
+// Output rounding shared by both PEs: one codec encoder per output format, selected by
+// out_fmt.  NaR gives the format's NaR code (fp4 0x8, fp32 quiet NaN); an unknown out_fmt
+// gives code 0.
+module acc_encode #(
+    parameter int FRAC_W  = 24,
+    parameter int SCALE_W = 8
+) (
+    input  logic [xrnpe_pkg::FMT_W-1:0] out_fmt,
+    input  logic                        sign,
+    input  logic signed [SCALE_W-1:0]   scale,
+    input  logic [FRAC_W-1:0]           frac,
+    input  logic                        sticky,
+    input  logic                        zero,
+    input  logic                        nar,
+    output logic [31:0]                 code
+);
+  logic [3:0] c_fp4, c_p4;
+  logic [7:0] c_p8;
+  logic [15:0] c_p16;
+  logic [31:0] c_fp32;
+
+  fp4_encode #(
+      .SCALE_W(SCALE_W),
+      .FRAC_W (FRAC_W)
+  ) u_fp4 (
+      .sign(sign), .scale(scale), .frac(frac), .sticky(sticky), .zero(zero), .nar(nar),
+      .code(c_fp4)
+  );
+  posit_encode #(
+      .N(4), .ES(xrnpe_pkg::P4_ES), .SCALE_W(SCALE_W), .FRAC_W(FRAC_W)
+  ) u_p4 (
+      .sign(sign), .scale(scale), .frac(frac), .sticky(sticky), .zero(zero), .nar(nar),
+      .code(c_p4)
+  );
+  posit_encode #(
+      .N(8), .ES(xrnpe_pkg::P8_ES), .SCALE_W(SCALE_W), .FRAC_W(FRAC_W)
+  ) u_p8 (
+      .sign(sign), .scale(scale), .frac(frac), .sticky(sticky), .zero(zero), .nar(nar),
+      .code(c_p8)
+  );
+  posit_encode #(
+      .N(16), .ES(xrnpe_pkg::P16_ES), .SCALE_W(SCALE_W), .FRAC_W(FRAC_W)
+  ) u_p16 (
+      .sign(sign), .scale(scale), .frac(frac), .sticky(sticky), .zero(zero), .nar(nar),
+      .code(c_p16)
+  );
+  fp32_encode #(
+      .SCALE_W(SCALE_W),
+      .FRAC_W (FRAC_W)
+  ) u_fp32 (
+      .sign(sign), .scale(scale), .frac(frac), .sticky(sticky), .zero(zero), .nar(nar),
+      .code(c_fp32)
+  );
+
+  always_comb begin
+    case (out_fmt)
+      xrnpe_pkg::FMT_FP4:  code = 32'(c_fp4);
+      xrnpe_pkg::FMT_P4:   code = 32'(c_p4);
+      xrnpe_pkg::FMT_P8:   code = 32'(c_p8);
+      xrnpe_pkg::FMT_P16:  code = 32'(c_p16);
+      xrnpe_pkg::FMT_FP32: code = c_fp32;
+      default:             code = 32'h0;
+    endcase
+  end
+endmodule
+`default_nettype wire

@@ -1,0 +1,246 @@
+`default_nettype none
+// XR-NPE processing element, RMMEC flavour: a 16-bit SIMD dot-product MAC for fp4 (4 lanes),
+// p4 (4 lanes), p8 (2 lanes) and p16 (1 lane) whose mantissa multiplier, scale adder and
+// aligner are one reconfigurable datapath (rmmec_mul, rmmec_scale_add, rmmec_align) shared
+// by every format.  Accumulator, readout and encoders: acc_backend (shared with pe_baseline).
+//
+// Pipeline (docs/pe.md): R1 operands | S2 decode, scale add | S3 multiply, align, reduce |
+// S4 accumulate | S5 normalise | S6 round.  II = 1; a result appears 6 cycles after its
+// in_last word is accepted.  A waiting result (out_valid & ~out_ready) stalls everything.
+//
+// Operand isolation: R1 holds the operands of the last accepted word; each format's decoders
+// see them only in that format's mode (else constant 0), and the multiplier/aligner lanes a
+// mode does not use see constant zeros, so they do not toggle.
+module pe_rmmec (
+    input  logic                        clk,
+    input  logic                        rst_n,
+    input  logic                        in_valid,
+    output logic                        in_ready,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
+    input  logic [xrnpe_pkg::FMT_W-1:0] in_fmt,
+    input  logic [xrnpe_pkg::FMT_W-1:0] in_out_fmt,
+    input  logic                        in_first,
+    input  logic                        in_last,
+    output logic                        out_valid,
+    input  logic                        out_ready,
+    output logic [31:0]                 out_data,
+    output logic                        out_nar
+);
+  localparam int FW = xrnpe_pkg::FMT_W;
+  if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
+  begin : g_bad_pkg
+    initial $fatal(1, "pe_rmmec: the RMMEC partition is laid out for the xrnpe_pkg formats");
+  end
+
+  logic en;
+
+  // ================================================================ R1: operands
+  logic        v1_q, first1_q, last1_q;
+  logic [15:0] a1_q, b1_q;
+  logic [FW-1:0] fmt1_q, ofmt1_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v1_q <= 1'b0;
+      {a1_q, b1_q, fmt1_q, ofmt1_q, first1_q, last1_q} <= '0;
+    end else if (en) begin
+      v1_q <= in_valid;
+      if (in_valid) begin  // hold operands between words: idle cycles do not toggle
+        a1_q     <= in_a;
+        b1_q     <= in_b;
+        fmt1_q   <= in_fmt;
+        ofmt1_q  <= in_out_fmt;
+        first1_q <= in_first;
+        last1_q  <= in_last;
+      end
+    end
+  end
+  assign in_ready = en;
+
+  // ================================================================ S2: decode
+  logic is_fp4, is_p4, is_p8, is_p16;
+  assign is_fp4 = fmt1_q == xrnpe_pkg::FMT_FP4;
+  assign is_p4  = fmt1_q == xrnpe_pkg::FMT_P4;
+  assign is_p8  = fmt1_q == xrnpe_pkg::FMT_P8;
+  assign is_p16 = fmt1_q == xrnpe_pkg::FMT_P16;
+
+  // isolated operand buses, one per format (constant 0 outside its mode)
+  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
+  assign iso_a_fp4 = is_fp4 ? a1_q : '0;
+  assign iso_b_fp4 = is_fp4 ? b1_q : '0;
+  assign iso_a_p4  = is_p4 ? a1_q : '0;
+  assign iso_b_p4  = is_p4 ? b1_q : '0;
+  assign iso_a_p8  = is_p8 ? a1_q : '0;
+  assign iso_b_p8  = is_p8 ? b1_q : '0;
+  assign iso_a_p16 = is_p16 ? a1_q : '0;
+  assign iso_b_p16 = is_p16 ? b1_q : '0;
+
+  // Each operand (A = 0, B = 1) becomes a 13-bit RMMEC mantissa word, a packed biased-scale
+  // word (rmmec_scale_add layout) and per-lane sign / nonzero bits.  Gated decoders output
+  // all zeros, so the formats' contributions are simply ORed together.
+  logic [1:0][12:0] mant;
+  logic [1:0][23:0] bscale;
+  logic [1:0][3:0]  lsign, lnz;
+  logic [1:0]       opnar;
+
+  for (genvar o = 0; o < 2; o++) begin : g_op
+    logic [15:0] c_fp4, c_p4, c_p8, c_p16;
+    assign c_fp4 = o == 0 ? iso_a_fp4 : iso_b_fp4;
+    assign c_p4  = o == 0 ? iso_a_p4 : iso_b_p4;
+    assign c_p8  = o == 0 ? iso_a_p8 : iso_b_p8;
+    assign c_p16 = o == 0 ? iso_a_p16 : iso_b_p16;
+
+    // p16: one lane; biased scale s+28 in 0..56 spans fields 0 and 1
+    logic        s16, z16, n16;
+    logic signed [6:0] e16;
+    logic [11:0] f16;
+    posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_p16 (
+        .code(c_p16), .sign(s16), .scale(e16), .frac(f16), .zero(z16), .nar(n16));
+    logic [5:0] b16;
+    assign b16 = is_p16 ? 6'(e16 + 7'sd28) : 6'd0;
+
+    // p8: two lanes; biased scale s+6 in 0..12
+    logic [1:0] s8, z8, n8;
+    logic [1:0][4:0] e8, f8;
+    logic [1:0][3:0] b8;
+    // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12
+    logic [3:0] sf, zf, sp, zp, np, ff;
+    logic [3:0][2:0] ef;
+    logic [3:0][3:0] ep;
+    logic [3:0] fp_unused;
+    logic [3:0][3:0] bf, bp;
+    for (genvar l = 0; l < 2; l++) begin : g_p8
+      posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
+          .code(c_p8[8*l+7:8*l]), .sign(s8[l]), .scale(e8[l]), .frac(f8[l]), .zero(z8[l]),
+          .nar(n8[l]));
+      assign b8[l] = is_p8 ? 4'(e8[l] + 5'd6) : 4'd0;
+    end
+    for (genvar l = 0; l < 4; l++) begin : g_l4
+      fp4_decode u_fp4 (
+          .code(c_fp4[4*l+3:4*l]), .sign(sf[l]), .scale(ef[l]), .frac(ff[l:l]), .zero(zf[l]));
+      posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_p4 (
+          .code(c_p4[4*l+3:4*l]), .sign(sp[l]), .scale(ep[l]), .frac(fp_unused[l:l]),
+          .zero(zp[l]), .nar(np[l]));
+      assign bf[l] = is_fp4 ? 4'({ef[l][2], ef[l]} + 4'd6) : 4'd0;
+      assign bp[l] = is_p4 ? 4'(ep[l] + 4'd6) : 4'd0;
+    end
+
+    // built in local variables, assigned once: the process never reads its own outputs
+    logic [12:0] mant_o;
+    logic [23:0] bscale_o;
+    always_comb begin
+      logic [12:0] m;
+      logic [23:0] bs;
+      m  = {~z16 & ~n16, f16};
+      bs = {17'b0, b16[5], 1'b0, b16[4:0]};
+      for (int l = 0; l < 2; l++) begin
+        m[7*l+:6]  = m[7*l+:6] | {~z8[l] & ~n8[l], f8[l]};
+        bs[6*l+:4] = bs[6*l+:4] | b8[l];
+      end
+      for (int l = 0; l < 4; l++) begin
+        m[2*l+:2]  = m[2*l+:2] | {~zf[l], ff[l]} | {~zp[l] & ~np[l], 1'b0};
+        bs[6*l+:4] = bs[6*l+:4] | bf[l] | bp[l];
+      end
+      mant_o   = m;
+      bscale_o = bs;
+    end
+    assign mant[o]   = mant_o;
+    assign bscale[o] = bscale_o;
+    // lane signs and "operand is a nonzero number" bits
+    assign lsign[o] = {sf[3] | sp[3], sf[2] | sp[2], sf[1] | sp[1] | s8[1], sf[0] | sp[0] | s8[0] | s16};
+    for (genvar l = 0; l < 4; l++) begin : g_nz
+      assign lnz[o][l] = ~zf[l] | (~zp[l] & ~np[l]) | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
+                       | (l == 0 ? ~z16 & ~n16 : 1'b0);
+    end
+    assign opnar[o] = n16 | (|n8) | (|np);
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused;
+    assign unused = ^fp_unused ^ ^e16 ^ ^e8 ^ ^ef ^ ^ep;
+    /* verilator lint_on UNUSEDSIGNAL */
+  end
+
+  // ================================================================ S2: add scales, signs
+  logic m16, m8, m4;
+  assign m16 = is_p16;
+  assign m8  = is_p8;
+  assign m4  = is_fp4 | is_p4;
+
+  logic [23:0] tsum;
+  rmmec_scale_add u_sadd (
+      .sa(bscale[0]), .sb(bscale[1]), .m16(m16), .sum(tsum));
+
+  logic [3:0] psign;
+  assign psign = (lsign[0] ^ lsign[1]) & lnz[0] & lnz[1];
+
+  // R2: decoded operands
+  logic v2_q, first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q;
+  logic [FW-1:0] ofmt2_q;
+  logic [12:0] ma2_q, mb2_q;
+  logic [23:0] tsum2_q;
+  logic [3:0] psign2_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v2_q <= 1'b0;
+      {first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q, ofmt2_q, ma2_q, mb2_q, tsum2_q,
+       psign2_q} <= '0;
+    end else if (en) begin
+      v2_q <= v1_q;
+      if (v1_q) begin
+        first2_q <= first1_q;
+        last2_q  <= last1_q;
+        ofmt2_q  <= ofmt1_q;
+        nar2_q   <= |opnar;
+        m16_2_q  <= m16;
+        m8_2_q   <= m8;
+        m4_2_q   <= m4;
+        ma2_q    <= mant[0];
+        mb2_q    <= mant[1];
+        tsum2_q  <= tsum;
+        psign2_q <= psign;
+      end
+    end
+  end
+
+  // ================================================================ S3: multiply, align, reduce
+  logic [25:0] prod;
+  rmmec_mul u_mul (
+      .ma(ma2_q), .mb(mb2_q), .m16(m16_2_q), .m8(m8_2_q), .m4(m4_2_q), .prod(prod));
+
+  logic [114:0] addend;
+  logic cin;
+  rmmec_align u_align (
+      .prod(prod), .tsum(tsum2_q), .psign(psign2_q), .m16(m16_2_q), .m8(m8_2_q),
+      .m4(m4_2_q), .addend(addend), .cin(cin));
+
+  logic v3_q, first3_q, last3_q, nar3_q, cin3_q;
+  logic [FW-1:0] ofmt3_q;
+  logic [114:0] addend3_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v3_q <= 1'b0;
+      {first3_q, last3_q, nar3_q, cin3_q, ofmt3_q, addend3_q} <= '0;
+    end else if (en) begin
+      v3_q <= v2_q;
+      if (v2_q) begin
+        first3_q  <= first2_q;
+        last3_q   <= last2_q;
+        ofmt3_q   <= ofmt2_q;
+        nar3_q    <= nar2_q;
+        addend3_q <= addend;
+        cin3_q    <= cin;
+      end
+    end
+  end
+
+  // ================================================================ S4..S6 (shared)
+  acc_backend #(
+      .ADD_W(115)
+  ) u_backend (
+      .clk(clk), .rst_n(rst_n), .en(en),
+      .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
+      .w_nar(nar3_q), .w_addend(addend3_q), .w_cin(cin3_q),
+      .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));
+endmodule
+`default_nettype wire

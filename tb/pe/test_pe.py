@@ -1,0 +1,531 @@
+"""PE tests: pe_rmmec and pe_baseline (same ports, same behaviour), Icarus and Verilator.
+
+This file is both the cocotb test module and the pytest entry point.  Stimuli and expected
+results are precomputed with ``pe_model`` (xrnpe value tables, codec, Quire); the cocotb side
+only drives words and collects results with one await per clock cycle.
+
+Groups (one simulator run each, so pytest-xdist spreads them):
+  directed     hand-picked values, latency, clear/readout on back-to-back jobs
+  exh4         every fp4 and every p4 operand pair in every lane, all 5 output formats
+  exh8         every p8 operand pair in both lanes (65,536 per lane), 1-word jobs back to back,
+               random output format, other-format jobs interleaved (mode changes between jobs)
+  p16          200,000 random p16 pairs + corner classes + readout rounding ties
+  chains       random dot products up to K = 4096 in every mode x every output format, NaR
+               poisoning, cancellation
+  handshake    random in_valid gaps and random out_ready backpressure, checks in_ready
+  isolation    toggle counts of the partitions a mode does not use are zero
+soak (pytest -m soak): p8 exhaustive x all output formats, K = K_MAX p16 chains, 2M p16 pairs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import pe_model as pm  # noqa: E402
+from xrnpe import codec, formats  # noqa: E402
+from xrnpe.formats import FORMATS  # noqa: E402
+
+LATENCY = 6  # cycles from accepting the in_last word to out_valid (docs/pe.md)
+SEED = int(os.environ.get("PE_SEED", "20260513"))
+
+try:
+    import cocotb
+    from cocotb.clock import Clock
+    from cocotb.triggers import FallingEdge, RisingEdge
+except ImportError:  # pytest collection without cocotb is not expected, but keep it importable
+    cocotb = None
+
+
+# ===================================================================== cocotb side
+async def _start(dut):
+    cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+    dut.rst_n.value = 0
+    dut.in_valid.value = 0
+    dut.out_ready.value = 1
+    for s in ("in_a", "in_b", "in_fmt", "in_out_fmt", "in_first", "in_last"):
+        getattr(dut, s).value = 0
+    for _ in range(3):
+        await RisingEdge(dut.clk)
+    dut.rst_n.value = 1
+    await RisingEdge(dut.clk)
+
+
+async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0, seed: int = 0,
+                check_latency: bool = False, max_cycles: int | None = None):
+    """Drive every word of ``st`` and collect one result per job.
+
+    One loop iteration per clock: at the falling edge the registered outputs of this cycle
+    are sampled and the inputs for the next rising edge are written (only when they change).
+    Returns (codes, nars, latencies).
+    """
+    rng = random.Random(seed)
+    cols = [st.a.tolist(), st.b.tolist(), st.fmt.tolist(), st.ofmt.tolist(), st.first.tolist(),
+            st.last.tolist()]
+    sigs = [dut.in_a, dut.in_b, dut.in_fmt, dut.in_out_fmt, dut.in_first, dut.in_last]
+    prev = [None] * 6
+    n, n_out = len(cols[0]), st.n_jobs
+    codes, nars, lat = [], [], []
+    last_acc = []  # cycle of each accepted in_last word
+    i = cyc = 0
+    in_valid = 0
+    out_ready = 1
+    dut.out_ready.value = 1
+    dut.in_valid.value = 0
+    simple = gap_p == 0.0 and stall_p == 0.0
+    limit = max_cycles or (n * 4 + 200 if not simple else n + 200)
+    ov_sig, od_sig, on_sig, ir_sig = dut.out_valid, dut.out_data, dut.out_nar, dut.in_ready
+    while len(codes) < n_out:
+        await FallingEdge(dut.clk)
+        cyc += 1
+        if cyc > limit:
+            raise AssertionError(f"timeout: {len(codes)} of {n_out} results after {cyc} cycles")
+        ov = int(ov_sig.value)
+        if not simple:
+            # in_ready is combinational: check it against the rule before changing out_ready
+            ir = int(ir_sig.value)
+            assert ir == int(not (ov and not out_ready)), f"in_ready={ir} at cycle {cyc}"
+            new_ready = 0 if rng.random() < stall_p else 1
+            if new_ready != out_ready:
+                out_ready = new_ready
+                dut.out_ready.value = out_ready
+        if ov and out_ready:
+            codes.append(int(od_sig.value))
+            nars.append(int(on_sig.value))
+            if check_latency:
+                lat.append(cyc - last_acc[len(codes) - 1])
+        want = 1 if (i < n and (gap_p == 0.0 or rng.random() >= gap_p)) else 0
+        if want:
+            for k in range(6):
+                v = cols[k][i]
+                if v != prev[k]:
+                    sigs[k].value = v
+                    prev[k] = v
+        if want != in_valid:
+            in_valid = want
+            dut.in_valid.value = want
+        if want and not (ov and not out_ready):  # accepted at the next rising edge
+            if cols[5][i]:
+                last_acc.append(cyc)
+            i += 1
+    await FallingEdge(dut.clk)
+    dut.in_valid.value = 0
+    return codes, nars, lat
+
+
+def check(dut, st: pm.Stream, codes, nars, what: str):
+    got = np.array(codes, dtype=np.int64)
+    gotn = np.array(nars, dtype=np.int64)
+    bad = np.nonzero((got != st.exp_code) | (gotn != st.exp_nar))[0]
+    if len(bad):
+        # locate each bad job's words for the report
+        ends = np.nonzero(st.last)[0]
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        for j in bad[:8]:
+            s, e = starts[j], ends[j]
+            dut._log.error(
+                "%s job %d fmt=%d out=%d K=%d words a=%s b=%s: got %#x nar=%d, expected %#x nar=%d",
+                what, j, st.fmt[s], st.ofmt[s], e - s + 1, [hex(x) for x in st.a[s:min(e + 1, s + 4)]],
+                [hex(x) for x in st.b[s:min(e + 1, s + 4)]], got[j], gotn[j], st.exp_code[j],
+                st.exp_nar[j])
+    assert not len(bad), f"{what}: {len(bad)} of {st.n_jobs} results wrong"
+    dut._log.info("%s: %d results (%d words) bit-exact", what, st.n_jobs, len(st.a))
+
+
+def _ofmts(rng, n):
+    return rng.integers(0, len(pm.OUT_FMTS), size=n, dtype=np.int64)
+
+
+# ---------------------------------------------------------------- stimulus builders
+def stim_directed() -> pm.Stream:
+    q = {n: (lambda n: (lambda x: int(pm.vector.quantize(n, np.array([x]))[0])))(n) for n in pm.IN_FMTS}
+    jobs = []
+    # 1.5 * 2 + 0.5 * -3 + 6*6 + 0 = 37.5 (fp4, 4 lanes, one word)
+    a = pm.pack(np.array([[q["fp4"](1.5), q["fp4"](0.5), q["fp4"](6), 0]]), 4)
+    b = pm.pack(np.array([[q["fp4"](2), q["fp4"](-3), q["fp4"](6), q["fp4"](4)]]), 4)
+    for o in pm.OUT_FMTS:
+        jobs.append(("fp4", o, a, b))
+    # exact cancellation -> +0 in every output format
+    a = pm.pack(np.array([[q["p8"](1.25), q["p8"](1.25)]]), 8)
+    b = pm.pack(np.array([[q["p8"](3), q["p8"](-3)]]), 8)
+    for o in pm.OUT_FMTS:
+        jobs.append(("p8", o, a, b))
+    # p16 1 x 1 + NaR poisoning, then a clean job right after (flag must clear)
+    one = q["p16"](1.0)
+    jobs.append(("p16", "p16", np.array([one, 0x8000]), np.array([one, one])))
+    jobs.append(("p16", "fp32", np.array([one]), np.array([one])))
+    jobs.append(("p4", "fp4", np.array([0x8888]), np.array([0x1111])))  # 4 NaR lanes -> fp4 NaR
+    jobs.append(("p4", "p4", np.array([0x4444]), np.array([0x4444])))  # 4 x 1*1 = 4
+    return pm.chain_jobs(jobs, quire_check=True)
+
+
+def stim_exh4(fmt: str) -> pm.Stream:
+    pairs = np.arange(256, dtype=np.int64)
+    a_c, b_c = pairs >> 4, pairs & 15
+    parts = []
+    for lane in range(4):
+        for oi, o in enumerate(pm.OUT_FMTS):
+            parts.append(pm.single_word_jobs(fmt, a_c << (4 * lane), b_c << (4 * lane),
+                                             np.full(256, FORMATS[o].code, np.int64)))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+def stim_exh8(lane: int, rng, all_out: bool = False) -> pm.Stream:
+    pairs = np.arange(65536, dtype=np.int64)
+    a_c, b_c = pairs >> 8, pairs & 255
+    a, b = a_c << (8 * lane), b_c << (8 * lane)
+    if all_out:
+        parts = [pm.single_word_jobs("p8", a, b, np.full(65536, FORMATS[o].code, np.int64))
+                 for o in pm.OUT_FMTS]
+    else:
+        parts = [pm.single_word_jobs("p8", a, b, _ofmts(rng, 65536))]
+    st = parts[0]
+    for p in parts[1:]:
+        st = st + p
+    return st
+
+
+def interleave_modes(st: pm.Stream, rng, every: int = 61) -> pm.Stream:
+    """Insert random 1-word jobs of other formats between the jobs of a 1-word stream."""
+    n = len(st.a)
+    pos = np.arange(every, n, every)
+    fm = rng.choice(["fp4", "p4", "p16"], size=len(pos))
+    extra = []
+    for f in ("fp4", "p4", "p16"):
+        sel = fm == f
+        if sel.any():
+            k = int(sel.sum())
+            e = pm.single_word_jobs(f, pm.random_words(rng, f, k, nar_ok=True),
+                                    pm.random_words(rng, f, k, nar_ok=True), _ofmts(rng, k))
+            extra.append((pos[sel], e))
+    order = np.argsort(np.concatenate([np.arange(n)] + [p + 0.5 for p, _ in extra]), kind="stable")
+    allst = st
+    for _, e in extra:
+        allst = allst + e
+    fields = ("a", "b", "fmt", "ofmt", "first", "last", "exp_code", "exp_nar")
+    return pm.Stream(*(getattr(allst, f)[order] for f in fields))
+
+
+def p16_corner_codes() -> np.ndarray:
+    c = {0x0000, 0x8000, 0x0001, 0xFFFF, 0x7FFF, 0x8001, 0x4000, 0xC000}  # 0 NaR +-minpos +-maxpos +-1
+    for r in range(1, 15):  # regime extremes and neighbours
+        for base in ((1 << 15) - (1 << (15 - r)), 1 << (15 - r)):
+            for d in (-1, 0, 1):
+                x = (base + d) & 0xFFFF
+                c.add(x)
+                c.add((-x) & 0xFFFF)
+    return np.array(sorted(c), dtype=np.int64)
+
+
+def p16_ties(rng) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
+    """2- and 3-word p16 dot products whose exact sum is a rounding tie (and tie +- 2^-56)."""
+    one = 0x4000
+    jobs = []
+    val16 = pm.vector.value_table("p16")
+    finite = np.where(~np.isnan(val16))[0]
+    vals = val16[finite]
+    order = np.argsort(vals)
+    svals, scodes = vals[order], finite[order]
+
+    def p16_code(x):
+        j = np.searchsorted(svals, x)
+        return int(scodes[j]) if j < len(svals) and svals[j] == x else None
+
+    tiny = 0x0001  # minpos 2^-28; minpos * minpos = 2^-56 (accumulator LSB)
+    for o in pm.OUT_FMTS:
+        f = FORMATS[o]
+        if f.kind == "posit":
+            cs = range(1, (1 << (f.width - 1)) - 1)
+            mids = [codec.decode_float_posit(f.width + 1, f.es, 2 * c + 1) for c in cs]
+        elif f.kind == "minifloat":
+            v = [0, 0.5, 1, 1.5, 2, 3, 4, 6]
+            mids = [(v[i] + v[i + 1]) / 2 for i in range(7)]
+        else:
+            mids = [float(1 + 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
+            mids += [float(1 + 3 * 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
+        mids = [m for m in mids if 2 ** -27 < m < 2 ** 27]
+        if len(mids) > 60:
+            mids = list(rng.choice(mids, 60, replace=False))
+        for m in mids:
+            # m = hi + lo with both p16 values
+            j = np.searchsorted(svals, m, side="right") - 1
+            for jj in (j, j - 1, j - 2):
+                hi = float(svals[jj])
+                lo = m - hi
+                if hi <= 0:
+                    continue
+                c_hi, c_lo = p16_code(hi), p16_code(lo) if lo != 0 else 0
+                if c_lo is None:
+                    continue
+                for sgn in (1, -1):
+                    ch = c_hi if sgn > 0 else (-c_hi) & 0xFFFF
+                    cl = c_lo if sgn > 0 else (-c_lo) & 0xFFFF
+                    for extra in (0, 1, -1):  # exact tie, tie + 2^-56, tie - 2^-56
+                        a = [ch, cl]
+                        b = [one, one]
+                        if extra:
+                            a.append(tiny)
+                            b.append(tiny if extra > 0 else 0xFFFF)
+                        jobs.append(("p16", o, np.array(a, np.int64), np.array(b, np.int64)))
+                break
+    return jobs
+
+
+def stim_p16(rng, n_random: int) -> pm.Stream:
+    a = pm.random_codes(rng, "p16", n_random, nar_ok=True)
+    b = pm.random_codes(rng, "p16", n_random, nar_ok=True)
+    st = pm.single_word_jobs("p16", a, b, _ofmts(rng, n_random))
+    cc = p16_corner_codes()
+    ca, cb = np.meshgrid(cc, cc)
+    ca, cb = ca.ravel(), cb.ravel()
+    for o in pm.OUT_FMTS:
+        st = st + pm.single_word_jobs("p16", ca, cb, np.full(len(ca), FORMATS[o].code, np.int64))
+    return st + pm.chain_jobs(p16_ties(rng))
+
+
+def stim_chains(rng, k_max_products: int = 4096, n_random_jobs: int = 60) -> pm.Stream:
+    jobs = []
+    for f in pm.IN_FMTS:
+        lanes = pm.LANES[f]
+        kw = k_max_products // lanes  # words for K products
+        for o in pm.OUT_FMTS:
+            a = pm.random_words(rng, f, kw)
+            b = pm.random_words(rng, f, kw)
+            jobs.append((f, o, a, b))
+        # all maxpos (or 6*6): the largest sum the accumulator must hold exactly
+        big = {"fp4": 0x7, "p4": 0x7, "p8": 0x7F, "p16": 0x7FFF}[f]
+        word = int(pm.pack(np.full((1, lanes), big), pm.WIDTH[f])[0])
+        jobs.append((f, "fp32", np.full(kw, word), np.full(kw, word)))
+        # cancellation: x_i*y_i then -x_i*y_i in reverse order, plus one small term
+        a = pm.random_words(rng, f, kw // 2)
+        b = pm.random_words(rng, f, kw // 2)
+        neg = pm.pack(np.vectorize(lambda c: pm.FORMATS[f].code_mask & (
+            (-c) if FORMATS[f].kind == "posit" else c ^ (1 << (pm.WIDTH[f] - 1))))(
+            pm.unpack(b, pm.WIDTH[f])), pm.WIDTH[f])
+        small = pm.random_words(rng, f, 1)
+        jobs.append((f, rng.choice(pm.OUT_FMTS), np.concatenate([a, a[::-1], small]),
+                     np.concatenate([b, neg[::-1], small])))
+    for j in range(n_random_jobs):
+        f = str(rng.choice(pm.IN_FMTS))
+        kw = int(rng.integers(1, k_max_products // pm.LANES[f] + 1)) if j % 3 == 0 else int(
+            rng.integers(1, 40))
+        nar_job = j % 7 == 3
+        a = pm.random_words(rng, f, kw)
+        b = pm.random_words(rng, f, kw)
+        if nar_job and FORMATS[f].nar is not None:  # NaR in one random lane of one random word
+            w, lane = int(rng.integers(kw)), int(rng.integers(pm.LANES[f]))
+            wd = pm.WIDTH[f]
+            a[w] = (a[w] & ~(((1 << wd) - 1) << (wd * lane))) | (FORMATS[f].nar << (wd * lane))
+        jobs.append((f, str(rng.choice(pm.OUT_FMTS)), a, b))
+    # shuffle so modes change between jobs
+    order = rng.permutation(len(jobs))
+    return pm.chain_jobs([jobs[i] for i in order])
+
+
+def stim_handshake(rng, n_jobs: int = 400) -> pm.Stream:
+    jobs = []
+    for j in range(n_jobs):
+        f = str(rng.choice(pm.IN_FMTS))
+        kw = int(rng.integers(1, 9))
+        jobs.append((f, str(rng.choice(pm.OUT_FMTS)), pm.random_words(rng, f, kw, nar_ok=True),
+                     pm.random_words(rng, f, kw, nar_ok=True)))
+    return pm.chain_jobs(jobs, quire_check=True)
+
+
+# ---------------------------------------------------------------- cocotb tests
+if cocotb is not None:
+
+    @cocotb.test()
+    async def directed(dut):
+        await _start(dut)
+        st = stim_directed()
+        codes, nars, lat = await drive(dut, st, check_latency=True)
+        check(dut, st, codes, nars, "directed")
+        assert set(lat) == {LATENCY}, f"latency {sorted(set(lat))}, documented {LATENCY}"
+        # back-to-back 1-word jobs: one result per cycle, fixed latency
+        rng = np.random.default_rng(SEED)
+        st = pm.single_word_jobs("p8", pm.random_words(rng, "p8", 300, nar_ok=True),
+                                 pm.random_words(rng, "p8", 300, nar_ok=True), _ofmts(rng, 300))
+        codes, nars, lat = await drive(dut, st, check_latency=True)
+        check(dut, st, codes, nars, "back-to-back")
+        assert set(lat) == {LATENCY}, f"latency {sorted(set(lat))}"
+
+    @cocotb.test()
+    async def exh4(dut):
+        await _start(dut)
+        for f in ("fp4", "p4"):
+            st = stim_exh4(f)
+            codes, nars, _ = await drive(dut, st)
+            check(dut, st, codes, nars, f"exhaustive {f} (4 lanes x 256 pairs x 5 outputs)")
+
+    @cocotb.test()
+    async def exh8(dut):
+        await _start(dut)
+        rng = np.random.default_rng(SEED + 8)
+        for lane in (0, 1):
+            st = interleave_modes(stim_exh8(lane, rng), rng)
+            codes, nars, _ = await drive(dut, st)
+            check(dut, st, codes, nars, f"exhaustive p8 lane {lane} (+ other-mode jobs)")
+
+    @cocotb.test()
+    async def p16(dut):
+        await _start(dut)
+        rng = np.random.default_rng(SEED + 16)
+        n = int(os.environ.get("PE_P16_PAIRS", "200000"))
+        st = stim_p16(rng, n)
+        codes, nars, _ = await drive(dut, st)
+        check(dut, st, codes, nars, f"p16 ({n} random pairs + corners + ties)")
+
+    @cocotb.test()
+    async def chains(dut):
+        await _start(dut)
+        rng = np.random.default_rng(SEED + 32)
+        st = stim_chains(rng)
+        codes, nars, _ = await drive(dut, st)
+        check(dut, st, codes, nars, "chains K<=4096, all modes x all outputs")
+
+    @cocotb.test()
+    async def handshake(dut):
+        await _start(dut)
+        rng = np.random.default_rng(SEED + 64)
+        for gap, stall in ((0.3, 0.0), (0.0, 0.4), (0.5, 0.5), (0.1, 0.8)):
+            st = stim_handshake(rng, 150)
+            codes, nars, _ = await drive(dut, st, gap_p=gap, stall_p=stall, seed=int(gap * 10 + stall * 100))
+            check(dut, st, codes, nars, f"handshake gaps {gap} stalls {stall}")
+
+    # signals a mode must leave alone: (hierarchical path, bit mask or None = all bits)
+    def isolation_signals(dut, top: str):
+        fmts = ("fp4", "p4", "p8", "p16")
+        sig = {}
+        for f in fmts:
+            sig[f] = [getattr(dut, f"iso_a_{f}"), getattr(dut, f"iso_b_{f}")]
+        return sig
+
+    @cocotb.test()
+    async def isolation(dut):
+        await _start(dut)
+        top = os.environ.get("PE_TOP", "pe_rmmec")
+        rng = np.random.default_rng(SEED + 128)
+        groups = isolation_signals(dut, top)
+        extra = {}
+        if top == "pe_rmmec":
+            # RMMEC partitions: multiplier operand bits outside a mode's lanes, reducer inputs
+            # in p16 mode
+            extra = {
+                "fp4": [(dut.u_mul.ma, 0x1F00), (dut.u_mul.mb, 0x1F00)],
+                "p4": [(dut.u_mul.ma, 0x1F55), (dut.u_mul.mb, 0x1F55)],  # no fraction bits
+                "p8": [(dut.u_mul.ma, 0x0040), (dut.u_mul.mb, 0x0040)],
+                "p16": [(dut.u_align.win, None), (dut.u_align.ls, None)],
+            }
+        for f in ("fp4", "p4", "p8", "p16"):
+            n = 600
+            st = pm.single_word_jobs(f, pm.random_words(rng, f, n, nar_ok=True),
+                                     pm.random_words(rng, f, n, nar_ok=True), _ofmts(rng, n))
+            # one word of this mode first so the isolated buses settle, then count
+            watch = [s for g, ss in groups.items() if g != f for s in ss]
+            watch = [(s, None) for s in watch] + extra.get(f, [])
+            base = None
+            toggles = [0] * len(watch)
+            dut.in_fmt.value = FORMATS[f].code
+            codes = []
+
+            async def count():
+                nonlocal base
+                while True:
+                    await FallingEdge(dut.clk)
+                    vals = []
+                    for s, mask in watch:
+                        v = int(s.value)
+                        vals.append(v if mask is None else v & mask)
+                    if base is not None:
+                        for k, (x, y) in enumerate(zip(vals, base)):
+                            toggles[k] += bin(x ^ y).count("1")
+                    base = vals
+
+            first = pm.single_word_jobs(f, st.a[:1], st.b[:1], st.ofmt[:1])
+            c, nn, _ = await drive(dut, first)
+            task = cocotb.start_soon(count())
+            codes, nars, _ = await drive(dut, st)
+            task.cancel()
+            check(dut, st, codes, nars, f"isolation workload {f}")
+            bad = [(watch[k][0]._path, t) for k, t in enumerate(toggles) if t]
+            assert not bad, f"mode {f}: isolated signals toggled: {bad}"
+            dut._log.info("mode %s: %d isolated signals, 0 toggles over %d words", f, len(watch), n)
+
+    @cocotb.test(skip=os.environ.get("PE_SOAK", "0") != "1")
+    async def soak(dut):
+        await _start(dut)
+        rng = np.random.default_rng(SEED + 999)
+        for lane in (0, 1):
+            st = stim_exh8(lane, rng, all_out=True)
+            codes, nars, _ = await drive(dut, st)
+            check(dut, st, codes, nars, f"soak: exhaustive p8 lane {lane} x 5 outputs")
+        kmax = formats.k_max("p16")
+        jobs = []
+        for o in pm.OUT_FMTS:
+            jobs.append(("p16", o, pm.random_words(rng, "p16", kmax), pm.random_words(rng, "p16", kmax)))
+        jobs.append(("p16", "fp32", np.full(kmax, 0x7FFF), np.full(kmax, 0x7FFF)))
+        jobs.append(("p16", "p16", np.full(kmax, 0x8001), np.full(kmax, 0x7FFF)))
+        st = pm.chain_jobs(jobs)
+        codes, nars, _ = await drive(dut, st)
+        check(dut, st, codes, nars, f"soak: p16 K={kmax}")
+        st = stim_p16(rng, 2_000_000)
+        codes, nars, _ = await drive(dut, st)
+        check(dut, st, codes, nars, "soak: 2M p16 pairs")
+
+
+# ===================================================================== pytest side
+TOPS = ("pe_rmmec", "pe_baseline")
+GROUPS = ("directed", "exh4", "exh8", "p16", "chains", "handshake", "isolation")
+
+
+def pe_sources(top: str):
+    from common import runner
+
+    names = ["xrnpe_pkg", "lzc", "shift_right_sticky", "posit_decode", "fp4_decode",
+             "posit_encode", "fp4_encode", "fp32_encode", "acc_lzc", "acc_readout", "acc_encode",
+             "acc_backend"]
+    if top == "pe_rmmec":
+        names += ["rmmec_mul", "rmmec_scale_add", "rmmec_align", "pe_rmmec"]
+    else:
+        names += ["pe_mul_array", "pe_baseline"]
+    return runner.rtl_sources(*names)
+
+
+def _run(sim, top, testcase, extra_env=None):
+    from common import runner
+
+    runner.run(toplevel=top, sources=pe_sources(top), test_module="test_pe", test_dir=HERE,
+               sim=sim, testcase=testcase, name=f"{testcase}", seed=SEED,
+               extra_env={"PE_TOP": top, **(extra_env or {})})
+
+
+def _sims():
+    from common import runner
+
+    return runner.sims()
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("top", TOPS)
+@pytest.mark.parametrize("sim", _sims())
+def test_pe(sim, top, group):
+    _run(sim, top, group)
+
+
+@pytest.mark.soak
+@pytest.mark.parametrize("top", TOPS)
+@pytest.mark.parametrize("sim", _sims())
+def test_pe_soak(sim, top):
+    _run(sim, top, "soak", {"PE_SOAK": "1"})
