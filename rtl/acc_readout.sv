@@ -36,14 +36,17 @@ module acc_readout #(
 
   // Leading-zero count and normalisation in one: log2(ACC_W) steps, the step of 2^k shifts
   // left by 2^k when the top 2^k bits are all zero (that decision is bit k of the count).
+  // (local variables, outputs written once: see rmmec_align on self-triggering processes)
   always_comb begin
     logic [ACC_W-1:0] x;
+    logic [LZ_W-1:0] n;
     x = mag;
     for (int k = LZ_W - 1; k >= 0; k--) begin
-      lz[k] = (x >> (ACC_W - (1 << k))) == '0;
-      if (lz[k]) x = x << (1 << k);
+      n[k] = (x >> (ACC_W - (1 << k))) == '0;
+      if (n[k]) x = x << (1 << k);
     end
     norm = x;
+    lz   = n;
   end
 
   // what follows the leading one is the fraction; the rest only matters as sticky

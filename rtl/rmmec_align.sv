@@ -43,66 +43,78 @@ module rmmec_align (
   localparam logic [VW-1:0] R4_2 = region_mask(80, 108);
   localparam logic [VW-1:0] R4_3 = region_mask(108, VW);
 
-  logic [3:0][25:0] win;  // SIMD lane windows, LSB 2^-12 (constant 0 in p16 mode)
+  logic [6:0] t16;        // p16 shift amount (fields 0-1 with the carry through bit 5)
+  logic [19:0] tl;        // SIMD lane L shift amount in tl[5L+4:5L] (field L)
+  assign t16 = {tsum[7:6], tsum[4:0]};
+  for (genvar l = 0; l < 4; l++) begin : g_tl
+    assign tl[5*l+:5] = tsum[6*l+:5];
+  end
+
+  // observation points (the isolation test watches win/ls; v is the shifter output)
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [103:0] win;      // SIMD lane windows (26 bits each), LSB 2^-12 (constant 0 in p16 mode)
   logic [3:0] ls;         // SIMD lane signs (constant 0 in p16 mode)
   logic [VW-1:0] v;       // shifter output
+  /* verilator lint_on UNUSEDSIGNAL */
 
-  // One process for the whole stage (a single evaluation per word in event-driven simulators).
+  // One process for the whole stage.  It works on local variables and writes each output
+  // once: a process that reads back its own outputs retriggers itself in Icarus.
   always_comb begin
-    logic [6:0] t16;
-    logic [3:0][4:0] tl;
+    logic [VW-1:0] x;
+    logic [103:0] w;
+    logic [3:0] sg;
     logic [VW-1:0] sel;
     logic signed [RW-1:0] red;
     logic s16;
 
-    // shift amounts: fields of the segmented scale sum
-    t16 = {tsum[7:6], tsum[4:0]};
-    for (int l = 0; l < 4; l++) tl[l] = tsum[6*l+:5];
-
     // coarse steps (p16 only), or spread the SIMD lane fields to their start bits
-    v = '0;
+    x = '0;
     if (m16) begin
-      v = VW'(prod);
-      if (t16[6]) v = v << 64;
-      if (t16[5]) v = v << 32;
+      x = VW'(prod);
+      if (t16[6]) x = x << 64;
+      if (t16[5]) x = x << 32;
     end
     if (m8) begin
-      v[11:0]  = prod[11:0];
-      v[55:44] = prod[25:14];
+      x[11:0]  = prod[11:0];
+      x[55:44] = prod[25:14];
     end
     if (m4) begin
-      v[11:8]    = prod[3:0];
-      v[55:52]   = prod[7:4];
-      v[83:80]   = prod[11:8];
-      v[111:108] = prod[15:12];
+      x[11:8]    = prod[3:0];
+      x[55:52]   = prod[7:4];
+      x[83:80]   = prod[11:8];
+      x[111:108] = prod[15:12];
     end
 
     // fine steps, largest first (see header)
     for (int k = 4; k >= 0; k--) begin
       sel = '0;
       if (m16 && t16[k]) sel = '1;
-      if (m8 && tl[0][k]) sel = sel | R8_0;
-      if (m8 && tl[1][k]) sel = sel | R8_1;
-      if (m4 && tl[0][k]) sel = sel | R4_0;
-      if (m4 && tl[1][k]) sel = sel | R4_1;
-      if (m4 && tl[2][k]) sel = sel | R4_2;
-      if (m4 && tl[3][k]) sel = sel | R4_3;
-      v = (v & ~sel) | ((v << (1 << k)) & sel);
+      if (m8 && tl[5*0+k]) sel = sel | R8_0;
+      if (m8 && tl[5*1+k]) sel = sel | R8_1;
+      if (m4 && tl[5*0+k]) sel = sel | R4_0;
+      if (m4 && tl[5*1+k]) sel = sel | R4_1;
+      if (m4 && tl[5*2+k]) sel = sel | R4_2;
+      if (m4 && tl[5*3+k]) sel = sel | R4_3;
+      x = (x & ~sel) | ((x << (1 << k)) & sel);
     end
 
     // SIMD: conditional complement per lane, one signed 4-input reducer (+ negative count)
-    win[0] = m16 ? '0 : v[35:10];
-    win[1] = m16 ? '0 : v[79:54];
-    win[2] = m16 ? '0 : 26'(v[103:82]);
-    win[3] = m16 ? '0 : 26'(v[131:110]);
-    ls     = m16 ? 4'b0 : psign;
-    red    = RW'(ls[0]) + RW'(ls[1]) + RW'(ls[2]) + RW'(ls[3]);
-    for (int l = 0; l < 4; l++) red = red + RW'($signed({1'b0, win[l]} ^ {27{ls[l]}}));
+    w[25:0]   = m16 ? '0 : x[35:10];
+    w[51:26]  = m16 ? '0 : x[79:54];
+    w[77:52]  = m16 ? '0 : 26'(x[103:82]);
+    w[103:78] = m16 ? '0 : 26'(x[131:110]);
+    sg     = m16 ? 4'b0 : psign;
+    red    = RW'(sg[0]) + RW'(sg[1]) + RW'(sg[2]) + RW'(sg[3]);
+    for (int l = 0; l < 4; l++) red = red + RW'($signed({1'b0, w[26*l+:26]} ^ {27{sg[l]}}));
+
+    v   = x;
+    win = w;
+    ls  = sg;
 
     // p16: complement here, the +1 goes in as the accumulator's carry-in
     s16 = psign[0];
     if (m16) begin
-      addend = {s16, v[137:24] ^ {114{s16}}};
+      addend = {s16, x[137:24] ^ {114{s16}}};
       cin    = s16;
     end else begin
       addend = {{(115 - RW - RED_POS) {red[RW-1]}}, red, {RED_POS{1'b0}}};
@@ -112,7 +124,7 @@ module rmmec_align (
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = ^{v[23:0], tsum[23], tsum[17], tsum[11], tsum[5]};
+  assign unused = ^{tsum[23], tsum[17], tsum[11], tsum[5]};
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `default_nettype wire

@@ -494,7 +494,7 @@ def pe_sources(top: str):
     from common import runner
 
     names = ["xrnpe_pkg", "lzc", "shift_right_sticky", "posit_decode", "fp4_decode",
-             "posit_encode", "fp4_encode", "fp32_encode", "acc_lzc", "acc_readout", "acc_encode",
+             "posit_encode", "fp4_encode", "fp32_encode", "acc_readout", "acc_encode",
              "acc_backend"]
     if top == "pe_rmmec":
         names += ["rmmec_mul", "rmmec_scale_add", "rmmec_align", "pe_rmmec"]
