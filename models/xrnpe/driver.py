@@ -397,10 +397,13 @@ class XrnpeDriver:
                         cycles=await self.read64("CYCLES"), macs=await self.read64("MACS"),
                         invalid=bool(st & R.STATUS_INVALID_MASK), irq_status=irq)
         if not st & R.STATUS_DONE_MASK:
-            raise CoprocError(res.err_code, st, "job idle but STATUS.DONE not set")
-        if st & R.STATUS_ERROR_MASK or res.err_code:
-            raise CoprocError(res.err_code, st)
-        return res
+            e = CoprocError(res.err_code, st, "job idle but STATUS.DONE not set")
+        elif st & R.STATUS_ERROR_MASK or res.err_code:
+            e = CoprocError(res.err_code, st)
+        else:
+            return res
+        e.result = res  # the counters and IRQ_STATUS of the failed job
+        raise e
 
     # ------------------------------------------------------------------- data movement
     def plan(self, m: int, n: int, k: int, fmt, out_fmt, **kw) -> Layout:

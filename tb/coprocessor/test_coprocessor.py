@@ -1,0 +1,703 @@
+"""Co-processor (rtl/coprocessor.sv) end to end over AXI: cocotb tests and their pytest wrapper.
+
+The CPU is cocotbext-axi's AxiLiteMaster on s_axil_*, DRAM an AxiRam (FaultRam: error
+responses on demand, write guard, AXI4 master protocol monitor) on m_axi_*, and every job goes
+through the real driver (xrnpe.driver).  Results are compared bit-exactly with
+xrnpe.matmul.matmul; every job runs on canaried memory (every byte outside C's elements must
+survive).  Tests are grouped (regs, random, faults, stream) so that pytest-xdist can spread
+them; each group runs once per simulator and parameter set (tb/coprocessor/params.py).
+
+Environment (set by the wrapper): XRNPE_PARAMS (JSON, effective parameters), XRNPE_SEED,
+XRNPE_CASES (random cases per format pair), XRNPE_SOAK_JOBS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.simtime import get_sim_time
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+
+from xrnpe import driver as D
+from xrnpe import regmap as R
+from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, k_max
+
+from coproc_env import DECERR, OKAY, SLVERR, Env, checked_job, random_codes, same, shape_cases
+
+HERE = Path(__file__).resolve().parent
+PAIRS = [(f, o) for f in INPUT_FORMATS for o in OUTPUT_FORMATS]
+TEST_MS = 20 * 60 * 1000  # per-test simulated-time cap (a hang fails instead of spinning)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+async def new_env(dut, **kw) -> Env:
+    env = Env(dut, **kw)
+    cfg = await env.start()
+    p = env.params
+    if p:
+        assert (cfg.rows, cfg.cols, cfg.data_bytes) == (p["ROWS"], p["COLS"], p["DATA_W"] // 8), \
+            f"CONFIG says {cfg}, parameters are {p}"
+        assert (cfg.abuf_words, cfg.bbuf_words) == (p["ABUF_WORDS"], p["BBUF_WORDS"])
+    return env
+
+
+async def expect_idle(env: Env, cycles: int = 2000) -> int:
+    return await env.drv._poll_idle(cycles, "job")
+
+
+def small_operands(env: Env, fmt="p8", m=3, k=5, n=2):
+    return (random_codes(env.rng, fmt, (m, k), "values"), random_codes(env.rng, fmt, (k, n), "values"))
+
+
+async def clean_job(env: Env, fmt="p8", out="p16", shape=(3, 5, 2)):
+    """A normal job after an error/abort: must work and be exact."""
+    env.ram.clear_faults()
+    m, k, n = shape
+    a, b = small_operands(env, fmt, m, k, n)
+    c, res = await checked_job(env, a, b, fmt, out)
+    return res
+
+
+# ===================================================================================== regs
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def regs_reset_and_access(dut):
+    """Reset values, ID/VERSION/CONFIG, rw round trips, ro writes ignored, CTRL reads 0."""
+    env = await new_env(dut)
+    drv = env.drv
+    assert await drv.read("ID") == R.ID_VALUE
+    assert await drv.read("VERSION") == R.VERSION_VALUE
+    for name in ("STATUS", "IRQ_ENABLE", "IRQ_STATUS", "CTRL", "CYCLES_LO", "CYCLES_HI",
+                 "MACS_LO", "MACS_HI"):
+        assert await drv.read(name) == 0, f"{name} after reset = 0x{await drv.read(name):x}"
+    assert not await env.irq()
+    masks = {"FORMAT": R.FORMAT_IN_FMT_MASK | R.FORMAT_OUT_FMT_MASK,
+             "IRQ_ENABLE": R.IRQ_ENABLE_DONE_MASK | R.IRQ_ENABLE_ERROR_MASK}
+    rw = [n for n, (_, acc) in R.REGS.items() if acc == "rw"]
+    ro = [n for n, (_, acc) in R.REGS.items() if acc == "ro"]
+    for rnd in range(3):
+        vals = {n: int(env.rng.integers(0, 1 << 32)) for n in rw}
+        if rnd == 2:
+            vals = {n: 0xFFFFFFFF for n in rw}
+        vals["IRQ_ENABLE"] = 0  # keep irq low (IRQ_STATUS is 0 anyway)
+        for n, v in vals.items():
+            await drv.write(n, v)
+        for n, v in vals.items():
+            got = await drv.read(n)
+            assert got == v & masks.get(n, 0xFFFFFFFF), f"{n}: wrote 0x{v:08x}, read 0x{got:08x}"
+    # read-only registers: writes answer OKAY and change nothing
+    before = {n: await drv.read(n) for n in ro}
+    for n in ro:
+        await drv.write(n, ~before[n] & 0xFFFFFFFF)  # raises BusError on a non-OKAY response
+    after = {n: await drv.read(n) for n in ro}
+    assert after == before, f"read-only registers changed by writes: {before} -> {after}"
+    # CTRL (wo) reads 0; writing 0 does nothing
+    await drv.write("CTRL", 0)
+    assert await drv.read("CTRL") == 0
+    assert (await drv.read("STATUS")) & R.STATUS_BUSY_MASK == 0
+    # byte-strobed writes update only their bytes
+    await drv.write("M", 0x11223344)
+    r = await env.axil.write(R.ADDR_M + 2, b"\xab")
+    assert int(r.resp) == OKAY
+    assert await drv.read("M") == 0x11AB3344, hex(await drv.read("M"))
+    env.check_protocol()
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def regs_unmapped(dut):
+    """Every unmapped word answers SLVERR on read and write, and writes there alias nothing."""
+    env = await new_env(dut)
+    drv = env.drv
+    aw = len(dut.s_axil_awaddr)
+    mapped = {a for a, _ in R.REGS.values()}
+    unmapped = [a for a in range(0, 1 << aw, 4) if a not in mapped]
+    for n in ("M", "N", "K", "A_BASE", "C_STRIDE"):
+        await drv.write(n, 0x5A5A0000 | R.REGS[n][0])
+    snap = {n: await drv.read(n) for n in R.REGS}
+    for a in unmapped:
+        r = await env.axil.read(a, 4)
+        assert int(r.resp) == SLVERR, f"read of unmapped 0x{a:02x} answered {int(r.resp)}"
+        w = await env.axil.write(a, (0xFFFFFFFF).to_bytes(4, "little"))
+        assert int(w.resp) == SLVERR, f"write of unmapped 0x{a:02x} answered {int(w.resp)}"
+    assert {n: await drv.read(n) for n in R.REGS} == snap, "a write to an unmapped address aliased"
+    assert not await env.irq()
+    # CTRL START at an unmapped alias must not start a job
+    assert (await drv.read("STATUS")) == 0
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def irq_behaviour(dut):
+    """irq = |(IRQ_STATUS & IRQ_ENABLE), level; W1C; causes set whatever the enables say."""
+    env = await new_env(dut)
+    drv = env.drv
+    a, b = small_operands(env)
+    lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
+    await drv.load(lay, a, b)
+    await drv.program(lay)
+    await drv.write("IRQ_ENABLE", 0)
+    seen = []
+
+    async def watch():
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if int(dut.irq.value):
+                seen.append(1)
+
+    w = cocotb.start_soon(watch())
+    await drv.write("CTRL", R.CTRL_START_MASK)
+    st = await expect_idle(env)
+    assert st & R.STATUS_DONE_MASK and not st & R.STATUS_ERROR_MASK
+    await ClockCycles(dut.clk, 5)
+    w.cancel()
+    assert not seen, "irq rose with IRQ_ENABLE = 0"
+    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK
+    c = await drv.fetch_c(lay)
+    from xrnpe.matmul import matmul
+    assert same(c, matmul(a, b, "p8", "p8"))
+    # enabling afterwards raises the (level) interrupt
+    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK)
+    assert not await env.irq()
+    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_DONE_MASK)
+    assert await env.irq()
+    await drv.write("IRQ_STATUS", R.IRQ_STATUS_ERROR_MASK)  # the other cause: no effect
+    assert await env.irq() and await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK
+    await drv.write("IRQ_STATUS", R.IRQ_STATUS_DONE_MASK)
+    assert not await env.irq() and await drv.read("IRQ_STATUS") == 0
+    # error interrupt only
+    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK)
+    await drv.write("CTRL", R.CTRL_START_MASK)
+    await expect_idle(env)
+    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK and not await env.irq()
+    await drv.write("IRQ_STATUS", 0x3)
+    await drv.write("M", 0)
+    await drv.write("CTRL", R.CTRL_START_MASK)
+    st = await expect_idle(env)
+    assert R.field(st, "STATUS", "ERR_CODE") == R.ERR_ZERO_DIM
+    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK and await env.irq()
+    # SOFT_RESET clears IRQ_STATUS (and so irq); IRQ_ENABLE is kept
+    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+    await expect_idle(env)
+    assert await drv.read("IRQ_STATUS") == 0 and not await env.irq()
+    assert await drv.read("IRQ_ENABLE") == R.IRQ_ENABLE_ERROR_MASK
+    assert await drv.read("STATUS") == 0
+    # the driver's own irq-driven path and its polling path
+    await clean_job(env)
+    env.drv.use_irq = False
+    await drv.write("IRQ_ENABLE", 0)
+    await clean_job(env, "fp4", "fp32", (5, 9, 6))
+    assert not await env.irq()
+    env.check_protocol()
+
+
+# ---------------------------------------------------------------- configuration errors
+def _cfg_error_cases(cfg, lay: D.Layout):
+    """(description, register overrides, expected error) for every configuration check."""
+    db = cfg.data_bytes
+    E = R
+    cases = []
+    for v in (4, 5, 7):
+        cases.append((f"IN_FMT={v}", {"IN_FMT": v}, E.ERR_BAD_IN_FMT))
+    for v in (5, 6, 7):
+        cases.append((f"OUT_FMT={v}", {"OUT_FMT": v}, E.ERR_BAD_OUT_FMT))
+    for r in ("M", "N", "K"):
+        cases.append((f"{r}=0", {r: 0}, E.ERR_ZERO_DIM))
+    cases += [
+        ("p16 K=32768", {"IN_FMT": 3, "K": k_max("p16") + 1}, E.ERR_K_TOO_LARGE),
+        ("p8 K=65537", {"IN_FMT": 2, "K": 65537}, E.ERR_K_TOO_LARGE),
+        ("fp4 K=2^32-1", {"IN_FMT": 0, "K": 0xFFFFFFFF}, E.ERR_K_TOO_LARGE),
+        ("p4 K=2^31", {"IN_FMT": 1, "K": 1 << 31}, E.ERR_K_TOO_LARGE),
+        ("A_BASE+1", {"A_BASE": lay.a_base + 1}, E.ERR_UNALIGNED),
+        ("A_BASE+DB/2", {"A_BASE": lay.a_base + db // 2}, E.ERR_UNALIGNED),
+        ("A_STRIDE+DB/2", {"A_STRIDE": lay.a_stride + db // 2}, E.ERR_UNALIGNED),
+        ("B_BASE+2", {"B_BASE": lay.b_base + 2}, E.ERR_UNALIGNED),
+        ("B_STRIDE+1", {"B_STRIDE": lay.b_stride + 1}, E.ERR_UNALIGNED),
+        ("p16 out C_BASE+1", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1}, E.ERR_UNALIGNED),
+        ("fp32 out C_STRIDE+2", {"OUT_FMT": 4, "C_STRIDE": 4 * lay.n + 2}, E.ERR_UNALIGNED),
+        ("fp32 out C_BASE+2", {"OUT_FMT": 4, "C_BASE": lay.c_base + 2, "C_STRIDE": 4 * lay.n}, E.ERR_UNALIGNED),
+        ("A_STRIDE=0", {"A_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
+        ("B_STRIDE=0", {"B_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
+        ("C_STRIDE=N-1", {"C_STRIDE": lay.n - 1}, E.ERR_STRIDE_TOO_SMALL),
+        ("p16 out C_STRIDE=2N-2", {"OUT_FMT": 3, "C_STRIDE": 2 * lay.n - 2}, E.ERR_STRIDE_TOO_SMALL),
+        ("A_STRIDE one bus word short", {"K": 2 * db + 1, "A_STRIDE": 2 * db, "B_STRIDE": 4 * db},
+         E.ERR_STRIDE_TOO_SMALL),
+        ("B_STRIDE one bus word short", {"K": 2 * db + 1, "A_STRIDE": 4 * db, "B_STRIDE": 2 * db},
+         E.ERR_STRIDE_TOO_SMALL),
+        ("M=65537", {"M": 65537}, E.ERR_DIM_TOO_LARGE),
+        ("N=65537", {"N": 65537, "C_STRIDE": 65537}, E.ERR_DIM_TOO_LARGE),
+        ("M=2^32-1", {"M": 0xFFFFFFFF}, E.ERR_DIM_TOO_LARGE),
+        # check order: the first failing check wins
+        ("IN_FMT=6 and M=0", {"IN_FMT": 6, "M": 0}, E.ERR_BAD_IN_FMT),
+        ("OUT_FMT=7 and K=0", {"OUT_FMT": 7, "K": 0}, E.ERR_BAD_OUT_FMT),
+        ("N=0 and p16 K=40000", {"N": 0, "IN_FMT": 3, "K": 40000}, E.ERR_ZERO_DIM),
+        ("K too large and A_BASE+1", {"IN_FMT": 3, "K": 40000, "A_BASE": lay.a_base + 1}, E.ERR_K_TOO_LARGE),
+        ("C_BASE+1 (p16) and C_STRIDE=0", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1, "C_STRIDE": 0}, E.ERR_UNALIGNED),
+        ("A_STRIDE=0 and M=65537", {"A_STRIDE": 0, "M": 65537}, E.ERR_STRIDE_TOO_SMALL),
+    ]
+    return cases
+
+
+async def _program_raw(drv, lay: D.Layout, ov: dict):
+    fi = ov.get("IN_FMT", FORMATS[lay.fmt].code)
+    fo = ov.get("OUT_FMT", FORMATS[lay.out_fmt].code)
+    await drv.program(lay, fmt_code=fi, out_fmt_code=fo)
+    for reg, v in ov.items():
+        if reg not in ("IN_FMT", "OUT_FMT"):
+            await drv.write(reg, v)
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def config_errors(dut):
+    """Each configuration error code: reported, DONE+ERROR, irq, MACS 0, no AXI traffic."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
+    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK | R.IRQ_ENABLE_DONE_MASK)
+    seen = set()
+    for desc, ov, exp in _cfg_error_cases(cfg, lay):
+        traffic = (env.ram.stats["ar"], env.ram.stats["aw"])
+        await drv.write("IRQ_STATUS", 0x3)
+        await _program_raw(drv, lay, ov)
+        await drv.write("CTRL", R.CTRL_START_MASK)
+        if not await env.regs.wait_irq(200):
+            raise AssertionError(f"{desc}: no interrupt within 200 cycles")
+        st = await drv.read("STATUS")
+        code = R.field(st, "STATUS", "ERR_CODE")
+        assert code == exp, (f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
+                             f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})")
+        assert st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK) == \
+            R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK, f"{desc}: STATUS 0x{st:x}"
+        assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
+        assert await drv.read64("MACS") == 0, desc
+        assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: AXI traffic"
+        seen.add(exp)
+        if len(seen) % 3 == 0:
+            await clean_job(env)
+    assert seen == {R.ERR_BAD_IN_FMT, R.ERR_BAD_OUT_FMT, R.ERR_ZERO_DIM, R.ERR_K_TOO_LARGE,
+                    R.ERR_UNALIGNED, R.ERR_STRIDE_TOO_SMALL, R.ERR_DIM_TOO_LARGE}
+    # largest legal values are accepted (started, then aborted by SOFT_RESET)
+    for desc, ov in (("p16 K=32767", {"IN_FMT": 3, "K": k_max("p16"), "A_STRIDE": 1 << 16,
+                                       "B_STRIDE": 1 << 16}),
+                     ("p8 K=65536", {"IN_FMT": 2, "K": 65536, "A_STRIDE": 1 << 16, "B_STRIDE": 1 << 16}),
+                     ("M=N=65536", {"M": 65536, "N": 65536, "C_STRIDE": 65536, "C_BASE": 0x4000_0000})):
+        await drv.write("IRQ_STATUS", 0x3)
+        await _program_raw(drv, lay, ov)
+        await drv.write("CTRL", R.CTRL_START_MASK)
+        await ClockCycles(dut.clk, 40)
+        st = await drv.read("STATUS")
+        assert st == R.STATUS_BUSY_MASK, f"{desc}: STATUS 0x{st:x} (expected a running job)"
+        st = await drv.soft_reset(20000)
+        assert st == 0, f"{desc}: STATUS after soft reset 0x{st:x}"
+    res = await clean_job(env, "p16", "fp32", (5, 7, 3))
+    assert res.err_code == 0
+    # a successful job with a 1-byte output at an odd C_BASE (only element alignment needed)
+    a, b = small_operands(env, "p4", 3, 6, 5)
+    await checked_job(env, a, b, "p4", "p8", c_offset=1, c_pad=1)
+    env.check_protocol()
+
+
+# =================================================================================== random
+async def _random_pairs(dut, pairs, cases_per_pair: int, label: str):
+    env = await new_env(dut)
+    cfg = env.drv.config
+    jobs = 0
+    for fmt, out in pairs:
+        kmax_words = max(2, cfg.abuf_words * 2)
+        for m, k, n in shape_cases(env.rng, cfg, fmt, cases_per_pair, kmax_words):
+            nar = float(env.rng.choice([0.0, 0.0, 0.0, 0.05]))
+            a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
+            b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
+            results = []
+            for pauses in (False, True):
+                env.set_pauses(pauses)
+                c, res = await checked_job(env, a, b, fmt, out)
+                results.append((c, res.cycles))
+                jobs += 1
+            env.set_pauses(False)
+            assert same(results[0][0], results[1][0])
+            dut._log.info("%s %s->%s M=%d K=%d N=%d: cycles %d (no pauses) / %d (pauses)",
+                          label, fmt, out, m, k, n, results[0][1], results[1][1])
+    env.check_protocol()
+    dut._log.info("%s: %d jobs, all bit-exact", label, jobs)
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def random_formats(dut):
+    """All 4x5 format pairs, random shapes (1, non-multiples, K over a buffer slot), each job
+    run without and with random pauses on all AXI channels: bit-exact both times."""
+    await _random_pairs(dut, PAIRS, env_int("XRNPE_CASES", 1), "random")
+
+
+# =================================================================================== faults
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def mem_faults(dut):
+    """SLVERR/DECERR on reads of A and Bt and on writes of C: READ_RESP / WRITE_RESP, the job
+    ends, nothing outside C is written, the next job is clean."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    fmt, out = "p8", "fp32"
+    m, k, n = cfg.rows + 1, 2 * cfg.abuf_words * 2 + 3, cfg.cols + 2
+    cases = []
+    for resp in (SLVERR, DECERR):
+        cases += [("read", "A", 1, resp), ("read", "B", n - 1, resp), ("read", "A", 0, resp),
+                  ("write", "C", m - 1, resp), ("write", "C", 0, resp)]
+    for i, (kind, where, row, resp) in enumerate(cases):
+        env.set_pauses(i % 2 == 1)
+        a, b = small_operands(env, fmt, m, k, n)
+        lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=1)
+        base, stride = {"A": (lay.a_base, lay.a_stride), "B": (lay.b_base, lay.b_stride),
+                        "C": (lay.c_base, lay.c_stride)}[where]
+        lo = base + row * stride + (stride // 2 if where != "C" else 4 * (n // 2))
+        window = (lo, lo + 4, resp)
+        (env.ram.read_faults if kind == "read" else env.ram.write_faults).append(window)
+        await drv.write("IRQ_ENABLE", 0x3)
+        exp = R.ERR_READ_RESP if kind == "read" else R.ERR_WRITE_RESP
+        errs = (env.ram.stats["r_err"], env.ram.stats["b_err"])
+        _, e = await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
+        assert e.result.macs == 0 and e.result.irq_status == R.IRQ_STATUS_ERROR_MASK, \
+            f"{kind} {where}: MACS {e.result.macs}, IRQ_STATUS {e.result.irq_status}"
+        got = (env.ram.stats["r_err"] - errs[0], env.ram.stats["b_err"] - errs[1])
+        assert got[0 if kind == "read" else 1] >= 1, f"{kind} fault was never hit"
+        assert not await env.irq()
+        env.ram.clear_faults()
+        env.set_pauses(False)
+        # bus must be quiet after the error (nothing outstanding)
+        traffic = dict(env.ram.stats)
+        await ClockCycles(dut.clk, 100)
+        assert env.ram.stats == traffic, "AXI traffic after the job ended with an error"
+        await clean_job(env, "p8", "fp32", (m, 9, n))
+    env.check_protocol()
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def start_while_busy(dut):
+    """A START while BUSY is refused and flagged; the running job is unaffected; START_REFUSED
+    is sticky until the next accepted START.  Reprogramming registers while BUSY does not
+    disturb the running job either (the job works on what START saw)."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    fmt, out = "p16", "p16"
+    m, k, n = 2 * cfg.rows + 1, 3 * cfg.abuf_words // 2 + 1, 2 * cfg.cols + 1
+    a, b = small_operands(env, fmt, m, k, n)
+    lay = drv.plan(m, n, k, fmt, out, gap=64)
+    await drv.load(lay, a, b)
+    await drv.program(lay)
+    await drv.start()
+    await ClockCycles(dut.clk, 20)
+    assert (await drv.read("STATUS")) & R.STATUS_BUSY_MASK
+    traffic = env.ram.stats["ar"]
+    await drv.write("CTRL", R.CTRL_START_MASK)
+    st = await drv.read("STATUS")
+    assert st & R.STATUS_START_REFUSED_MASK and st & R.STATUS_BUSY_MASK, f"STATUS 0x{st:x}"
+    res = await drv.wait(D.cycle_budget(m, n, k, fmt, cfg))
+    assert res.status & R.STATUS_START_REFUSED_MASK, "START_REFUSED not sticky"
+    from xrnpe.matmul import matmul
+    assert same(await drv.fetch_c(lay), matmul(a, b, fmt, out))
+    assert res.macs == m * n * k
+    # no second job was started by the refused START
+    ar = env.ram.stats["ar"]
+    await ClockCycles(dut.clk, 200)
+    assert env.ram.stats["ar"] == ar and not (await drv.read("STATUS")) & R.STATUS_BUSY_MASK
+    assert ar > traffic
+    # next accepted START clears START_REFUSED
+    c, res = await checked_job(env, a, b, fmt, out, lay=lay)
+    assert not res.status & R.STATUS_START_REFUSED_MASK
+    # reprogram every register while the job runs (the next job's values)
+    a2, b2 = small_operands(env, "p4", 3, 7, 2)
+    lay2 = drv.plan(3, 2, 7, "p4", "fp4")
+    lay2 = drv.plan(3, 2, 7, "p4", "fp4", gap=lay.end - drv.mem_base + 256)
+    await drv.load(lay, a, b)
+    await drv.load(lay2, a2, b2)
+    await drv.program(lay)
+    await drv.start()
+    await ClockCycles(dut.clk, 10)
+    await drv.program(lay2)
+    res = await drv.wait(D.cycle_budget(m, n, k, fmt, cfg))
+    c = await drv.fetch_c(lay)
+    assert same(c, matmul(a, b, fmt, out)), "registers written while BUSY changed the running job"
+    await drv.start()  # lay2 is programmed
+    await drv.wait(10000)
+    assert same(await drv.fetch_c(lay2), matmul(a2, b2, "p4", "fp4"))
+    env.check_protocol()
+
+
+async def _abort_sweep(dut, hard: bool):
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    fmt, out = "p8", "p16"
+    m, k, n = 2 * cfg.rows + 1, 2 * cfg.abuf_words * 2 + 5, 2 * cfg.cols + 1
+    a, b = small_operands(env, fmt, m, k, n)
+    c, res = await checked_job(env, a, b, fmt, out)
+    length = res.cycles
+    delays = sorted({1, 3, 8, 20, 60} | {int(length * f) for f in (0.1, 0.3, 0.5, 0.7, 0.9, 0.97)})
+    for i, delay in enumerate(delays):
+        env.set_pauses(i % 2 == 1)
+        lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=1)
+        before = env.ram.read(lay.a_base - 64, lay.end - lay.a_base + 64)
+        await drv.load(lay, a, b)
+        await drv.program(lay)
+        await drv.write("IRQ_ENABLE", 0x3)
+        await drv.start()
+        await ClockCycles(dut.clk, delay)
+        if hard:
+            dut.rst_n.value = 0
+            await ClockCycles(dut.clk, 3)
+            await ReadOnly()
+            for sig in ("m_axi_arvalid", "m_axi_awvalid", "m_axi_wvalid", "irq"):
+                assert int(getattr(dut, sig).value) == 0, f"{sig} high during reset"
+            await RisingEdge(dut.clk)
+            dut.rst_n.value = 1
+            await ClockCycles(dut.clk, 2)
+            st = await drv.read("STATUS")
+            for reg in ("M", "N", "K", "A_BASE", "FORMAT", "IRQ_ENABLE", "IRQ_STATUS",
+                        "CYCLES_LO", "MACS_LO"):
+                assert await drv.read(reg) == 0, f"{reg} not reset by rst_n"
+        else:
+            traffic = dict(env.ram.stats)
+            st = await drv.soft_reset(20000)
+            for reg, v in (("M", m), ("N", n), ("K", k), ("A_BASE", lay.a_base),
+                           ("C_STRIDE", lay.c_stride), ("IRQ_ENABLE", 3)):
+                assert await drv.read(reg) == v, f"{reg} changed by SOFT_RESET"
+            assert await drv.read("IRQ_STATUS") == 0
+        assert st == 0, f"delay {delay}: STATUS after abort 0x{st:x}"
+        assert not await env.irq()
+        env.set_pauses(False)
+        # quiet bus, nothing written outside C's elements
+        quiet = dict(env.ram.stats)
+        await ClockCycles(dut.clk, 100)
+        assert env.ram.stats == quiet, f"delay {delay}: AXI traffic after the abort"
+        after = env.ram.read(lay.a_base - 64, lay.end - lay.a_base + 64)
+        size = D.c_elem_bytes(out)
+        ok = np.ones(len(after), bool)
+        for r in range(m):
+            s = lay.c_base + r * lay.c_stride - (lay.a_base - 64)
+            ok[s: s + n * size] = False
+        img = np.frombuffer(await _expected_image(env, lay, a, b, before), np.uint8)
+        diff = np.nonzero((np.frombuffer(after, np.uint8) != img) & ok)[0]
+        assert not len(diff), f"delay {delay}: bytes outside C changed at {diff[:4]}"
+        if hard:
+            await drv.probe()
+        res = await clean_job(env, fmt, out, (m, k, n))
+        assert res.macs == m * n * k
+    # SOFT_RESET when idle clears STATUS; START+SOFT_RESET together: no job
+    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+    await expect_idle(env)
+    assert await drv.read("STATUS") == 0
+    ar = env.ram.stats["ar"]
+    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK | R.CTRL_START_MASK)
+    await ClockCycles(dut.clk, 50)
+    assert await drv.read("STATUS") == 0 and env.ram.stats["ar"] == ar, "START with SOFT_RESET ran"
+    env.check_protocol()
+
+
+async def _expected_image(env, lay, a, b, before: bytes) -> bytes:
+    """Memory around a job after loading A/B (what must still be there outside C)."""
+    lo = lay.a_base - 64
+    img = bytearray(before)
+    ai = D.operand_image(a, lay.fmt, lay.a_stride)
+    bi = D.operand_image(np.ascontiguousarray(b.T), lay.fmt, lay.b_stride)
+    img[lay.a_base - lo: lay.a_base - lo + len(ai)] = ai
+    img[lay.b_base - lo: lay.b_base - lo + len(bi)] = bi
+    return bytes(img)
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def soft_reset_mid_job(dut):
+    """SOFT_RESET at many points of a job (with and without pauses): drains, idles, clears
+    STATUS/IRQ_STATUS, keeps configuration, writes nothing outside C; then a clean job."""
+    await _abort_sweep(dut, hard=False)
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def hard_reset_mid_job(dut):
+    """rst_n in the middle of a job: AXI valids drop, registers reset, then a clean job."""
+    await _abort_sweep(dut, hard=True)
+
+
+# =================================================================================== stream
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def back_to_back(dut):
+    """Many jobs back to back in distinct buffers; every result is still intact at the end."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    n_jobs = env_int("XRNPE_B2B_JOBS", 24)
+    done = []
+    for i in range(n_jobs):
+        fmt, out = PAIRS[int(env.rng.integers(len(PAIRS)))]
+        m, k, n = (int(env.rng.integers(1, 2 * cfg.rows + 2)), int(env.rng.integers(1, 40)),
+                   int(env.rng.integers(1, 2 * cfg.cols + 2)))
+        a = random_codes(env.rng, fmt, (m, k))
+        b = random_codes(env.rng, fmt, (k, n))
+        env.set_pauses(i % 3 == 2)
+        c, res = await checked_job(env, a, b, fmt, out, gap=32)
+        done.append((drv.last_layout, c))
+        drv.mem_base = drv.last_layout.end + 64  # next job in fresh memory
+    env.set_pauses(False)
+    for lay, c in done:
+        assert same(await drv.fetch_c(lay), c), f"result of an earlier job was overwritten ({lay})"
+    drv.mem_base = 0x10000
+    env.check_protocol()
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def counters_and_nar(dut):
+    """CYCLES matches the START-to-irq time, MACS = M*N*K; NaR operands set INVALID and give
+    the documented NaR codes; fp4 inputs never set INVALID."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    for fmt, out, (m, k, n) in (("p8", "p8", (cfg.rows + 1, 17, cfg.cols + 1)),
+                                ("fp4", "fp32", (2, 3 * cfg.abuf_words * 4 + 1, 3))):
+        a, b = small_operands(env, fmt, m, k, n)
+        lay = drv.plan(m, n, k, fmt, out, gap=64)
+        await drv.load(lay, a, b)
+        await drv.program(lay)
+        await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_DONE_MASK)
+        await drv.write("IRQ_STATUS", 0x3)
+        await drv.write("CTRL", R.CTRL_START_MASK)
+        t0 = get_sim_time("ns")
+        assert await env.regs.wait_irq(D.cycle_budget(m, n, k, fmt, cfg))
+        measured = int((get_sim_time("ns") - t0) // 10)
+        cycles, macs = await drv.read64("CYCLES"), await drv.read64("MACS")
+        assert macs == m * n * k
+        assert abs(cycles - measured) <= 8, f"CYCLES {cycles}, measured ~{measured}"
+        dut._log.info("%s->%s %dx%dx%d: CYCLES %d, START->irq %d cycles", fmt, out, m, k, n,
+                      cycles, measured)
+    # NaR: one NaR in A row 1 and one in B column 0 -> row 1 and column 0 NaR, INVALID
+    for fmt in ("p4", "p8", "p16"):
+        nar = FORMATS[fmt].nar
+        for out in OUTPUT_FORMATS:
+            m, k, n = 3, 5, 3
+            a, b = small_operands(env, fmt, m, k, n)
+            a[1, 2] = nar
+            b[4, 0] = nar
+            c, res = await checked_job(env, a, b, fmt, out)
+            assert res.invalid
+            bits = c.view(np.uint32) if out == "fp32" else c.astype(np.uint32)
+            nar_code = {"fp4": 0x8, "fp32": 0x7FC00000}.get(out, FORMATS[out].nar)
+            assert (bits[1, :] == nar_code).all() and (bits[:, 0] == nar_code).all()
+    for out in OUTPUT_FORMATS:  # fp4 has no NaR: never INVALID, even with -0 (0x8) operands
+        a, b = small_operands(env, "fp4", 2, 5, 2)
+        a[0, 0] = 0x8
+        c, res = await checked_job(env, a, b, "fp4", out)
+        assert not res.invalid
+    env.check_protocol()
+
+
+# ===================================================================================== soak
+@cocotb.test(timeout_time=6 * 3600 * 1000, timeout_unit="ms", skip=os.environ.get("XRNPE_SOAK_JOBS") is None)
+async def soak(dut):
+    """Hundreds of random jobs: random formats/shapes/pauses, occasional faults and aborts."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    n_jobs = env_int("XRNPE_SOAK_JOBS", 300)
+    tally = {"ok": 0, "read_fault": 0, "write_fault": 0, "soft_reset": 0, "cfg_error": 0}
+    for i in range(n_jobs):
+        fmt, out = PAIRS[int(env.rng.integers(len(PAIRS)))]
+        lanes = FORMATS[fmt].lanes
+        m = int(env.rng.integers(1, 3 * cfg.rows + 2))
+        n = int(env.rng.integers(1, 3 * cfg.cols + 2))
+        k = int(env.rng.choice([env.rng.integers(1, 4 * lanes),
+                                env.rng.integers(1, 2 * cfg.abuf_words * lanes + 8)]))
+        nar = float(env.rng.choice([0.0, 0.0, 0.02]))
+        a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
+        b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
+        env.set_pauses(bool(env.rng.random() < 0.5))
+        what = env.rng.choice(["ok"] * 12 + ["read_fault", "write_fault", "soft_reset", "cfg_error"])
+        lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=int(env.rng.integers(0, 3)))
+        if what == "ok":
+            await checked_job(env, a, b, fmt, out, lay=lay)
+        elif what in ("read_fault", "write_fault"):
+            if what == "read_fault":
+                r = int(env.rng.integers(m + n))
+                addr = lay.a_base + r * lay.a_stride if r < m else lay.b_base + (r - m) * lay.b_stride
+                env.ram.read_faults.append((addr, addr + 1, int(env.rng.choice([SLVERR, DECERR]))))
+                exp = R.ERR_READ_RESP
+            else:
+                r = int(env.rng.integers(m))
+                addr = lay.c_base + r * lay.c_stride
+                env.ram.write_faults.append((addr, addr + 1, int(env.rng.choice([SLVERR, DECERR]))))
+                exp = R.ERR_WRITE_RESP
+            await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
+            env.ram.clear_faults()
+        elif what == "soft_reset":
+            await drv.load(lay, a, b)
+            await drv.program(lay)
+            await drv.start()
+            await ClockCycles(dut.clk, int(env.rng.integers(1, 400)))
+            assert await drv.soft_reset(50000) == 0
+        else:
+            await _program_raw(drv, lay, {"K": 0})
+            await drv.start()
+            try:
+                await drv.wait(500)
+                raise AssertionError("K=0 accepted")
+            except D.CoprocError as e:
+                assert e.code == R.ERR_ZERO_DIM
+        tally[str(what)] += 1
+        if i % 25 == 0:
+            dut._log.info("soak: %d/%d jobs %s", i, n_jobs, tally)
+    env.set_pauses(False)
+    await clean_job(env)
+    env.check_protocol()
+    dut._log.info("soak done: %s", tally)
+
+
+# ================================================================================== pytest
+GROUPS = {
+    "regs": ["regs_reset_and_access", "regs_unmapped", "irq_behaviour", "config_errors"],
+    "random": ["random_formats"],
+    "faults": ["mem_faults", "start_while_busy", "soft_reset_mid_job", "hard_reset_mid_job"],
+    "stream": ["back_to_back", "counters_and_nar"],
+}
+
+try:
+    from common import runner
+except ImportError:  # inside the simulator only the cocotb side is needed
+    runner = None
+
+if runner is not None:
+    from coproc_params import PARAM_SETS, effective  # noqa: E402
+    from coproc_sources import fix_verilator_pch, hierarchy_sources  # noqa: E402
+
+    def run_group(sim: str, pset: str, tests: list[str], extra: dict | None = None,
+                  name: str | None = None, seed: int = 1):
+        params = PARAM_SETS[pset]
+        fix_verilator_pch()
+        runner.run(
+            toplevel="coprocessor",
+            sources=hierarchy_sources("coprocessor"),
+            test_module="test_coprocessor",
+            test_dir=HERE,
+            sim=sim,
+            parameters=params,
+            testcase=",".join(tests),
+            extra_env={"XRNPE_PARAMS": json.dumps(effective(params)), "XRNPE_SEED": str(seed),
+                       **(extra or {})},
+            name=name or f"{pset}-{'-'.join(tests)}",
+            seed=seed,
+        )
+
+    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("pset", list(PARAM_SETS))
+    @pytest.mark.parametrize("group", list(GROUPS))
+    def test_coprocessor(sim, pset, group):
+        cases = {"default": 1, "small": 1}[pset]
+        run_group(sim, pset, GROUPS[group], {"XRNPE_CASES": str(cases)},
+                  name=f"{pset}-{group}", seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000)
+
+    @pytest.mark.soak
+    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("pset", list(PARAM_SETS))
+    def test_coprocessor_soak(sim, pset, request):
+        if "soak" not in (request.config.getoption("-m") or ""):
+            pytest.skip("soak: select it with -m soak (make soak)")
+        run_group(sim, pset, ["soak"], {"XRNPE_SOAK_JOBS": os.environ.get("XRNPE_SOAK_JOBS", "300")},
+                  name=f"{pset}-soak", seed=int(os.environ.get("XRNPE_SEED", "7")))
