@@ -79,9 +79,10 @@ module pe_rmmec (
   // Each operand (A = 0, B = 1) becomes a 13-bit RMMEC mantissa word, a packed biased-scale
   // word (rmmec_scale_add layout) and per-lane sign / nonzero bits.  Gated decoders output
   // all zeros, so the formats' contributions are simply ORed together.
-  logic [1:0][12:0] mant;
-  logic [1:0][23:0] bscale;
-  logic [1:0][3:0]  lsign, lnz;
+  // (flat vectors, operand o at [W*o +: W]: Yosys handles these in generate scopes)
+  logic [25:0] mant;
+  logic [47:0] bscale;
+  logic [7:0]  lsign, lnz;
   logic [1:0]       opnar;
 
   for (genvar o = 0; o < 2; o++) begin : g_op
@@ -102,28 +103,33 @@ module pe_rmmec (
 
     // p8: two lanes; biased scale s+6 in 0..12
     logic [1:0] s8, z8, n8;
-    logic [1:0][4:0] e8, f8;
-    logic [1:0][3:0] b8;
+    logic [9:0] f8;  // lane l at [5l+4:5l]
+    logic [7:0] b8;  // lane l at [4l+3:4l]
     // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12
     logic [3:0] sf, zf, sp, zp, np, ff;
-    logic [3:0][2:0] ef;
-    logic [3:0][3:0] ep;
-    logic [3:0] fp_unused;
-    logic [3:0][3:0] bf, bp;
+    logic [15:0] bf, bp;  // lane l at [4l+3:4l]
     for (genvar l = 0; l < 2; l++) begin : g_p8
+      logic signed [4:0] e8;
       posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
-          .code(c_p8[8*l+7:8*l]), .sign(s8[l]), .scale(e8[l]), .frac(f8[l]), .zero(z8[l]),
+          .code(c_p8[8*l+7:8*l]), .sign(s8[l]), .scale(e8), .frac(f8[5*l+:5]), .zero(z8[l]),
           .nar(n8[l]));
-      assign b8[l] = is_p8 ? 4'(e8[l] + 5'd6) : 4'd0;
+      assign b8[4*l+:4] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
     end
     for (genvar l = 0; l < 4; l++) begin : g_l4
+      logic signed [2:0] ef;
+      logic signed [3:0] ep;
+      logic [0:0] fp_unused;  // p4 has no fraction bits
       fp4_decode u_fp4 (
-          .code(c_fp4[4*l+3:4*l]), .sign(sf[l]), .scale(ef[l]), .frac(ff[l:l]), .zero(zf[l]));
+          .code(c_fp4[4*l+3:4*l]), .sign(sf[l]), .scale(ef), .frac(ff[l:l]), .zero(zf[l]));
       posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_p4 (
-          .code(c_p4[4*l+3:4*l]), .sign(sp[l]), .scale(ep[l]), .frac(fp_unused[l:l]),
+          .code(c_p4[4*l+3:4*l]), .sign(sp[l]), .scale(ep), .frac(fp_unused),
           .zero(zp[l]), .nar(np[l]));
-      assign bf[l] = is_fp4 ? 4'({ef[l][2], ef[l]} + 4'd6) : 4'd0;
-      assign bp[l] = is_p4 ? 4'(ep[l] + 4'd6) : 4'd0;
+      assign bf[4*l+:4] = is_fp4 ? 4'(4'(ef) + 4'sd6) : 4'd0;
+      assign bp[4*l+:4] = is_p4 ? 4'(ep + 4'sd6) : 4'd0;
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic unused_l;
+      assign unused_l = ^fp_unused;
+      /* verilator lint_on UNUSEDSIGNAL */
     end
 
     // built in local variables, assigned once: the process never reads its own outputs
@@ -135,29 +141,29 @@ module pe_rmmec (
       m  = {~z16 & ~n16, f16};
       bs = {17'b0, b16[5], 1'b0, b16[4:0]};
       for (int l = 0; l < 2; l++) begin
-        m[7*l+:6]  = m[7*l+:6] | {~z8[l] & ~n8[l], f8[l]};
-        bs[6*l+:4] = bs[6*l+:4] | b8[l];
+        m[7*l+:6]  = m[7*l+:6] | {~z8[l] & ~n8[l], f8[5*l+:5]};
+        bs[6*l+:4] = bs[6*l+:4] | b8[4*l+:4];
       end
       for (int l = 0; l < 4; l++) begin
         m[2*l+:2]  = m[2*l+:2] | {~zf[l], ff[l]} | {~zp[l] & ~np[l], 1'b0};
-        bs[6*l+:4] = bs[6*l+:4] | bf[l] | bp[l];
+        bs[6*l+:4] = bs[6*l+:4] | bf[4*l+:4] | bp[4*l+:4];
       end
       mant_o   = m;
       bscale_o = bs;
     end
-    assign mant[o]   = mant_o;
-    assign bscale[o] = bscale_o;
+    assign mant[13*o+:13]   = mant_o;
+    assign bscale[24*o+:24] = bscale_o;
     // lane signs and "operand is a nonzero number" bits
-    assign lsign[o] = {sf[3] | sp[3], sf[2] | sp[2], sf[1] | sp[1] | s8[1], sf[0] | sp[0] | s8[0] | s16};
+    assign lsign[4*o+:4] = {sf[3] | sp[3], sf[2] | sp[2], sf[1] | sp[1] | s8[1], sf[0] | sp[0] | s8[0] | s16};
     for (genvar l = 0; l < 4; l++) begin : g_nz
-      assign lnz[o][l] = ~zf[l] | (~zp[l] & ~np[l]) | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
+      assign lnz[4*o+l] = ~zf[l] | (~zp[l] & ~np[l]) | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
                        | (l == 0 ? ~z16 & ~n16 : 1'b0);
     end
     assign opnar[o] = n16 | (|n8) | (|np);
 
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused;
-    assign unused = ^fp_unused ^ ^e16 ^ ^e8 ^ ^ef ^ ^ep;
+    assign unused = ^e16;
     /* verilator lint_on UNUSEDSIGNAL */
   end
 
@@ -169,10 +175,10 @@ module pe_rmmec (
 
   logic [23:0] tsum;
   rmmec_scale_add u_sadd (
-      .sa(bscale[0]), .sb(bscale[1]), .m16(m16), .sum(tsum));
+      .sa(bscale[23:0]), .sb(bscale[47:24]), .m16(m16), .sum(tsum));
 
   logic [3:0] psign;
-  assign psign = (lsign[0] ^ lsign[1]) & lnz[0] & lnz[1];
+  assign psign = (lsign[3:0] ^ lsign[7:4]) & lnz[3:0] & lnz[7:4];
 
   // R2: decoded operands
   logic v2_q, first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q;
@@ -195,8 +201,8 @@ module pe_rmmec (
         m16_2_q  <= m16;
         m8_2_q   <= m8;
         m4_2_q   <= m4;
-        ma2_q    <= mant[0];
-        mb2_q    <= mant[1];
+        ma2_q    <= mant[12:0];
+        mb2_q    <= mant[25:13];
         tsum2_q  <= tsum;
         psign2_q <= psign;
       end
