@@ -36,6 +36,23 @@ from xrnpe.formats import FORMATS  # noqa: E402
 
 LATENCY = 6  # cycles from accepting the in_last word to out_valid (docs/pe.md)
 SEED = int(os.environ.get("PE_SEED", "20260513"))
+# Icarus simulates these PEs at ~200 cycles/s (Verilator ~20k), so with PE_QUICK=1 (set for
+# Icarus by the pytest side) each group runs the same checks on a reduced stimulus.
+QUICK = os.environ.get("PE_QUICK", "0") == "1"
+SIZE = {  # full (Verilator), quick (Icarus)
+    "exh4_outs": (5, 1),          # output formats per operand pair (quick: rotated)
+    "exh8_pairs": (65536, 2048),  # p8 pairs per lane (quick: random sample)
+    "p16_pairs": (200_000, 3000),
+    "p16_corners": (None, 2500),  # corner-code pairs x outputs (None: all)
+    "chain_k": (4096, 512),
+    "chain_jobs": (60, 24),
+    "handshake_jobs": (150, 50),
+    "iso_words": (600, 150),
+}
+
+
+def size(name):
+    return SIZE[name][1 if QUICK else 0]
 
 try:
     import cocotb
@@ -172,9 +189,13 @@ def stim_exh4(fmt: str) -> pm.Stream:
     a_c, b_c = pairs >> 4, pairs & 15
     parts = []
     for lane in range(4):
-        for oi, o in enumerate(pm.OUT_FMTS):
+        if size("exh4_outs") == 5:
+            for o in pm.OUT_FMTS:
+                parts.append(pm.single_word_jobs(fmt, a_c << (4 * lane), b_c << (4 * lane),
+                                                 np.full(256, FORMATS[o].code, np.int64)))
+        else:  # every pair once, output formats rotated
             parts.append(pm.single_word_jobs(fmt, a_c << (4 * lane), b_c << (4 * lane),
-                                             np.full(256, FORMATS[o].code, np.int64)))
+                                             (pairs + lane) % len(pm.OUT_FMTS)))
     out = parts[0]
     for p in parts[1:]:
         out = out + p
@@ -183,13 +204,16 @@ def stim_exh4(fmt: str) -> pm.Stream:
 
 def stim_exh8(lane: int, rng, all_out: bool = False) -> pm.Stream:
     pairs = np.arange(65536, dtype=np.int64)
+    if size("exh8_pairs") < 65536 and not all_out:
+        pairs = np.sort(rng.choice(pairs, size("exh8_pairs"), replace=False))
     a_c, b_c = pairs >> 8, pairs & 255
     a, b = a_c << (8 * lane), b_c << (8 * lane)
+    n = len(pairs)
     if all_out:
-        parts = [pm.single_word_jobs("p8", a, b, np.full(65536, FORMATS[o].code, np.int64))
+        parts = [pm.single_word_jobs("p8", a, b, np.full(n, FORMATS[o].code, np.int64))
                  for o in pm.OUT_FMTS]
     else:
-        parts = [pm.single_word_jobs("p8", a, b, _ofmts(rng, 65536))]
+        parts = [pm.single_word_jobs("p8", a, b, _ofmts(rng, n))]
     st = parts[0]
     for p in parts[1:]:
         st = st + p
@@ -289,12 +313,16 @@ def stim_p16(rng, n_random: int) -> pm.Stream:
     cc = p16_corner_codes()
     ca, cb = np.meshgrid(cc, cc)
     ca, cb = ca.ravel(), cb.ravel()
-    for o in pm.OUT_FMTS:
-        st = st + pm.single_word_jobs("p16", ca, cb, np.full(len(ca), FORMATS[o].code, np.int64))
+    if size("p16_corners") is None:  # every corner pair x every output format
+        for o in pm.OUT_FMTS:
+            st = st + pm.single_word_jobs("p16", ca, cb, np.full(len(ca), FORMATS[o].code, np.int64))
+    else:
+        sel = rng.choice(len(ca), size("p16_corners"), replace=False)
+        st = st + pm.single_word_jobs("p16", ca[sel], cb[sel], _ofmts(rng, len(sel)))
     return st + pm.chain_jobs(p16_ties(rng))
 
 
-def stim_chains(rng, k_max_products: int = 4096, n_random_jobs: int = 60) -> pm.Stream:
+def stim_chains(rng, k_max_products: int, n_random_jobs: int) -> pm.Stream:
     jobs = []
     for f in pm.IN_FMTS:
         lanes = pm.LANES[f]
@@ -367,7 +395,7 @@ if cocotb is not None:
         for f in ("fp4", "p4"):
             st = stim_exh4(f)
             codes, nars, _ = await drive(dut, st)
-            check(dut, st, codes, nars, f"exhaustive {f} (4 lanes x 256 pairs x 5 outputs)")
+            check(dut, st, codes, nars, f"exhaustive {f} (4 lanes x 256 pairs x {size('exh4_outs')} outputs)")
 
     @cocotb.test()
     async def exh8(dut):
@@ -376,13 +404,13 @@ if cocotb is not None:
         for lane in (0, 1):
             st = interleave_modes(stim_exh8(lane, rng), rng)
             codes, nars, _ = await drive(dut, st)
-            check(dut, st, codes, nars, f"exhaustive p8 lane {lane} (+ other-mode jobs)")
+            check(dut, st, codes, nars, f"p8 lane {lane}: {size('exh8_pairs')} pairs (+ other-mode jobs)")
 
     @cocotb.test()
     async def p16(dut):
         await _start(dut)
         rng = np.random.default_rng(SEED + 16)
-        n = int(os.environ.get("PE_P16_PAIRS", "200000"))
+        n = int(os.environ.get("PE_P16_PAIRS", str(size("p16_pairs"))))
         st = stim_p16(rng, n)
         codes, nars, _ = await drive(dut, st)
         check(dut, st, codes, nars, f"p16 ({n} random pairs + corners + ties)")
@@ -391,16 +419,17 @@ if cocotb is not None:
     async def chains(dut):
         await _start(dut)
         rng = np.random.default_rng(SEED + 32)
-        st = stim_chains(rng)
+        k = size("chain_k")
+        st = stim_chains(rng, k, size("chain_jobs"))
         codes, nars, _ = await drive(dut, st)
-        check(dut, st, codes, nars, "chains K<=4096, all modes x all outputs")
+        check(dut, st, codes, nars, f"chains K<={k}, all modes x all outputs")
 
     @cocotb.test()
     async def handshake(dut):
         await _start(dut)
         rng = np.random.default_rng(SEED + 64)
         for gap, stall in ((0.3, 0.0), (0.0, 0.4), (0.5, 0.5), (0.1, 0.8)):
-            st = stim_handshake(rng, 150)
+            st = stim_handshake(rng, size("handshake_jobs"))
             codes, nars, _ = await drive(dut, st, gap_p=gap, stall_p=stall, seed=int(gap * 10 + stall * 100))
             check(dut, st, codes, nars, f"handshake gaps {gap} stalls {stall}")
 
@@ -429,7 +458,7 @@ if cocotb is not None:
                 "p16": [(dut.u_align.win, None), (dut.u_align.ls, None)],
             }
         for f in ("fp4", "p4", "p8", "p16"):
-            n = 600
+            n = size("iso_words")
             st = pm.single_word_jobs(f, pm.random_words(rng, f, n, nar_ok=True),
                                      pm.random_words(rng, f, n, nar_ok=True), _ofmts(rng, n))
             # one word of this mode first so the isolated buses settle, then count
@@ -465,6 +494,8 @@ if cocotb is not None:
 
     @cocotb.test(skip=os.environ.get("PE_SOAK", "0") != "1")
     async def soak(dut):
+        global QUICK
+        QUICK = False  # the soak always runs full size
         await _start(dut)
         rng = np.random.default_rng(SEED + 999)
         for lane in (0, 1):
@@ -508,7 +539,8 @@ def _run(sim, top, testcase, extra_env=None):
 
     runner.run(toplevel=top, sources=pe_sources(top), test_module="test_pe", test_dir=HERE,
                sim=sim, testcase=testcase, name=f"{testcase}", seed=SEED,
-               extra_env={"PE_TOP": top, **(extra_env or {})})
+               extra_env={"PE_TOP": top, "PE_QUICK": "1" if sim == "icarus" else "0",
+                          **(extra_env or {})})
 
 
 def _sims():

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Switching-activity proxy for the PE energy comparison: pe_rmmec vs pe_baseline.
+
+The same random workload (per input format: WORDS words of random nonzero, non-NaR codes in
+dot products of 16 words, random output formats) runs through both PEs in Icarus with a VCD of
+the whole DUT hierarchy.  Every bit change of every net and variable inside the PE (the clock
+excluded) counts as one toggle; the figure of merit is toggles per MAC (lane product).
+Writes build/bench/pe_activity.json:
+  {"pe_rmmec": {"fp4": toggles_per_mac, ...}, "pe_baseline": {...}, "workload": {...}}
+and prints a table.  Standalone: python scripts/bench/bench_pe_activity.py [--words N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "models"))
+sys.path.insert(0, str(ROOT / "tb" / "pe"))
+
+import pe_model as pm  # noqa: E402
+from xrnpe.formats import FORMATS  # noqa: E402
+
+RTL = ROOT / "rtl"
+COMMON = ["xrnpe_pkg", "lzc", "shift_right_sticky", "posit_decode", "fp4_decode", "posit_encode",
+          "fp4_encode", "fp32_encode", "acc_readout", "acc_encode", "acc_backend"]
+OWN = {"pe_rmmec": ["rmmec_mul", "rmmec_scale_add", "rmmec_align", "pe_rmmec"],
+       "pe_baseline": ["pe_mul_array", "pe_baseline"]}
+
+TB = """
+`timescale 1ns/1ps
+module bench_tb;
+  logic clk = 0, rst_n = 0;
+  always #5 clk = ~clk;
+  logic in_ready, out_valid, out_nar;
+  logic [31:0] out_data;
+  logic [15:0] a, b;
+  logic [2:0] fmt, ofmt;
+  logic first, last, valid;
+  logic [39:0] mem [0:NWORDS-1];
+  integer i, nout;
+  TOP dut (.clk(clk), .rst_n(rst_n), .in_valid(valid), .in_ready(in_ready), .in_a(a), .in_b(b),
+           .in_fmt(fmt), .in_out_fmt(ofmt), .in_first(first), .in_last(last),
+           .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_nar(out_nar));
+  always @(posedge clk) if (out_valid) nout <= nout + 1;
+  initial begin
+    $readmemh("words.hex", mem);
+    {a, b, fmt, ofmt, first, last, valid} = '0;
+    nout = 0;
+    repeat (3) @(posedge clk);
+    rst_n = 1;
+    // warm-up word of this mode, then start counting
+    @(negedge clk);
+    {a, b, fmt, ofmt, first, last} = {mem[0][39:8], mem[0][5:0]};
+    valid = 1;
+    @(negedge clk);
+    valid = 0;
+    repeat (10) @(negedge clk);
+    $dumpfile("act.vcd");
+    $dumpvars(0, dut);
+    for (i = 0; i < NWORDS; i = i + 1) begin
+      {a, b, fmt, ofmt, first, last} = {mem[i][39:8], mem[i][5:0]};
+      valid = 1;
+      @(negedge clk);
+    end
+    valid = 0;
+    repeat (12) @(negedge clk);
+    $dumpoff;
+    $finish;
+  end
+endmodule
+"""
+
+
+def workload(fmt: str, words: int, seed: int):
+    rng = np.random.default_rng(seed)
+    f = FORMATS[fmt]
+    a = pm.random_words(rng, fmt, words)
+    b = pm.random_words(rng, fmt, words)
+    k = 16
+    first = (np.arange(words) % k == 0).astype(int)
+    last = (np.arange(words) % k == k - 1).astype(int)
+    ofmt = rng.integers(0, 5, size=words)
+    lines = []
+    for i in range(words):
+        w = (int(a[i]) << 24) | (int(b[i]) << 8) | (f.code << 5) | (int(ofmt[i]) << 2) | (
+            first[i] << 1) | last[i]
+        lines.append(f"{w:010x}")
+    return "\n".join(lines) + "\n"
+
+
+def count_toggles(vcd: Path) -> int:
+    """Bit changes of every signal in the VCD except clocks."""
+    ids_clk = set()
+    last: dict[str, str] = {}
+    width: dict[str, int] = {}
+    total = 0
+    in_defs = True
+    with open(vcd) as fh:
+        for line in fh:
+            if in_defs:
+                if line.startswith("$var"):
+                    p = line.split()
+                    width[p[3]] = int(p[2])
+                    if p[4] == "clk":
+                        ids_clk.add(p[3])
+                elif line.startswith("$enddefinitions"):
+                    in_defs = False
+                continue
+            c = line[:1]
+            if c in "01xz" and len(line) > 1:
+                ident, val = line[1:].strip(), line[0]
+            elif c == "b":
+                val, ident = line[1:].split()
+            else:
+                continue
+            if ident in ids_clk:
+                continue
+            w = width.get(ident, 1)
+            val = val.rjust(w, "0" if val[0] in "01" else val[0])
+            prev = last.get(ident)
+            if prev is not None:
+                total += sum(1 for x, y in zip(prev, val) if x != y)
+            last[ident] = val
+    return total
+
+
+def run(top: str, fmt: str, words: int, seed: int, work: Path) -> float:
+    d = work / f"{top}_{fmt}"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "words.hex").write_text(workload(fmt, words, seed))
+    (d / "bench_tb.sv").write_text(TB.replace("TOP", top).replace("NWORDS", str(words)))
+    srcs = [str(RTL / f"{n}.sv") for n in COMMON + OWN[top]]
+    subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", *srcs, "bench_tb.sv"],
+                   cwd=d, check=True, capture_output=True)
+    subprocess.run(["vvp", "-n", "sim.vvp"], cwd=d, check=True, capture_output=True)
+    toggles = count_toggles(d / "act.vcd")
+    macs = words * FORMATS[fmt].lanes
+    return toggles / macs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--words", type=int, default=256, help="words per format (default 256)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", action="store_true", help="keep the simulation directory")
+    args = ap.parse_args()
+    if not shutil.which("iverilog"):
+        print("bench_pe_activity: iverilog not found", file=sys.stderr)
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="pe_activity_"))
+    res: dict = {"pe_rmmec": {}, "pe_baseline": {}}
+    for top in res:
+        for fmt in pm.IN_FMTS:
+            res[top][fmt] = round(run(top, fmt, args.words, args.seed, work), 1)
+    res["workload"] = {"words_per_format": args.words, "dot_product_words": 16, "seed": args.seed,
+                       "counted": "bit changes of every net/variable in the PE hierarchy except clk",
+                       "unit": "toggles per MAC (lane product)"}
+    out = ROOT / "build" / "bench" / "pe_activity.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2) + "\n")
+    print(f"{'format':<8}{'pe_rmmec':>12}{'pe_baseline':>14}{'ratio':>8}   (toggles per MAC)")
+    for fmt in pm.IN_FMTS:
+        r, b = res["pe_rmmec"][fmt], res["pe_baseline"][fmt]
+        print(f"{fmt:<8}{r:>12.1f}{b:>14.1f}{r / b:>8.2f}")
+    print(f"wrote {out.relative_to(ROOT)}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+# PE timing constraints for OpenROAD-flow-scripts (sky130hd).  Not run in CI.
+# 20 ns (50 MHz) is a first target: the deepest stages are S3 (13x13 multiply + 7-step align +
+# 4-input lane sum) and S4 (128-bit accumulate).
+set clk_name  core_clock
+set clk_port_name clk
+set clk_period 20.0
+set clk_io_pct 0.2
+set clk_port [get_ports $clk_port_name]
+create_clock -name $clk_name -period $clk_period $clk_port
+set non_clock_inputs [lsearch -inline -all -not -exact [all_inputs] $clk_port]
+set_input_delay  [expr $clk_period * $clk_io_pct] -clock $clk_name $non_clock_inputs
+set_output_delay [expr $clk_period * $clk_io_pct] -clock $clk_name [all_outputs]
