@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Switching-activity proxy for the PE energy comparison: pe_rmmec vs pe_baseline.
 
-The same random workload (per input format: WORDS words of random nonzero, non-NaR codes in
-dot products of 16 words, random output formats) runs through both PEs in Icarus with a VCD of
-the whole DUT hierarchy.  Every bit change of every net and variable inside the PE (the clock
-excluded) counts as one toggle; the figure of merit is toggles per MAC (lane product).
+Each PE is synthesised by Yosys (pyosys: `synth -flatten` + `abc` to simple gates) and the
+gate-level netlist runs the same random workload (per input format: WORDS words of random
+non-NaR codes in dot products of 16 words, random output formats) in Icarus with a VCD of the
+netlist's nets.  Every bit change of a gate output or flip-flop (the clock excluded) counts as
+one toggle -- the same netlist-level measure for both PEs, independent of how the RTL is
+written; the figure of merit is toggles per MAC (lane product).
 Writes build/bench/pe_activity.json:
   {"pe_rmmec": {"fp4": toggles_per_mac, ...}, "pe_baseline": {...}, "workload": {...}}
 and prints a table.  Standalone: python scripts/bench/bench_pe_activity.py [--words N]
@@ -65,7 +67,7 @@ module bench_tb;
     valid = 0;
     repeat (10) @(negedge clk);
     $dumpfile("act.vcd");
-    $dumpvars(0, dut);
+    $dumpvars(1, dut);  // the flattened netlist's nets, not the gate-library internals
     for (i = 0; i < NWORDS; i = i + 1) begin
       {a, b, fmt, ofmt, first, last} = {mem[i][39:8], mem[i][5:0]};
       valid = 1;
@@ -133,14 +135,30 @@ def count_toggles(vcd: Path) -> int:
     return total
 
 
-def run(top: str, fmt: str, words: int, seed: int, work: Path) -> float:
+def netlist(top: str, work: Path) -> tuple[Path, Path]:
+    """Gate-level Verilog of ``top`` (flattened, simple gates + DFFs) and the cell library."""
+    from pyosys import libyosys as ys
+
+    out = work / f"{top}_gates.v"
+    d = ys.Design()
+    for n in COMMON + OWN[top]:
+        ys.run_pass(f"read_verilog -sv {RTL / (n + '.sv')}", d)
+    ys.run_pass(f"synth -flatten -top {top}", d)
+    ys.run_pass("abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX", d)
+    ys.run_pass("opt_clean", d)
+    ys.run_pass(f"tee -q -o {work / (top + '_gates.stat')} stat", d)
+    ys.run_pass(f"write_verilog -noattr -noexpr {out}", d)
+    lib = Path(ys.__file__).resolve().parent / "share" / "simcells.v"
+    return out, lib
+
+
+def run(top: str, fmt: str, words: int, seed: int, work: Path, gates: tuple[Path, Path]) -> float:
     d = work / f"{top}_{fmt}"
     d.mkdir(parents=True, exist_ok=True)
     (d / "words.hex").write_text(workload(fmt, words, seed))
     (d / "bench_tb.sv").write_text(TB.replace("TOP", top).replace("NWORDS", str(words)))
-    srcs = [str(RTL / f"{n}.sv") for n in COMMON + OWN[top]]
-    subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", *srcs, "bench_tb.sv"],
-                   cwd=d, check=True, capture_output=True)
+    subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", str(gates[0]),
+                    str(gates[1]), "bench_tb.sv"], cwd=d, check=True, capture_output=True)
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=d, check=True, capture_output=True)
     toggles = count_toggles(d / "act.vcd")
     macs = words * FORMATS[fmt].lanes
@@ -159,10 +177,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="pe_activity_"))
     res: dict = {"pe_rmmec": {}, "pe_baseline": {}}
     for top in res:
+        gates = netlist(top, work)
         for fmt in pm.IN_FMTS:
-            res[top][fmt] = round(run(top, fmt, args.words, args.seed, work), 1)
+            res[top][fmt] = round(run(top, fmt, args.words, args.seed, work, gates), 1)
     res["workload"] = {"words_per_format": args.words, "dot_product_words": 16, "seed": args.seed,
-                       "counted": "bit changes of every net/variable in the PE hierarchy except clk",
+                       "counted": "bit changes of every net of the Yosys gate-level netlist "
+                                  "(synth -flatten; abc simple gates) except clk",
                        "unit": "toggles per MAC (lane product)"}
     out = ROOT / "build" / "bench" / "pe_activity.json"
     out.parent.mkdir(parents=True, exist_ok=True)
