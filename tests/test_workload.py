@@ -191,6 +191,45 @@ def test_rank_assignments_orders_by_bits(small_trained):
     assert all(a["predicted_drop_pts"] <= 1.0 for a in c)
 
 
+def _fake_rtl_module(corrupt_job=None):
+    """A stand-in for xrnpe.rtl built on the model (to test the check's plumbing only)."""
+    import types
+
+    from xrnpe.matmul import matmul
+
+    calls = [0]  # matmuls so far, over all calls (chained mode: one per matmul_rtl)
+
+    def many(jobs, sim="icarus", progress=None):
+        out = []
+        for j in jobs:
+            c = matmul(j["a"], j["b"], j["fmt"], j["out_fmt"]).copy()
+            if calls[0] == corrupt_job:
+                c.view(np.uint32)[0, 0] ^= 1  # one ulp off in one element
+            calls[0] += 1
+            out.append((c, {"cycles": 1}))
+        return out
+
+    def single(a, b, fmt, out_fmt, sim="icarus", progress=None):
+        return many([dict(a=a, b=b, fmt=fmt, out_fmt=out_fmt)])[0][0]
+
+    return types.SimpleNamespace(matmul_rtl_many=many, matmul_rtl=single)
+
+
+@pytest.mark.parametrize("chained", [False, True])
+def test_rtl_check_plumbing_with_fake_engine(small_trained, splits, monkeypatch, chained):
+    import sys
+
+    n = small_trained
+    qcfg = qat.calibrate(n, ["p8", "fp4", "fp4"], splits.x_train[:200])
+    monkeypatch.setitem(sys.modules, "xrnpe.rtl", _fake_rtl_module())
+    chk = api.rtl_check(n, qcfg, splits.x_test[:3], chained=chained)
+    assert chk["bit_exact"] and chk["layers_bit_exact"] == [True] * 3
+    assert chk["matmul_shapes"] == [[192, 9, 16], [48, 144, 32], [3, 128, 10]]
+    monkeypatch.setitem(sys.modules, "xrnpe.rtl", _fake_rtl_module(corrupt_job=2))
+    chk = api.rtl_check(n, qcfg, splits.x_test[:3], chained=chained)
+    assert not chk["bit_exact"] and chk["layers_bit_exact"] == [True, True, False]
+
+
 # ------------------------------------------------------------------ RTL
 _RTL_OK, _RTL_WHY = api.rtl_available()
 
@@ -198,13 +237,11 @@ _RTL_OK, _RTL_WHY = api.rtl_available()
 @pytest.mark.slow
 @pytest.mark.skipif(not _RTL_OK, reason=f"RTL engine not available ({_RTL_WHY})")
 def test_model_vs_rtl_bit_identical(small_trained, splits):
+    """Two test images through a p8/p4/fp4 network: every layer's C and the logits from the
+    RTL co-processor (one simulator session, same A/W codes) equal the model path's bits."""
     n = small_trained
     qcfg = qat.calibrate(n, ["p8", "p4", "fp4"], splits.x_train[:200])
-    x = splits.x_test[:1]
-    tr_r, tr_m = [], []
-    lr = api.infer(n, qcfg, x, "rtl", trace=tr_r)
-    lm = api.infer(n, qcfg, x, "model", trace=tr_m)
-    for (a1, w1, c1), (a2, w2, c2) in zip(tr_r, tr_m):
-        assert np.array_equal(a1, a2) and np.array_equal(w1, w2)
-        assert np.array_equal(c1.view(np.uint32), c2.view(np.uint32))
-    assert np.array_equal(lr.view(np.uint32), lm.view(np.uint32))
+    chk = api.rtl_check(n, qcfg, splits.x_test[:2])
+    assert chk["matmul_shapes"] == [[128, 9, 16], [32, 144, 32], [2, 128, 10]]
+    assert chk["layers_bit_exact"] == [True, True, True]
+    assert chk["logits_bit_exact"] and chk["bit_exact"]

@@ -124,3 +124,57 @@ def quantize_aware_train(net: Net, layer_formats, x, y, *, epochs: int = 4, lr: 
     qcfg = qat.calibrate(n, list(layer_formats), x if calib_x is None else calib_x, seed=seed)
     qat.train(n, qcfg, x, y, epochs=epochs, lr=lr, seed=seed, batch=batch)
     return n, qcfg
+
+
+def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chained: bool = False,
+              progress=None) -> dict:
+    """Run ``x`` through the RTL co-processor and compare with the model path bit for bit.
+
+    chained=False (default): the model path is run first; then every layer's matmul, with the
+    *same* A and W codes, runs on the RTL in one simulator session
+    (``xrnpe.rtl.matmul_rtl_many``), and each layer's C is compared.  If every layer's C is
+    bit-identical, a layer-by-layer RTL run would see identical inputs at every layer (the
+    host ops are deterministic), so its logits would be identical too: this is the same check
+    as ``chained=True`` in one simulator start-up instead of one per layer.
+    chained=True: ``infer(..., engine="rtl")``, each layer fed with the RTL's own previous
+    outputs (one ``matmul_rtl`` call and simulator session per layer).
+
+    Returns {"images", "bit_exact", "layers_bit_exact", "logits_bit_exact", "mode",
+    "matmul_shapes", "rtl_stats", "rtl_pred"}.
+    """
+    tr_m: list = []
+    lm = infer(net, qcfg, x, "model", trace=tr_m)
+    stats = []
+    if chained:
+        tr_r: list = []
+        lr = infer(net, qcfg, x, "rtl", sim=sim, trace=tr_r, progress=progress)
+        c_rtl = [t[2] for t in tr_r]
+        inputs_same = [bool(np.array_equal(a[0], b[0])) for a, b in zip(tr_r, tr_m)]
+    else:
+        many = importlib.import_module("xrnpe.rtl").matmul_rtl_many
+        jobs = [dict(a=A, b=W, fmt=q.fmt, out_fmt="fp32") for (A, W, _), q in zip(tr_m, qcfg)]
+        res = many(jobs, sim=sim, progress=progress)
+        c_rtl = [np.asarray(c, dtype=np.float32) for c, _ in res]
+        stats = [{k: v for k, v in st.items() if k != "blocks"} for _, st in res]
+        # logits from the RTL's last-layer C (its inputs are the model path's, identical
+        # to the RTL's own whenever the earlier layers are bit-exact)
+        last, q = net.layers[-1], qcfg[-1]
+        a_prev = x if len(net.layers) == 1 else None
+        if a_prev is None:
+            a_prev = np.asarray(x, dtype=np.float32)
+            for layer, qq, (_, _, c) in zip(net.layers[:-1], qcfg[:-1], tr_m[:-1]):
+                _, _, oshape = layer_codes(layer, qq, a_prev)
+                a_prev = host_post(layer, c, qq.s_a, qq.s_w, oshape)
+        _, _, oshape = layer_codes(last, q, a_prev)
+        lr = host_post(last, c_rtl[-1], q.s_a, q.s_w, oshape)
+        inputs_same = [True] * len(net.layers)
+    layers_exact = [bool(np.array_equal(np.asarray(cr, np.float32).view(np.uint32),
+                                        t[2].view(np.uint32))) and same
+                    for cr, t, same in zip(c_rtl, tr_m, inputs_same)]
+    logits_exact = bool(np.array_equal(lr.view(np.uint32), lm.view(np.uint32)))
+    return {"images": int(len(x)), "bit_exact": bool(all(layers_exact) and logits_exact),
+            "layers_bit_exact": layers_exact, "logits_bit_exact": logits_exact,
+            "mode": "chained" if chained else "one-session",
+            "matmul_shapes": [[int(t[0].shape[0]), int(t[0].shape[1]), int(t[1].shape[1])]
+                              for t in tr_m],
+            "rtl_stats": stats, "rtl_pred": lr.argmax(axis=1).tolist()}

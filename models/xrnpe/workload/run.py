@@ -1,7 +1,7 @@
 """``make workload``: train (cached), select, evaluate through the co-processor paths, report.
 
-    python -m xrnpe.workload.run [--retrain] [--no-rtl] [--rtl-images N] [--sim icarus]
-                                 [--out DIR]
+    python -m xrnpe.workload.run [--retrain] [--no-rtl] [--rtl-images N] [--rtl-chained]
+                                 [--sim icarus|verilator] [--out DIR]
 
 Writes DIR/report.json (CONTRACT section 5, nothing else in it), DIR/details.json (everything
 else: weight bits, sensitivities, selection attempts, agreement statistics, runtimes) and
@@ -126,6 +126,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-rtl", action="store_true", help="skip the RTL bit-exactness check")
     ap.add_argument("--rtl-images", type=int, default=20, help="test images through the RTL")
     ap.add_argument("--sim", default="icarus", choices=("icarus", "verilator"))
+    ap.add_argument("--rtl-chained", action="store_true",
+                    help="RTL check layer by layer on the RTL's own outputs (one simulator "
+                         "session per layer) instead of all layers in one session")
     ap.add_argument("--out", type=Path, default=None, help="output dir (default build/workload)")
     args = ap.parse_args(argv)
     try:
@@ -291,10 +294,9 @@ def _run(args) -> int:
             xs = s.x_test[:nimg]
             log(f"RTL check: mixed network {mixed_formats}, {nimg} test images, sim={args.sim}")
             t0 = time.time()
-            tr_rtl, tr_model = [], []
             try:
-                lr_ = api.infer(n, qcfg, xs, "rtl", sim=args.sim, trace=tr_rtl,
-                                progress=lambda m: log(f"  rtl: {m}"))
+                chk = api.rtl_check(n, qcfg, xs, sim=args.sim, chained=args.rtl_chained,
+                                    progress=lambda m: log(f"  rtl: {m}"))
             except Exception as e:  # noqa: BLE001 - reported, never papered over
                 tic("rtl_infer", t0)
                 failure = f"{type(e).__name__}: {e}"
@@ -302,22 +304,16 @@ def _run(args) -> int:
                 rtl_detail = {"ran": False, "error": failure, "seconds": times["rtl_infer"]}
             else:
                 tic("rtl_infer", t0)
-                lm = api.infer(n, qcfg, xs, "model", trace=tr_model)
-                layers_exact = [bool(np.array_equal(a[2].view(np.uint32), b[2].view(np.uint32)))
-                                for a, b in zip(tr_rtl, tr_model)]
-                exact = bool(np.array_equal(lr_.view(np.uint32), lm.view(np.uint32))) and all(
-                    layers_exact)
-                rtl = {"images": int(nimg), "bit_exact": exact}
+                rtl = {"images": chk["images"], "bit_exact": chk["bit_exact"]}
                 rtl_detail = {"ran": True, "sim": args.sim, "layer_formats": mixed_formats,
-                              "layers_bit_exact": layers_exact,
-                              "matmul_shapes": [[int(t[0].shape[0]), int(t[0].shape[1]),
-                                                 int(t[1].shape[1])] for t in tr_rtl],
-                              "rtl_pred_acc": float((lr_.argmax(1) == s.y_test[:nimg]).mean()),
+                              **{k: v for k, v in chk.items() if k != "rtl_pred"},
+                              "rtl_pred_acc": float((np.array(chk["rtl_pred"])
+                                                     == s.y_test[:nimg]).mean()),
                               "seconds": times["rtl_infer"]}
-                log(f"RTL check: {nimg} images, bit_exact={exact} (per layer {layers_exact}), "
-                    f"{times['rtl_infer']} s")
-                if not exact:
-                    failure = "RTL logits differ from the model path"
+                log(f"RTL check ({chk['mode']}): {nimg} images, bit_exact={chk['bit_exact']} "
+                    f"(per layer {chk['layers_bit_exact']}), {times['rtl_infer']} s")
+                if not chk["bit_exact"]:
+                    failure = "RTL results differ from the model path"
                     loud(failure)
 
     report = {
