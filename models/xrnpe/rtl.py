@@ -91,14 +91,22 @@ def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None) -> lis
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "models"), env.get("PYTHONPATH", "")])
         env.pop("COCOTB_TEST_FILTER", None)
         log = []
+        # The child leads its own process group (simulator included) and gets SIGTERM if
+        # this process dies, so an interrupted run never leaves a simulator behind.
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, bufsize=1)
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            log.append(line)
-            if line.startswith("XRNPE-PROGRESS "):
-                _emit(progress, line[len("XRNPE-PROGRESS "):].rstrip("\n"))
-        rc = proc.wait()
+                                stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                start_new_session=True, preexec_fn=_parent_death_signal)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                log.append(line)
+                if line.startswith("XRNPE-PROGRESS "):
+                    _emit(progress, line[len("XRNPE-PROGRESS "):].rstrip("\n"))
+            rc = proc.wait()
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc.pid)
+                proc.wait()
         err_file = d / "error.txt"
         results = []
         for i in range(len(prepared)):
@@ -114,6 +122,26 @@ def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None) -> lis
                                      f"(full log: {logf})")
             results.append((np.load(cf), json.loads(sf.read_text())))
     return results
+
+
+def _parent_death_signal() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux prctl PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort (non-Linux)
+        pass
+
+
+def _kill_group(pgid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats: dict | None = None,
@@ -136,7 +164,11 @@ def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats:
 
 def _child() -> int:
     """Child process: build (if needed) and run tb/coprocessor/rtl_engine.py."""
+    import signal
+
     job_dir, sim = sys.argv[1], sys.argv[2]
+    # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
+    signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
     for p in (ROOT / "tb", TB):
         sys.path.insert(0, str(p))
     from common import runner  # noqa: E402

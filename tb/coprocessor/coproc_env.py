@@ -234,6 +234,7 @@ class Env:
                 ch.set_pause_generator(pause_gen(random.Random(self.prng.random()), prob))
             else:
                 ch.clear_pause_generator()
+                ch.pause = False  # clearing the generator leaves the last value in place
 
     async def irq(self) -> int:
         await ReadOnly()
