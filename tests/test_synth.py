@@ -131,6 +131,7 @@ def test_helpers(tmp_path: Path):
     assert (d.name, d.top, d.flatten) == ("coprocessor", "coprocessor", True)
     assert rs.parse_design("coprocessor").flatten is False
     assert rs.parse_design("y=top/hier").flatten is False
+    assert rs.parse_design("c2=coprocessor:ROWS=2").flatten is False
     log = tmp_path / "yosys.log"
     log.write_text("5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"
                    "Parameter \\W = 64\nParameter \\DEPTH = 32'00000000000000000000000010000000\n"

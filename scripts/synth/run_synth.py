@@ -574,7 +574,9 @@ def parse_design(arg: str) -> Design:
         for kv in filter(None, plist.split(",")):
             k, v = kv.split("=", 1)
             params[k.strip()] = int(v) if re.fullmatch(r"-?\d+", v.strip()) else v.strip()
-        d = Design(name, top or name, params)
+        tops = {k.top: k for k in DESIGNS}
+        top = top or name
+        d = Design(name, top, params, tops[top].flatten if top in tops else True)
     if flatten is not None:
         d = Design(d.name, d.top, d.params, flatten)
     return d
