@@ -9,7 +9,9 @@ Groups (one simulator run each, so pytest-xdist spreads them):
   exh4         every fp4 and every p4 operand pair in every lane, all 5 output formats
   exh8         every p8 operand pair in both lanes (65,536 per lane), 1-word jobs back to back,
                random output format, other-format jobs interleaved (mode changes between jobs)
-  p16          200,000 random p16 pairs + corner classes + readout rounding ties
+  p16          200,000 random p16 pairs + every pair of corner codes (0, NaR, +-minpos, +-maxpos,
+               +-1, regime extremes and neighbours; output format rotated) + rounding ties of
+               every output format (exact tie, tie +- 2^-56) as 2-3 word dot products
   chains       random dot products up to K = 4096 in every mode x every output format, NaR
                poisoning, cancellation
   handshake    random in_valid gaps and random out_ready backpressure, checks in_ready
@@ -41,13 +43,14 @@ SEED = int(os.environ.get("PE_SEED", "20260513"))
 QUICK = os.environ.get("PE_QUICK", "0") == "1"
 SIZE = {  # full (Verilator), quick (Icarus)
     "exh4_outs": (5, 1),          # output formats per operand pair (quick: rotated)
-    "exh8_pairs": (65536, 2048),  # p8 pairs per lane (quick: random sample)
-    "p16_pairs": (200_000, 3000),
-    "p16_corners": (None, 2500),  # corner-code pairs x outputs (None: all)
-    "chain_k": (4096, 512),
-    "chain_jobs": (60, 24),
-    "handshake_jobs": (150, 50),
-    "iso_words": (600, 150),
+    "exh8_pairs": (65536, 1024),  # p8 pairs per lane (quick: random sample)
+    "p16_pairs": (200_000, 1500),
+    "p16_corners": (None, 1000),  # corner-code pairs, output format rotated (None: all pairs)
+    "p16_tie_mids": (60, 8),      # rounding-tie midpoints per output format
+    "chain_k": (4096, 256),
+    "chain_jobs": (60, 12),
+    "handshake_jobs": (150, 30),
+    "iso_words": (600, 100),
 }
 
 
@@ -279,8 +282,8 @@ def p16_ties(rng) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
             mids = [float(1 + 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
             mids += [float(1 + 3 * 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
         mids = [m for m in mids if 2 ** -27 < m < 2 ** 27]
-        if len(mids) > 60:
-            mids = list(rng.choice(mids, 60, replace=False))
+        if len(mids) > size("p16_tie_mids"):
+            mids = list(rng.choice(mids, size("p16_tie_mids"), replace=False))
         for m in mids:
             # m = hi + lo with both p16 values
             j = np.searchsorted(svals, m, side="right") - 1
@@ -313,9 +316,8 @@ def stim_p16(rng, n_random: int) -> pm.Stream:
     cc = p16_corner_codes()
     ca, cb = np.meshgrid(cc, cc)
     ca, cb = ca.ravel(), cb.ravel()
-    if size("p16_corners") is None:  # every corner pair x every output format
-        for o in pm.OUT_FMTS:
-            st = st + pm.single_word_jobs("p16", ca, cb, np.full(len(ca), FORMATS[o].code, np.int64))
+    if size("p16_corners") is None:  # every corner pair, output formats rotated
+        st = st + pm.single_word_jobs("p16", ca, cb, np.arange(len(ca)) % len(pm.OUT_FMTS))
     else:
         sel = rng.choice(len(ca), size("p16_corners"), replace=False)
         st = st + pm.single_word_jobs("p16", ca[sel], cb[sel], _ofmts(rng, len(sel)))
