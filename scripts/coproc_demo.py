@@ -25,18 +25,25 @@ from xrnpe.rtl import RtlEngineError, matmul_rtl_many  # noqa: E402
 from xrnpe.vector import quantize  # noqa: E402
 
 # (input format, output format, M, K, N): every input format, every output format at least
-# once, shapes that are not multiples of the 4x4 array or of the lanes, K over a buffer slot.
+# once, shapes that are not multiples of the 4x4 array or of the lanes.  Kept small because
+# Icarus simulates the PE datapath slowly (see docs/driver.md); --large adds bigger shapes
+# (K over an A buffer slot), meant for --sim verilator.
 CASES = [
-    ("fp4", "fp4", 8, 32, 8),
-    ("fp4", "fp32", 5, 37, 7),
-    ("p4", "p4", 8, 24, 8),
-    ("p4", "p8", 6, 530, 3),
-    ("p8", "p8", 8, 32, 8),
-    ("p8", "p16", 7, 19, 9),
-    ("p8", "fp4", 4, 16, 4),
-    ("p16", "p16", 8, 16, 8),
-    ("p16", "fp32", 3, 150, 5),
-    ("p16", "p4", 1, 9, 1),
+    ("fp4", "fp4", 4, 8, 4),
+    ("fp4", "fp32", 5, 9, 3),
+    ("p4", "p4", 4, 8, 4),
+    ("p4", "p8", 3, 11, 5),
+    ("p8", "p8", 4, 8, 4),
+    ("p8", "p16", 5, 7, 3),
+    ("p8", "fp4", 2, 6, 2),
+    ("p16", "p16", 4, 4, 4),
+    ("p16", "fp32", 3, 5, 2),
+    ("p16", "p4", 1, 3, 1),
+]
+LARGE = [
+    ("fp4", "fp32", 9, 600, 7),
+    ("p8", "p8", 16, 64, 16),
+    ("p16", "fp32", 7, 150, 9),
 ]
 
 
@@ -44,10 +51,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sim", choices=("icarus", "verilator"), default="icarus")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--large", action="store_true", help="add larger shapes (use with verilator)")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     jobs = []
-    for fmt, out, m, k, n in CASES:
+    for fmt, out, m, k, n in CASES + (LARGE if args.large else []):
         a = quantize(fmt, rng.standard_normal((m, k)))
         b = quantize(fmt, rng.standard_normal((k, n)))
         if FORMATS[fmt].nar is not None and len(jobs) == 2:

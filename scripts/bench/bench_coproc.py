@@ -14,7 +14,8 @@ Writes (CONTRACT section 5):
   build/bench/coproc_128.json  the same objects for 128x128x128, plus "meta" (simulator,
                                 output formats, instance geometry)
 
-Usage: python scripts/bench/bench_coproc.py [--sim icarus|verilator] [--sizes 64 128]
+Usage: python scripts/bench/bench_coproc.py [--sim verilator|icarus] [--sizes 64 128]
+(default verilator: Icarus simulates the PE datapath far too slowly for 64^3 and 128^3.)
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def same(c, e) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sim", choices=("icarus", "verilator"), default="icarus")
+    ap.add_argument("--sim", choices=("icarus", "verilator"), default="verilator",
+                    help="simulator (default verilator: Icarus needs hours for these sizes)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[64, 128],
                     help="square sizes to run (64 goes to coproc.json, others to coproc_<n>.json)")
     ap.add_argument("--seed", type=int, default=2026)

@@ -373,14 +373,25 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
     return c, res
 
 
-def shape_cases(rng: np.random.Generator, cfg, fmt: str, n_cases: int, kmax_words: int):
-    """Random (M, K, N) including 1, non-multiples of ROWS/COLS and lanes, K over a buffer."""
+def shape_cases(rng: np.random.Generator, cfg, fmt: str, n_cases: int, kmax_words: int,
+                first: int = 0, light: bool = False):
+    """Random (M, K, N) including 1, non-multiples of ROWS/COLS and lanes, K over a buffer.
+
+    The K kind rotates with ``first + i`` (tiny, short, just over an A buffer slot, long);
+    ``light`` keeps the PE work small (over-a-slot K only when the slot is small).
+    """
     lanes = FORMATS[fmt].lanes
     out = []
     for i in range(n_cases):
         m = int(rng.choice([1, cfg.rows, cfg.rows + 1, 2 * cfg.rows + 1, rng.integers(1, 3 * cfg.rows + 2)]))
         n = int(rng.choice([1, cfg.cols, cfg.cols - 1 or 1, cfg.cols + 1, rng.integers(1, 3 * cfg.cols + 2)]))
-        kind = i % 4
+        kind = (first + i) % 4
+        if light:
+            m, n = min(m, cfg.rows + 1), min(n, cfg.cols + 1)
+            if kind == 3 or (kind == 2 and cfg.abuf_words > 16):
+                kind = 0
+        elif kind >= 2:
+            m, n = min(m, 2 * cfg.rows + 1), min(n, 2 * cfg.cols + 1)
         if kind == 0:
             k = int(rng.integers(1, lanes + 1))
         elif kind == 1:
