@@ -45,6 +45,9 @@ module coproc_ctrl #(
   output logic [15:0]      job_lastmask,  // lanes kept in the last word of a row
   output logic [4:0]       job_tstride_log2,  // B buffer entries per tile (log2)
   output logic [16:0]      job_n,
+  output logic [31:0]      job_a_stride,  // snapshots: registers written while BUSY
+  output logic [31:0]      job_b_stride,  // never affect the running job
+  output logic [31:0]      job_c_stride,
   output logic             pe_rst_n,
   // read DMA command queue
   output logic             rdq_push,
@@ -162,6 +165,7 @@ module coproc_ctrl #(
   logic [31:0] chunk_bytes;
   logic [63:0] macs_job;
   logic [33:0] mn;
+  logic [31:0] j_a_base, j_b_base, j_c_base;
 
   function automatic logic [4:0] clog2_17(input logic [16:0] v);  // ceil(log2(v)), v >= 1
     clog2_17 = 5'd0;
@@ -262,6 +266,12 @@ module coproc_ctrl #(
       job_out_fmt <= '0;
       job_esz <= '0;
       job_lastmask <= '1;
+      job_a_stride <= '0;
+      job_b_stride <= '0;
+      job_c_stride <= '0;
+      j_a_base <= '0;
+      j_b_base <= '0;
+      j_c_base <= '0;
       mn <= '0;
       j_m <= '0;
       j_n <= '0;
@@ -340,6 +350,12 @@ module coproc_ctrl #(
             job_out_fmt <= cfg_out_fmt;
             job_esz <= esz;
             job_lastmask <= lastmask;
+            job_a_stride <= cfg_a_stride;
+            job_b_stride <= cfg_b_stride;
+            job_c_stride <= cfg_c_stride;
+            j_a_base <= cfg_a_base;
+            j_b_base <= cfg_b_base;
+            j_c_base <= cfg_c_base;
             j_m <= cfg_m[16:0];
             j_n <= cfg_n[16:0];
             j_k <= cfg_k[16:0];
@@ -366,18 +382,18 @@ module coproc_ctrl #(
           st <= S_RUN;
           macs_job <= 64'(mn * 51'(j_k));
           pw <= 17'(COLS) << tpb_log2;
-          a_blk_step <= 32'(ROWS) * cfg_a_stride;
-          b_pan_step <= (32'(COLS) * cfg_b_stride) << tpb_log2;
-          c_blk_step <= 32'(ROWS) * cfg_c_stride;
+          a_blk_step <= 32'(ROWS) * job_a_stride;
+          b_pan_step <= (32'(COLS) * job_b_stride) << tpb_log2;
+          c_blk_step <= 32'(ROWS) * job_c_stride;
           c_pan_step <= (32'(COLS) << tpb_log2) << job_esz;
           chunk_bytes <= {14'd0, kcw, 1'b0};
           i0 <= '0;
           j0 <= '0;
           w0 <= '0;
-          a_row_addr <= cfg_a_base;
-          b_pan_addr <= cfg_b_base;
-          c_row_addr <= cfg_c_base;
-          c_pan_addr <= cfg_c_base;
+          a_row_addr <= j_a_base;
+          b_pan_addr <= j_b_base;
+          c_row_addr <= j_c_base;
+          c_pan_addr <= j_c_base;
           chunk_off <= '0;
           first_step <= 1'b1;
           a_next <= 1'b0;
@@ -427,7 +443,7 @@ module coproc_ctrl #(
                   c_row_addr <= c_row_addr + c_blk_step;
                 end else begin
                   i0 <= '0;
-                  a_row_addr <= cfg_a_base;
+                  a_row_addr <= j_a_base;
                   j0 <= j0_next[16:0];
                   b_pan_addr <= b_pan_addr + b_pan_step;
                   c_row_addr <= c_pan_addr + c_pan_step;

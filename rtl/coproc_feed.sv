@@ -53,6 +53,9 @@ module coproc_feed #(
   input  wire [31:0]               stq_c_addr,
   input  wire [1:0]                a_loaded,
   input  wire [1:0]                b_loaded,
+  input  wire                      bprog_valid,   // B load in progress (read DMA)
+  input  wire                      bprog_slot,
+  input  wire [RN_W-1:0]           bprog_rows,
   output logic                     a_release,
   output logic                     a_release_slot,
   output logic                     b_release,
@@ -115,7 +118,12 @@ module coproc_feed #(
   wire [17:0] jt_next = jt + 18'(COLS);
   wire last_tile = jt_next >= seg_end;
   logic tq_full;
-  wire issue = fs == F_RUN && running && adv && !(last_word && s_last && tq_full);
+  // A tile may start as soon as its Bt rows are in, before the whole panel has arrived (this
+  // hides most of the first panel's load).
+  wire [17:0] tile_rows_end = (jt_next > seg_end ? seg_end : jt_next) - {1'b0, s_j0};
+  wire b_ready = b_loaded[s_b_slot] ||
+                 (bprog_valid && bprog_slot == s_b_slot && 18'(bprog_rows) >= tile_rows_end);
+  wire issue = fs == F_RUN && running && adv && b_ready && !(last_word && s_last && tq_full);
 
   assign sq_pop = fs == F_IDLE && running && !sq_empty;
 
@@ -157,7 +165,7 @@ module coproc_feed #(
            s_seg_cols, s_c_addr} <= sq_dout;
           fs <= F_WAIT;
         end
-        F_WAIT: if (a_loaded[s_a_slot] && b_loaded[s_b_slot]) begin
+        F_WAIT: if (a_loaded[s_a_slot]) begin
           fs <= F_RUN;
           w <= '0;
           t <= '0;

@@ -39,6 +39,11 @@ module coproc_rd_dma #(
   output logic              done_slot,
   output logic              err,            // pulse: first error response of the job
   output logic              idle,           // no burst outstanding or being offered
+  // progress of the B load being received: rows already written to the buffer (delayed so
+  // that a read issued on seeing it never races the write of the last beat)
+  output logic              bprog_valid,
+  output logic              bprog_slot,
+  output logic [RN_W-1:0]   bprog_rows,
   // buffer write port
   output logic              buf_we,
   output logic              buf_is_b,
@@ -156,6 +161,9 @@ module coproc_rd_dma #(
   logic [BK_W-1:0] r_bank;
   logic [B_AW-1:0] r_tile;   // entry offset of the current B tile within the slot
   logic            err_seen;
+  logic [RN_W-1:0] r_rows_done;
+  logic            p1_valid, p1_slot;
+  logic [RN_W-1:0] p1_rows;
 
   assign qr_pop = !r_act && !qr_empty;
   // A beat can only belong to the active command; the one-cycle gap between commands is
@@ -174,6 +182,13 @@ module coproc_rd_dma #(
       r_beat <= '0;
       r_bank <= '0;
       r_tile <= '0;
+      r_rows_done <= '0;
+      p1_valid <= 1'b0;
+      p1_slot <= 1'b0;
+      p1_rows <= '0;
+      bprog_valid <= 1'b0;
+      bprog_slot <= 1'b0;
+      bprog_rows <= '0;
       done <= 1'b0;
       done_is_b <= 1'b0;
       done_slot <= 1'b0;
@@ -188,6 +203,14 @@ module coproc_rd_dma #(
       done <= 1'b0;
       err <= 1'b0;
       buf_we <= 1'b0;
+      // p1 changes with buf_we (the write happens at the end of the next cycle), bprog one
+      // cycle later, when the last row's data is in the RAM.
+      p1_valid <= r_act && r_is_b && !err_seen;
+      p1_slot <= r_slot;
+      p1_rows <= r_rows_done;
+      bprog_valid <= p1_valid;
+      bprog_slot <= p1_slot;
+      bprog_rows <= p1_rows;
       if (qr_pop) begin
         r_act <= 1'b1;
         r_is_b <= qr_dout[CW-1];
@@ -197,6 +220,7 @@ module coproc_rd_dma #(
         r_beat <= '0;
         r_bank <= '0;
         r_tile <= '0;
+        r_rows_done <= '0;
       end
       if (r_fire) begin
         if (m_axi_rresp[1] && !err_seen) begin
@@ -219,6 +243,7 @@ module coproc_rd_dma #(
               r_bank <= r_bank + BK_W'(1);
             end
             r_rows_left <= r_rows_left - RN_W'(1);
+            r_rows_done <= r_rows_done + RN_W'(1);
             if (r_rows_left == RN_W'(1)) begin
               r_act <= 1'b0;
               done <= !err_seen && !m_axi_rresp[1];

@@ -146,11 +146,14 @@ module coprocessor #(
   logic [15:0]     job_lastmask;
   logic [4:0]      job_tstride_log2;
   logic [16:0]     job_n;
+  logic [31:0]     job_a_stride, job_b_stride, job_c_stride;
   logic            rdq_push, rdq_full, rdq_is_b, rdq_slot;
   logic [31:0]     rdq_addr;
   logic [RN_W-1:0] rdq_nrows;
   logic [NB_W-1:0] rdq_nbeats;
   logic            rd_done, rd_done_is_b, rd_done_slot, rd_err, rd_idle;
+  logic            bprog_valid, bprog_slot;
+  logic [RN_W-1:0] bprog_rows;
   logic            stq_push, stq_full, stq_a_slot, stq_b_slot, stq_a_rel, stq_b_rel;
   logic            stq_first, stq_last;
   logic [KC_W-1:0] stq_kcw;
@@ -171,7 +174,7 @@ module coprocessor #(
     .cfg_in_fmt, .cfg_out_fmt, .cfg_m, .cfg_n, .cfg_k, .cfg_a_base, .cfg_a_stride,
     .cfg_b_base, .cfg_b_stride, .cfg_c_base, .cfg_c_stride, .start, .soft_reset,
     .job_clr, .running, .job_in_fmt, .job_out_fmt, .job_esz, .job_lastmask,
-    .job_tstride_log2, .job_n, .pe_rst_n,
+    .job_tstride_log2, .job_n, .job_a_stride, .job_b_stride, .job_c_stride, .pe_rst_n,
     .rdq_push, .rdq_full, .rdq_is_b, .rdq_slot, .rdq_addr, .rdq_nrows, .rdq_nbeats,
     .rd_done, .rd_done_is_b, .rd_done_slot, .rd_err, .rd_idle,
     .stq_push, .stq_full, .stq_a_slot, .stq_b_slot, .stq_a_rel, .stq_b_rel, .stq_first,
@@ -191,12 +194,12 @@ module coprocessor #(
     .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS), .A_AW(A_AW),
     .B_AW(B_AW), .RN_W(RN_W), .NB_W(NB_W), .BK_W(BK_W)
   ) u_rd (
-    .clk, .rst_n, .clr(job_clr), .stop(!running), .a_stride(cfg_a_stride),
-    .b_stride(cfg_b_stride), .tstride_log2(job_tstride_log2),
+    .clk, .rst_n, .clr(job_clr), .stop(!running), .a_stride(job_a_stride),
+    .b_stride(job_b_stride), .tstride_log2(job_tstride_log2),
     .cmd_push(rdq_push), .cmd_full(rdq_full), .cmd_is_b(rdq_is_b), .cmd_slot(rdq_slot),
     .cmd_addr(rdq_addr), .cmd_nrows(rdq_nrows), .cmd_nbeats(rdq_nbeats),
     .done(rd_done), .done_is_b(rd_done_is_b), .done_slot(rd_done_slot), .err(rd_err),
-    .idle(rd_idle),
+    .idle(rd_idle), .bprog_valid, .bprog_slot, .bprog_rows,
     .buf_we, .buf_is_b, .buf_bank, .buf_addr, .buf_data,
     .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize, .m_axi_arburst, .m_axi_arvalid,
     .m_axi_arready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid,
@@ -221,7 +224,8 @@ module coprocessor #(
     .buf_we, .buf_is_b, .buf_bank, .buf_addr, .buf_data,
     .stq_push, .stq_full, .stq_a_slot, .stq_b_slot, .stq_a_rel, .stq_b_rel, .stq_first,
     .stq_last, .stq_kcw, .stq_vrows, .stq_j0, .stq_seg_cols, .stq_c_addr,
-    .a_loaded, .b_loaded, .a_release, .a_release_slot, .b_release, .b_release_slot,
+    .a_loaded, .b_loaded, .bprog_valid, .bprog_slot, .bprog_rows,
+    .a_release, .a_release_slot, .b_release, .b_release_slot,
     .pe_out_valid, .pe_out_ready, .pe_out_data, .pe_out_nar,
     .tq_empty, .tq_pop, .tq_tile, .tq_last_tile, .tq_vrows, .tq_vcols, .tq_seg_cols,
     .tq_c_addr, .idle(feed_idle));
@@ -251,7 +255,7 @@ module coprocessor #(
     .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS), .CT_W(CT_W),
     .VR_W(VR_W), .RN_W(RN_W)
   ) u_wr (
-    .clk, .rst_n, .clr(job_clr), .stop(!running), .c_stride(cfg_c_stride), .esz(job_esz),
+    .clk, .rst_n, .clr(job_clr), .stop(!running), .c_stride(job_c_stride), .esz(job_esz),
     .cmd_push(wq_push), .cmd_full(wq_full), .cmd_slot(wq_slot), .cmd_vrows(wq_vrows),
     .cmd_seg_cols(wq_seg_cols), .cmd_c_addr(wq_c_addr),
     .c_release, .c_release_slot, .c_rd_en, .c_rd_addr, .c_rd_row, .c_rd_data,
