@@ -1,7 +1,7 @@
 """``make workload``: train (cached), select, evaluate through the co-processor paths, report.
 
     python -m xrnpe.workload.run [--retrain] [--no-rtl] [--rtl-images N] [--rtl-chained]
-                                 [--sim icarus|verilator] [--out DIR]
+                                 [--sim verilator|icarus] [--out DIR]
 
 Writes DIR/report.json (CONTRACT section 5, nothing else in it), DIR/details.json (everything
 else: weight bits, sensitivities, selection attempts, agreement statistics, runtimes) and
@@ -125,7 +125,9 @@ def main(argv=None) -> int:
     ap.add_argument("--retrain", action="store_true", help="ignore the training cache")
     ap.add_argument("--no-rtl", action="store_true", help="skip the RTL bit-exactness check")
     ap.add_argument("--rtl-images", type=int, default=20, help="test images through the RTL")
-    ap.add_argument("--sim", default="icarus", choices=("icarus", "verilator"))
+    ap.add_argument("--sim", default="verilator", choices=("icarus", "verilator"),
+                    help="simulator for the RTL check (default verilator: Icarus simulates the "
+                         "busy co-processor at only ~5-20 cycles/s, i.e. 30+ min for 20 images)")
     ap.add_argument("--rtl-chained", action="store_true",
                     help="RTL check layer by layer on the RTL's own outputs (one simulator "
                          "session per layer) instead of all layers in one session")
