@@ -264,7 +264,7 @@ async def config_errors(dut):
     lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
     await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK | R.IRQ_ENABLE_DONE_MASK)
     seen = set()
-    for desc, ov, exp in _cfg_error_cases(cfg, lay):
+    for i, (desc, ov, exp) in enumerate(_cfg_error_cases(cfg, lay)):
         traffic = (env.ram.stats["ar"], env.ram.stats["aw"])
         await drv.write("IRQ_STATUS", 0x3)
         await _program_raw(drv, lay, ov)
@@ -281,7 +281,7 @@ async def config_errors(dut):
         assert await drv.read64("MACS") == 0, desc
         assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: AXI traffic"
         seen.add(exp)
-        if len(seen) % 3 == 0:
+        if i % 12 == 11:  # errors leave nothing behind: a normal job works in between
             await clean_job(env)
     assert seen == {R.ERR_BAD_IN_FMT, R.ERR_BAD_OUT_FMT, R.ERR_ZERO_DIM, R.ERR_K_TOO_LARGE,
                     R.ERR_UNALIGNED, R.ERR_STRIDE_TOO_SMALL, R.ERR_DIM_TOO_LARGE}
@@ -299,7 +299,7 @@ async def config_errors(dut):
             f"{desc}: STATUS 0x{st:x} (expected a running job)"
         st = await drv.soft_reset(20000)
         assert st == 0, f"{desc}: STATUS after soft reset 0x{st:x}"
-    res = await clean_job(env, "p16", "fp32", (5, 7, 3))
+    res = await clean_job(env, "p16", "fp32", (3, 4, 2) if LIGHT else (5, 7, 3))
     assert res.err_code == 0
     # a successful job with a 1-byte output at an odd C_BASE (only element alignment needed)
     a, b = small_operands(env, "p4", 3, 6, 5)
@@ -709,10 +709,20 @@ if runner is not None:
             seed=seed,
         )
 
-    @pytest.mark.parametrize("sim", runner.sims())
-    @pytest.mark.parametrize("pset", list(PARAM_SETS))
-    @pytest.mark.parametrize("group", list(GROUPS))
-    def test_coprocessor(sim, pset, group):
+    def _combos():
+        """(group, pset, sim) to run: everything on Verilator; on Icarus (whose PE datapath
+        simulates slowly) the default parameter set only, in light mode."""
+        out = []
+        for sim in runner.sims():
+            for pset in PARAM_SETS:
+                for group in GROUPS:
+                    if sim == "icarus" and (pset != "default" or group == "reprogram"):
+                        continue
+                    out.append(pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}"))
+        return out
+
+    @pytest.mark.parametrize("group,pset,sim", _combos())
+    def test_coprocessor(group, pset, sim):
         run_group(sim, pset, GROUPS[group],
                   {"XRNPE_CASES": "1", "XRNPE_LIGHT": "1" if sim == "icarus" else "0"},
                   name=f"{pset}-{group}", seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000)
