@@ -4,9 +4,9 @@
 // aligner are one reconfigurable datapath (rmmec_mul, rmmec_scale_add, rmmec_align) shared
 // by every format.  Accumulator, readout and encoders: acc_backend (shared with pe_baseline).
 //
-// Pipeline (docs/pe.md): R1 operands | S2 decode, scale add | S3 multiply, align, reduce |
-// S4 accumulate | S5 normalise | S6 round.  II = 1; a result appears 6 cycles after its
-// in_last word is accepted.  A waiting result (out_valid & ~out_ready) stalls everything.
+// Pipeline (docs/pe.md): R1 operands | S2 decode, scale add | S3 multiply, fine align, reduce |
+// S4 coarse byte shift, accumulate | S5 normalise | S6 round.  II = 1; a result appears
+// 6 cycles after its in_last word is accepted.  A waiting result (out_valid & ~out_ready) stalls everything.
 //
 // Operand isolation: R1 holds the operands of the last accepted word; each format's decoders
 // see them only in that format's mode (else constant 0), and the multiplier/aligner lanes a
@@ -214,19 +214,21 @@ module pe_rmmec (
   rmmec_mul u_mul (
       .ma(ma2_q), .mb(mb2_q), .m16(m16_2_q), .m8(m8_2_q), .m4(m4_2_q), .prod(prod));
 
-  logic [114:0] addend;
-  logic cin;
+  logic [33:0] red;
+  logic [3:0] coarse;
   rmmec_align u_align (
       .prod(prod), .tsum(tsum2_q), .psign(psign2_q), .m16(m16_2_q), .m8(m8_2_q),
-      .m4(m4_2_q), .addend(addend), .cin(cin));
+      .m4(m4_2_q), .red(red), .coarse(coarse));
 
-  logic v3_q, first3_q, last3_q, nar3_q, cin3_q;
+  // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
+  logic v3_q, first3_q, last3_q, nar3_q;
   logic [FW-1:0] ofmt3_q;
-  logic [114:0] addend3_q;
+  logic [33:0] red3_q;
+  logic [3:0] coarse3_q;
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       v3_q <= 1'b0;
-      {first3_q, last3_q, nar3_q, cin3_q, ofmt3_q, addend3_q} <= '0;
+      {first3_q, last3_q, nar3_q, ofmt3_q, red3_q, coarse3_q} <= '0;
     end else if (en) begin
       v3_q <= v2_q;
       if (v2_q) begin
@@ -234,10 +236,25 @@ module pe_rmmec (
         last3_q   <= last2_q;
         ofmt3_q   <= ofmt2_q;
         nar3_q    <= nar2_q;
-        addend3_q <= addend;
-        cin3_q    <= cin;
+        red3_q    <= red;
+        coarse3_q <= coarse;
       end
     end
+  end
+
+  // S4 (before the accumulator adder): coarse byte shift of the signed sum; red3_q bit 0 sits
+  // at accumulator bit 8*coarse - 24 (bits that fall below the LSB are 0 for exact products)
+  logic [114:0] addend3;
+  always_comb begin
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [138:0] y;
+    /* verilator lint_on UNUSEDSIGNAL */
+    y = 139'($signed(red3_q));
+    if (coarse3_q[0]) y = y << 8;
+    if (coarse3_q[1]) y = y << 16;
+    if (coarse3_q[2]) y = y << 32;
+    if (coarse3_q[3]) y = y << 64;
+    addend3 = y[138:24];
   end
 
   // ================================================================ S4..S6 (shared)
@@ -246,7 +263,7 @@ module pe_rmmec (
   ) u_backend (
       .clk(clk), .rst_n(rst_n), .en(en),
       .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
-      .w_nar(nar3_q), .w_addend(addend3_q), .w_cin(cin3_q),
+      .w_nar(nar3_q), .w_addend(addend3), .w_cin(1'b0),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));
 endmodule
 `default_nettype wire

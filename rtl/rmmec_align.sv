@@ -1,47 +1,33 @@
 `default_nettype none
-// RMMEC alignment: one shifter places every lane product at its accumulator position.
+// RMMEC alignment, stage S3 part: fine shifts and the lane reduction.  The coarse byte shift
+// that places the result in the accumulator is done after R3 (pe_rmmec, S4), on the
+// 34-bit signed value this stage produces, so R3 holds 38 bits instead of a 115-bit addend.
 //
-// p16 uses it as a plain 0..112 left shift (coarse 64/32 steps, then 16/8/4/2/1).  In the
-// SIMD modes the coarse steps idle and the lane products are first spread over the shifter
-// (fixed wiring, one mux level), then the fine steps shift each lane by its own amount: the
-// select of every bit comes from the lane whose region the bit lies in.  Lanes start far
-// enough apart (>= 28 bits; shifts are at most 24) that no lane's bits ever reach the next
-// region, with the steps applied largest first, so no masking is needed.
+// Each shifter is only as wide as the products it can see (synthesis prunes every bit that is
+// constant 0), instead of one full-width shifter whose SIMD regions are all shifted at once:
 //
-//   shifter bit:    0      8    10      44  52 54      80 82    108 110         137
-//   p8    lane 0 at 0  -> window [35:10];   lane 1 at 44  -> window [79:54]
-//   4-ln  lane 0 at 8  -> window [31:10];   lane 1 at 52  -> window [75:54]
-//         lane 2 at 80 -> window [103:82];  lane 3 at 108 -> window [131:110]
-//   p16   product at 0 -> window [137:24] (LSB 2^-56 = accumulator LSB)
+//   p16    26-bit product: fine shift 0..7 (t[2:0]) here -> f (33 bits); coarse byte shift
+//          c = t[6:3] (0..14) after R3.  Acc bit of f bit 0 = 8c + t[2:0] - 24.
+//   lane 0/1 (p8 lane 0/1, or fp4/p4 lane 0/1): one 12-bit input, shift 0..24, window
+//          (x << t)[35:10] (LSB 2^-12).  p8 products enter at bit 0, fp4/p4 products at bit 8.
+//   lane 2/3 (fp4/p4 only): 4-bit product, shift 4..20, window (x << t)[23:2] (LSB 2^-12).
 //
-// Windows of lanes 0/1 share their LSBs in both SIMD modes, so one 4-input signed reducer
-// (LSB 2^-12) serves p8 and fp4/p4.  Signs: conditional complement per lane plus the count of
-// negative lanes as a carry-in (p16: complement here, +1 as the accumulator's carry-in).
+// One signed 4-input reducer (RW = 34 bits) serves every mode: lane 0's input is the p16 f
+// (p16 mode) or SIMD window 0 << 4 (the other inputs are 0 in p16 mode), lanes 1..3 take
+// their windows << 4.  Signs: conditional complement per lane plus the count of negative
+// lanes, so the p16 product is negated here too (no carry-in).  Coarse amount: p16 t[6:3];
+// SIMD 8, which puts window LSB 2^-12 (reducer bit 4) at accumulator bit 64 + 4 - 24 = 44.
 module rmmec_align (
-    input  logic [ 25:0] prod,    // lane products (rmmec_mul layout)
-    input  logic [ 23:0] tsum,    // shift amounts (rmmec_scale_add layout)
-    input  logic [  3:0] psign,   // product sign per lane (p16: lane 0)
-    input  logic         m16,
-    input  logic         m8,
-    input  logic         m4,
-    output logic [114:0] addend,  // two's complement, LSB 2^-56, bit 114 = sign
-    output logic         cin
+    input  logic [25:0] prod,   // lane products (rmmec_mul layout)
+    input  logic [23:0] tsum,   // shift amounts (rmmec_scale_add layout)
+    input  logic [ 3:0] psign,  // product sign per lane (p16: lane 0; lanes 1..3 are 0 there)
+    input  logic        m16,
+    input  logic        m8,
+    input  logic        m4,
+    output logic [33:0] red,    // two's complement; bit 0 at accumulator bit 8*coarse - 24
+    output logic [ 3:0] coarse  // byte shift applied after R3
 );
-  localparam int VW = 138;  // 26-bit p16 product shifted by up to 112
-  localparam int RW = 29;   // reducer: 4 x 27-bit signed windows
-  localparam int RED_POS = 44;  // LSB 2^-12 in accumulator bits (56 - 12)
-
-  // Bit i of step 2^k moves when the shift amount of the lane owning bit i has bit k set.
-  function automatic logic [VW-1:0] region_mask(input int lo, input int hi);
-    region_mask = '0;
-    for (int i = lo; i < hi; i++) region_mask[i] = 1'b1;
-  endfunction
-  localparam logic [VW-1:0] R8_0 = region_mask(0, 44);
-  localparam logic [VW-1:0] R8_1 = region_mask(44, VW);
-  localparam logic [VW-1:0] R4_0 = region_mask(0, 52);
-  localparam logic [VW-1:0] R4_1 = region_mask(52, 80);
-  localparam logic [VW-1:0] R4_2 = region_mask(80, 108);
-  localparam logic [VW-1:0] R4_3 = region_mask(108, VW);
+  localparam int RW = 34;
 
   logic [6:0] t16;        // p16 shift amount (fields 0-1 with the carry through bit 5)
   logic [19:0] tl;        // SIMD lane L shift amount in tl[5L+4:5L] (field L)
@@ -49,82 +35,61 @@ module rmmec_align (
   for (genvar l = 0; l < 4; l++) begin : g_tl
     assign tl[5*l+:5] = tsum[6*l+:5];
   end
+  assign coarse = m16 ? t16[6:3] : 4'd8;
 
-  // observation points (the isolation test watches win/ls; v is the shifter output)
+  // observation points (the isolation test watches win/ls)
   /* verilator lint_off UNUSEDSIGNAL */
   logic [103:0] win;      // SIMD lane windows (26 bits each), LSB 2^-12 (constant 0 in p16 mode)
   logic [3:0] ls;         // SIMD lane signs (constant 0 in p16 mode)
-  logic [VW-1:0] v;       // shifter output
   /* verilator lint_on UNUSEDSIGNAL */
 
   // One process for the whole stage.  It works on local variables and writes each output
   // once: a process that reads back its own outputs retriggers itself in Icarus.
   always_comb begin
-    logic [VW-1:0] x;
+    logic [32:0] f;
+    logic [11:0] i0, i1;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [35:0] x0, x1;  // bits below the window are 0 (exact products)
+    logic [23:0] x2, x3;
+    /* verilator lint_on UNUSEDSIGNAL */
     logic [103:0] w;
-    logic [3:0] sg;
-    logic [VW-1:0] sel;
-    logic signed [RW-1:0] red;
-    logic s16;
+    logic [32:0] li;
+    logic signed [RW-1:0] r;
 
-    // coarse steps (p16 only), or spread the SIMD lane fields to their start bits
-    x = '0;
-    if (m16) begin
-      x = VW'(prod);
-      if (t16[6]) x = x << 64;
-      if (t16[5]) x = x << 32;
-    end
-    if (m8) begin
-      x[11:0]  = prod[11:0];
-      x[55:44] = prod[25:14];
-    end
-    if (m4) begin
-      x[11:8]    = prod[3:0];
-      x[55:52]   = prod[7:4];
-      x[83:80]   = prod[11:8];
-      x[111:108] = prod[15:12];
-    end
+    // p16: fine steps on the 26-bit product
+    f = 33'(m16 ? prod : 26'd0);
+    if (t16[0]) f = f << 1;
+    if (t16[1]) f = f << 2;
+    if (t16[2]) f = f << 4;
 
-    // fine steps, largest first (see header)
-    for (int k = 4; k >= 0; k--) begin
-      sel = '0;
-      if (m16 && t16[k]) sel = '1;
-      if (m8 && tl[5*0+k]) sel = sel | R8_0;
-      if (m8 && tl[5*1+k]) sel = sel | R8_1;
-      if (m4 && tl[5*0+k]) sel = sel | R4_0;
-      if (m4 && tl[5*1+k]) sel = sel | R4_1;
-      if (m4 && tl[5*2+k]) sel = sel | R4_2;
-      if (m4 && tl[5*3+k]) sel = sel | R4_3;
-      x = (x & ~sel) | ((x << (1 << k)) & sel);
+    // SIMD lanes (inputs are 0 outside their modes)
+    i0 = (m8 ? prod[11:0] : 12'd0) | (m4 ? {prod[3:0], 8'd0} : 12'd0);
+    i1 = (m8 ? prod[25:14] : 12'd0) | (m4 ? {prod[7:4], 8'd0} : 12'd0);
+    x0 = 36'(i0) << tl[4:0];
+    x1 = 36'(i1) << tl[9:5];
+    x2 = 24'(m4 ? prod[11:8] : 4'd0) << tl[14:10];
+    x3 = 24'(m4 ? prod[15:12] : 4'd0) << tl[19:15];
+    w[25:0]   = x0[35:10];
+    w[51:26]  = x1[35:10];
+    w[77:52]  = 26'(x2[23:2]);
+    w[103:78] = 26'(x3[23:2]);
+
+    // conditional complement per lane, one signed 4-input reducer (+ negative count)
+    r = RW'(psign[0]) + RW'(psign[1]) + RW'(psign[2]) + RW'(psign[3]);
+    for (int l = 0; l < 4; l++) begin
+      li = {3'b0, w[26*l+:26], 4'b0};
+      if (l == 0) li = li | f;
+      r = r + RW'($signed({1'b0, li} ^ {34{psign[l]}}));
     end
 
-    // SIMD: conditional complement per lane, one signed 4-input reducer (+ negative count)
-    w[25:0]   = m16 ? '0 : x[35:10];
-    w[51:26]  = m16 ? '0 : x[79:54];
-    w[77:52]  = m16 ? '0 : 26'(x[103:82]);
-    w[103:78] = m16 ? '0 : 26'(x[131:110]);
-    sg     = m16 ? 4'b0 : psign;
-    red    = RW'(sg[0]) + RW'(sg[1]) + RW'(sg[2]) + RW'(sg[3]);
-    for (int l = 0; l < 4; l++) red = red + RW'($signed({1'b0, w[26*l+:26]} ^ {27{sg[l]}}));
-
-    v   = x;
     win = w;
-    ls  = sg;
-
-    // p16: complement here, the +1 goes in as the accumulator's carry-in
-    s16 = psign[0];
-    if (m16) begin
-      addend = {s16, x[137:24] ^ {114{s16}}};
-      cin    = s16;
-    end else begin
-      addend = {{(115 - RW - RED_POS) {red[RW-1]}}, red, {RED_POS{1'b0}}};
-      cin    = 1'b0;
-    end
+    ls  = m16 ? 4'b0 : psign;
+    red = r;
   end
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = ^{tsum[23], tsum[17], tsum[11], tsum[5]};
+  assign unused = ^{tsum[23], tsum[17], tsum[11], tsum[5], prod[13:12]};
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `default_nettype wire
