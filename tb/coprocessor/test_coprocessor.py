@@ -351,10 +351,10 @@ async def mem_faults(dut):
     fmt, out = "p8", "fp32"
     m, n = cfg.rows + 1, cfg.cols + 2
     k = 6 if LIGHT else 2 * (cfg.abuf_words + 2)  # (default: more than one A buffer slot)
-    cases = [("read", "A", 1, SLVERR), ("read", "B", n - 1, DECERR), ("write", "C", m - 1, SLVERR),
-             ("write", "C", 0, DECERR)]
+    cases = [("read", "A", 1, SLVERR), ("read", "B", n - 1, DECERR), ("write", "C", m - 1, SLVERR)]
     if not LIGHT:
-        cases += [("read", "A", 0, DECERR), ("read", "B", 0, SLVERR), ("write", "C", 1, SLVERR)]
+        cases += [("write", "C", 0, DECERR), ("read", "A", 0, DECERR), ("read", "B", 0, SLVERR),
+                  ("write", "C", 1, SLVERR)]
     for i, (kind, where, row, resp) in enumerate(cases):
         env.set_pauses(i % 2 == 1)
         a, b = small_operands(env, fmt, m, k, n)
@@ -379,7 +379,8 @@ async def mem_faults(dut):
         traffic = dict(env.ram.stats)
         await ClockCycles(dut.clk, 100)
         assert env.ram.stats == traffic, "AXI traffic after the job ended with an error"
-        await clean_job(env, "p8", "fp32", (m, 5, n))
+        if not LIGHT or i == len(cases) - 1:
+            await clean_job(env, "p8", "fp32", (m, 5, n))
     env.check_protocol()
 
 
@@ -391,7 +392,8 @@ async def start_while_busy(dut):
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
     fmt, out = "p8", "p16"
-    m, k, n = 2 * cfg.rows + 1, 2 * (cfg.abuf_words + 1) if not LIGHT else 12, cfg.cols + 1
+    m, k, n = (2 * cfg.rows + 1, 2 * (cfg.abuf_words + 1), cfg.cols + 1) if not LIGHT else \
+        (cfg.rows + 1, 12, cfg.cols)
     a, b = small_operands(env, fmt, m, k, n)
     lay = drv.plan(m, n, k, fmt, out, gap=64)
     await drv.load(lay, a, b)
