@@ -432,7 +432,7 @@ async def reprogram_while_busy(dut):
     a, b = small_operands(env, fmt, m, k, n)
     lay = drv.plan(m, n, k, fmt, out, gap=64)
     a2, b2 = small_operands(env, "p4", 3, 7, 2)
-    lay2 = drv.plan(3, 2, 7, "p4", "fp4", gap=lay.end - drv.mem_base + 256)
+    lay2 = D.plan_layout(3, 2, 7, "p4", "fp4", cfg.data_bytes, lay.end + 256)  # after lay
     from xrnpe.matmul import matmul
     await drv.load(lay, a, b)
     await drv.load(lay2, a2, b2)
