@@ -28,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup.sh
 setup: $(STAMP)
 
 sim: $(STAMP)
-	$(PY) scripts/sim_demo.py
+	$(PY) scripts/sim_demo.py $(if $(SIM),--sim $(SIM)) $(SIM_ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m "not soak" $(PYTEST_ARGS)

@@ -3,10 +3,11 @@
 
 1. The co-processor demo (scripts/coproc_demo.py): random matrices in every format through the
    RTL co-processor over AXI, checked bit-exactly against the model, with cycles and utilization.
-2. A pass/fail table of every block-level testbench (tb/<dut>/) on each simulator.
+2. A pass/fail table of the codec-level testbenches (tb/<dut>/) on each simulator; the PE and
+   co-processor regressions are longer and run in `make test` (or add --all-blocks).
 
 Options: --sim icarus|verilator (default: both for the table, icarus for the demo),
---blocks-only / --demo-only.
+--blocks-only / --demo-only, --all-blocks.
 """
 
 from __future__ import annotations
@@ -46,8 +47,12 @@ def run_block_suite(dut_dir: Path, sim: str) -> tuple[int, int, float]:
         return total - bad - skipped, bad, secs
 
 
-def block_table(sims: list[str]) -> bool:
-    duts = sorted(p.parent for p in ROOT.glob("tb/*/test_*.py") if p.parent.name != "coprocessor")
+LONG_SUITES = ("pe", "coprocessor")  # minutes each: part of make test, opt-in here
+
+
+def block_table(sims: list[str], all_blocks: bool) -> bool:
+    duts = sorted(p.parent for p in ROOT.glob("tb/*/test_*.py")
+                  if all_blocks or p.parent.name not in LONG_SUITES)
     print(f"\nBlock-level testbenches ({len(duts)} DUTs x {', '.join(sims)})")
     print(f"{'DUT':<24}" + "".join(f"{s:>22}" for s in sims))
     ok = True
@@ -68,6 +73,7 @@ def main() -> int:
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--blocks-only", action="store_true")
     g.add_argument("--demo-only", action="store_true")
+    ap.add_argument("--all-blocks", action="store_true", help="also run the PE and co-processor suites")
     args = ap.parse_args()
     sims = [args.sim] if args.sim else list(SIMS)
     ok = True
@@ -80,7 +86,7 @@ def main() -> int:
         else:
             print("co-processor demo: not available in this tree (rtl/coprocessor.sv missing)")
     if not args.demo_only:
-        ok &= block_table(sims)
+        ok &= block_table(sims, args.all_blocks)
     print("\nmake sim: " + ("ALL PASS" if ok else "FAILURES (see above)"))
     return 0 if ok else 1
 
