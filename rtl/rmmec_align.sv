@@ -12,11 +12,13 @@
 //          (x << t)[35:10] (LSB 2^-12).  p8 products enter at bit 0, fp4/p4 products at bit 8.
 //   lane 2/3 (fp4/p4 only): 4-bit product, shift 4..20, window (x << t)[23:2] (LSB 2^-12).
 //
-// One signed 4-input reducer (RW = 34 bits) serves every mode: lane 0's input is the p16 f
-// (p16 mode) or SIMD window 0 << 4 (the other inputs are 0 in p16 mode), lanes 1..3 take
-// their windows << 4.  Signs: conditional complement per lane plus the count of negative
-// lanes, so the p16 product is negated here too (no carry-in).  Coarse amount: p16 t[6:3];
-// SIMD 8, which puts window LSB 2^-12 (reducer bit 4) at accumulator bit 64 + 4 - 24 = 44.
+// One signed reducer (RW = 34 bits, modulo 2^RW: the total fits) serves every mode.  Lane 0's
+// input is the p16 f (p16 mode) or SIMD window 0 << 4 (the other inputs are 0 in p16 mode),
+// lanes 1..3 take their windows << 4.  Signs: lanes 0/1 are complemented and their +1s enter
+// as carry-ins of the two adders they pass (an extra LSB equal to the carry on both operands),
+// so the p16 product is negated here too (no accumulator carry-in); lanes 2/3 negate their
+// 4-bit products before the shift.  Coarse amount: p16 t[6:3]; SIMD 8, which puts window
+// LSB 2^-12 (reducer bit 4) at accumulator bit 64 + 4 - 24 = 44.
 module rmmec_align (
     input  logic [25:0] prod,   // lane products (rmmec_mul layout)
     input  logic [23:0] tsum,   // shift amounts (rmmec_scale_add layout)
@@ -48,13 +50,16 @@ module rmmec_align (
   always_comb begin
     logic [32:0] f;
     logic [11:0] i0, i1;
+    logic [4:0] n2, n3;
     /* verilator lint_off UNUSEDSIGNAL */
     logic [35:0] x0, x1;  // bits below the window are 0 (exact products)
     logic [23:0] x2, x3;
     /* verilator lint_on UNUSEDSIGNAL */
     logic [103:0] w;
-    logic [32:0] li;
-    logic signed [RW-1:0] r;
+    logic [RW-1:0] a0, a1, b2, b3, r01, r23;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [RW:0] t01, t;  // bit 0: the carry-in LSB
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // p16: fine steps on the 26-bit product
     f = 33'(m16 ? prod : 26'd0);
@@ -62,29 +67,39 @@ module rmmec_align (
     if (t16[1]) f = f << 2;
     if (t16[2]) f = f << 4;
 
-    // SIMD lanes (inputs are 0 outside their modes)
+    // SIMD lanes 0/1 (inputs are 0 outside their modes)
     i0 = (m8 ? prod[11:0] : 12'd0) | (m4 ? {prod[3:0], 8'd0} : 12'd0);
     i1 = (m8 ? prod[25:14] : 12'd0) | (m4 ? {prod[7:4], 8'd0} : 12'd0);
     x0 = 36'(i0) << tl[4:0];
     x1 = 36'(i1) << tl[9:5];
-    x2 = 24'(m4 ? prod[11:8] : 4'd0) << tl[14:10];
-    x3 = 24'(m4 ? prod[15:12] : 4'd0) << tl[19:15];
+    // lanes 2/3 (fp4/p4 only): the 4-bit product is negated before the shift (5-bit signed;
+    // a left shift of a two's complement value is exact), so these windows arrive signed
+    n2 = m4 ? {1'b0, prod[11:8]} : 5'd0;
+    n3 = m4 ? {1'b0, prod[15:12]} : 5'd0;
+    if (psign[2]) n2 = -n2;
+    if (psign[3]) n3 = -n3;
+    x2 = 24'($signed(n2)) << tl[14:10];
+    x3 = 24'($signed(n3)) << tl[19:15];
     w[25:0]   = x0[35:10];
     w[51:26]  = x1[35:10];
-    w[77:52]  = 26'(x2[23:2]);
-    w[103:78] = 26'(x3[23:2]);
+    w[77:52]  = 26'($signed(x2[23:2]));
+    w[103:78] = 26'($signed(x3[23:2]));
 
-    // conditional complement per lane, one signed 4-input reducer (+ negative count)
-    r = RW'(psign[0]) + RW'(psign[1]) + RW'(psign[2]) + RW'(psign[3]);
-    for (int l = 0; l < 4; l++) begin
-      li = {3'b0, w[26*l+:26], 4'b0};
-      if (l == 0) li = li | f;
-      r = r + RW'($signed({1'b0, li} ^ {34{psign[l]}}));
-    end
+    // Reducer, modulo 2^RW (the total fits).  Lanes 0/1 (lane 0 also carries p16's f):
+    // conditional complement, each +1 enters as a carry-in (an extra LSB equal to the carry
+    // on both operands of an adder).
+    a0  = {1'b0, f | {3'b0, w[25:0], 4'b0}} ^ {RW{psign[0]}};
+    a1  = {4'b0, w[51:26], 4'b0} ^ {RW{psign[1]}};
+    b2  = RW'($signed({w[77:52], 4'b0}));
+    b3  = RW'($signed({w[103:78], 4'b0}));
+    t01 = {a0, psign[0]} + {a1, psign[0]};
+    r01 = t01[RW:1];
+    r23 = b2 + b3;
+    t   = {r01, psign[1]} + {r23, psign[1]};
 
     win = w;
     ls  = m16 ? 4'b0 : psign;
-    red = r;
+    red = t[RW:1];
   end
 
   /* verilator lint_off UNUSEDSIGNAL */
