@@ -85,6 +85,15 @@ module pe_rmmec (
   logic [7:0]  lsign, lnz;
   logic [1:0]       opnar;
 
+  // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
+  // {sign, nonzero, nar, hidden, frac, biased scale s+6}.  Zero and NaR give scale 6.
+  //   fp4 (E2M1): subnormal 0.5 = 2^-1 * 1.0; p4 (es 1): scales -4,-2,-1,0,1,2,4, no fraction
+  localparam logic [143:0] T_FP4 = 144'hdc6a36fa7db69b4a065c2a16ea75b2994a06;  // entry c at [9c+8:9c]
+  localparam logic [143:0] T_P4 = 144'hd16934ba6d3ea35446552a14ea652a914406;
+  function automatic logic [8:0] dec4(input logic [3:0] c, input logic fp4, input logic p4);
+    dec4 = (fp4 ? T_FP4[9*c+:9] : 9'd0) | (p4 ? T_P4[9*c+:9] : 9'd0);
+  endfunction
+
   for (genvar o = 0; o < 2; o++) begin : g_op
     logic [15:0] c_fp4, c_p4, c_p8, c_p16;
     assign c_fp4 = o == 0 ? iso_a_fp4 : iso_b_fp4;
@@ -105,9 +114,9 @@ module pe_rmmec (
     logic [1:0] s8, z8, n8;
     logic [9:0] f8;  // lane l at [5l+4:5l]
     logic [7:0] b8;  // lane l at [4l+3:4l]
-    // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12
-    logic [3:0] sf, zf, sp, zp, np, ff;
-    logic [15:0] bf, bp;  // lane l at [4l+3:4l]
+    // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12.
+    // fp4 and p4 share one 4-bit decoder per lane (dec4: lane l at [9l+8:9l])
+    logic [35:0] d4;
     for (genvar l = 0; l < 2; l++) begin : g_p8
       logic signed [4:0] e8;
       posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
@@ -116,20 +125,7 @@ module pe_rmmec (
       assign b8[4*l+:4] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
     end
     for (genvar l = 0; l < 4; l++) begin : g_l4
-      logic signed [2:0] ef;
-      logic signed [3:0] ep;
-      logic [0:0] fp_unused;  // p4 has no fraction bits
-      fp4_decode u_fp4 (
-          .code(c_fp4[4*l+3:4*l]), .sign(sf[l]), .scale(ef), .frac(ff[l:l]), .zero(zf[l]));
-      posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_p4 (
-          .code(c_p4[4*l+3:4*l]), .sign(sp[l]), .scale(ep), .frac(fp_unused),
-          .zero(zp[l]), .nar(np[l]));
-      assign bf[4*l+:4] = is_fp4 ? 4'(4'(ef) + 4'sd6) : 4'd0;
-      assign bp[4*l+:4] = is_p4 ? 4'(ep + 4'sd6) : 4'd0;
-      /* verilator lint_off UNUSEDSIGNAL */
-      logic unused_l;
-      assign unused_l = ^fp_unused;
-      /* verilator lint_on UNUSEDSIGNAL */
+      assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
     end
 
     // built in local variables, assigned once: the process never reads its own outputs
@@ -145,8 +141,8 @@ module pe_rmmec (
         bs[6*l+:4] = bs[6*l+:4] | b8[4*l+:4];
       end
       for (int l = 0; l < 4; l++) begin
-        m[2*l+:2]  = m[2*l+:2] | {~zf[l], ff[l]} | {~zp[l] & ~np[l], 1'b0};
-        bs[6*l+:4] = bs[6*l+:4] | bf[4*l+:4] | bp[4*l+:4];
+        m[2*l+:2]  = m[2*l+:2] | d4[9*l+4+:2];
+        bs[6*l+:4] = bs[6*l+:4] | d4[9*l+:4];
       end
       mant_o   = m;
       bscale_o = bs;
@@ -154,12 +150,12 @@ module pe_rmmec (
     assign mant[13*o+:13]   = mant_o;
     assign bscale[24*o+:24] = bscale_o;
     // lane signs and "operand is a nonzero number" bits
-    assign lsign[4*o+:4] = {sf[3] | sp[3], sf[2] | sp[2], sf[1] | sp[1] | s8[1], sf[0] | sp[0] | s8[0] | s16};
+    assign lsign[4*o+:4] = {d4[35], d4[26], d4[17] | s8[1], d4[8] | s8[0] | s16};
     for (genvar l = 0; l < 4; l++) begin : g_nz
-      assign lnz[4*o+l] = ~zf[l] | (~zp[l] & ~np[l]) | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
+      assign lnz[4*o+l] = d4[9*l+7] | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
                        | (l == 0 ? ~z16 & ~n16 : 1'b0);
     end
-    assign opnar[o] = n16 | (|n8) | (|np);
+    assign opnar[o] = n16 | (|n8) | d4[6] | d4[15] | d4[24] | d4[33];
 
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused;
