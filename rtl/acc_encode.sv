@@ -53,15 +53,19 @@ module acc_encode #(
       .code(c_fp32)
   );
 
-  always_comb begin
-    case (out_fmt)
-      xrnpe_pkg::FMT_FP4:  code = 32'(c_fp4);
-      xrnpe_pkg::FMT_P4:   code = 32'(c_p4);
-      xrnpe_pkg::FMT_P8:   code = 32'(c_p8);
-      xrnpe_pkg::FMT_P16:  code = 32'(c_p16);
-      xrnpe_pkg::FMT_FP32: code = c_fp32;
-      default:             code = 32'h0;
+  // (a function in a continuous assign rather than always_comb: see lzc.sv on Icarus)
+  function automatic logic [31:0] pick(input logic [xrnpe_pkg::FMT_W-1:0] f, input logic [3:0] fp4,
+                                       input logic [3:0] p4, input logic [7:0] p8,
+                                       input logic [15:0] p16, input logic [31:0] fp32);
+    case (f)
+      xrnpe_pkg::FMT_FP4:  pick = 32'(fp4);
+      xrnpe_pkg::FMT_P4:   pick = 32'(p4);
+      xrnpe_pkg::FMT_P8:   pick = 32'(p8);
+      xrnpe_pkg::FMT_P16:  pick = 32'(p16);
+      xrnpe_pkg::FMT_FP32: pick = fp32;
+      default:             pick = 32'h0;
     endcase
-  end
+  endfunction
+  assign code = pick(out_fmt, c_fp4, c_p4, c_p8, c_p16, c_fp32);
 endmodule
 `default_nettype wire

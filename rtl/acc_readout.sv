@@ -36,18 +36,19 @@ module acc_readout #(
 
   // Leading-zero count and normalisation in one: log2(ACC_W) steps, the step of 2^k shifts
   // left by 2^k when the top 2^k bits are all zero (that decision is bit k of the count).
-  // (local variables, outputs written once: see rmmec_align on self-triggering processes)
-  always_comb begin
+  // (a function in a continuous assign rather than always_comb: see lzc.sv on Icarus)
+  function automatic logic [ACC_W+LZ_W-1:0] normalise(input logic [ACC_W-1:0] m);
     logic [ACC_W-1:0] x;
     logic [LZ_W-1:0] n;
-    x = mag;
-    for (int k = LZ_W - 1; k >= 0; k--) begin
+    int k;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
+    x = m;
+    for (k = LZ_W - 1; k >= 0; k--) begin
       n[k] = (x >> (ACC_W - (1 << k))) == '0;
       if (n[k]) x = x << (1 << k);
     end
-    norm = x;
-    lz   = n;
-  end
+    normalise = {x, n};
+  endfunction
+  assign {norm, lz} = normalise(mag);
 
   // what follows the leading one is the fraction; the rest only matters as sticky
   assign frac   = norm[ACC_W-2-:FRAC_W];

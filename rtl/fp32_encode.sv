@@ -65,12 +65,11 @@ module fp32_encode #(
   // 0x7F7FFFFF -> Inf by itself.
   assign mag      = {expf, post[PW-2:2]} + 31'(round_up);
 
-  always_comb begin
-    if (nar) code = xrnpe_pkg::FP32_NAN_CODE;
-    else if (zero) code = 32'h0;
-    else if (sat_hi) code = {sign, 8'hFF, 23'h0};
-    else code = {sign, mag};
-  end
+  // (a continuous assign rather than always_comb: see lzc.sv on Icarus)
+  assign code = nar ? xrnpe_pkg::FP32_NAN_CODE
+              : zero ? 32'h0
+              : sat_hi ? {sign, 8'hFF, 23'h0}
+              : {sign, mag};
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;

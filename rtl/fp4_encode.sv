@@ -41,20 +41,17 @@ module fp4_encode #(
   assign norm_sum = {1'b0, sx[1:0] + 2'(xrnpe_pkg::FP4_BIAS), m} + {3'b000, ru};
   assign norm_mag = norm_sum[3] ? 3'b111 : norm_sum[2:0];
 
-  always_comb begin
-    if (sx > XW'(xrnpe_pkg::FP4_MAX_SCALE)) mag = 3'b111;            // >= 8: saturate to 6
-    else if (sx >= 0) mag = norm_mag;
-    // [0.5, 1): grid step 0.5; 0.5 is code 1 (odd), so the tie 0.75 goes up to 1.0 (code 2)
-    else if (sx == -1) mag = m ? 3'b010 : 3'b001;
-    // [0.25, 0.5): exactly 0.25 ties to 0 (even), anything above rounds to 0.5
-    else if (sx == -2) mag = (m | g | st) ? 3'b001 : 3'b000;
-    else mag = 3'b000;                                               // < 0.25: +0
-  end
+  // (continuous assigns rather than always_comb: see lzc.sv on Icarus)
+  assign mag = (sx > XW'(xrnpe_pkg::FP4_MAX_SCALE)) ? 3'b111         // >= 8: saturate to 6
+             : (sx >= 0) ? norm_mag
+             // [0.5, 1): grid step 0.5; 0.5 is code 1 (odd), so the tie 0.75 goes up to 1.0
+             : (sx == -1) ? (m ? 3'b010 : 3'b001)
+             // [0.25, 0.5): exactly 0.25 ties to 0 (even), anything above rounds to 0.5
+             : (sx == -2) ? ((m | g | st) ? 3'b001 : 3'b000)
+             : 3'b000;                                                // < 0.25: +0
 
-  always_comb begin
-    if (nar) code = xrnpe_pkg::FP4_NAR_CODE;
-    else if (zero || mag == 3'b000) code = 4'h0;
-    else code = {sign, mag};
-  end
+  assign code = nar ? xrnpe_pkg::FP4_NAR_CODE
+              : (zero || mag == 3'b000) ? 4'h0
+              : {sign, mag};
 endmodule
 `default_nettype wire

@@ -17,13 +17,15 @@ module lzc #(
   end
 
   // Scanning LSB to MSB leaves the position of the highest set bit (a priority chain that
-  // synthesis turns into a tree); no early exit keeps it in the portable subset.
-  always_comb begin
-    cnt = CNT_W'(W);
-    for (int i = 0; i < W; i++) begin
-      if (data[i]) cnt = CNT_W'(W - 1 - i);
-    end
+  // synthesis turns into a tree).  Written as a chain of continuous assigns, one per bit,
+  // rather than a loop in an always_comb (Icarus 11 re-runs every always_comb process of a
+  // design whenever a later one is triggered: each is chained to a shared time-0 event).
+  logic [CNT_W-1:0] c[W+1];  // c[i+1]: the count given bits [i:0]
+  assign c[0] = CNT_W'(W);
+  for (genvar i = 0; i < W; i++) begin : g_bit
+    assign c[i+1] = data[i] ? CNT_W'(W - 1 - i) : c[i];
   end
+  assign cnt = c[W];
 
   assign all_zero = ~|data;
 endmodule

@@ -210,7 +210,14 @@ module pe_baseline (
 
   logic [114:0] addend;
   logic cin;
-  always_comb begin
+  // (a function in a continuous assign rather than always_comb: see lzc.sv on Icarus;
+  // lane l of a packed per-lane argument is at [w*l +: w])
+  function automatic logic [115:0] lane_sum(
+      input logic [15:0] fp, input logic [11:0] ft, input logic [3:0] fs,
+      input logic [3:0] qnz, input logic [19:0] qt, input logic [3:0] qs,
+      input logic [23:0] ep, input logic [9:0] et, input logic [1:0] es,
+      input logic [25:0] hp, input logic [6:0] ht, input logic hs,
+      input logic is_f, input logic is_q, input logic is_e, input logic is_h);
     logic signed [10:0] f_sum;   // 4 x 9-bit signed, LSB 2^-2
     logic signed [19:0] q_sum;   // 4 x 18-bit signed, LSB 2^-8
     logic signed [27:0] e_sum;   // 2 x 27-bit signed, LSB 2^-12
@@ -220,34 +227,40 @@ module pe_baseline (
     logic [35:0] ew;
     logic [137:0] hw;
     /* verilator lint_on UNUSEDSIGNAL */
+    logic [114:0] add;
+    logic c;
+    int l;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     f_sum = '0;
-    for (int l = 0; l < 4; l++) begin
-      fw    = (10'(f_p[l]) << f_t2_q[l]);           // window = fw >> 2: 8 bits
-      f_sum = f_sum + 11'($signed({1'b0, fw[9:2]} ^ {9{f_s2_q[l]}})) + 11'(f_s2_q[l]);
+    for (l = 0; l < 4; l++) begin
+      fw    = (10'(fp[4*l+:4]) << ft[3*l+:3]);         // window = fw >> 2: 8 bits
+      f_sum = f_sum + 11'($signed({1'b0, fw[9:2]} ^ {9{fs[l]}})) + 11'(fs[l]);
     end
     q_sum = '0;
-    for (int l = 0; l < 4; l++) begin
-      qw    = q_nz2_q[l] ? (17'b1 << q_t2_q[l]) : 17'b0;
-      q_sum = q_sum + 20'($signed({1'b0, qw} ^ {18{q_s2_q[l]}})) + 20'(q_s2_q[l]);
+    for (l = 0; l < 4; l++) begin
+      qw    = qnz[l] ? (17'b1 << qt[5*l+:5]) : 17'b0;
+      q_sum = q_sum + 20'($signed({1'b0, qw} ^ {18{qs[l]}})) + 20'(qs[l]);
     end
     e_sum = '0;
-    for (int l = 0; l < 2; l++) begin
-      ew    = (36'(e_p[l]) << e_t2_q[l]);            // window = ew >> 10: 26 bits
-      e_sum = e_sum + 28'($signed({1'b0, ew[35:10]} ^ {27{e_s2_q[l]}})) + 28'(e_s2_q[l]);
+    for (l = 0; l < 2; l++) begin
+      ew    = (36'(ep[12*l+:12]) << et[5*l+:5]);       // window = ew >> 10: 26 bits
+      e_sum = e_sum + 28'($signed({1'b0, ew[35:10]} ^ {27{es[l]}})) + 28'(es[l]);
     end
-    hw = (138'(h_p) << h_t2_q);                       // window = hw >> 24: 114 bits
+    hw = (138'(hp) << ht);                             // window = hw >> 24: 114 bits
 
     // the active format's lane sum, sign-extended at its accumulator position
-    addend = '0;
-    cin    = 1'b0;
-    if (fp4_2_q) addend = {{50{f_sum[10]}}, f_sum, 54'b0};                  // 2^-2 = bit 54
-    if (p4_2_q)  addend = {{47{q_sum[19]}}, q_sum, 48'b0};                  // 2^-8 = bit 48
-    if (p8_2_q)  addend = {{43{e_sum[27]}}, e_sum, 44'b0};                  // 2^-12 = bit 44
-    if (p16_2_q) begin
-      addend = {h_s2_q, hw[137:24] ^ {114{h_s2_q}}};
-      cin    = h_s2_q;
+    add = '0;
+    c   = 1'b0;
+    if (is_f) add = {{50{f_sum[10]}}, f_sum, 54'b0};                  // 2^-2 = bit 54
+    if (is_q) add = {{47{q_sum[19]}}, q_sum, 48'b0};                  // 2^-8 = bit 48
+    if (is_e) add = {{43{e_sum[27]}}, e_sum, 44'b0};                  // 2^-12 = bit 44
+    if (is_h) begin
+      add = {hs, hw[137:24] ^ {114{hs}}};
+      c   = hs;
     end
-  end
+    lane_sum = {add, c};
+  endfunction
+  assign {addend, cin} = lane_sum(f_p, f_t2_q, f_s2_q, q_nz2_q, q_t2_q, q_s2_q, e_p, e_t2_q, e_s2_q,
+                                  h_p, h_t2_q, h_s2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q);
 
   logic v3_q, first3_q, last3_q, nar3_q, cin3_q;
   logic [FW-1:0] ofmt3_q;

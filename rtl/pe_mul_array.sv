@@ -12,11 +12,14 @@ module pe_mul_array #(
   if (W < 1) begin : g_bad_w
     initial $fatal(1, "pe_mul_array: W must be >= 1");
   end
-  always_comb begin
+  // (a function in a continuous assign rather than always_comb: see lzc.sv on Icarus)
+  function automatic logic [2*W-1:0] row_sum(input logic [W-1:0] x, input logic [W-1:0] y);
     logic [2*W-1:0] acc;
+    int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     acc = '0;
-    for (int i = 0; i < W; i++) acc = acc + ((2*W)'({W{a[i]}} & b) << i);
-    p = acc;
-  end
+    for (i = 0; i < W; i++) acc = acc + ((2*W)'({W{x[i]}} & y) << i);
+    row_sum = acc;
+  endfunction
+  assign p = row_sum(a, b);
 endmodule
 `default_nettype wire

@@ -128,25 +128,18 @@ module pe_rmmec (
       assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
     end
 
-    // built in local variables, assigned once: the process never reads its own outputs
+    // every format's fields ORed into place: continuous assigns, not an always_comb (Icarus 11
+    // re-runs every always_comb process of a design whenever a later one is triggered; lzc.sv)
+    //   mant: p16 [12:0]; p8 lane l [7l+5:7l]; 4-lane lane l [2l+1:2l] = d4[9l+5:9l+4]
+    //   bscale field l [6l+3:6l]: p8 lanes 0-1 b8[4l+3:4l], 4-lane lanes 0-3 d4[9l+3:9l]
     logic [12:0] mant_o;
     logic [23:0] bscale_o;
-    always_comb begin
-      logic [12:0] m;
-      logic [23:0] bs;
-      m  = {~z16 & ~n16, f16};
-      bs = {17'b0, b16[5], 1'b0, b16[4:0]};
-      for (int l = 0; l < 2; l++) begin
-        m[7*l+:6]  = m[7*l+:6] | {~z8[l] & ~n8[l], f8[5*l+:5]};
-        bs[6*l+:4] = bs[6*l+:4] | b8[4*l+:4];
-      end
-      for (int l = 0; l < 4; l++) begin
-        m[2*l+:2]  = m[2*l+:2] | d4[9*l+4+:2];
-        bs[6*l+:4] = bs[6*l+:4] | d4[9*l+:4];
-      end
-      mant_o   = m;
-      bscale_o = bs;
-    end
+    assign mant_o   = {~z16 & ~n16, f16}
+                    | {~z8[1] & ~n8[1], f8[9:5], 1'b0, ~z8[0] & ~n8[0], f8[4:0]}
+                    | {5'b0, d4[32:31], d4[23:22], d4[14:13], d4[5:4]};
+    assign bscale_o = {17'b0, b16[5], 1'b0, b16[4:0]}
+                    | {2'b0, d4[30:27], 2'b0, d4[21:18], 2'b0, d4[12:9] | b8[7:4],
+                       2'b0, d4[3:0] | b8[3:0]};
     assign mant[13*o+:13]   = mant_o;
     assign bscale[24*o+:24] = bscale_o;
     // lane signs and "operand is a nonzero number" bits
@@ -240,18 +233,20 @@ module pe_rmmec (
 
   // S4 (before the accumulator adder): coarse byte shift of the signed sum; red3_q bit 0 sits
   // at accumulator bit 8*coarse - 24 (bits that fall below the LSB are 0 for exact products)
-  logic [114:0] addend3;
-  always_comb begin
+  // (a function in a continuous assign, not an always_comb: see lzc.sv on Icarus)
+  function automatic logic [114:0] byte_shift(input logic [33:0] r, input logic [3:0] c);
     /* verilator lint_off UNUSEDSIGNAL */
     logic [138:0] y;
     /* verilator lint_on UNUSEDSIGNAL */
-    y = 139'($signed(red3_q));
-    if (coarse3_q[0]) y = y << 8;
-    if (coarse3_q[1]) y = y << 16;
-    if (coarse3_q[2]) y = y << 32;
-    if (coarse3_q[3]) y = y << 64;
-    addend3 = y[138:24];
-  end
+    y = 139'($signed(r));
+    if (c[0]) y = y << 8;
+    if (c[1]) y = y << 16;
+    if (c[2]) y = y << 32;
+    if (c[3]) y = y << 64;
+    byte_shift = y[138:24];
+  endfunction
+  logic [114:0] addend3;
+  assign addend3 = byte_shift(red3_q, coarse3_q);
 
   // ================================================================ S4..S6 (shared)
   acc_backend #(

@@ -57,11 +57,9 @@ module posit_decode #(
   );
 
   // k = run-1 for a run of ones, -run for a run of zeros
-  always_comb begin
-    k = SCALE_W'(run);
-    if (first) k = k - 1'b1;
-    else k = -k;
-  end
+  logic signed [SCALE_W-1:0] kr;  // the run length
+  assign kr = SCALE_W'(run);
+  assign k  = first ? kr - 1'b1 : -kr;
 
   // Drop regime and terminator; what is left is ES exponent bits then the fraction.  Missing
   // (cut off) exponent bits read as 0, as the posit standard says.

@@ -65,18 +65,14 @@ module posit_encode #(
   // leaves the regime's terminating 1 inside the body), so no clamp is needed after rounding.
   assign body_r   = body + BW'(round_up);
 
+  // (continuous assigns rather than always_comb: see lzc.sv on Icarus)
   logic [BW-1:0] mag;
-  always_comb begin
-    if (sat_hi) mag = {BW{1'b1}};          // maxpos
-    else if (sat_lo) mag = BW'(1);         // minpos
-    else mag = body_r;
-  end
-
-  always_comb begin
-    if (nar) code = {1'b1, {BW{1'b0}}};
-    else if (zero) code = '0;
-    else if (sign) code = -{1'b0, mag};   // negatives are two's complements
-    else code = {1'b0, mag};
-  end
+  assign mag  = sat_hi ? {BW{1'b1}}           // maxpos
+              : sat_lo ? BW'(1)               // minpos
+              : body_r;
+  assign code = nar ? {1'b1, {BW{1'b0}}}
+              : zero ? '0
+              : sign ? -{1'b0, mag}           // negatives are two's complements
+              : {1'b0, mag};
 endmodule
 `default_nettype wire

@@ -34,9 +34,7 @@ module rmmec_align (
   logic [6:0] t16;        // p16 shift amount (fields 0-1 with the carry through bit 5)
   logic [19:0] tl;        // SIMD lane L shift amount in tl[5L+4:5L] (field L)
   assign t16 = {tsum[7:6], tsum[4:0]};
-  for (genvar l = 0; l < 4; l++) begin : g_tl
-    assign tl[5*l+:5] = tsum[6*l+:5];
-  end
+  assign tl  = {tsum[22:18], tsum[16:12], tsum[10:6], tsum[4:0]};  // tl[5L+:5] = tsum[6L+:5]
   assign coarse = m16 ? t16[6:3] : 4'd8;
 
   // observation points (the isolation test watches win/ls)
@@ -45,9 +43,13 @@ module rmmec_align (
   logic [3:0] ls;         // SIMD lane signs (constant 0 in p16 mode)
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // One process for the whole stage.  It works on local variables and writes each output
-  // once: a process that reads back its own outputs retriggers itself in Icarus.
-  always_comb begin
+  // The whole stage is one function of the inputs, evaluated by a continuous assign (local
+  // variables, each output written once).  Not an always_comb: Icarus 11 re-runs every
+  // always_comb process of a design whenever a later one is triggered (see lzc.sv).
+  function automatic logic [RW+104+4-1:0] align_f(input logic [25:0] p, input logic [2:0] t16_i,
+                                                  input logic [19:0] tl_i, input logic [3:0] ps,
+                                                  input logic s16m, input logic s8m,
+                                                  input logic s4m);
     logic [32:0] f;
     logic [11:0] i0, i1;
     logic [4:0] n2, n3;
@@ -62,24 +64,24 @@ module rmmec_align (
     /* verilator lint_on UNUSEDSIGNAL */
 
     // p16: fine steps on the 26-bit product
-    f = 33'(m16 ? prod : 26'd0);
-    if (t16[0]) f = f << 1;
-    if (t16[1]) f = f << 2;
-    if (t16[2]) f = f << 4;
+    f = 33'(s16m ? p : 26'd0);
+    if (t16_i[0]) f = f << 1;
+    if (t16_i[1]) f = f << 2;
+    if (t16_i[2]) f = f << 4;
 
     // SIMD lanes 0/1 (inputs are 0 outside their modes)
-    i0 = (m8 ? prod[11:0] : 12'd0) | (m4 ? {prod[3:0], 8'd0} : 12'd0);
-    i1 = (m8 ? prod[25:14] : 12'd0) | (m4 ? {prod[7:4], 8'd0} : 12'd0);
-    x0 = 36'(i0) << tl[4:0];
-    x1 = 36'(i1) << tl[9:5];
+    i0 = (s8m ? p[11:0] : 12'd0) | (s4m ? {p[3:0], 8'd0} : 12'd0);
+    i1 = (s8m ? p[25:14] : 12'd0) | (s4m ? {p[7:4], 8'd0} : 12'd0);
+    x0 = 36'(i0) << tl_i[4:0];
+    x1 = 36'(i1) << tl_i[9:5];
     // lanes 2/3 (fp4/p4 only): the 4-bit product is negated before the shift (5-bit signed;
     // a left shift of a two's complement value is exact), so these windows arrive signed
-    n2 = m4 ? {1'b0, prod[11:8]} : 5'd0;
-    n3 = m4 ? {1'b0, prod[15:12]} : 5'd0;
-    if (psign[2]) n2 = -n2;
-    if (psign[3]) n3 = -n3;
-    x2 = 24'($signed(n2)) << tl[14:10];
-    x3 = 24'($signed(n3)) << tl[19:15];
+    n2 = s4m ? {1'b0, p[11:8]} : 5'd0;
+    n3 = s4m ? {1'b0, p[15:12]} : 5'd0;
+    if (ps[2]) n2 = -n2;
+    if (ps[3]) n3 = -n3;
+    x2 = 24'($signed(n2)) << tl_i[14:10];
+    x3 = 24'($signed(n3)) << tl_i[19:15];
     w[25:0]   = x0[35:10];
     w[51:26]  = x1[35:10];
     w[77:52]  = 26'($signed(x2[23:2]));
@@ -88,19 +90,18 @@ module rmmec_align (
     // Reducer, modulo 2^RW (the total fits).  Lanes 0/1 (lane 0 also carries p16's f):
     // conditional complement, each +1 enters as a carry-in (an extra LSB equal to the carry
     // on both operands of an adder).
-    a0  = {1'b0, f | {3'b0, w[25:0], 4'b0}} ^ {RW{psign[0]}};
-    a1  = {4'b0, w[51:26], 4'b0} ^ {RW{psign[1]}};
+    a0  = {1'b0, f | {3'b0, w[25:0], 4'b0}} ^ {RW{ps[0]}};
+    a1  = {4'b0, w[51:26], 4'b0} ^ {RW{ps[1]}};
     b2  = RW'($signed({w[77:52], 4'b0}));
     b3  = RW'($signed({w[103:78], 4'b0}));
-    t01 = {a0, psign[0]} + {a1, psign[0]};
+    t01 = {a0, ps[0]} + {a1, ps[0]};
     r01 = t01[RW:1];
     r23 = b2 + b3;
-    t   = {r01, psign[1]} + {r23, psign[1]};
+    t   = {r01, ps[1]} + {r23, ps[1]};
 
-    win = w;
-    ls  = m16 ? 4'b0 : psign;
-    red = t[RW:1];
-  end
+    align_f = {t[RW:1], w, s16m ? 4'b0 : ps};  // {red, win, ls}
+  endfunction
+  assign {red, win, ls} = align_f(prod, t16[2:0], tl, psign, m16, m8, m4);  // t16[6:3]: coarse
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;

@@ -35,16 +35,21 @@ module rmmec_mul (
   localparam logic [169-1:0] MASK8 = lane_masks(8);
   localparam logic [169-1:0] MASK4 = lane_masks(4);
 
-  // the row sum is built in a local variable: the process never reads its own output
-  always_comb begin
+  // the row sum (a function in a continuous assign rather than always_comb: see lzc.sv)
+  function automatic logic [25:0] row_sum(input logic [12:0] a, input logic [12:0] b,
+                                          input logic s16, input logic s8, input logic s4);
+    logic [169-1:0] msk;  // row i at [13*i +: 13]: the b bits a[i] meets in this mode
     logic [12:0] pp;
     logic [25:0] acc;
+    int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
+    msk = (s16 ? '1 : '0) | (s8 ? MASK8 : '0) | (s4 ? MASK4 : '0);
     acc = '0;
-    for (int i = 0; i < 13; i++) begin
-      pp  = {13{ma[i]}} & mb & ({13{m16}} | ({13{m8}} & MASK8[13*i+:13]) | ({13{m4}} & MASK4[13*i+:13]));
+    for (i = 0; i < 13; i++) begin
+      pp  = {13{a[i]}} & b & msk[13*i+:13];
       acc = acc + (26'(pp) << i);
     end
-    prod = acc;
-  end
+    row_sum = acc;
+  endfunction
+  assign prod = row_sum(ma, mb, m16, m8, m4);
 endmodule
 `default_nettype wire
