@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT, ref_float_table
+from reference_tables import ROOT, ref_float_table
 import importlib
 
 mm = importlib.import_module("xrnpe.matmul")

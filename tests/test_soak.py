@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import softposit as sp
 
-from conftest import ref_float_table, sp_p16_objs
+from reference_tables import ref_float_table, sp_p16_objs
 from xrnpe import vector
 
 mm = importlib.import_module("xrnpe.matmul")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import softposit as sp
 
-from conftest import (ref_float_table, ref_round_fp4, ref_round_posit_by_table, ref_values,
+from reference_tables import (ref_float_table, ref_round_fp4, ref_round_posit_by_table, ref_values,
                       sp_p16_objs)
 from xrnpe import codec, vector
 from xrnpe.formats import FORMATS

