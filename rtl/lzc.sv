@@ -20,7 +20,10 @@ module lzc #(
   // synthesis turns into a tree).  Written as a chain of continuous assigns, one per bit,
   // rather than a loop in an always_comb (Icarus 11 re-runs every always_comb process of a
   // design whenever a later one is triggered: each is chained to a shared time-0 event).
+  // The linter sees the array as one variable feeding itself; per element the chain is acyclic.
+  /* verilator lint_off UNOPTFLAT */
   logic [CNT_W-1:0] c[W+1];  // c[i+1]: the count given bits [i:0]
+  /* verilator lint_on UNOPTFLAT */
   assign c[0] = CNT_W'(W);
   for (genvar i = 0; i < W; i++) begin : g_bit
     assign c[i+1] = data[i] ? CNT_W'(W - 1 - i) : c[i];

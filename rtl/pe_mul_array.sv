@@ -15,9 +15,13 @@ module pe_mul_array #(
   // (a function in a continuous assign rather than always_comb: see lzc.sv on Icarus)
   function automatic logic [2*W-1:0] row_sum(input logic [W-1:0] x, input logic [W-1:0] y);
     logic [2*W-1:0] acc;
+    logic [W-1:0] pp;
     int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     acc = '0;
-    for (i = 0; i < W; i++) acc = acc + ((2*W)'({W{x[i]}} & y) << i);
+    for (i = 0; i < W; i++) begin
+      pp  = {W{x[i]}} & y;
+      acc = acc + ((2*W)'(pp) << i);
+    end
     row_sum = acc;
   endfunction
   assign p = row_sum(a, b);

@@ -64,7 +64,7 @@ module rmmec_align (
     /* verilator lint_on UNUSEDSIGNAL */
 
     // p16: fine steps on the 26-bit product
-    f = 33'(s16m ? p : 26'd0);
+    f = s16m ? 33'(p) : 33'd0;
     if (t16_i[0]) f = f << 1;
     if (t16_i[1]) f = f << 2;
     if (t16_i[2]) f = f << 4;
