@@ -125,9 +125,9 @@ def main(argv=None) -> int:
     ap.add_argument("--retrain", action="store_true", help="ignore the training cache")
     ap.add_argument("--no-rtl", action="store_true", help="skip the RTL bit-exactness check")
     ap.add_argument("--rtl-images", type=int, default=20, help="test images through the RTL")
-    ap.add_argument("--sim", default="verilator", choices=("icarus", "verilator"),
-                    help="simulator for the RTL check (default verilator: Icarus simulates the "
-                         "busy co-processor at only ~5-20 cycles/s, i.e. 30+ min for 20 images)")
+    ap.add_argument("--sim", default="icarus", choices=("icarus", "verilator"),
+                    help="simulator for the RTL check (default icarus, a few minutes for 20 "
+                         "images; verilator is faster once its build is cached)")
     ap.add_argument("--rtl-chained", action="store_true",
                     help="RTL check layer by layer on the RTL's own outputs (one simulator "
                          "session per layer) instead of all layers in one session")
