@@ -101,12 +101,24 @@ module pe_rmmec (
     assign c_p8  = o == 0 ? iso_a_p8 : iso_b_p8;
     assign c_p16 = o == 0 ? iso_a_p16 : iso_b_p16;
 
-    // p16: one lane; biased scale s+28 in 0..56 spans fields 0 and 1
-    logic        s16, z16, n16;
+    // The Posit(16,1) decoder also serves p8 lane 1: in p8 mode it sees {lane 1 code, 8'h00}.
+    // Its regime, sign, zero and NaR are then the p8 lane's; the bit it reads as the exponent
+    // e is the lane's first fraction bit, so the p8 scale is scale16 >>> 1 (2k + e -> k) and the
+    // p8 fraction is {scale16[0], frac16[11:8]}.  Only p8 lane 0 has a decoder of its own.
+    logic [15:0] c_dec16;
+    assign c_dec16 = c_p16 | {c_p8[15:8], 8'h00};
+    logic        s16d, z16d, n16d;
     logic signed [6:0] e16;
-    logic [11:0] f16;
+    logic [11:0] f16d;
     posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_p16 (
-        .code(c_p16), .sign(s16), .scale(e16), .frac(f16), .zero(z16), .nar(n16));
+        .code(c_dec16), .sign(s16d), .scale(e16), .frac(f16d), .zero(z16d), .nar(n16d));
+    // p16 mode fields (constant 0 in the other modes)
+    logic        s16, z16, n16;
+    logic [11:0] f16;
+    assign s16 = is_p16 & s16d;
+    assign z16 = ~is_p16 | z16d;
+    assign n16 = is_p16 & n16d;
+    assign f16 = is_p16 ? f16d : 12'd0;
     logic [5:0] b16;
     assign b16 = is_p16 ? 6'(e16 + 7'sd28) : 6'd0;
 
@@ -117,13 +129,15 @@ module pe_rmmec (
     // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12.
     // fp4 and p4 share one 4-bit decoder per lane (dec4: lane l at [9l+8:9l])
     logic [35:0] d4;
-    for (genvar l = 0; l < 2; l++) begin : g_p8
-      logic signed [4:0] e8;
-      posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
-          .code(c_p8[8*l+7:8*l]), .sign(s8[l]), .scale(e8), .frac(f8[5*l+:5]), .zero(z8[l]),
-          .nar(n8[l]));
-      assign b8[4*l+:4] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
-    end
+    logic signed [4:0] e8;
+    posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
+        .code(c_p8[7:0]), .sign(s8[0]), .scale(e8), .frac(f8[4:0]), .zero(z8[0]), .nar(n8[0]));
+    assign b8[3:0] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
+    assign s8[1] = is_p8 & s16d;
+    assign z8[1] = ~is_p8 | z16d;
+    assign n8[1] = is_p8 & n16d;
+    assign f8[9:5] = is_p8 ? {e16[0], f16d[11:8]} : 5'd0;
+    assign b8[7:4] = is_p8 ? 4'(e16[6:1] + 6'sd6) : 4'd0;
     for (genvar l = 0; l < 4; l++) begin : g_l4
       assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
     end
@@ -150,10 +164,6 @@ module pe_rmmec (
     end
     assign opnar[o] = n16 | (|n8) | d4[6] | d4[15] | d4[24] | d4[33];
 
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic unused;
-    assign unused = ^e16;
-    /* verilator lint_on UNUSEDSIGNAL */
   end
 
   // ================================================================ S2: add scales, signs

@@ -717,15 +717,13 @@ if runner is not None:
         for sim in runner.sims():
             for pset in PARAM_SETS:
                 for group in GROUPS:
-                    if sim == "icarus" and (pset != "default" or group == "reprogram"):
-                        continue
                     out.append(pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}"))
         return out
 
     @pytest.mark.parametrize("group,pset,sim", _combos())
     def test_coprocessor(group, pset, sim):
         run_group(sim, pset, GROUPS[group],
-                  {"XRNPE_CASES": "1", "XRNPE_LIGHT": "1" if sim == "icarus" else "0"},
+                  {"XRNPE_CASES": "1", "XRNPE_LIGHT": os.environ.get("XRNPE_LIGHT", "0")},
                   name=f"{pset}-{group}", seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000)
 
     @pytest.mark.soak
