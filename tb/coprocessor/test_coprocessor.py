@@ -33,7 +33,7 @@ from coproc_env import DECERR, OKAY, SLVERR, Env, checked_job, random_codes, sam
 HERE = Path(__file__).resolve().parent
 PAIRS = [(f, o) for f in INPUT_FORMATS for o in OUTPUT_FORMATS]
 LIGHT = os.environ.get("XRNPE_LIGHT", "0") not in ("", "0")
-"""Light mode (Icarus): the PE datapath simulates slowly there, so jobs are kept small."""
+"""Light mode (XRNPE_LIGHT=1, for quick iteration; `make test` runs full size on both simulators)."""
 TEST_MS = 200  # per-test simulated-time cap in ms (20M cycles): a hang fails instead of spinning
 
 
@@ -320,7 +320,7 @@ async def _random_pairs(dut, pairs, cases_per_pair: int, label: str):
             a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
             b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
             results = []
-            # light mode (Icarus): one run per job, pauses on every other pair
+            # light mode: one run per job, pauses on every other pair
             for pauses in ((False, True) if not LIGHT else (bool(pi % 2),)):
                 env.set_pauses(pauses)
                 c, res = await checked_job(env, a, b, fmt, out)
@@ -711,8 +711,7 @@ if runner is not None:
         )
 
     def _combos():
-        """(group, pset, sim) to run: everything on Verilator; on Icarus (whose PE datapath
-        simulates slowly) the default parameter set only, in light mode."""
+        """(group, pset, sim) to run: every group x parameter set x simulator, full size."""
         out = []
         for sim in runner.sims():
             for pset in PARAM_SETS:
