@@ -9,8 +9,9 @@
 // 6 cycles after its in_last word is accepted.  A waiting result (out_valid & ~out_ready) stalls everything.
 //
 // Operand isolation: R1 holds the operands of the last accepted word; each format's decoders
-// see them only in that format's mode (else constant 0), and the multiplier/aligner lanes a
-// mode does not use see constant zeros, so they do not toggle.
+// see them only in that format's mode (else constant 0; the p16 decoder, which also decodes p8
+// lane 1, in p16 and p8 mode), and the multiplier/aligner lanes a mode does not use see
+// constant zeros, so they do not toggle.
 module pe_rmmec (
     input  logic                        clk,
     input  logic                        rst_n,
