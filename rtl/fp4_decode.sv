@@ -22,7 +22,7 @@ module fp4_decode #(
 
   // efield 0 is the subnormal 0.1b (0.5) = 2^-1 * 1.0; otherwise 2^(efield-bias) * 1.m
   assign scale = zero ? '0
-               : efield == 2'b00 ? -SCALE_W'(1)
+               : efield == 2'b00 ? {SCALE_W{1'b1}}  // -1 (Yosys 0.70 reads -SCALE_W'(1) as +1)
                : SCALE_W'(efield) - SCALE_W'(xrnpe_pkg::FP4_BIAS);
   assign frac  = (efield == 2'b00) ? 1'b0 : code[0];
 endmodule

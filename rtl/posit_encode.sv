@@ -39,9 +39,13 @@ module posit_encode #(
 
   assign sx     = {{(XW - SCALE_W) {scale[SCALE_W-1]}}, scale};
   localparam logic signed [XW-1:0] MAXS_X = XW'(MAXS);
-  localparam logic signed [XW-1:0] MINS_X = -XW'(MAXS);
   assign sat_hi = sx > MAXS_X;
-  assign sat_lo = sx < MINS_X;
+  // below minpos <=> sx + MAXS < 0 (no overflow: XW is wider than SCALE_W).  Not a compare with
+  // a negative localparam: Yosys 0.70 drops a minus in front of a size cast (-XW'(MAXS) reads
+  // as +MAXS), so synthesised encoders returned minpos for most in-range values.
+  logic signed [XW-1:0] lo_sum;
+  assign lo_sum = sx + MAXS_X;
+  assign sat_lo = lo_sum[XW-1];
   assign k      = sx >>> ES;  // regime value; the low ES bits of scale are the exponent
   assign r      = ~k[XW-1];   // regime bit: runs of ones for k >= 0, zeros for k < 0
 

@@ -6,7 +6,8 @@ gate-level netlist runs the same random workload (per input format: WORDS words 
 non-NaR codes in dot products of 16 words, random output formats) in Icarus with a VCD of the
 netlist's nets.  Every bit change of a gate output or flip-flop (the clock excluded) counts as
 one toggle -- the same netlist-level measure for both PEs, independent of how the RTL is
-written; the figure of merit is toggles per MAC (lane product).
+written; the figure of merit is toggles per MAC (lane product).  Every result of the netlist
+is checked bit-exactly against the model first (a wrong stimulus or netlist aborts the run).
 Writes build/bench/pe_activity.json:
   {"pe_rmmec": {"fp4": toggles_per_mac, ...}, "pe_baseline": {...}, "workload": {...}}
 and prints a table.  Standalone: python scripts/bench/bench_pe_activity.py [--words N]
@@ -48,20 +49,26 @@ module bench_tb;
   logic [2:0] fmt, ofmt;
   logic first, last, valid;
   logic [39:0] mem [0:NWORDS-1];
-  integer i, nout;
+  integer i, nout, fd;
   TOP dut (.clk(clk), .rst_n(rst_n), .in_valid(valid), .in_ready(in_ready), .in_a(a), .in_b(b),
            .in_fmt(fmt), .in_out_fmt(ofmt), .in_first(first), .in_last(last),
            .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_nar(out_nar));
-  always @(posedge clk) if (out_valid) nout <= nout + 1;
+  // every result, for the bit-exact check against the model (a wrong netlist or stimulus
+  // must not produce activity figures)
+  always @(posedge clk) if (out_valid) begin
+    $fwrite(fd, "%08x %0d\\n", out_data, out_nar);
+    nout <= nout + 1;
+  end
   initial begin
     $readmemh("words.hex", mem);
+    fd = $fopen("results.txt", "w");
     {a, b, fmt, ofmt, first, last, valid} = '0;
     nout = 0;
     repeat (3) @(posedge clk);
     rst_n = 1;
     // warm-up word of this mode, then start counting
     @(negedge clk);
-    {a, b, fmt, ofmt, first, last} = {mem[0][39:8], mem[0][5:0]};
+    {a, b, fmt, ofmt, first, last} = mem[0];
     valid = 1;
     @(negedge clk);
     valid = 0;
@@ -69,34 +76,49 @@ module bench_tb;
     $dumpfile("act.vcd");
     $dumpvars(1, dut);  // the flattened netlist's nets, not the gate-library internals
     for (i = 0; i < NWORDS; i = i + 1) begin
-      {a, b, fmt, ofmt, first, last} = {mem[i][39:8], mem[i][5:0]};
+      {a, b, fmt, ofmt, first, last} = mem[i];
       valid = 1;
       @(negedge clk);
     end
     valid = 0;
     repeat (12) @(negedge clk);
     $dumpoff;
+    $fclose(fd);
     $finish;
   end
 endmodule
 """
 
 
-def workload(fmt: str, words: int, seed: int):
+def workload(fmt: str, words: int, seed: int) -> tuple[str, pm.Stream]:
+    """Dot products of K = 16 random non-NaR words, a random output format each; returns the
+    hex image for $readmemh (a, b, fmt, out_fmt, first, last = 16+16+3+3+1+1 bits) and the
+    stream with its expected results."""
     rng = np.random.default_rng(seed)
-    f = FORMATS[fmt]
-    a = pm.random_words(rng, fmt, words)
-    b = pm.random_words(rng, fmt, words)
     k = 16
-    first = (np.arange(words) % k == 0).astype(int)
-    last = (np.arange(words) % k == k - 1).astype(int)
-    ofmt = rng.integers(0, 5, size=words)
+    if words % k:
+        raise ValueError(f"--words must be a multiple of {k}")
+    jobs = [(fmt, pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
+             pm.random_words(rng, fmt, k), pm.random_words(rng, fmt, k))
+            for _ in range(words // k)]
+    st = pm.chain_jobs(jobs)
     lines = []
     for i in range(words):
-        w = (int(a[i]) << 24) | (int(b[i]) << 8) | (f.code << 5) | (int(ofmt[i]) << 2) | (
-            first[i] << 1) | last[i]
+        w = (int(st.a[i]) << 24) | (int(st.b[i]) << 8) | (int(st.fmt[i]) << 5) | (
+            int(st.ofmt[i]) << 2) | (int(st.first[i]) << 1) | int(st.last[i])
         lines.append(f"{w:010x}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", st
+
+
+def check_results(path: Path, st: pm.Stream, what: str) -> None:
+    """The netlist's results must equal the model's, job by job."""
+    got = [ln.split() for ln in path.read_text().split("\n") if ln.strip()]
+    if len(got) != st.n_jobs:
+        raise RuntimeError(f"{what}: {len(got)} results, expected {st.n_jobs}")
+    for j, (code, nar) in enumerate(got):
+        if int(code, 16) != int(st.exp_code[j]) or int(nar) != int(st.exp_nar[j]):
+            raise RuntimeError(f"{what}: job {j}: got {code} nar {nar}, expected "
+                               f"{int(st.exp_code[j]):08x} nar {int(st.exp_nar[j])}")
 
 
 def count_toggles(vcd: Path) -> int:
@@ -155,11 +177,13 @@ def netlist(top: str, work: Path) -> tuple[Path, Path]:
 def run(top: str, fmt: str, words: int, seed: int, work: Path, gates: tuple[Path, Path]) -> float:
     d = work / f"{top}_{fmt}"
     d.mkdir(parents=True, exist_ok=True)
-    (d / "words.hex").write_text(workload(fmt, words, seed))
+    image, st = workload(fmt, words, seed)
+    (d / "words.hex").write_text(image)
     (d / "bench_tb.sv").write_text(TB.replace("TOP", top).replace("NWORDS", str(words)))
     subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", str(gates[0]),
                     str(gates[1]), "bench_tb.sv"], cwd=d, check=True, capture_output=True)
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=d, check=True, capture_output=True)
+    check_results(d / "results.txt", st, f"{top} {fmt}")
     toggles = count_toggles(d / "act.vcd")
     macs = words * FORMATS[fmt].lanes
     return toggles / macs
