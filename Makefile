@@ -43,6 +43,7 @@ gen: $(STAMP)
 	$(PY) scripts/gen_rtl_pkg.py
 
 synth: $(STAMP)
+	$(PY) scripts/synth/gate_equiv.py
 	$(PY) scripts/synth/run_synth.py
 
 bench: $(STAMP)

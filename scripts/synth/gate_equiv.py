@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Gate-level equivalence by simulation: each RTL module as the simulators read it against the
+netlist Yosys makes of it.
+
+Why: the area figures of `make synth` describe what Yosys *read*, and Yosys can read the same
+SystemVerilog differently from Icarus and Verilator.  (Yosys 0.70 drops the minus in front of
+a size cast, `-W'(x)` reads as `W'(x)`: the synthesised posit encoders returned minpos for most
+values until that was found this way.)  So every combinational datapath module is synthesised
+(`synth -flatten`, `abc` to simple gates, as the activity bench does), renamed `<top>_gl`, and
+run next to the RTL in Icarus on random inputs, shaped where uniform random bits would miss
+the interesting cases; every output bit must agree.  The two PEs are checked end to end the
+same way by scripts/bench/bench_pe_activity.py (it verifies every gate-level result against
+the model before counting toggles) and by tests/test_gate_equiv.py.
+
+Usage: python scripts/synth/gate_equiv.py [--vectors N] [--list] [CASE ...]   (default: all)
+Exit status 0 when every case matches, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RTL = ROOT / "rtl"
+
+
+def set_rtl(path: Path) -> None:
+    """Read the RTL from another directory (e.g. a modified copy)."""
+    global RTL
+    RTL = Path(path).resolve()
+
+
+@dataclass(frozen=True)
+class Case:
+    top: str
+    params: dict = field(default_factory=dict)
+    # Verilog statements run after the uniform random fill of every input (port names)
+    shaping: str = ""
+
+
+ENC = dict(SCALE_W=8, FRAC_W=24)
+# scales near the formats' ranges are the interesting ones: shift the random scale right
+ENC_SHAPE = ("scale = $signed(scale) >>> ($urandom % 8); "
+             "zero = $urandom % 16 == 0; nar = $urandom % 16 == 0;")
+MODES = "{m16, m8, m4} = 3'b001 << ($urandom % 3);"  # one-hot, as pe_rmmec drives them
+
+CASES: dict[str, Case] = {
+    "lzc_15": Case("lzc", {"W": 15}, "data = data >> ($urandom % 16);"),
+    "shift_right_sticky_26": Case("shift_right_sticky", {"W": 26}),
+    "posit_decode_16_1": Case("posit_decode", {"N": 16, "ES": 1}),
+    "posit_decode_8_0": Case("posit_decode", {"N": 8, "ES": 0}),
+    "posit_decode_4_1": Case("posit_decode", {"N": 4, "ES": 1}),
+    "fp4_decode": Case("fp4_decode"),
+    "posit_encode_16_1": Case("posit_encode", {"N": 16, "ES": 1, **ENC}, ENC_SHAPE),
+    "posit_encode_8_0": Case("posit_encode", {"N": 8, "ES": 0, **ENC}, ENC_SHAPE),
+    "posit_encode_4_1": Case("posit_encode", {"N": 4, "ES": 1, **ENC}, ENC_SHAPE),
+    "fp4_encode": Case("fp4_encode", ENC, ENC_SHAPE),
+    "fp32_encode": Case("fp32_encode", ENC, ENC_SHAPE),
+    "acc_readout": Case("acc_readout", {}, "acc = acc >> ($urandom % 128); if ($urandom % 2) acc = -acc;"),
+    "acc_encode": Case("acc_encode", {}, "out_fmt = $urandom % 5; " + ENC_SHAPE),
+    "rmmec_mul": Case("rmmec_mul", {}, MODES),
+    "rmmec_scale_add": Case("rmmec_scale_add"),
+    "rmmec_align": Case("rmmec_align", {}, MODES),
+    "pe_mul_array_13": Case("pe_mul_array", {"W": 13}),
+    "pe_mul_array_6": Case("pe_mul_array", {"W": 6}),
+}
+
+
+@contextlib.contextmanager
+def stdout_to(path: Path):
+    """Yosys (pyosys) logs to file descriptor 1: send it to a file while it runs."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(path, "a") as fh:
+        os.dup2(fh.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def rtl_sources(top: str) -> list[Path]:
+    """The package, then the module's file and every file it uses (same scan as run_synth)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import run_synth  # noqa: PLC0415 - sibling script
+
+    return run_synth.sources_for(top, RTL)  # RTL: --rtl may point elsewhere
+
+
+def netlist(case: Case, work: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """Gate-level Verilog of the case's module as `<top>_gl`, and its ports {name: (dir, width)}."""
+    from pyosys import libyosys as ys  # noqa: PLC0415 - only needed here
+
+    out, js = work / "gl.v", work / "gl.json"
+    cmds = [f"read_verilog -sv {src}" for src in rtl_sources(case.top)]
+    cmds += [f"chparam -set {k} {v} {case.top}" for k, v in case.params.items()]
+    cmds += [f"synth -flatten -top {case.top}", "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
+             "opt_clean", f"rename {case.top} {case.top}_gl", f"write_verilog -noattr -noexpr {out}",
+             f"write_json {js}"]
+    d = ys.Design()
+    with stdout_to(work / "yosys.log"):
+        for cmd in cmds:
+            ys.run_pass(cmd, d)
+    mod = json.loads(js.read_text())["modules"][f"{case.top}_gl"]
+    ports = {n: (p["direction"], len(p["bits"])) for n, p in mod["ports"].items()}
+    return out, ports
+
+
+def testbench(case: Case, ports: dict[str, tuple[str, int]], vectors: int) -> str:
+    ins = [(n, w) for n, (d, w) in ports.items() if d == "input"]
+    outs = [(n, w) for n, (d, w) in ports.items() if d == "output"]
+    decl = [f"  logic [{w - 1}:0] {n};" for n, w in ins]
+    decl += [f"  logic [{w - 1}:0] {n}_rtl, {n}_gl;" for n, w in outs]
+    params = ", ".join(f".{k}({v})" for k, v in case.params.items())
+    conn = lambda sfx: ", ".join([f".{n}({n})" for n, _ in ins] + [f".{n}({n}_{sfx})" for n, _ in outs])  # noqa: E731
+    fill = "\n".join(f"      {n} = {{{', '.join(['$urandom'] * ((w + 31) // 32))}}};" for n, w in ins)
+    differ = " || ".join(f"{n}_rtl !== {n}_gl" for n, _ in outs)
+    shown = ", ".join([n for n, _ in ins] + [f"{n}_rtl, {n}_gl" for n, _ in outs])
+    fmt = " ".join([f"{n}=%h" for n, _ in ins] + [f"{n}: rtl %h gate %h" for n, _ in outs])
+    return f"""`timescale 1ns/1ps
+module gate_equiv_tb;
+{chr(10).join(decl)}
+  {case.top} {"#(" + params + ")" if params else ""} u_rtl ({conn("rtl")});
+  {case.top}_gl u_gl ({conn("gl")});
+  integer i, bad;
+  initial begin
+    bad = 0;
+    for (i = 0; i < {vectors}; i = i + 1) begin
+{fill}
+      {case.shaping}
+      #1;
+      if ({differ}) begin
+        bad = bad + 1;
+        if (bad <= 3) $display("MISMATCH {fmt}", {shown});
+      end
+    end
+    $display("RESULT %0d %0d", bad, {vectors});
+    $finish;
+  end
+endmodule
+"""
+
+
+def check(name: str, vectors: int = 20000, keep: bool = False) -> tuple[int, list[str]]:
+    """Run one case; returns (mismatching vectors, the first mismatch lines)."""
+    case = CASES[name]
+    work = Path(tempfile.mkdtemp(prefix=f"gate_equiv_{name}_"))
+    try:
+        gl, ports = netlist(case, work)
+        (work / "tb.sv").write_text(testbench(case, ports, vectors))
+        from pyosys import libyosys as ys  # noqa: PLC0415
+
+        cells = Path(ys.__file__).resolve().parent / "share" / "simcells.v"
+        srcs = [str(s) for s in rtl_sources(case.top)]
+        r = subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "gate_equiv_tb", *srcs,
+                            str(gl), str(cells), "tb.sv"], cwd=work, capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(f"{name}: iverilog failed: {r.stderr.strip()[:2000]}")
+        r = subprocess.run(["vvp", "-n", "sim.vvp"], cwd=work, capture_output=True, text=True,
+                           check=True)
+        lines = r.stdout.splitlines()
+        res = [ln for ln in lines if ln.startswith("RESULT ")]
+        if not res:
+            raise RuntimeError(f"{name}: the simulation printed no result:\n{r.stdout[-2000:]}")
+        return int(res[0].split()[1]), [ln for ln in lines if ln.startswith("MISMATCH")]
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("cases", nargs="*", help="case names (default: all; --list shows them)")
+    ap.add_argument("--vectors", type=int, default=20000, help="random input vectors per case")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("--keep", action="store_true", help="keep the work directories (/tmp)")
+    ap.add_argument("--rtl", type=Path, default=RTL, help="RTL directory (default: rtl/)")
+    args = ap.parse_args(argv)
+    set_rtl(args.rtl)
+    if args.list:
+        for n, c in CASES.items():
+            print(f"{n:<24} {c.top} {c.params or ''}")
+        return 0
+    unknown = [c for c in args.cases if c not in CASES]
+    if unknown:
+        print(f"gate_equiv: unknown case(s) {unknown}; --list shows them", file=sys.stderr)
+        return 2
+    if args.vectors < 1:
+        print("gate_equiv: --vectors must be at least 1", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in args.cases or list(CASES):
+        bad, first = check(name, args.vectors, args.keep)
+        failed += bad > 0
+        print(f"{name:<24} {'ok' if not bad else f'{bad} of {args.vectors} vectors differ'}")
+        for ln in first:
+            print("    " + ln)
+    print(f"gate_equiv: {len(args.cases or CASES) - failed} match, {failed} differ")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
