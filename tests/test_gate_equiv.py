@@ -1,4 +1,4 @@
-"""Synthesis reads the RTL as the simulators do: every datapath module's Yosys gate netlist
+"""Synthesis reads the RTL as the simulators do: every module's Yosys gate netlist
 against its RTL on random inputs (scripts/synth/gate_equiv.py), both PEs' netlists against
 the model on real dot products (scripts/bench/bench_pe_activity.py), and a check that the
 method catches the Yosys misreading it was written for."""
@@ -32,7 +32,7 @@ GE = _load(ROOT / "scripts" / "synth" / "gate_equiv.py", "gate_equiv")
 @pytest.mark.parametrize("name", list(GE.CASES))
 def test_module_netlist_matches_rtl(name):
     GE.set_rtl(ROOT / "rtl")
-    bad, first = GE.check(name, vectors=4000)
+    bad, first = GE.check(name, vectors=4000, cycles=1000)
     assert bad == 0, f"{name}: {bad} vectors differ between RTL and gate netlist:\n" + "\n".join(first)
 
 
