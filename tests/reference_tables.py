@@ -19,27 +19,25 @@ if str(ROOT / "models") not in sys.path:
 
 
 @lru_cache(maxsize=None)
-def sp_p8_objs():
+def sp_objs(fmt: str) -> list:
+    """A SoftPosit object for every code of p8 (posit8_t) or p16 (posit16_t), index = code."""
     import softposit as sp
 
+    make, n = {"p8": (sp.posit8_t, 256), "p16": (sp.posit16_t, 65536)}[fmt]
     out = []
-    for c in range(256):
-        t = sp.posit8_t()
+    for c in range(n):
+        t = make()
         t.v = c
         out.append(t)
     return out
 
 
-@lru_cache(maxsize=None)
-def sp_p16_objs():
-    import softposit as sp
+def sp_p8_objs() -> list:
+    return sp_objs("p8")
 
-    out = []
-    for c in range(65536):
-        t = sp.posit16_t()
-        t.v = c
-        out.append(t)
-    return out
+
+def sp_p16_objs() -> list:
+    return sp_objs("p16")
 
 
 @lru_cache(maxsize=None)

@@ -28,15 +28,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models"))
 sys.path.insert(0, str(ROOT / "tb" / "pe"))
+sys.path.insert(0, str(ROOT / "scripts" / "synth"))
 
+import gate_equiv  # noqa: E402
 import pe_model as pm  # noqa: E402
 from xrnpe.formats import FORMATS  # noqa: E402
-
-RTL = ROOT / "rtl"
-COMMON = ["xrnpe_pkg", "lzc", "shift_right_sticky", "posit_decode", "fp4_decode", "posit_encode",
-          "fp4_encode", "fp32_encode", "acc_readout", "acc_encode", "acc_backend"]
-OWN = {"pe_rmmec": ["rmmec_mul", "rmmec_scale_add", "rmmec_align", "pe_rmmec"],
-       "pe_baseline": ["pe_mul_array", "pe_baseline"]}
 
 TB = """
 `timescale 1ns/1ps
@@ -158,20 +154,10 @@ def count_toggles(vcd: Path) -> int:
 
 
 def netlist(top: str, work: Path) -> tuple[Path, Path]:
-    """Gate-level Verilog of ``top`` (flattened, simple gates + DFFs) and the cell library."""
-    from pyosys import libyosys as ys
-
-    out = work / f"{top}_gates.v"
-    d = ys.Design()
-    for n in COMMON + OWN[top]:
-        ys.run_pass(f"read_verilog -sv {RTL / (n + '.sv')}", d)
-    ys.run_pass(f"synth -flatten -top {top}", d)
-    ys.run_pass("abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX", d)
-    ys.run_pass("opt_clean", d)
-    ys.run_pass(f"tee -q -o {work / (top + '_gates.stat')} stat", d)
-    ys.run_pass(f"write_verilog -noattr -noexpr {out}", d)
-    lib = Path(ys.__file__).resolve().parent / "share" / "simcells.v"
-    return out, lib
+    """Gate-level Verilog of ``top`` (the flow scripts/synth/gate_equiv.py checks against the
+    RTL) and the cell library."""
+    gates, _ = gate_equiv.gate_netlist(top, work, stat=True)
+    return gates, gate_equiv.simcells()
 
 
 def run(top: str, fmt: str, words: int, seed: int, work: Path, gates: tuple[Path, Path]) -> float:

@@ -121,23 +121,37 @@ def rtl_sources(top: str) -> list[Path]:
     return run_synth.sources_for(top, RTL)  # RTL: --rtl may point elsewhere
 
 
-def netlist(case: Case, work: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
-    """Gate-level Verilog of the case's module as `<top>_gl`, and its ports {name: (dir, width)}."""
+def simcells() -> Path:
+    """Yosys' simulation models of its internal gate cells (for Icarus)."""
     from pyosys import libyosys as ys  # noqa: PLC0415 - only needed here
 
-    out, js = work / "gl.v", work / "gl.json"
-    cmds = [f"read_verilog -sv {src}" for src in rtl_sources(case.top)]
-    cmds += [f"chparam -set {k} {v} {case.top}" for k, v in case.params.items()]
-    cmds += [f"synth -flatten -top {case.top}", "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
-             "opt_clean", f"rename -top {case.top}_gl", f"write_verilog -noattr -noexpr {out}",
-             f"write_json {js}"]
+    return Path(ys.__file__).resolve().parent / "share" / "simcells.v"
+
+
+def gate_netlist(top: str, work: Path, params: dict | None = None, rename: str | None = None,
+                 stat: bool = False) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """The project's gate-level flow, shared with the activity bench: `top` and the files it
+    uses, flattened and mapped by ABC to simple gates.  Writes work/<name>_gates.v (name =
+    ``rename`` or ``top``; the module is renamed too) and returns it with the ports
+    {name: (direction, width)}.  Yosys' log goes to work/<name>_yosys.log."""
+    from pyosys import libyosys as ys  # noqa: PLC0415 - only needed here
+
+    name = rename or top
+    out, js = work / f"{name}_gates.v", work / f"{name}_gates.json"
+    cmds = [f"read_verilog -sv {src}" for src in rtl_sources(top)]
+    cmds += [f"chparam -set {k} {v} {top}" for k, v in (params or {}).items()]
+    cmds += [f"synth -flatten -top {top}", "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
+             "opt_clean"]
+    cmds += [f"rename -top {rename}"] if rename else []
+    cmds += [f"tee -q -o {work / (name + '_gates.stat')} stat"] if stat else []
+    cmds += [f"write_verilog -noattr -noexpr {out}", f"write_json {js}"]
     d = ys.Design()
-    with stdout_to(work / "yosys.log"):
+    with stdout_to(work / f"{name}_yosys.log"):
         for cmd in cmds:
             ys.run_pass(cmd, d)
-    mod = json.loads(js.read_text())["modules"][f"{case.top}_gl"]
-    ports = {n: (p["direction"], len(p["bits"])) for n, p in mod["ports"].items()}
-    return out, ports
+    mod = json.loads(js.read_text())["modules"][name]
+    js.unlink()  # large; only the ports were needed
+    return out, {n: (p["direction"], len(p["bits"])) for n, p in mod["ports"].items()}
 
 
 def testbench(case: Case, ports: dict[str, tuple[str, int]], vectors: int) -> str:
@@ -225,12 +239,10 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
     case = CASES[name]
     work = Path(tempfile.mkdtemp(prefix=f"gate_equiv_{name}_"))
     try:
-        gl, ports = netlist(case, work)
+        gl, ports = gate_netlist(case.top, work, case.params, rename=f"{case.top}_gl")
         make_tb = testbench_clocked if case.clocked else testbench
         (work / "tb.sv").write_text(make_tb(case, ports, cycles if case.clocked else vectors))
-        from pyosys import libyosys as ys  # noqa: PLC0415
-
-        cells = Path(ys.__file__).resolve().parent / "share" / "simcells.v"
+        cells = simcells()
         srcs = [str(s) for s in rtl_sources(case.top)]
         r = subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "gate_equiv_tb", *srcs,
                             str(gl), str(cells), "tb.sv"], cwd=work, capture_output=True, text=True)
