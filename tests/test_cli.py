@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The xrnpe command line (CONTRACT section 4): in-process main([...]) and as a subprocess."""
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def test_rtl_engine_missing_or_failing(tmp_path, capsys, monkeypatch):
     calls = []
     fake = types.ModuleType("xrnpe.rtl")
 
-    def matmul_rtl(a, b, fmt, out_fmt, sim="icarus", progress=None):
+    def matmul_rtl(a, b, fmt, out_fmt, sim="icarus", progress=None, **kw):
         calls.append((a.tolist(), b.tolist(), fmt, out_fmt, sim))
         return mm.matmul(a, b, fmt, out_fmt)
 
@@ -263,8 +264,7 @@ def test_help_texts(capsys):
 
 # ------------------------------------------------------------------------------ subprocess
 def _py(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "models"))
-    return subprocess.run([sys.executable, "-m", "xrnpe", *map(str, args)], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "xrnpe", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
 

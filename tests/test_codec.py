@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Exact scalar codecs (xrnpe.codec) against SoftPosit, ml_dtypes and Fraction arithmetic."""
 
 from __future__ import annotations

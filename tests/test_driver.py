@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Pure-Python tests of the co-processor driver: packing, layout, C decoding, and the driver's
 register sequence against a small fake co-processor (no simulator).
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from xrnpe import driver as D
+from xrnpe import layout
 from xrnpe import regmap as R
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS
 from xrnpe.matmul import matmul
@@ -20,21 +22,21 @@ from xrnpe.matmul import matmul
 
 def test_pack_rows_by_hand():
     a = np.array([[0x1, 0x2, 0x3, 0x4, 0x5]], dtype=np.uint8)
-    assert D.pack_rows(a, "fp4").tolist() == [[0x4321, 0x0005]]
-    assert D.pack_rows(a, "p4").tolist() == [[0x4321, 0x0005]]
+    assert layout.pack_rows(a, "fp4").tolist() == [[0x4321, 0x0005]]
+    assert layout.pack_rows(a, "p4").tolist() == [[0x4321, 0x0005]]
     b = np.array([[0x12, 0x34, 0xAB]], dtype=np.uint8)
-    assert D.pack_rows(b, "p8").tolist() == [[0x3412, 0x00AB]]
+    assert layout.pack_rows(b, "p8").tolist() == [[0x3412, 0x00AB]]
     c = np.array([[0xBEEF, 0x0001]], dtype=np.uint16)
-    assert D.pack_rows(c, "p16").tolist() == [[0xBEEF, 0x0001]]
+    assert layout.pack_rows(c, "p16").tolist() == [[0xBEEF, 0x0001]]
 
 
 def test_operand_image_bytes_by_hand():
     a = np.array([[0x1, 0x2, 0x3, 0x4, 0x5], [0xF, 0xE, 0xD, 0xC, 0xB]], dtype=np.uint8)
-    img = D.operand_image(a, "fp4", stride=8, pad_byte=0xEE)
+    img = layout.operand_image(a, "fp4", stride=8, pad_byte=0xEE)
     assert img == bytes([0x21, 0x43, 0x05, 0x00, 0xEE, 0xEE, 0xEE, 0xEE,
                          0xEF, 0xCD, 0x0B, 0x00, 0xEE, 0xEE, 0xEE, 0xEE])
     with pytest.raises(ValueError):
-        D.operand_image(a, "fp4", stride=2)
+        layout.operand_image(a, "fp4", stride=2)
 
 
 @pytest.mark.parametrize("fmt", INPUT_FORMATS)
@@ -42,9 +44,9 @@ def test_pack_unpack_roundtrip(fmt, rng):
     f = FORMATS[fmt]
     for k in (1, f.lanes - 1 or 1, f.lanes, f.lanes + 1, 37, 130):
         codes = rng.integers(0, 1 << f.width, (3, k)).astype(f.dtype)
-        words = D.pack_rows(codes, fmt)
-        assert words.dtype == np.uint16 and words.shape == (3, D.words_per_row(k, fmt))
-        assert np.array_equal(D.unpack_rows(words, fmt, k), codes)
+        words = layout.pack_rows(codes, fmt)
+        assert words.dtype == np.uint16 and words.shape == (3, layout.words_per_row(k, fmt))
+        assert np.array_equal(layout.unpack_rows(words, fmt, k), codes)
         # unused lanes of the last word are zero
         tail = (-k) % f.lanes
         if tail:
@@ -52,49 +54,49 @@ def test_pack_unpack_roundtrip(fmt, rng):
 
 
 def test_words_per_row_and_elem_bytes():
-    assert [D.words_per_row(k, "fp4") for k in (1, 4, 5, 8)] == [1, 1, 2, 2]
-    assert [D.words_per_row(k, "p8") for k in (1, 2, 3)] == [1, 1, 2]
-    assert D.words_per_row(7, "p16") == 7
-    assert [D.c_elem_bytes(o) for o in OUTPUT_FORMATS] == [1, 1, 1, 2, 4]
+    assert [layout.words_per_row(k, "fp4") for k in (1, 4, 5, 8)] == [1, 1, 2, 2]
+    assert [layout.words_per_row(k, "p8") for k in (1, 2, 3)] == [1, 1, 2]
+    assert layout.words_per_row(7, "p16") == 7
+    assert [layout.c_elem_bytes(o) for o in OUTPUT_FORMATS] == [1, 1, 1, 2, 4]
 
 
 @pytest.mark.parametrize("out", OUTPUT_FORMATS)
 def test_unpack_c_dtypes_and_strides(out, rng):
     o = FORMATS[out]
-    m, n, size = 3, 5, D.c_elem_bytes(out)
+    m, n, size = 3, 5, layout.c_elem_bytes(out)
     if o.kind == "ieee":
         c = rng.standard_normal((m, n)).astype(np.float32)
     else:
         c = rng.integers(0, 1 << o.width, (m, n)).astype(o.dtype)
     stride = (n + 3) * size
-    img = D.c_image(c, out, stride, fill=0xA5)
+    img = layout.c_image(c, out, stride, fill=0xA5)
     assert len(img) == m * stride
-    got = D.unpack_c(img, m, n, stride, out)
+    got = layout.unpack_c(img, m, n, stride, out)
     assert got.dtype == o.dtype and got.shape == (m, n)
     assert np.array_equal(got.view(np.uint32) if o.kind == "ieee" else got,
                           c.view(np.uint32) if o.kind == "ieee" else c)
     # only the last row's elements are needed
-    assert np.array_equal(D.unpack_c(img[: (m - 1) * stride + n * size], m, n, stride, out)
+    assert np.array_equal(layout.unpack_c(img[: (m - 1) * stride + n * size], m, n, stride, out)
                           .view(got.dtype), got)
 
 
 def test_unpack_c_by_hand():
     buf = bytes([0x34, 0x12, 0x78, 0x56])  # two p16 elements, little-endian
-    assert D.unpack_c(buf, 1, 2, 4, "p16").tolist() == [[0x1234, 0x5678]]
-    f = D.unpack_c(bytes([0x00, 0x00, 0x80, 0x3F]), 1, 1, 4, "fp32")
+    assert layout.unpack_c(buf, 1, 2, 4, "p16").tolist() == [[0x1234, 0x5678]]
+    f = layout.unpack_c(bytes([0x00, 0x00, 0x80, 0x3F]), 1, 1, 4, "fp32")
     assert f.dtype == np.float32 and f[0, 0] == 1.0
     with pytest.raises(ValueError, match="not a fp4 code"):
-        D.unpack_c(bytes([0x1F]), 1, 1, 1, "fp4")  # upper bits must be 0
+        layout.unpack_c(bytes([0x1F]), 1, 1, 1, "fp4")  # upper bits must be 0
 
 
 @pytest.mark.parametrize("db", [4, 8, 16, 64])
 def test_plan_layout_alignment(db):
     for fmt in INPUT_FORMATS:
         for out in OUTPUT_FORMATS:
-            lay = D.plan_layout(5, 3, 11, fmt, out, db, base=0x1003, gap=40, c_offset=1,
+            lay = layout.plan_layout(5, 3, 11, fmt, out, db, base=0x1003, gap=40, c_offset=1,
                                 c_pad=2, a_pad=1)
-            kw = D.words_per_row(11, fmt)
-            size = D.c_elem_bytes(out)
+            kw = layout.words_per_row(11, fmt)
+            size = layout.c_elem_bytes(out)
             for v in (lay.a_base, lay.a_stride, lay.b_base, lay.b_stride):
                 assert v % db == 0
             assert lay.a_stride >= 2 * kw + db and lay.b_stride >= 2 * kw
@@ -105,7 +107,7 @@ def test_plan_layout_alignment(db):
             assert lay.c_base >= lay.b_base + 3 * lay.b_stride + 40
             assert lay.end >= lay.c_base + 5 * lay.c_stride
     with pytest.raises(ValueError):
-        D.plan_layout(0, 1, 1, "p8", "p8", 8)
+        layout.plan_layout(0, 1, 1, "p8", "p8", 8)
 
 
 def test_regmap_constants_are_used():
@@ -157,18 +159,18 @@ class FakeCoproc:
             g["STATUS"] = R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK | (self.fail << R.STATUS_ERR_CODE_LSB)
             g["IRQ_STATUS"] = R.IRQ_STATUS_ERROR_MASK
             return
-        kw = D.words_per_row(k, f)
+        kw = layout.words_per_row(k, f)
 
         def rows(base, stride, r):
             w = [np.frombuffer(bytes(self.mem[base + i * stride: base + i * stride + 2 * kw]),
                                "<u2") for i in range(r)]
-            return D.unpack_rows(np.array(w), f, k)
+            return layout.unpack_rows(np.array(w), f, k)
 
         a = rows(g["A_BASE"], g["A_STRIDE"], m)
         bt = rows(g["B_BASE"], g["B_STRIDE"], n)
         c = matmul(a, bt.T.copy(), f.name, o.name)
-        img = D.c_image(c, o.name, g["C_STRIDE"])
-        size = D.c_elem_bytes(o.name)
+        img = layout.c_image(c, o.name, g["C_STRIDE"])
+        size = layout.c_elem_bytes(o.name)
         for i in range(m):
             s = g["C_BASE"] + i * g["C_STRIDE"]
             self.mem[s: s + n * size] = img[i * g["C_STRIDE"]: i * g["C_STRIDE"] + n * size]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Synthesis reads the RTL as the simulators do: every module's Yosys gate netlist
 against its RTL on random inputs (scripts/synth/gate_equiv.py), both PEs' netlists against
 the model on real dot products (scripts/bench/bench_pe_activity.py), and a check that the
@@ -5,9 +6,7 @@ method catches the Yosys misreading it was written for."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,27 +17,20 @@ if not shutil.which("iverilog"):
     pytest.skip("iverilog not found", allow_module_level=True)
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-GE = _load(ROOT / "scripts" / "synth" / "gate_equiv.py", "gate_equiv")
+from scripts import lint  # noqa: E402
+from scripts.bench import bench_pe_activity as bench  # noqa: E402
+from scripts.synth import gate_equiv as GE  # noqa: E402
 
 
 @pytest.mark.parametrize("name", list(GE.CASES))
 def test_module_netlist_matches_rtl(name):
-    GE.set_rtl(ROOT / "rtl")
+    GE.set_rtl(None)
     bad, first = GE.check(name, vectors=4000, cycles=1000)
     assert bad == 0, f"{name}: {bad} vectors differ between RTL and gate netlist:\n" + "\n".join(first)
 
 
 @pytest.mark.parametrize("top", ["pe_rmmec", "pe_baseline"])
 def test_pe_netlist_matches_model(top, tmp_path):
-    bench = _load(ROOT / "scripts" / "bench" / "bench_pe_activity.py", "bench_pe_activity")
     gates = bench.netlist(top, tmp_path)
     for fmt in ("fp4", "p4", "p8", "p16"):
         # raises on the first result that differs from the model
@@ -50,22 +42,21 @@ def test_checker_catches_the_yosys_minus_cast(tmp_path):
     """posit_encode as it was: `-XW'(MAXS)`, which Yosys 0.70 reads as +MAXS."""
     rtl = tmp_path / "rtl"
     shutil.copytree(ROOT / "rtl", rtl)
-    src = (rtl / "posit_encode.sv").read_text()
+    src = (rtl / "xrnpe_posit_encode.sv").read_text()
     fixed = "  assign sat_lo = lo_sum[XW-1];"
     assert fixed in src
-    (rtl / "posit_encode.sv").write_text(src.replace(
+    (rtl / "xrnpe_posit_encode.sv").write_text(src.replace(
         fixed, "  localparam logic signed [XW-1:0] MINS_X = -XW'(MAXS);\n"
                "  assign sat_lo = sx < MINS_X;"))
     try:
         GE.set_rtl(rtl)
         bad, first = GE.check("posit_encode_8_0", vectors=2000)
     finally:
-        GE.set_rtl(ROOT / "rtl")
+        GE.set_rtl(None)
     assert bad > 0 and first and first[0].startswith("MISMATCH")
 
 
 def test_lint_flags_the_minus_cast(tmp_path):
-    lint = _load(ROOT / "scripts" / "lint.py", "xrnpe_lint")
     f = tmp_path / "m.sv"
     f.write_text("assign a = -W'(1);\n"            # flagged
                  "assign b = x ? -SCALE_W'(1) : c;\n"  # flagged

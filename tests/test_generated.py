@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generated RTL constants must match their Python source of truth."""
 
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reference matmul and Quire (xrnpe.matmul) against SoftPosit quires, exact Fraction sums
 and the slow one-Quire-per-element implementation."""
 

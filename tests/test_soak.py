@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Long randomised runs (opt-in: `make soak` or `pytest -m soak`)."""
 
 from __future__ import annotations

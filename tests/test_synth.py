@@ -1,9 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make synth` flow (scripts/synth/run_synth.py) on a tiny test-local design: the summary
 schema of CONTRACT section 5, skipped designs, failure status, breakdown, and helpers."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -42,15 +42,26 @@ endmodule
 
 
 def _load():
-    spec = importlib.util.spec_from_file_location("run_synth", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["run_synth"] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
+    from scripts.synth import run_synth
+
+    return run_synth
+
+
+# the test's own source manifest, in the project's format (a FuseSoC core)
+CORE = """CAPI=2:
+name: test:tiny:tiny:0
+filesets:
+  pkg: {files: [rtl/tiny_pkg.sv], file_type: systemVerilogSource}
+  tiny: {files: [rtl/tiny_add.sv, rtl/tiny_top.sv], file_type: systemVerilogSource}
+  other: {files: [rtl/unrelated.sv, rtl/broken.sv], file_type: systemVerilogSource}
+targets:
+  tiny: {filesets: [pkg, tiny], toplevel: tiny_top}
+  other: {filesets: [pkg, tiny, other], toplevel: unrelated}
+"""
 
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), "--rtl", str(tmp / "rtl"),
+    return subprocess.run([sys.executable, str(SCRIPT), "--core", str(tmp / "xrnpe.core"),
                            "--out", str(tmp / "out"), "--jobs", "2", *args],
                           capture_output=True, text=True, timeout=300)
 
@@ -62,6 +73,9 @@ def rtl(tmp_path: Path) -> Path:
     (d / "tiny_pkg.sv").write_text(PKG)
     (d / "tiny_add.sv").write_text(ADD)
     (d / "tiny_top.sv").write_text(TOP)
+    (d / "unrelated.sv").write_text("module unrelated; endmodule\n")
+    (d / "broken.sv").write_text("module broken(input logic a, output logic y); assign y = a; endmodule\n")
+    (tmp_path / "xrnpe.core").write_text(CORE)
     return tmp_path
 
 
@@ -70,7 +84,7 @@ def test_summary_schema_skip_and_breakdown(rtl: Path):
     r = _run(rtl, "--design", "tiny=tiny_top:W=6", "--design", "tinyh=tiny_top:W=6/hier",
              "--design", "pe_rmmec_absent=no_such_top", "--no-breakdown")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "skipped: rtl/no_such_top.sv not present" in r.stdout
+    assert "skipped: no block of xrnpe.core lists no_such_top.sv" in r.stdout
     summary = json.loads((rtl / "out" / "summary.json").read_text())
     assert list(summary) == ["designs"]
     # the absent design is left out, no placeholder
@@ -112,12 +126,14 @@ def test_broken_design_fails(rtl: Path):
     assert json.loads((rtl / "out" / "summary.json").read_text()) == {"designs": {}}
 
 
-def test_sources_packages_first_and_only_needed(rtl: Path):
+def test_sources_come_from_the_manifest_block(rtl: Path):
     rs = _load()
-    (rtl / "rtl" / "unrelated.sv").write_text("module unrelated; endmodule\n")
-    srcs = [p.name for p in rs.sources_for("tiny_top", rtl / "rtl")]
-    assert srcs[0] == "tiny_pkg.sv"
-    assert set(srcs) == {"tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"}
+    srcs = [p.name for p in rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", None)]
+    assert srcs == ["tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"]
+    srcs = [p.name for p in rs.design_sources(rs.Design("y", "unrelated"), rtl / "xrnpe.core", None)]
+    assert srcs[-2:] == ["unrelated.sv", "broken.sv"]
+    alt = rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", Path("/elsewhere"))
+    assert alt[0] == Path("/elsewhere/tiny_pkg.sv")
 
 
 def test_helpers(tmp_path: Path):
@@ -128,10 +144,10 @@ def test_helpers(tmp_path: Path):
     d = rs.parse_design("x=top:A=3,B=foo")
     assert (d.name, d.top, d.params, d.flatten) == ("x", "top", {"A": 3, "B": "foo"}, True)
     d = rs.parse_design("coprocessor/flat")
-    assert (d.name, d.top, d.flatten) == ("coprocessor", "coprocessor", True)
+    assert (d.name, d.top, d.flatten) == ("coprocessor", "xrnpe_coprocessor", True)
     assert rs.parse_design("coprocessor").flatten is False
     assert rs.parse_design("y=top/hier").flatten is False
-    assert rs.parse_design("c2=coprocessor:ROWS=2").flatten is False
+    assert rs.parse_design("c2=xrnpe_coprocessor:ROWS=2").flatten is False
     log = tmp_path / "yosys.log"
     log.write_text("5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"
                    "Parameter \\W = 64\nParameter \\DEPTH = 32'00000000000000000000000010000000\n"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Vectorised quantize/dequantize (xrnpe.vector): bit-identical to the scalar codec and to
 SoftPosit / ml_dtypes on millions of values."""
 

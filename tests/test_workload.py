@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Workload (QAT + mixed precision) tests: quantizer, STE, training determinism, lowering,
 model path vs QAT forward, and model vs RTL bit-identity (needs xrnpe.rtl)."""
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 
 from xrnpe import vector
+from xrnpe.formats import as_format
 from xrnpe.workload import api, data, mixed, qat
 from xrnpe.workload.net import Net, col2im, conv, dense, digits_cnn, direct_conv, im2col
 
@@ -41,7 +43,7 @@ def small_trained(splits):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_quantizer_roundtrip_on_codes(fmt):
     """quantize(dequantize(c) * s / s) == c for every non-NaR code (power-of-two scales)."""
-    f = vector._fmt(fmt)
+    f = as_format(fmt, output=True)
     codes = np.arange(1 << f.width)
     if f.nar is not None:
         codes = codes[codes != f.nar]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Co-processor throughput benchmark (RTL in simulation, default parameters).
 
 For each input format (fp4, p4, p8, p16) a 64x64x64 and a 128x128x128 matrix multiply of random
@@ -29,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models"))
 
 from xrnpe.formats import INPUT_FORMATS  # noqa: E402
 from xrnpe.matmul import matmul  # noqa: E402

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Speed of the exact Python models: quantize throughput and 64x64x64 matmul time.
 
 Writes build/bench/models.json:
@@ -22,11 +23,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-try:
-    import xrnpe  # noqa: F401
-except ImportError:  # not installed: use the source tree
-    sys.path.insert(0, str(ROOT / "models"))
-
 from xrnpe import vector  # noqa: E402
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS  # noqa: E402
 

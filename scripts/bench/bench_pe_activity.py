@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Switching-activity proxy for the PE energy comparison: pe_rmmec vs pe_baseline.
 
 Each PE is synthesised by Yosys (pyosys: `synth -flatten` + `abc` to simple gates) and the
@@ -25,14 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "models"))
-sys.path.insert(0, str(ROOT / "tb" / "pe"))
-sys.path.insert(0, str(ROOT / "scripts" / "synth"))
+from scripts.synth import gate_equiv
+from xrnpe.formats import FORMATS
+from xrnpe.sim import manifest
+from xrnpe.sim import pe_model as pm
 
-import gate_equiv  # noqa: E402
-import pe_model as pm  # noqa: E402
-from xrnpe.formats import FORMATS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 TB = """
 `timescale 1ns/1ps
@@ -156,7 +155,7 @@ def count_toggles(vcd: Path) -> int:
 def netlist(top: str, work: Path) -> tuple[Path, Path]:
     """Gate-level Verilog of ``top`` (the flow scripts/synth/gate_equiv.py checks against the
     RTL) and the cell library."""
-    gates, _ = gate_equiv.gate_netlist(top, work, stat=True)
+    gates, _ = gate_equiv.gate_netlist(manifest.toplevel(top), work, stat=True)
     return gates, gate_equiv.simcells()
 
 
@@ -165,7 +164,7 @@ def run(top: str, fmt: str, words: int, seed: int, work: Path, gates: tuple[Path
     d.mkdir(parents=True, exist_ok=True)
     image, st = workload(fmt, words, seed)
     (d / "words.hex").write_text(image)
-    (d / "bench_tb.sv").write_text(TB.replace("TOP", top).replace("NWORDS", str(words)))
+    (d / "bench_tb.sv").write_text(TB.replace("TOP", manifest.toplevel(top)).replace("NWORDS", str(words)))
     subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", str(gates[0]),
                     str(gates[1]), "bench_tb.sv"], cwd=d, check=True, capture_output=True)
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=d, check=True, capture_output=True)

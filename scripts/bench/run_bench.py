@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make bench`: run every benchmark under scripts/bench/ and list the reports it wrote.
 
 Each bench_*.py is standalone (`python scripts/bench/bench_X.py`) and writes its JSON under
@@ -26,7 +27,7 @@ def main() -> int:
     for script in found:
         print(f"\n=== {script.name} ===", flush=True)
         t0 = time.time()
-        r = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=ROOT)
+        r = subprocess.run([sys.executable, "-m", f"scripts.bench.{script.stem}", *sys.argv[1:]], cwd=ROOT)
         print(f"=== {script.name}: {'ok' if r.returncode == 0 else 'FAILED'} in {time.time() - t0:.0f} s")
         if r.returncode:
             failed.append(script.name)

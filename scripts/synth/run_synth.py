@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make synth`: Yosys (pyosys) area reports for the XR-NPE designs -> build/synth/summary.json.
 
 For every design whose top module exists in rtl/*.sv, two Yosys processes run (logs and
@@ -58,53 +59,30 @@ class Design:
     flatten: bool = True
 
 
-# The designs `make synth` reports.  A design whose top module is not in rtl/ yet is skipped.
+# The designs `make synth` reports (manifest block names; tops from the manifest).  A design
+# the manifest does not list is skipped.
 DESIGNS = [
-    Design("pe_rmmec", "pe_rmmec"),
-    Design("pe_baseline", "pe_baseline"),
-    Design("coprocessor", "coprocessor", flatten=False),  # defaults: the 4x4-PE configuration
+    Design("pe_rmmec", "xrnpe_pe_rmmec"),
+    Design("pe_baseline", "xrnpe_pe_baseline"),
+    Design("coprocessor", "xrnpe_coprocessor", flatten=False),  # defaults: the 4x4-PE configuration
 ]
 
 SUMMARY_KEYS = ("lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area_um2")
 
 # ---------------------------------------------------------------------------------------------
-# Source selection
+# Source selection: the manifest (xrnpe.core) is the only file list
 # ---------------------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_MODULE = re.compile(r"^\s*(?:macro)?module\s+(?:automatic\s+|static\s+)?(\w+)", re.M)
-_PACKAGE = re.compile(r"^\s*package\s+(?:automatic\s+|static\s+)?(\w+)", re.M)
-_WORD = re.compile(r"\b[A-Za-z_]\w*\b")
 
+def design_sources(d: Design, core: Path | None, rtl: Path | None) -> list[Path]:
+    """Files of the design's block (its manifest target, or the block listing <top>.sv);
+    ``rtl`` reads every file by name from another directory (e.g. a modified copy)."""
+    from xrnpe.sim import manifest
 
-def scan_rtl(rtl: Path) -> tuple[list[Path], dict[str, Path], dict[Path, set[str]]]:
-    """(package files in read order, module -> file, file -> identifiers used)."""
-    pkgs, modules, words = [], {}, {}
-    for f in sorted(rtl.glob("*.sv")):
-        text = _COMMENT.sub(" ", f.read_text(errors="replace"))
-        if _PACKAGE.search(text) or f.name.endswith("_pkg.sv"):
-            pkgs.append(f)
-        for m in _MODULE.findall(text):
-            modules.setdefault(m, f)
-        words[f] = set(_WORD.findall(text))
-    # xrnpe_pkg first (others may import it), then the other packages by name
-    pkgs.sort(key=lambda p: (p.name != "xrnpe_pkg.sv", not p.name.endswith("_pkg.sv"), p.name))
-    return pkgs, modules, words
-
-
-def sources_for(top: str, rtl: Path) -> list[Path]:
-    """Packages, then the file of `top` and every file defining a module it (transitively) uses."""
-    pkgs, modules, words = scan_rtl(rtl)
-    if top not in modules:
-        raise FileNotFoundError(top)
-    need, todo = [], [modules[top]]
-    while todo:
-        f = todo.pop()
-        if f in need:
-            continue
-        need.append(f)
-        todo += [modules[w] for w in words[f] if w in modules and modules[w] not in need]
-    return pkgs + [f for f in sorted(need) if f not in pkgs]
+    man = manifest.load(core)
+    block = d.name if d.name in man.blocks and man.block(d.name).toplevel == d.top \
+        else man.block_of_file(f"{d.top}.sv")
+    return man.files(block, rtl_dir=rtl)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,7 +357,7 @@ def leaf_cells(st: dict, top: str) -> dict[str, int]:
 
 def liberty_cells(lib: Path) -> tuple[dict[str, float], set[str]]:
     """(area of each cell, names of sequential cells) of a Liberty file."""
-    text = _COMMENT.sub(" ", lib.read_text())
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", " ", lib.read_text(), flags=re.S)
     areas, seq = {}, set()
     for m in re.finditer(r"\bcell\s*\(\s*\"?([\w$]+)\"?\s*\)\s*\{", text):
         body = text[m.end():m.end() + 400]
@@ -513,17 +491,19 @@ def run_script(cmds: list[tuple[str, str]], out: Path, flow: str, yosys: str) ->
     return {f"seconds_{k}": round(v, 2) for k, v in times.items()}
 
 
-def check_modules(rtl: Path, tops: list[str], yosys: str) -> int:
+def check_modules(core: Path | None, rtl: Path | None, tops: list[str], yosys: str) -> int:
     """Quick Yosys front-end check (read, hierarchy, proc, flatten) of each module: does it fall
     inside the SystemVerilog subset Yosys reads?  One process per module."""
+    from xrnpe.sim.manifest import ManifestError
+
     failed = 0
     for top in tops:
         try:
-            srcs = sources_for(top, rtl)
-        except FileNotFoundError:
-            print(f"check {top:<24} skipped: rtl/{top}.sv not present")
+            srcs = design_sources(Design(top, top), core, rtl)
+        except ManifestError as e:
+            print(f"check {top:<24} skipped: {e}")
             continue
-        spec = {"top": top, "params": {}, "rtl": str(rtl), "sources": [str(s) for s in srcs]}
+        spec = {"top": top, "params": {}, "rtl": str(srcs[-1].parent), "sources": [str(s) for s in srcs]}
         cmds = [c for _, c in script_read(spec)] + ["proc", "flatten"]
         if yosys == "pyosys":
             code = ("from pyosys import libyosys as ys\nd = ys.Design()\n"
@@ -587,7 +567,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--design", action="append", default=[],
                     help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...], "
                          "optionally with /flat or /hier; repeatable")
-    ap.add_argument("--rtl", type=Path, default=ROOT / "rtl")
+    ap.add_argument("--core", type=Path, default=None,
+                    help="FuseSoC core (source manifest) to read (default: xrnpe.core)")
+    ap.add_argument("--rtl", type=Path, default=None,
+                    help="read every RTL file by name from this directory instead")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
     ap.add_argument("--liberty", type=Path, default=LIBERTY)
     ap.add_argument("--jobs", "-j", type=int,
@@ -608,11 +591,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return run_worker(args.worker, args.spec)
 
+    from xrnpe.sim import manifest
+
     designs = [parse_design(a) for a in args.design] if args.design else DESIGNS
-    rtl = args.rtl.resolve()
+    rtl = args.rtl.resolve() if args.rtl else None
+    core = args.core.resolve() if args.core else None
     if args.check:
-        tops = [d.top for d in designs] if args.design else sorted(scan_rtl(rtl)[1])
-        return check_modules(rtl, tops, args.yosys)
+        tops = [d.top for d in designs] if args.design else [
+            p.stem for p in manifest.load(core).all_files() if p.parent.name == "rtl"]
+        tops = [t_ for t_ in tops if not t_.endswith("_pkg")]
+        return check_modules(core, rtl, tops, args.yosys)
     out_root = args.out.resolve()
     out_root.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
@@ -621,16 +609,16 @@ def main(argv: list[str] | None = None) -> int:
     present: list[Design] = []
     for d in designs:
         try:
-            srcs = sources_for(d.top, rtl)
-        except FileNotFoundError:
-            print(f"synth {d.name:<14} skipped: rtl/{d.top}.sv not present")
+            srcs = design_sources(d, core, rtl)
+        except manifest.ManifestError as e:
+            print(f"synth {d.name:<14} skipped: {e}")
             continue
         present.append(d)
         out = out_root / d.name
         out.mkdir(parents=True, exist_ok=True)
         for stale in [*out.glob("*_result.json"), out / "details.json", out / "breakdown.json"]:
             stale.unlink(missing_ok=True)
-        spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(rtl),
+        spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(srcs[-1].parent),
                 "sources": [str(s) for s in srcs], "out": str(out),
                 "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown,
                 "flatten": d.flatten if args.flatten == "auto" else args.flatten == "yes",
@@ -648,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         while pending and len(running) < max(1, args.jobs):
             d, flow, spec_path, log = pending.pop(0)
             fh = open(log, "w")
-            p = subprocess.Popen([sys.executable, __file__, "--worker", flow, "--spec", str(spec_path)],
+            p = subprocess.Popen([sys.executable, "-m", "scripts.synth.run_synth", "--worker", flow, "--spec", str(spec_path)],
                                  stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
             running.append((p, d, flow, time.time(), fh))
         time.sleep(0.2)
@@ -697,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
         summary[d.name] = entry
         spec = json.loads((out_root / d.name / "spec.json").read_text())
         details = {"top": d.top, "params": d.params, "flatten": spec["flatten"],
-                   "sources": [str(Path(s).relative_to(rtl.parent)) if rtl.parent in Path(s).parents
+                   "sources": [str(Path(s).relative_to(ROOT)) if ROOT in Path(s).parents
                                else s for s in spec["sources"]],
                    "summary": entry, "xilinx": rx,
                    "asic": {k: v for k, v in ra.items() if k != "breakdown"}}

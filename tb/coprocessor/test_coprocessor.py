@@ -1,11 +1,12 @@
-"""Co-processor (rtl/coprocessor.sv) end to end over AXI: cocotb tests and their pytest wrapper.
+# SPDX-License-Identifier: Apache-2.0
+"""Co-processor (rtl/xrnpe_coprocessor.sv) end to end over AXI: cocotb tests and their pytest wrapper.
 
 The CPU is cocotbext-axi's AxiLiteMaster on s_axil_*, DRAM an AxiRam (FaultRam: error
 responses on demand, write guard, AXI4 master protocol monitor) on m_axi_*, and every job goes
 through the real driver (xrnpe.driver).  Results are compared bit-exactly with
 xrnpe.matmul.matmul; every job runs on canaried memory (every byte outside C's elements must
 survive).  Tests are grouped (regs, random, faults, stream) so that pytest-xdist can spread
-them; each group runs once per simulator and parameter set (tb/coprocessor/params.py).
+them; each group runs once per simulator and parameter set (xrnpe.sim.coproc_params).
 
 Environment (set by the wrapper): XRNPE_PARAMS (JSON, effective parameters), XRNPE_SEED,
 XRNPE_CASES (random cases per format pair), XRNPE_SOAK_JOBS.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from pathlib import Path
 
 import cocotb
 import numpy as np
@@ -24,13 +24,15 @@ import pytest
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
-from xrnpe import driver as D
+from xrnpe import layout
 from xrnpe import regmap as R
+from xrnpe.driver import CoprocError, cycle_budget
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, k_max
+from xrnpe.sim.coproc_env import Env
+from xrnpe.sim.fault_ram import DECERR, OKAY, SLVERR
 
-from coproc_env import DECERR, OKAY, SLVERR, Env, checked_job, random_codes, same, shape_cases
+from coproc_checks import checked_job, random_codes, same, shape_cases
 
-HERE = Path(__file__).resolve().parent
 PAIRS = [(f, o) for f in INPUT_FORMATS for o in OUTPUT_FORMATS]
 LIGHT = os.environ.get("XRNPE_LIGHT", "0") not in ("", "0")
 """Light mode (XRNPE_LIGHT=1, for quick iteration; `make test` runs full size on both simulators)."""
@@ -201,7 +203,7 @@ async def irq_behaviour(dut):
 
 
 # ---------------------------------------------------------------- configuration errors
-def _cfg_error_cases(cfg, lay: D.Layout):
+def _cfg_error_cases(cfg, lay: layout.Layout):
     """(description, register overrides, expected error) for every configuration check."""
     db = cfg.data_bytes
     E = R
@@ -247,7 +249,7 @@ def _cfg_error_cases(cfg, lay: D.Layout):
     return cases
 
 
-async def _program_raw(drv, lay: D.Layout, ov: dict):
+async def _program_raw(drv, lay: layout.Layout, ov: dict):
     fi = ov.get("IN_FMT", FORMATS[lay.fmt].code)
     fo = ov.get("OUT_FMT", FORMATS[lay.out_fmt].code)
     await drv.program(lay, fmt_code=fi, out_fmt_code=fo)
@@ -405,7 +407,7 @@ async def start_while_busy(dut):
     await drv.write("CTRL", R.CTRL_START_MASK)
     st = await drv.read("STATUS")
     assert st & R.STATUS_START_REFUSED_MASK and st & R.STATUS_BUSY_MASK, f"STATUS 0x{st:x}"
-    res = await drv.wait(D.cycle_budget(m, n, k, fmt, cfg))
+    res = await drv.wait(cycle_budget(m, n, k, fmt, cfg))
     assert res.status & R.STATUS_START_REFUSED_MASK, "START_REFUSED not sticky"
     from xrnpe.matmul import matmul
     assert same(await drv.fetch_c(lay), matmul(a, b, fmt, out))
@@ -432,7 +434,7 @@ async def reprogram_while_busy(dut):
     a, b = small_operands(env, fmt, m, k, n)
     lay = drv.plan(m, n, k, fmt, out, gap=64)
     a2, b2 = small_operands(env, "p4", 3, 7, 2)
-    lay2 = D.plan_layout(3, 2, 7, "p4", "fp4", cfg.data_bytes, lay.end + 256)  # after lay
+    lay2 = layout.plan_layout(3, 2, 7, "p4", "fp4", cfg.data_bytes, lay.end + 256)  # after lay
     from xrnpe.matmul import matmul
     await drv.load(lay, a, b)
     await drv.load(lay2, a2, b2)
@@ -440,7 +442,7 @@ async def reprogram_while_busy(dut):
     await drv.start()
     await ClockCycles(dut.clk, 4)
     await drv.program(lay2)
-    res = await drv.wait(D.cycle_budget(m, n, k, fmt, cfg))
+    res = await drv.wait(cycle_budget(m, n, k, fmt, cfg))
     c = await drv.fetch_c(lay)
     assert same(c, matmul(a, b, fmt, out)), "registers written while BUSY changed the running job"
     await drv.start()  # lay2 is programmed
@@ -497,7 +499,7 @@ async def _abort_sweep(dut, hard: bool):
         await ClockCycles(dut.clk, 100)
         assert env.ram.stats == quiet, f"delay {delay}: AXI traffic after the abort"
         after = env.ram.read(lay.a_base - 64, lay.end - lay.a_base + 64)
-        size = D.c_elem_bytes(out)
+        size = layout.c_elem_bytes(out)
         ok = np.ones(len(after), bool)
         for r in range(m):
             s = lay.c_base + r * lay.c_stride - (lay.a_base - 64)
@@ -524,8 +526,8 @@ async def _expected_image(env, lay, a, b, before: bytes) -> bytes:
     """Memory around a job after loading A/B (what must still be there outside C)."""
     lo = lay.a_base - 64
     img = bytearray(before)
-    ai = D.operand_image(a, lay.fmt, lay.a_stride)
-    bi = D.operand_image(np.ascontiguousarray(b.T), lay.fmt, lay.b_stride)
+    ai = layout.operand_image(a, lay.fmt, lay.a_stride)
+    bi = layout.operand_image(np.ascontiguousarray(b.T), lay.fmt, lay.b_stride)
     img[lay.a_base - lo: lay.a_base - lo + len(ai)] = ai
     img[lay.b_base - lo: lay.b_base - lo + len(bi)] = bi
     return bytes(img)
@@ -587,7 +589,7 @@ async def counters_and_nar(dut):
         await drv.write("IRQ_STATUS", 0x3)
         await drv.write("CTRL", R.CTRL_START_MASK)
         t0 = get_sim_time("ns")
-        assert await env.regs.wait_irq(D.cycle_budget(m, n, k, fmt, cfg))
+        assert await env.regs.wait_irq(cycle_budget(m, n, k, fmt, cfg))
         measured = int((get_sim_time("ns") - t0) // 10)
         cycles, macs = await drv.read64("CYCLES"), await drv.read64("MACS")
         assert macs == m * n * k
@@ -663,7 +665,7 @@ async def soak(dut):
             try:
                 await drv.wait(500)
                 raise AssertionError("K=0 accepted")
-            except D.CoprocError as e:
+            except CoprocError as e:
                 assert e.code == R.ERR_ZERO_DIM
         tally[str(what)] += 1
         if i % 25 == 0:
@@ -684,23 +686,17 @@ GROUPS = {
     "stream": ["back_to_back", "counters_and_nar"],
 }
 
-try:
-    from common import runner
-except ImportError:  # inside the simulator only the cocotb side is needed
-    runner = None
-
-if runner is not None:
-    from coproc_params import PARAM_SETS, effective  # noqa: E402
-    from coproc_sources import hierarchy_sources  # noqa: E402
+if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
+    from xrnpe.sim import manifest, runner
+    from xrnpe.sim.coproc_params import PARAM_SETS, effective
 
     def run_group(sim: str, pset: str, tests: list[str], extra: dict | None = None,
                   name: str | None = None, seed: int = 1):
         params = PARAM_SETS[pset]
         runner.run(
-            toplevel="coprocessor",
-            sources=hierarchy_sources("coprocessor"),
+            toplevel=manifest.toplevel("coprocessor"),
+            sources=manifest.sources("coprocessor"),
             test_module="test_coprocessor",
-            test_dir=HERE,
             sim=sim,
             parameters=params,
             testcase=",".join(tests),
@@ -713,7 +709,7 @@ if runner is not None:
     def _combos():
         """(group, pset, sim) to run: every group x parameter set x simulator, full size."""
         out = []
-        for sim in runner.sims():
+        for sim in runner.simulators():
             for pset in PARAM_SETS:
                 for group in GROUPS:
                     out.append(pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}"))
@@ -726,7 +722,7 @@ if runner is not None:
                   name=f"{pset}-{group}", seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000)
 
     @pytest.mark.soak
-    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("sim", runner.simulators())
     @pytest.mark.parametrize("pset", list(PARAM_SETS))
     def test_coprocessor_soak(sim, pset, request):
         if "soak" not in (request.config.getoption("-m") or ""):

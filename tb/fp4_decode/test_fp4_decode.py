@@ -1,8 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
 """fp4_decode: all 16 codes against xrnpe.codec.minifloat_decode (exhaustive)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import cocotb
 import pytest
@@ -11,7 +11,6 @@ from cocotb.triggers import Timer
 from xrnpe import codec
 from xrnpe.formats import FORMATS
 
-HERE = Path(__file__).resolve().parent
 
 
 def expected(code: int, frac_w: int = 1):
@@ -49,20 +48,15 @@ def test_reference_hand_cases():
     assert expected(0x8) == (0, 0, 0, 1)  # -0 is zero
 
 
-try:
-    from common import runner
-except ImportError:
-    runner = None
+if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
+    from xrnpe.sim import manifest, runner
 
-if runner is not None:
-
-    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("sim", runner.simulators())
     def test_fp4_decode(sim):
         runner.run(
-            toplevel="fp4_decode",
-            sources=runner.rtl_sources("xrnpe_pkg", "fp4_decode"),
+            toplevel="xrnpe_fp4_decode",
+            sources=manifest.sources_for_module("xrnpe_fp4_decode"),
             test_module="test_fp4_decode",
-            test_dir=HERE,
             sim=sim,
             name="fp4_decode",
         )

@@ -1,16 +1,15 @@
+# SPDX-License-Identifier: Apache-2.0
 """lzc at widths 1, 5, 8, 13, 32: exhaustive up to 13 bits, every leading-one position with
 random lower bits (and zero) at 32 bits."""
 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import cocotb
 import pytest
 from cocotb.triggers import Timer
 
-HERE = Path(__file__).resolve().parent
 WIDTHS = (1, 5, 8, 13, 32)
 
 
@@ -34,14 +33,10 @@ async def all_widths(dut):
         dut._log.info("W=%d: %d values", w, len(vals))
 
 
-try:
-    from common import runner
-except ImportError:
-    runner = None
+if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
+    from xrnpe.sim import manifest, runner
 
-if runner is not None:
-
-    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("sim", runner.simulators())
     def test_lzc(sim):
-        runner.run(toplevel="lzc_widths", sources=[*runner.rtl_sources("lzc"), HERE / "lzc_widths.sv"],
-                   test_module="test_lzc", test_dir=HERE, sim=sim, name="lzc")
+        runner.run(toplevel=manifest.toplevel("tb_lzc"), sources=manifest.sources("tb_lzc"),
+                   test_module="test_lzc", sim=sim, name="lzc")

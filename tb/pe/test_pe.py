@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """PE tests: pe_rmmec and pe_baseline (same ports, same behaviour), Icarus and Verilator.
 
 This file is both the cocotb test module and the pytest entry point.  Stimuli and expected
@@ -23,18 +24,13 @@ from __future__ import annotations
 
 import os
 import random
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import pe_model as pm  # noqa: E402
-from xrnpe import codec, formats  # noqa: E402
-from xrnpe.formats import FORMATS  # noqa: E402
+from xrnpe.sim import pe_model as pm
+from xrnpe import codec, formats
+from xrnpe.formats import FORMATS
 
 LATENCY = 6  # cycles from accepting the in_last word to out_valid (docs/pe.md)
 SEED = int(os.environ.get("PE_SEED", "20260513"))
@@ -523,32 +519,19 @@ TOPS = ("pe_rmmec", "pe_baseline")
 GROUPS = ("directed", "exh4", "exh8", "p16", "chains", "handshake", "isolation")
 
 
-def pe_sources(top: str):
-    from common import runner
-
-    names = ["xrnpe_pkg", "lzc", "shift_right_sticky", "posit_decode", "fp4_decode",
-             "posit_encode", "fp4_encode", "fp32_encode", "acc_readout", "acc_encode",
-             "acc_backend"]
-    if top == "pe_rmmec":
-        names += ["rmmec_mul", "rmmec_scale_add", "rmmec_align", "pe_rmmec"]
-    else:
-        names += ["pe_mul_array", "pe_baseline"]
-    return runner.rtl_sources(*names)
-
-
 def _run(sim, top, testcase, extra_env=None):
-    from common import runner
+    from xrnpe.sim import manifest, runner
 
-    runner.run(toplevel=top, sources=pe_sources(top), test_module="test_pe", test_dir=HERE,
-               sim=sim, testcase=testcase, name=f"{testcase}", seed=SEED,
+    runner.run(toplevel=manifest.toplevel(top), sources=manifest.sources(top),
+               test_module="test_pe", sim=sim, testcase=testcase, name=f"{testcase}", seed=SEED,
                extra_env={"PE_TOP": top, "PE_QUICK": os.environ.get("PE_QUICK", "0"),
                           **(extra_env or {})})
 
 
 def _sims():
-    from common import runner
+    from xrnpe.sim import runner
 
-    return runner.sims()
+    return runner.simulators()
 
 
 @pytest.mark.parametrize("group", GROUPS)

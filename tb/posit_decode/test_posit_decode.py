@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """posit_decode: every code of Posit(N, ES) against xrnpe.codec.posit_decode (exhaustive).
 
 The toplevel is posit_decode_lanes (LANES decoders side by side) so that one cocotb
@@ -7,7 +8,6 @@ write/read checks LANES codes; all expected values are computed before driving.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import cocotb
 import pytest
@@ -15,7 +15,6 @@ from cocotb.triggers import Timer
 
 from xrnpe import codec
 
-HERE = Path(__file__).resolve().parent
 
 
 def param(dut, name: str) -> int:
@@ -78,24 +77,20 @@ async def exhaustive(dut):
 
 
 # ------------------------------------------------------------------------------- pytest
-try:
-    from common import runner
-except ImportError:  # inside the simulator only the cocotb side is needed
-    runner = None
 
-if runner is not None:
 
-    @pytest.mark.parametrize("sim", runner.sims())
+if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
+    from xrnpe.sim import manifest, runner
+
+    @pytest.mark.parametrize("sim", runner.simulators())
     @pytest.mark.parametrize(
         "params", [dict(N=4, ES=1), dict(N=8, ES=0), dict(N=16, ES=1)], ids=["p4", "p8", "p16"]
     )
     def test_posit_decode(sim, params):
         runner.run(
-            toplevel="posit_decode_lanes",
-            sources=[*runner.rtl_sources("xrnpe_pkg", "lzc", "posit_decode"),
-                     HERE / "posit_decode_lanes.sv"],
+            toplevel=manifest.toplevel("tb_posit_decode"),
+            sources=manifest.sources("tb_posit_decode"),
             test_module="test_posit_decode",
-            test_dir=HERE,
             sim=sim,
             parameters=params,
             extra_env={k: str(v) for k, v in params.items()},

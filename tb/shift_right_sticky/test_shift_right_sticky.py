@@ -1,16 +1,15 @@
+# SPDX-License-Identifier: Apache-2.0
 """shift_right_sticky at W = 8 (exhaustive data x every shift 0..15), 26 and 61 (random data,
 every shift the port allows, including shifts of W and more)."""
 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import cocotb
 import pytest
 from cocotb.triggers import Timer
 
-HERE = Path(__file__).resolve().parent
 WIDTHS = ((8, 4), (26, 5), (61, 6))
 
 
@@ -32,16 +31,11 @@ async def all_widths(dut):
         dut._log.info("W=%d: %d vectors", w, len(vecs))
 
 
-try:
-    from common import runner
-except ImportError:
-    runner = None
+if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
+    from xrnpe.sim import manifest, runner
 
-if runner is not None:
-
-    @pytest.mark.parametrize("sim", runner.sims())
+    @pytest.mark.parametrize("sim", runner.simulators())
     def test_shift_right_sticky(sim):
-        runner.run(toplevel="shift_right_sticky_widths",
-                   sources=[*runner.rtl_sources("shift_right_sticky"), HERE / "shift_right_sticky_widths.sv"],
-                   test_module="test_shift_right_sticky", test_dir=HERE, sim=sim,
-                   name="shift_right_sticky")
+        runner.run(toplevel=manifest.toplevel("tb_shift_right_sticky"),
+                   sources=manifest.sources("tb_shift_right_sticky"),
+                   test_module="test_shift_right_sticky", sim=sim, name="shift_right_sticky")

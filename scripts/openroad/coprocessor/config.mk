@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # OpenROAD-flow-scripts (ORFS) design config for the XR-NPE co-processor.
 # Not run in CI: `make synth` (Yosys) gives the project's official area numbers.  To try a
 # place-and-route run, from an ORFS checkout's flow/ directory:

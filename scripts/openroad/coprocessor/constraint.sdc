@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # XR-NPE co-processor timing constraints (OpenROAD / ORFS; not run in CI).
 # Single clock `clk`; 100 MHz is a conservative first target on sky130hd.
 current_design coprocessor

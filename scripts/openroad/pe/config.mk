@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # OpenROAD-flow-scripts configuration for the RMMEC PE (not run in CI; see docs/pe.md).
 # Usage from an ORFS checkout:  make DESIGN_CONFIG=<xrnpe>/scripts/openroad/pe/config.mk
 # (for the baseline: make DESIGN_CONFIG=... DESIGN_NAME=pe_baseline)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # PE timing constraints for OpenROAD-flow-scripts (sky130hd).  Not run in CI.
 # 20 ns (50 MHz) is a first target: the deepest stages are S3 (13x13 multiply + 7-step align +
 # 4-input lane sum) and S4 (128-bit accumulate).

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+// XR-NPE processing element, baseline flavour: same ports, pipeline, accumulator, readout and
+// behaviour as xrnpe_pe_rmmec, built the straightforward way: every format has its own lanes of
+// decode -> multiply -> scale add -> align -> signed lane sum (4 fp4, 4 p4, 2 p8, 1 p16),
+// and a mux picks the active format's addend for the shared accumulator (xrnpe_acc_backend).
+// It exists to measure what the RMMEC sharing saves; see docs/pe.md.
+//
+// Pipeline: R1 operands | S2 decode, scale add | S3 multiply, align, lane sum |
+// S4 accumulate | S5 normalise | S6 round.  Latency 6, II = 1, same stall rule.
+// Operand isolation as in xrnpe_pe_rmmec: each format's datapath sees its operands only in its mode.
+module xrnpe_pe_baseline (
+    input  logic                        clk,
+    input  logic                        rst_n,
+    input  logic                        in_valid,
+    output logic                        in_ready,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
+    input  logic [xrnpe_pkg::FMT_W-1:0] in_fmt,
+    input  logic [xrnpe_pkg::FMT_W-1:0] in_out_fmt,
+    input  logic                        in_first,
+    input  logic                        in_last,
+    output logic                        out_valid,
+    input  logic                        out_ready,
+    output logic [31:0]                 out_data,
+    output logic                        out_nar
+);
+  localparam int FW = xrnpe_pkg::FMT_W;
+  if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
+  begin : g_bad_pkg
+    initial $fatal(1, "xrnpe_pe_baseline: the lane windows are laid out for the xrnpe_pkg formats");
+  end
+
+  logic en;
+
+  // ================================================================ R1: operands
+  logic        v1_q, first1_q, last1_q;
+  logic [15:0] a1_q, b1_q;
+  logic [FW-1:0] fmt1_q, ofmt1_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v1_q <= 1'b0;
+      {a1_q, b1_q, fmt1_q, ofmt1_q, first1_q, last1_q} <= '0;
+    end else if (en) begin
+      v1_q <= in_valid;
+      if (in_valid) begin
+        a1_q     <= in_a;
+        b1_q     <= in_b;
+        fmt1_q   <= in_fmt;
+        ofmt1_q  <= in_out_fmt;
+        first1_q <= in_first;
+        last1_q  <= in_last;
+      end
+    end
+  end
+  assign in_ready = en;
+
+  logic is_fp4, is_p4, is_p8, is_p16;
+  assign is_fp4 = fmt1_q == xrnpe_pkg::FMT_FP4;
+  assign is_p4  = fmt1_q == xrnpe_pkg::FMT_P4;
+  assign is_p8  = fmt1_q == xrnpe_pkg::FMT_P8;
+  assign is_p16 = fmt1_q == xrnpe_pkg::FMT_P16;
+
+  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
+  assign iso_a_fp4 = is_fp4 ? a1_q : '0;
+  assign iso_b_fp4 = is_fp4 ? b1_q : '0;
+  assign iso_a_p4  = is_p4 ? a1_q : '0;
+  assign iso_b_p4  = is_p4 ? b1_q : '0;
+  assign iso_a_p8  = is_p8 ? a1_q : '0;
+  assign iso_b_p8  = is_p8 ? b1_q : '0;
+  assign iso_a_p16 = is_p16 ? a1_q : '0;
+  assign iso_b_p16 = is_p16 ? b1_q : '0;
+
+  // ================================================================ S2: decode, scale add
+  // fp4 lane: 2-bit mantissa {1, m}; t = (sa+1)+(sb+1) in 0..6 (window LSB 2^-2)
+  logic [3:0][1:0] fa_m, fb_m;
+  logic [3:0][2:0] f_t;
+  logic [3:0]      f_s;
+  for (genvar l = 0; l < 4; l++) begin : g_fp4
+    logic sa, sb, za, zb;
+    logic signed [2:0] ea, eb;
+    logic [0:0] ma, mb;
+    xrnpe_fp4_decode u_da (.code(iso_a_fp4[4*l+3:4*l]), .sign(sa), .scale(ea), .frac(ma), .zero(za));
+    xrnpe_fp4_decode u_db (.code(iso_b_fp4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(mb), .zero(zb));
+    assign fa_m[l] = {~za, ma};
+    assign fb_m[l] = {~zb, mb};
+    assign f_t[l]  = 3'(ea + 3'sd1) + 3'(eb + 3'sd1);
+    assign f_s[l]  = (sa ^ sb) & ~za & ~zb;
+  end
+
+  // p4 lane: the product is +-2^(sa+sb); t = (sa+4)+(sb+4) in 0..16 (window LSB 2^-8)
+  logic [3:0][4:0] q_t;
+  logic [3:0]      q_nz, q_s, q_nar;
+  for (genvar l = 0; l < 4; l++) begin : g_p4
+    logic sa, sb, za, zb, na, nb;
+    logic signed [3:0] ea, eb;
+    logic [0:0] fa, fb;
+    xrnpe_posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_da (
+        .code(iso_a_p4[4*l+3:4*l]), .sign(sa), .scale(ea), .frac(fa), .zero(za), .nar(na));
+    xrnpe_posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_db (
+        .code(iso_b_p4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
+    assign q_t[l]   = (5'(ea) + 5'd4) + (5'(eb) + 5'd4);
+    assign q_nz[l]  = ~za & ~zb & ~na & ~nb;
+    assign q_s[l]   = (sa ^ sb) & q_nz[l];
+    assign q_nar[l] = na | nb;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused;
+    assign unused = fa ^ fb;
+    /* verilator lint_on UNUSEDSIGNAL */
+  end
+
+  // p8 lane: 6-bit mantissas; t = (sa+6)+(sb+6) in 0..24 (window LSB 2^-12)
+  logic [1:0][5:0] e_ma, e_mb;
+  logic [1:0][4:0] e_t;
+  logic [1:0]      e_s, e_nar;
+  for (genvar l = 0; l < 2; l++) begin : g_p8
+    logic sa, sb, za, zb, na, nb;
+    logic signed [4:0] ea, eb;
+    logic [4:0] fa, fb;
+    xrnpe_posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_da (
+        .code(iso_a_p8[8*l+7:8*l]), .sign(sa), .scale(ea), .frac(fa), .zero(za), .nar(na));
+    xrnpe_posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_db (
+        .code(iso_b_p8[8*l+7:8*l]), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
+    assign e_ma[l]  = {~za & ~na, fa};
+    assign e_mb[l]  = {~zb & ~nb, fb};
+    assign e_t[l]   = 5'(ea + 5'sd6) + 5'(eb + 5'sd6);
+    assign e_s[l]   = (sa ^ sb) & ~za & ~zb & ~na & ~nb;
+    assign e_nar[l] = na | nb;
+  end
+
+  // p16 lane: 13-bit mantissas; t = (sa+28)+(sb+28) in 0..112 (window LSB 2^-56)
+  logic [12:0] h_ma, h_mb;
+  logic [6:0]  h_t;
+  logic        h_s, h_nar;
+  if (1) begin : g_p16
+    logic sa, sb, za, zb, na, nb;
+    logic signed [6:0] ea, eb;
+    logic [11:0] fa, fb;
+    xrnpe_posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_da (
+        .code(iso_a_p16), .sign(sa), .scale(ea), .frac(fa), .zero(za), .nar(na));
+    xrnpe_posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_db (
+        .code(iso_b_p16), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
+    assign h_ma  = {~za & ~na, fa};
+    assign h_mb  = {~zb & ~nb, fb};
+    assign h_t   = 7'(ea + 7'sd28) + 7'(eb + 7'sd28);
+    assign h_s   = (sa ^ sb) & ~za & ~zb & ~na & ~nb;
+    assign h_nar = na | nb;
+  end
+
+  // R2: every format's decoded lanes (a format's registers only change in its own mode)
+  logic v2_q, first2_q, last2_q, nar2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q;
+  logic [FW-1:0] ofmt2_q;
+  logic [3:0][1:0] fa_m2_q, fb_m2_q;
+  logic [3:0][2:0] f_t2_q;
+  logic [3:0] f_s2_q, q_nz2_q, q_s2_q;
+  logic [3:0][4:0] q_t2_q;
+  logic [1:0][5:0] e_ma2_q, e_mb2_q;
+  logic [1:0][4:0] e_t2_q;
+  logic [1:0] e_s2_q;
+  logic [12:0] h_ma2_q, h_mb2_q;
+  logic [6:0] h_t2_q;
+  logic h_s2_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v2_q <= 1'b0;
+      {first2_q, last2_q, nar2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q, ofmt2_q} <= '0;
+      {fa_m2_q, fb_m2_q, f_t2_q, f_s2_q, q_nz2_q, q_s2_q, q_t2_q} <= '0;
+      {e_ma2_q, e_mb2_q, e_t2_q, e_s2_q, h_ma2_q, h_mb2_q, h_t2_q, h_s2_q} <= '0;
+    end else if (en) begin
+      v2_q <= v1_q;
+      if (v1_q) begin
+        first2_q <= first1_q;
+        last2_q  <= last1_q;
+        ofmt2_q  <= ofmt1_q;
+        nar2_q   <= (|q_nar) | (|e_nar) | h_nar;
+        fp4_2_q  <= is_fp4;
+        p4_2_q   <= is_p4;
+        p8_2_q   <= is_p8;
+        p16_2_q  <= is_p16;
+        fa_m2_q  <= fa_m;
+        fb_m2_q  <= fb_m;
+        f_t2_q   <= f_t;
+        f_s2_q   <= f_s;
+        q_nz2_q  <= q_nz;
+        q_s2_q   <= q_s;
+        q_t2_q   <= q_t;
+        e_ma2_q  <= e_ma;
+        e_mb2_q  <= e_mb;
+        e_t2_q   <= e_t;
+        e_s2_q   <= e_s;
+        h_ma2_q  <= h_ma;
+        h_mb2_q  <= h_mb;
+        h_t2_q   <= h_t;
+        h_s2_q   <= h_s;
+      end
+    end
+  end
+
+  // ================================================================ S3: multiply, align, sum
+  logic [3:0][3:0] f_p;
+  for (genvar l = 0; l < 4; l++) begin : g_fp4_mul
+    xrnpe_pe_mul_array #(.W(2)) u_mul (.a(fa_m2_q[l]), .b(fb_m2_q[l]), .p(f_p[l]));
+  end
+  logic [1:0][11:0] e_p;
+  for (genvar l = 0; l < 2; l++) begin : g_p8_mul
+    xrnpe_pe_mul_array #(.W(6)) u_mul (.a(e_ma2_q[l]), .b(e_mb2_q[l]), .p(e_p[l]));
+  end
+  logic [25:0] h_p;
+  xrnpe_pe_mul_array #(.W(13)) u_mul16 (.a(h_ma2_q), .b(h_mb2_q), .p(h_p));
+
+  logic [114:0] addend;
+  logic cin;
+  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus;
+  // lane l of a packed per-lane argument is at [w*l +: w])
+  function automatic logic [115:0] lane_sum(
+      input logic [15:0] fp, input logic [11:0] ft, input logic [3:0] fs,
+      input logic [3:0] qnz, input logic [19:0] qt, input logic [3:0] qs,
+      input logic [23:0] ep, input logic [9:0] et, input logic [1:0] es,
+      input logic [25:0] hp, input logic [6:0] ht, input logic hs,
+      input logic is_f, input logic is_q, input logic is_e, input logic is_h);
+    logic signed [10:0] f_sum;   // 4 x 9-bit signed, LSB 2^-2
+    logic signed [19:0] q_sum;   // 4 x 18-bit signed, LSB 2^-8
+    logic signed [27:0] e_sum;   // 2 x 27-bit signed, LSB 2^-12
+    logic [16:0] qw;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [9:0] fw;    // bits below the windows are zero (exact products)
+    logic [35:0] ew;
+    logic [137:0] hw;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [114:0] add;
+    logic c;
+    int l;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
+    f_sum = '0;
+    for (l = 0; l < 4; l++) begin
+      fw    = (10'(fp[4*l+:4]) << ft[3*l+:3]);         // window = fw >> 2: 8 bits
+      f_sum = f_sum + 11'($signed({1'b0, fw[9:2]} ^ {9{fs[l]}})) + 11'(fs[l]);
+    end
+    q_sum = '0;
+    for (l = 0; l < 4; l++) begin
+      qw    = qnz[l] ? (17'b1 << qt[5*l+:5]) : 17'b0;
+      q_sum = q_sum + 20'($signed({1'b0, qw} ^ {18{qs[l]}})) + 20'(qs[l]);
+    end
+    e_sum = '0;
+    for (l = 0; l < 2; l++) begin
+      ew    = (36'(ep[12*l+:12]) << et[5*l+:5]);       // window = ew >> 10: 26 bits
+      e_sum = e_sum + 28'($signed({1'b0, ew[35:10]} ^ {27{es[l]}})) + 28'(es[l]);
+    end
+    hw = (138'(hp) << ht);                             // window = hw >> 24: 114 bits
+
+    // the active format's lane sum, sign-extended at its accumulator position
+    add = '0;
+    c   = 1'b0;
+    if (is_f) add = {{50{f_sum[10]}}, f_sum, 54'b0};                  // 2^-2 = bit 54
+    if (is_q) add = {{47{q_sum[19]}}, q_sum, 48'b0};                  // 2^-8 = bit 48
+    if (is_e) add = {{43{e_sum[27]}}, e_sum, 44'b0};                  // 2^-12 = bit 44
+    if (is_h) begin
+      add = {hs, hw[137:24] ^ {114{hs}}};
+      c   = hs;
+    end
+    lane_sum = {add, c};
+  endfunction
+  assign {addend, cin} = lane_sum(f_p, f_t2_q, f_s2_q, q_nz2_q, q_t2_q, q_s2_q, e_p, e_t2_q, e_s2_q,
+                                  h_p, h_t2_q, h_s2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q);
+
+  logic v3_q, first3_q, last3_q, nar3_q, cin3_q;
+  logic [FW-1:0] ofmt3_q;
+  logic [114:0] addend3_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      v3_q <= 1'b0;
+      {first3_q, last3_q, nar3_q, cin3_q, ofmt3_q, addend3_q} <= '0;
+    end else if (en) begin
+      v3_q <= v2_q;
+      if (v2_q) begin
+        first3_q  <= first2_q;
+        last3_q   <= last2_q;
+        ofmt3_q   <= ofmt2_q;
+        nar3_q    <= nar2_q;
+        addend3_q <= addend;
+        cin3_q    <= cin;
+      end
+    end
+  end
+
+  // ================================================================ S4..S6 (shared)
+  xrnpe_acc_backend #(
+      .ADD_W(115)
+  ) u_backend (
+      .clk(clk), .rst_n(rst_n), .en(en),
+      .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
+      .w_nar(nar3_q), .w_addend(addend3_q), .w_cin(cin3_q),
+      .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));
+
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic unused;
+  assign unused = ^{iso_a_fp4, iso_b_fp4};  // fp4 has no NaR
+  /* verilator lint_on UNUSEDSIGNAL */
+endmodule
+`default_nettype wire

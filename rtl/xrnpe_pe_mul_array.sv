@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+// Unsigned W x W array multiplier written as a partial-product row sum, the same
+// construction as xrnpe_rmmec_mul without the lane masks, so area comparisons between xrnpe_pe_baseline
+// and xrnpe_pe_rmmec compare like with like (and no DSP block is inferred for either).
+module xrnpe_pe_mul_array #(
+    parameter int W = 13
+) (
+    input  logic [  W-1:0] a,
+    input  logic [  W-1:0] b,
+    output logic [2*W-1:0] p
+);
+  if (W < 1) begin : g_bad_w
+    initial $fatal(1, "xrnpe_pe_mul_array: W must be >= 1");
+  end
+  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  function automatic logic [2*W-1:0] row_sum(input logic [W-1:0] x, input logic [W-1:0] y);
+    logic [2*W-1:0] acc;
+    logic [W-1:0] pp;
+    int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
+    acc = '0;
+    for (i = 0; i < W; i++) begin
+      pp  = {W{x[i]}} & y;
+      acc = acc + ((2*W)'(pp) << i);
+    end
+    row_sum = acc;
+  endfunction
+  assign p = row_sum(a, b);
+endmodule
+`default_nettype wire

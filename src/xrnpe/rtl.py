@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The RTL engine: matrix multiplies on the real co-processor RTL, in simulation, over AXI.
+
+``matmul_rtl(a, b, fmt, out_fmt, sim="icarus")`` validates the operands, writes them to a
+temporary folder and runs the cocotb module :mod:`xrnpe.sim.engine_tb` on the co-processor
+(built once per simulator by :mod:`xrnpe.sim.runner` into the user cache directory, see
+:func:`xrnpe.sim.runner.build_root`) in a child process.  There the driver lays A and Bt out
+in an AXI RAM, programs the co-processor over AXI4-Lite, waits for the interrupt and reads C
+back.  The result is the hardware's (the model is never consulted); compare it with
+:func:`xrnpe.matmul.matmul`.
+
+The RTL and the FuseSoC manifest ship inside the package, so this works from any directory
+after ``pip install 'xrnpe[rtl]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .formats import as_format
+from .matmul import check_operands
+
+SIMS = ("icarus", "verilator")
+MAX_DIM = 65536  # M and N per co-processor job (larger matrices are split into blocks)
+PROGRESS = "XRNPE-PROGRESS "
+
+
+class RtlEngineError(RuntimeError):
+    """The simulation failed (build error, co-processor error status, timeout...)."""
+
+
+def _emit(progress, msg: str) -> None:
+    if progress is None:
+        return
+    if callable(progress):
+        progress(msg)
+    elif hasattr(progress, "write"):
+        progress.write(msg + "\n")
+        getattr(progress, "flush", lambda: None)()
+
+
+def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None, *,
+                    build_dir: str | os.PathLike | None = None) -> list[tuple]:
+    """Run several multiplies in one simulator session.
+
+    Each job is a dict with ``a``, ``b``, ``fmt``, ``out_fmt`` and optionally ``block_rows`` /
+    ``block_cols`` (split C into blocks, one co-processor job each).  Returns a list of
+    ``(C, stats)``; stats has m, k, n, cycles (the co-processor's CYCLES counter, summed over
+    blocks), macs, peak_macs_per_cycle, utilization, jobs (blocks run), invalid, and the
+    instance geometry.  ``build_dir`` overrides where simulator builds go
+    (default ``$XRNPE_BUILD_DIR`` or the user cache directory).
+    """
+    if sim not in SIMS:
+        raise ValueError(f"unknown simulator {sim!r} (choose icarus or verilator)")
+    prepared = []
+    for j in jobs:
+        f = as_format(j["fmt"])
+        o = as_format(j["out_fmt"], output=True)
+        a, b = check_operands(j["a"], j["b"], f)
+        br = int(j.get("block_rows") or 0) or min(a.shape[0], MAX_DIM)
+        bc = int(j.get("block_cols") or 0) or min(b.shape[1], MAX_DIM)
+        if not (1 <= br <= MAX_DIM and 1 <= bc <= MAX_DIM):
+            raise ValueError(f"block_rows/block_cols must be 1..{MAX_DIM}")
+        prepared.append((a, b, f.name, o.name, br, bc))
+    _check_installation(sim)
+    env = dict(os.environ)
+    env.pop("COCOTB_TEST_FILTER", None)
+    if build_dir is not None:
+        env["XRNPE_BUILD_DIR"] = str(Path(build_dir).expanduser().resolve())
+    with tempfile.TemporaryDirectory(prefix="xrnpe-rtl-") as tmp:
+        d = Path(tmp)
+        spec = {"jobs": []}
+        for i, (a, b, f, o, br, bc) in enumerate(prepared):
+            np.save(d / f"a{i}.npy", a)
+            np.save(d / f"b{i}.npy", b)
+            spec["jobs"].append({"fmt": f, "out_fmt": o, "block_rows": br, "block_cols": bc})
+        (d / "jobs.json").write_text(json.dumps(spec))
+        _emit(progress, f"RTL co-processor on {sim}: {len(prepared)} job(s)")
+        cmd = [sys.executable, "-m", "xrnpe.rtl", str(d), sim]
+        log = []
+        # The child leads its own process group (simulator included) and gets SIGTERM if
+        # this process dies, so an interrupted run never leaves a simulator behind.
+        proc = subprocess.Popen(cmd, cwd=d, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                start_new_session=True, preexec_fn=_parent_death_signal)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                log.append(line)
+                if line.startswith(PROGRESS):
+                    _emit(progress, line[len(PROGRESS):].rstrip("\n"))
+            rc = proc.wait()
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc.pid)
+                proc.wait()
+        results = []
+        for i in range(len(prepared)):
+            cf, sf = d / f"c{i}.npy", d / f"stats{i}.json"
+            if rc != 0 or not cf.exists() or not sf.exists():
+                raise RtlEngineError(_failure(d, log, sim))
+            results.append((np.load(cf), json.loads(sf.read_text())))
+    return results
+
+
+def _check_installation(sim: str) -> None:
+    from .sim import manifest, runner
+
+    try:
+        manifest.hw_root()
+        runner.check_simulator(sim)
+        import cocotb  # noqa: F401, PLC0415 - the rtl extra
+        import cocotbext.axi  # noqa: F401, PLC0415
+    except ImportError as e:
+        raise RtlEngineError(f"--engine rtl needs the rtl extra (pip install 'xrnpe[rtl]'): {e}") from None
+    except (manifest.ManifestError, runner.SimulationError) as e:
+        raise RtlEngineError(str(e)) from None
+
+
+def _failure(job_dir: Path, log: list[str], sim: str) -> str:
+    from .sim import runner
+
+    logf = runner.build_root() / "rtl-engine-last.log"
+    try:
+        logf.parent.mkdir(parents=True, exist_ok=True)
+        logf.write_text("".join(log))
+        where = f" (full log: {logf})"
+    except OSError:
+        where = ""
+    err_file = job_dir / "error.txt"
+    reason = err_file.read_text().strip() if err_file.exists() else ""
+    errs = [ln.strip() for ln in log if "Error" in ln or "error" in ln or "FAIL" in ln]
+    detail = reason or (errs[-1] if errs else "".join(log[-3:]).strip())
+    return f"RTL simulation ({sim}) failed: {' '.join(detail.split())[:400]}{where}"
+
+
+def _parent_death_signal() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux prctl PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort (non-Linux)
+        pass
+
+
+def _kill_group(pgid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats: dict | None = None,
+               block_rows: int | None = None, block_cols: int | None = None,
+               build_dir: str | os.PathLike | None = None) -> np.ndarray:
+    """C = A x B computed by the RTL co-processor in simulation (icarus or verilator).
+
+    ``a`` (M, K) and ``b`` (K, N) are code arrays in CONTRACT dtypes; bad operands raise
+    ValueError (same checks as the model).  ``progress``: a callable taking one line, or a
+    stream, for progress messages.  ``stats``: a dict filled with the co-processor's counters
+    (cycles, macs, peak_macs_per_cycle, utilization, ...).  Matrices with M or N above 65536, or
+    ``block_rows``/``block_cols`` given, run as several co-processor jobs.
+    """
+    ((c, st),) = matmul_rtl_many([dict(a=a, b=b, fmt=fmt, out_fmt=out_fmt, block_rows=block_rows,
+                                       block_cols=block_cols)], sim=sim, progress=progress,
+                                 build_dir=build_dir)
+    if stats is not None:
+        stats.clear()
+        stats.update(st)
+    return c
+
+
+def _child(job_dir: str, sim: str) -> int:
+    """Child process: build (if needed) and run :mod:`xrnpe.sim.engine_tb`."""
+    import shutil
+    import signal
+
+    from .sim import manifest, runner
+    from .sim.coproc_params import PARAM_SETS, effective
+
+    # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
+    signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
+    print(f"{PROGRESS}building the {sim} simulation of the co-processor (the first Verilator "
+          "build takes a minute or two)", flush=True)
+    name = f"engine-{os.getpid()}"
+    results = None
+    try:
+        results = runner.run(toplevel=manifest.toplevel("coprocessor"),
+                             sources=manifest.sources("coprocessor"),
+                             test_module="xrnpe.sim.engine_tb", sim=sim,
+                             parameters=PARAM_SETS["default"],
+                             extra_env={"XRNPE_ENGINE_DIR": job_dir,
+                                        "XRNPE_PARAMS": json.dumps(effective(PARAM_SETS["default"]))},
+                             name=name)
+    except Exception as e:  # noqa: BLE001 - reported to the parent
+        if not Path(job_dir, "error.txt").exists():  # the cocotb side may have said more
+            Path(job_dir, "error.txt").write_text(f"{type(e).__name__}: {e}")
+        return 1
+    finally:
+        if results is not None:
+            shutil.rmtree(results, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2]))
