@@ -128,7 +128,7 @@ def quantize_aware_train(net: Net, layer_formats, x, y, *, epochs: int = 4, lr: 
 
 
 def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chained: bool = False,
-              progress=None) -> dict:
+              progress=None, many: Callable | None = None) -> dict:
     """Run ``x`` through the RTL co-processor and compare with the model path bit for bit.
 
     chained=False (default): the model path is run first; then every layer's matmul, with the
@@ -139,6 +139,10 @@ def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chain
     as ``chained=True`` in one simulator start-up instead of one per layer.
     chained=True: ``infer(..., engine="rtl")``, each layer fed with the RTL's own previous
     outputs (one ``matmul_rtl`` call and simulator session per layer).
+    many: the engine of the one-session mode, a callable with the signature of
+    ``xrnpe.rtl.matmul_rtl_many`` (jobs, sim=..., progress=...) -> [(C, stats)]; default
+    ``xrnpe.rtl.matmul_rtl_many`` (any other engine, e.g. a native Verilator harness, plugs in
+    here).
 
     Returns {"images", "bit_exact", "layers_bit_exact", "logits_bit_exact", "mode",
     "matmul_shapes", "rtl_stats", "rtl_pred"}.
@@ -152,7 +156,7 @@ def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chain
         c_rtl = [t[2] for t in tr_r]
         inputs_same = [bool(np.array_equal(a[0], b[0])) for a, b in zip(tr_r, tr_m)]
     else:
-        many = importlib.import_module("xrnpe.rtl").matmul_rtl_many
+        many = many or importlib.import_module("xrnpe.rtl").matmul_rtl_many
         jobs = [dict(a=A, b=W, fmt=q.fmt, out_fmt="fp32") for (A, W, _), q in zip(tr_m, qcfg)]
         res = many(jobs, sim=sim, progress=progress)
         c_rtl = [np.asarray(c, dtype=np.float32) for c, _ in res]

@@ -4,9 +4,13 @@
 Every layer is one co-processor matrix multiply ``C = A x W`` (A: M x K activations,
 W: K x N weights).  A convolution is lowered with im2col: each output pixel of each image is
 one row of A, holding the k x k x Cin input patch in (ky, kx, cin) order; W is the kernel
-reshaped to (k*k*Cin, Cout) in the same order.  A dense layer's A row is the flattened
-(NHWC order) input of one image.  Everything after the matmul -- re-scaling, bias, ReLU,
-2x2 max-pooling -- runs on the host (see ``host_post``).
+reshaped to (k*k*Cin, Cout) in the same order.  A 1-D (temporal) convolution over a window
+of samples (B, T, C) is lowered the same way: one row per output step, holding the k x Cin
+samples in (dk, cin) order (kernel k, stride ``stride``, no padding).  A dense layer's A row
+is the flattened (NHWC order) input of one image.  Everything after the matmul --
+re-scaling, bias, ReLU, 2x2 max-pooling or the global average over time -- runs on the host
+(see ``host_post``).  Used by both workloads: docs/workload.md (digits) and docs/vio.md
+(odometry).
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import numpy as np
 class Layer:
     """One matmul layer plus its host-side epilogue.
 
-    kind: "conv" (k x k, stride 1, zero padding ``pad``) or "dense".
+    kind: "conv" (k x k, stride 1, zero padding ``pad``), "conv1d" (k taps over time,
+    stride ``stride``, no padding) or "dense".
     w: float weights, shape (K, N); b: float bias, shape (N,).
-    relu: apply ReLU after the bias; pool: max-pool window/stride after ReLU (1 = none).
+    relu: apply ReLU after the bias; pool: max-pool window/stride after ReLU (1 = none, conv
+    only); gap: average the (ReLU'd) outputs over all output steps (conv1d only), giving one
+    row of N features per input window.
     """
 
     kind: str
@@ -33,6 +40,8 @@ class Layer:
     relu: bool = True
     pool: int = 1
     name: str = ""
+    stride: int = 1
+    gap: bool = False
 
     @property
     def K(self) -> int:
@@ -48,7 +57,7 @@ class Layer:
 
     def copy(self) -> "Layer":
         return Layer(self.kind, self.w.copy(), self.b.copy(), self.k, self.pad, self.relu,
-                     self.pool, self.name)
+                     self.pool, self.name, self.stride, self.gap)
 
 
 @dataclass
@@ -90,6 +99,14 @@ def dense(nin: int, nout: int, relu: bool = False, name: str = "",
     return Layer("dense", w, np.zeros(nout), 1, 0, relu, 1, name)
 
 
+def conv1d(cin: int, cout: int, k: int, stride: int = 1, relu: bool = True, gap: bool = False,
+           name: str = "", rng: np.random.Generator | None = None) -> Layer:
+    """A temporal conv layer (k taps, stride, no padding) with He-normal weights."""
+    K = k * cin
+    w = np.zeros((K, cout)) if rng is None else rng.normal(0, np.sqrt(2.0 / K), (K, cout))
+    return Layer("conv1d", w, np.zeros(cout), k, 0, relu, 1, name, stride, gap)
+
+
 def digits_cnn(seed: int = 0) -> Net:
     """The workload network for 8x8 digits (6,032 weights).
 
@@ -128,9 +145,41 @@ def col2im(dcols: np.ndarray, x_shape: tuple, k: int, pad: int) -> np.ndarray:
     return dxp[:, pad:pad + H, pad:pad + W, :] if pad else dxp
 
 
+def out_steps(length: int, k: int, stride: int) -> int:
+    """Output steps of a temporal conv (no padding) over ``length`` samples."""
+    return (length - k) // stride + 1
+
+
+def im2col1d(x: np.ndarray, k: int, stride: int) -> np.ndarray:
+    """(B, T, C) -> (B*To, k*C), columns in (dk, c) order, no padding."""
+    B, T, C = x.shape
+    To = out_steps(T, k, stride)
+    if To < 1:
+        raise ValueError(f"window of {T} samples is shorter than the kernel ({k})")
+    cols = np.stack([x[:, dk:dk + stride * (To - 1) + 1:stride, :] for dk in range(k)], axis=2)
+    return cols.reshape(B * To, k * C)
+
+
+def col2im1d(dcols: np.ndarray, x_shape: tuple, k: int, stride: int) -> np.ndarray:
+    """Adjoint of ``im2col1d`` (sums overlapping tap gradients)."""
+    B, T, C = x_shape
+    To = out_steps(T, k, stride)
+    d = dcols.reshape(B, To, k, C)
+    dx = np.zeros((B, T, C), dtype=dcols.dtype)
+    for dk in range(k):
+        dx[:, dk:dk + stride * (To - 1) + 1:stride, :] += d[:, :, dk, :]
+    return dx
+
+
 def lower(layer: Layer, x: np.ndarray) -> tuple[np.ndarray, tuple]:
     """Activations -> (A matrix, output shape of the matmul reshaped per image)."""
     B = x.shape[0]
+    if layer.kind == "conv1d":
+        if x.ndim != 3 or layer.K != layer.k * x.shape[2]:
+            raise ValueError(f"{layer.name}: weight rows {layer.K} do not match k*Cin for input "
+                             f"shape {x.shape}")
+        To = out_steps(x.shape[1], layer.k, layer.stride)
+        return im2col1d(x, layer.k, layer.stride), (B, To, layer.N)
     if layer.kind == "conv":
         _, H, W, C = x.shape
         if layer.K != layer.k * layer.k * C:
@@ -178,12 +227,39 @@ def maxpool_backward(z: np.ndarray, out: np.ndarray, dout: np.ndarray, p: int) -
 
 
 def epilogue(layer: Layer, z: np.ndarray) -> np.ndarray:
-    """ReLU then max-pool on (already biased) pre-activations of matmul shape."""
+    """ReLU then max-pool (conv) or the average over time (conv1d with ``gap``) on (already
+    biased) pre-activations of matmul shape."""
     if layer.relu:
         z = np.maximum(z, 0)
     if layer.kind == "conv":
         z = maxpool(z, layer.pool)
+    if layer.kind == "conv1d" and layer.gap:
+        z = z.mean(axis=1)
     return z
+
+
+def epilogue_backward(layer: Layer, z: np.ndarray, dout: np.ndarray) -> np.ndarray:
+    """Gradient w.r.t. the pre-activations z (matmul output shape) from that of the epilogue's
+    output (the adjoint of ``epilogue``)."""
+    d = dout
+    if layer.kind == "conv1d" and layer.gap:
+        d = np.broadcast_to(d[:, None, :] / z.shape[1], z.shape)
+    if layer.kind == "conv" and layer.pool > 1:
+        r = np.maximum(z, 0) if layer.relu else z
+        d = maxpool_backward(r, maxpool(r, layer.pool), d, layer.pool)
+    if layer.relu:
+        d = d * (z > 0)
+    return d
+
+
+def lower_backward(layer: Layer, dA: np.ndarray, x_shape: tuple) -> np.ndarray:
+    """Gradient w.r.t. a layer's input from that of its lowered A matrix (adjoint of
+    ``lower``)."""
+    if layer.kind == "conv":
+        return col2im(dA, x_shape, layer.k, layer.pad)
+    if layer.kind == "conv1d":
+        return col2im1d(dA, x_shape, layer.k, layer.stride)
+    return dA.reshape(x_shape)
 
 
 def host_post(layer: Layer, c32: np.ndarray, s_a: float, s_w: np.ndarray, out_shape: tuple):

@@ -10,6 +10,10 @@ candidates, see ``mse_scale``), rounded to float32 values, and then kept fixed d
 
 Gradients use the straight-through estimator: d x_hat / d x = 1 where |x / s| <= the format's
 largest magnitude (6 for fp4, maxpos for posits) and 0 where the value saturates.
+
+One library for both workloads (docs/workload.md "Quantiser" and "QAT", docs/vio.md
+"Training"): the loss is a parameter of ``train`` (``softmax_xent`` for the digits classifier,
+``mse_loss`` for the odometry regressor).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 
 from .. import vector
 from ..formats import get_format
-from .net import Layer, Net, col2im, epilogue, lower, maxpool, maxpool_backward
+from .net import Layer, Net, epilogue, epilogue_backward, lower, lower_backward
 
 FORMAT_NAMES = ("fp4", "p4", "p8", "p16")
 
@@ -169,11 +173,7 @@ def backward(net: Net, caches: list, dlogits: np.ndarray) -> dict:
     for i in reversed(range(len(net.layers))):
         layer = net.layers[i]
         x_shape, xh, mx, A, wh, mw, scale, sa, sw, z, oshape = caches[i]
-        if layer.kind == "conv" and layer.pool > 1:
-            r = np.maximum(z, 0) if layer.relu else z
-            d = maxpool_backward(r, maxpool(r, layer.pool), d, layer.pool)
-        if layer.relu:
-            d = d * (z > 0)
+        d = epilogue_backward(layer, z, d)
         dz = d.reshape(-1, layer.N)
         grads[f"b{i}"] = dz.sum(axis=0)
         dC = dz * scale[None, :]
@@ -182,7 +182,7 @@ def backward(net: Net, caches: list, dlogits: np.ndarray) -> dict:
         if i == 0:
             break
         dA = dC @ wh.T
-        dxh = col2im(dA, xh.shape, layer.k, layer.pad) if layer.kind == "conv" else dA.reshape(x_shape)
+        dxh = lower_backward(layer, dA, xh.shape)
         d = dxh / sa * (mx if mx is not None else 1.0)
     return grads
 
@@ -197,6 +197,13 @@ def softmax_xent(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     return float(loss), p / n
 
 
+def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean over samples of the squared error summed over outputs, and its gradient."""
+    err = pred - np.asarray(target, dtype=np.float64).reshape(pred.shape)
+    n = len(pred)
+    return float((err ** 2).sum() / n), 2.0 * err / n
+
+
 def predict_logits(net: Net, qcfg: list | None, x: np.ndarray, batch: int = 512) -> np.ndarray:
     return np.concatenate([forward(net, qcfg, x[i:i + batch])[0] for i in range(0, len(x), batch)])
 
@@ -205,16 +212,19 @@ def accuracy(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray) -> float
     return float((predict_logits(net, qcfg, x).argmax(axis=1) == y).mean())
 
 
-def mean_loss(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray) -> float:
-    return softmax_xent(predict_logits(net, qcfg, x), y)[0]
+def mean_loss(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray,
+              loss=softmax_xent) -> float:
+    return loss(predict_logits(net, qcfg, x), y)[0]
 
 
 def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: int,
           lr: float, batch: int = 32, seed: int = 0, weight_decay: float = 1e-4,
-          log=None) -> list[float]:
+          log=None, loss=softmax_xent) -> list[float]:
     """Adam with a cosine learning-rate schedule; STE through the fake quantisers in qcfg.
 
-    Updates ``net`` in place; deterministic for a given seed.  Returns the per-epoch mean loss.
+    ``loss(outputs, targets) -> (mean loss, d loss / d outputs)``: ``softmax_xent`` (default,
+    class labels) or ``mse_loss`` (regression targets).  Updates ``net`` in place;
+    deterministic for a given seed.  Returns the per-epoch mean loss.
     """
     rng = np.random.default_rng(seed)
     params = net.get_params()
@@ -232,7 +242,7 @@ def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: 
         for s in range(steps_per_epoch):
             idx = perm[s * batch:(s + 1) * batch]
             logits, caches = forward(net, qcfg, x[idx])
-            loss, dlog = softmax_xent(logits, y[idx])
+            batch_loss, dlog = loss(logits, y[idx])
             grads = backward(net, caches, dlog)
             t += 1
             lr_t = lr * 0.5 * (1 + math.cos(math.pi * (t - 1) / total))
@@ -246,7 +256,7 @@ def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: 
                     mh = m[key] / (1 - b1 ** t)
                     vh = v[key] / (1 - b2 ** t)
                     p -= lr_t * mh / (np.sqrt(vh) + eps)
-            losses.append(loss)
+            losses.append(batch_loss)
         history.append(float(np.mean(losses)))
         if log:
             log(f"  epoch {ep + 1}/{epochs} loss {history[-1]:.4f}")

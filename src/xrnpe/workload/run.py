@@ -59,10 +59,12 @@ def repo_root() -> Path:
     return root if (root / "Makefile").exists() else Path.cwd()
 
 
-def cache_key(config: dict) -> str:
+def cache_key(config: dict, sources=None) -> str:
+    """16 hex digits of SHA-256 over the config (sorted JSON) and the package sources
+    (paths relative to src/xrnpe/) that determine the trained parameters."""
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     pkg = Path(__file__).resolve().parents[1]
-    for rel in _SOURCES:
+    for rel in _SOURCES if sources is None else sources:
         p = pkg / rel
         h.update(rel.encode())
         h.update(p.read_bytes() if p.exists() else b"")
@@ -80,17 +82,22 @@ def loud(msg: str) -> None:
 
 # ------------------------------------------------------------------ cached stages
 class Cache:
-    def __init__(self, root: Path, key: str, retrain: bool):
+    """Trained networks (npz + json) and JSON results under ``root/key/`` (shared by both
+    workloads; docs/workload.md "Runtime", docs/vio.md "Runtime").  ``make_net()`` builds an
+    empty network of the right architecture to load parameters into."""
+
+    def __init__(self, root: Path, key: str, retrain: bool, make_net=None):
         self.dir = root / key
         self.retrain = retrain
         self.hits: dict[str, bool] = {}
+        self.make_net = make_net or (lambda: digits_cnn(CONFIG["init_seed"]))
 
     def net(self, name: str, build):
         """build() -> (net, qcfg or None, meta dict); cached as npz + json."""
         npz, js = self.dir / f"{name}.npz", self.dir / f"{name}.json"
         if not self.retrain and npz.exists() and js.exists():
             meta = json.loads(js.read_text())
-            n = digits_cnn(CONFIG["init_seed"])
+            n = self.make_net()
             with np.load(npz) as z:
                 n.set_params(dict(z))
             qcfg = None if meta["qcfg"] is None else [
@@ -221,26 +228,20 @@ def _run(args) -> int:
             attempts.append({"layer_formats": fm, "weight_bits": api.weight_bits(n, fm),
                              "source": "uniform QAT", "val_acc": val,
                              "accepted": 100 * (fp32_val - val) <= C["verify_budget_pts"] + 1e-9})
-        for cand in cands[:C["max_tries"]]:
-            fm = cand["layer_formats"]
-            if len(set(fm)) == 1:
-                continue
+        def verify(fm):
             n, qcfg, _ = cache.net(net_name(fm), qat_build(fm, "mixed"))
             val = qat.accuracy(n, qcfg, s.x_val, s.y_val)
             ok = 100 * (fp32_val - val) <= C["verify_budget_pts"] + 1e-9
-            attempts.append({**cand, "source": "sensitivity ranking", "val_acc": val,
-                             "accepted": ok})
-            log(f"  candidate {fm} {cand['weight_bits']} bits: val {val:.4f} "
+            log(f"  candidate {fm} {api.weight_bits(n, fm)} bits: val {val:.4f} "
                 f"({'accepted' if ok else 'rejected'})")
-            if ok:
-                break
-        ok = [a for a in attempts if a["accepted"]]
-        if not ok:
-            chosen = ["p16"] * len(fp32_net.layers)
+            return {"val_acc": val, "accepted": ok}
+
+        attempts += mixed.verify_candidates(cands, verify, max_tries=C["max_tries"],
+                                            skip=lambda fm: len(set(fm)) == 1)
+        if not any(a["accepted"] for a in attempts):
             log("  no configuration verified: falling back to all-p16")
-        else:
-            best = min(ok, key=lambda a: (a["weight_bits"], -a["val_acc"]))
-            chosen = best["layer_formats"]
+        chosen = mixed.choose(attempts, key=lambda a: (a["weight_bits"], -a["val_acc"]),
+                              fallback=["p16"] * len(fp32_net.layers))
         log(f"  chosen {chosen}")
         return {"chosen": chosen, "attempts": attempts, "n_feasible": len(cands)}
 
