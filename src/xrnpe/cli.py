@@ -91,6 +91,20 @@ example:  xrnpe matmul --format p8 --out-format p16 a.npy b.npy -o c.npy
 """
 
 
+VERIFY_HELP = """\
+Every operand pair of FORMAT (NaR included) through the RTL processing element, each result
+checked against the exact model; sharded on Dask (a LocalCluster with one worker per core, or
+--scheduler ADDRESS for an existing cluster).  Pair index i = (A code << width) | B code
+(2^32 pairs for p16); p8 pairs run in both lanes, fp4/p4 pairs in every lane.  Finished
+shards are recorded under --state; a rerun skips them.
+
+exit status: 0 no mismatch, 1 mismatches, 2 bad input (nothing written), 3 the run could not
+complete (build failure, a shard failed; finished shards stay recorded).
+
+example:  xrnpe verify exhaustive --format p16 --out-format p16 --state st -o p16.json
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description=MAIN_HELP,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,14 +140,40 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"output format: {', '.join(OUTPUT_FORMATS)}")
     m.add_argument("--engine", choices=("model", "rtl"), default="model",
                    help="model (exact Python reference, default) or rtl (RTL simulation)")
-    m.add_argument("--sim", choices=("icarus", "verilator"), default="icarus",
-                   help="simulator for --engine rtl (default icarus)")
+    m.add_argument("--sim", choices=("icarus", "verilator", "verilator-native"), default="icarus",
+                   help="simulator for --engine rtl (default icarus); verilator-native runs the "
+                        "co-processor in a Verilator C++ harness (no Python per cycle, fastest)")
     m.add_argument("--build-dir", metavar="DIR", default=None,
                    help="where --engine rtl keeps simulator builds (default $XRNPE_BUILD_DIR, "
                         "else $XDG_CACHE_HOME/xrnpe/sim)")
     m.add_argument("a", metavar="A.npy", help="(M,K) codes")
     m.add_argument("b", metavar="B.npy", help="(K,N) codes")
     m.add_argument("-o", "--output", required=True, metavar="C.npy", help="(M,N) result")
+
+    v = sub.add_parser("verify", help="exhaustive RTL verification on Dask (every operand pair)",
+                       description=VERIFY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    vsub = v.add_subparsers(dest="check", metavar="CHECK", parser_class=_Parser)
+    vsub.required = True
+    e = vsub.add_parser("exhaustive", help="every operand pair of a range through the RTL PE",
+                        description=VERIFY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(e, "operand")
+    e.add_argument("--out-format", "-O", required=True, choices=OUTPUT_FORMATS, metavar="OUT_FORMAT",
+                   help=f"output format: {', '.join(OUTPUT_FORMATS)}")
+    e.add_argument("--design", default="pe_rmmec",
+                   help="PE design of the source manifest (default pe_rmmec; also pe_baseline, ...)")
+    e.add_argument("--range", metavar="START:STOP", default=None,
+                   help="pair indices START..STOP-1 (default: every pair; 0x hex allowed)")
+    where = e.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", default=None,
+                       help="local Dask workers (default: one per core)")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="use the Dask cluster of this scheduler (e.g. tcp://host:8786)")
+    e.add_argument("--state", metavar="DIR", default=None,
+                   help="record finished shards here; a rerun skips them")
+    e.add_argument("--shard-size", type=int, metavar="PAIRS", default=None,
+                   help="pairs per shard (default 2^22 for p16, 8192 for p8, 256 for fp4/p4)")
+    e.add_argument("-o", "--output", required=True, metavar="REPORT.json",
+                   help="JSON report ('-' for stdout)")
     return p
 
 
@@ -292,6 +332,10 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help / --version (0) or usage errors (2)
         return int(e.code or 0) if not isinstance(e.code, str) else 2
+    if args.command == "verify":
+        from .verify import exhaustive_command
+
+        return exhaustive_command(args)
     try:
         _check_output_dir(args.output)
         result = COMMANDS[args.command](args)
