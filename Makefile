@@ -6,6 +6,7 @@
 #   make synth     Yosys area reports -> build/synth/summary.json
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
+#   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
 # Variables: SIM=icarus|verilator restricts the tests to one simulator; WAVES=1 dumps waveforms;
 # JOBS=N pytest workers (default: number of cores).
 
@@ -45,6 +46,7 @@ lint: $(STAMP)
 
 gen: $(STAMP)
 	$(PY) -m scripts.gen_rtl_pkg
+	$(PY) -m scripts.gen_regmap --html
 
 synth: $(STAMP)
 	$(PY) -m scripts.synth.gate_equiv

@@ -7,7 +7,7 @@ module xrnpe_acc_encode #(
     parameter int FRAC_W  = 24,
     parameter int SCALE_W = 8
 ) (
-    input  logic [xrnpe_pkg::FMT_W-1:0] out_fmt,
+    input  xrnpe_pkg::fmt_e             out_fmt,
     input  logic                        sign,
     input  logic signed [SCALE_W-1:0]   scale,
     input  logic [FRAC_W-1:0]           frac,
@@ -54,7 +54,7 @@ module xrnpe_acc_encode #(
       .code(c_fp32)
   );
 
-  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (a function in a continuous assign, not always_comb: docs/rtl-style.md)
   function automatic logic [31:0] pick(input logic [xrnpe_pkg::FMT_W-1:0] f, input logic [3:0] fp4,
                                        input logic [3:0] p4, input logic [7:0] p8,
                                        input logic [15:0] p16, input logic [31:0] fp32);

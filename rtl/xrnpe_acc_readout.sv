@@ -37,7 +37,7 @@ module xrnpe_acc_readout #(
 
   // Leading-zero count and normalisation in one: log2(ACC_W) steps, the step of 2^k shifts
   // left by 2^k when the top 2^k bits are all zero (that decision is bit k of the count).
-  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (a function in a continuous assign, not always_comb: docs/rtl-style.md)
   function automatic logic [ACC_W+LZ_W-1:0] normalise(input logic [ACC_W-1:0] m);
     logic [ACC_W-1:0] x;
     logic [LZ_W-1:0] n;

@@ -49,7 +49,7 @@ module xrnpe_coproc_ctrl #(
   output logic [31:0]      job_a_stride,  // snapshots: registers written while BUSY
   output logic [31:0]      job_b_stride,  // never affect the running job
   output logic [31:0]      job_c_stride,
-  output logic             pe_rst_n,
+  output logic             pe_clear,
   // read DMA command queue
   output logic             rdq_push,
   input  wire              rdq_full,
@@ -258,7 +258,7 @@ module xrnpe_coproc_ctrl #(
       drain_err <= '0;
       job_end <= 1'b0;
       job_end_err <= 1'b0;
-      pe_rst_n <= 1'b0;
+      pe_clear <= 1'b1;
       a_alloc <= '0;
       b_alloc <= '0;
       a_loaded <= '0;
@@ -307,8 +307,8 @@ module xrnpe_coproc_ctrl #(
     end else begin
       job_end <= 1'b0;
       job_end_err <= 1'b0;
-      // PEs are held in reset outside a running job, so nothing is left in their pipelines.
-      pe_rst_n <= st == S_SETUP2 || st == S_RUN;
+      // PEs are held cleared outside a running job, so nothing is left in their pipelines.
+      pe_clear <= !(st == S_SETUP2 || st == S_RUN);
       if (st != S_IDLE) cyc <= cyc + 64'd1;
 
       // buffer slot bookkeeping (load done / released by the feed)

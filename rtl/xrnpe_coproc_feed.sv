@@ -31,7 +31,7 @@ module xrnpe_coproc_feed #(
   input  wire [15:0]               job_lastmask,
   input  wire [4:0]                job_tstride_log2,
   input  wire [16:0]               job_n,
-  input  wire                      pe_rst_n,
+  input  wire                      pe_clear,
   // buffer write port (read DMA)
   input  wire                      buf_we,
   input  wire                      buf_is_b,
@@ -239,7 +239,8 @@ module xrnpe_coproc_feed #(
       localparam int P = r * COLS + c;
       xrnpe_pe_rmmec u_pe (
         .clk,
-        .rst_n(pe_rst_n),
+        .rst_n(rst_n),
+        .clear(pe_clear),
         .in_valid(pe_fire),
         .in_ready(pe_in_ready[P]),
         .in_a(a_words[r*16 +: 16]),

@@ -141,7 +141,7 @@ module xrnpe_coprocessor #(
     .job_end, .job_end_err, .irq);
 
   // ------------------------------------------------------------------ controller
-  logic            job_clr, running, pe_rst_n;
+  logic            job_clr, running, pe_clear;
   logic [2:0]      job_in_fmt, job_out_fmt;
   logic [1:0]      job_esz;
   logic [15:0]     job_lastmask;
@@ -175,7 +175,7 @@ module xrnpe_coprocessor #(
     .cfg_in_fmt, .cfg_out_fmt, .cfg_m, .cfg_n, .cfg_k, .cfg_a_base, .cfg_a_stride,
     .cfg_b_base, .cfg_b_stride, .cfg_c_base, .cfg_c_stride, .start, .soft_reset,
     .job_clr, .running, .job_in_fmt, .job_out_fmt, .job_esz, .job_lastmask,
-    .job_tstride_log2, .job_n, .job_a_stride, .job_b_stride, .job_c_stride, .pe_rst_n,
+    .job_tstride_log2, .job_n, .job_a_stride, .job_b_stride, .job_c_stride, .pe_clear,
     .rdq_push, .rdq_full, .rdq_is_b, .rdq_slot, .rdq_addr, .rdq_nrows, .rdq_nbeats,
     .rd_done, .rd_done_is_b, .rd_done_slot, .rd_err, .rd_idle,
     .stq_push, .stq_full, .stq_a_slot, .stq_b_slot, .stq_a_rel, .stq_b_rel, .stq_first,
@@ -221,7 +221,7 @@ module xrnpe_coprocessor #(
     .KC_W(KC_W), .VR_W(VR_W), .RN_W(RN_W), .CT_W(CT_W), .VC_W(VC_W)
   ) u_feed (
     .clk, .rst_n, .clr(job_clr), .running, .job_in_fmt, .job_out_fmt, .job_lastmask,
-    .job_tstride_log2, .job_n, .pe_rst_n,
+    .job_tstride_log2, .job_n, .pe_clear,
     .buf_we, .buf_is_b, .buf_bank, .buf_addr, .buf_data,
     .stq_push, .stq_full, .stq_a_slot, .stq_b_slot, .stq_a_rel, .stq_b_rel, .stq_first,
     .stq_last, .stq_kcw, .stq_vrows, .stq_j0, .stq_seg_cols, .stq_c_addr,

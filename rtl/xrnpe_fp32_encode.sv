@@ -66,7 +66,7 @@ module xrnpe_fp32_encode #(
   // 0x7F7FFFFF -> Inf by itself.
   assign mag      = {expf, post[PW-2:2]} + 31'(round_up);
 
-  // (a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (a continuous assign, not always_comb: docs/rtl-style.md)
   assign code = nar ? xrnpe_pkg::FP32_NAN_CODE
               : zero ? 32'h0
               : sat_hi ? {sign, 8'hFF, 23'h0}

@@ -42,7 +42,7 @@ module xrnpe_fp4_encode #(
   assign norm_sum = {1'b0, sx[1:0] + 2'(xrnpe_pkg::FP4_BIAS), m} + {3'b000, ru};
   assign norm_mag = norm_sum[3] ? 3'b111 : norm_sum[2:0];
 
-  // (continuous assigns rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (continuous assigns, not always_comb: docs/rtl-style.md)
   assign mag = (sx > XW'(xrnpe_pkg::FP4_MAX_SCALE)) ? 3'b111         // >= 8: saturate to 6
              : (sx >= 0) ? norm_mag
              // [0.5, 1): grid step 0.5; 0.5 is code 1 (odd), so the tie 0.75 goes up to 1.0

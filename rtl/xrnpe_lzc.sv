@@ -19,8 +19,7 @@ module xrnpe_lzc #(
 
   // Scanning LSB to MSB leaves the position of the highest set bit (a priority chain that
   // synthesis turns into a tree).  Written as a chain of continuous assigns, one per bit,
-  // rather than a loop in an always_comb (Icarus 11 re-runs every always_comb process of a
-  // design whenever a later one is triggered: each is chained to a shared time-0 event).
+  // rather than a loop in an always_comb (docs/rtl-style.md, tool traps: Icarus 11).
   // The linter sees the array as one variable feeding itself; per element the chain is acyclic.
   /* verilator lint_off UNOPTFLAT */
   logic [CNT_W-1:0] c[W+1];  // c[i+1]: the count given bits [i:0]

@@ -10,22 +10,22 @@
 // S4 accumulate | S5 normalise | S6 round.  Latency 6, II = 1, same stall rule.
 // Operand isolation as in xrnpe_pe_rmmec: each format's datapath sees its operands only in its mode.
 module xrnpe_pe_baseline (
-    input  logic                        clk,
-    input  logic                        rst_n,
-    input  logic                        in_valid,
-    output logic                        in_ready,
+    input  logic                         clk,
+    input  logic                         rst_n,
+    input  logic                         clear,      // drop every word and result in flight
+    input  logic                         in_valid,
+    output logic                         in_ready,
     input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
     input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
-    input  logic [xrnpe_pkg::FMT_W-1:0] in_fmt,
-    input  logic [xrnpe_pkg::FMT_W-1:0] in_out_fmt,
-    input  logic                        in_first,
-    input  logic                        in_last,
-    output logic                        out_valid,
-    input  logic                        out_ready,
-    output logic [31:0]                 out_data,
-    output logic                        out_nar
+    input  xrnpe_pkg::fmt_e              in_fmt,
+    input  xrnpe_pkg::fmt_e              in_out_fmt,
+    input  logic                         in_first,
+    input  logic                         in_last,
+    output logic                         out_valid,
+    input  logic                         out_ready,
+    output logic [31:0]                  out_data,
+    output logic                         out_nar
 );
-  localparam int FW = xrnpe_pkg::FMT_W;
   if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
       xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
@@ -35,42 +35,16 @@ module xrnpe_pe_baseline (
   logic en;
 
   // ================================================================ R1: operands
-  logic        v1_q, first1_q, last1_q;
-  logic [15:0] a1_q, b1_q;
-  logic [FW-1:0] fmt1_q, ofmt1_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v1_q <= 1'b0;
-      {a1_q, b1_q, fmt1_q, ofmt1_q, first1_q, last1_q} <= '0;
-    end else if (en) begin
-      v1_q <= in_valid;
-      if (in_valid) begin
-        a1_q     <= in_a;
-        b1_q     <= in_b;
-        fmt1_q   <= in_fmt;
-        ofmt1_q  <= in_out_fmt;
-        first1_q <= in_first;
-        last1_q  <= in_last;
-      end
-    end
-  end
-  assign in_ready = en;
-
-  logic is_fp4, is_p4, is_p8, is_p16;
-  assign is_fp4 = fmt1_q == xrnpe_pkg::FMT_FP4;
-  assign is_p4  = fmt1_q == xrnpe_pkg::FMT_P4;
-  assign is_p8  = fmt1_q == xrnpe_pkg::FMT_P8;
-  assign is_p16 = fmt1_q == xrnpe_pkg::FMT_P16;
-
+  logic            v1, first1, last1;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt1;
+  logic            is_fp4, is_p4, is_p8, is_p16;
   logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
-  assign iso_a_fp4 = is_fp4 ? a1_q : '0;
-  assign iso_b_fp4 = is_fp4 ? b1_q : '0;
-  assign iso_a_p4  = is_p4 ? a1_q : '0;
-  assign iso_b_p4  = is_p4 ? b1_q : '0;
-  assign iso_a_p8  = is_p8 ? a1_q : '0;
-  assign iso_b_p8  = is_p8 ? b1_q : '0;
-  assign iso_a_p16 = is_p16 ? a1_q : '0;
-  assign iso_b_p16 = is_p16 ? b1_q : '0;
+  xrnpe_pe_operands u_operands (
+      .clk, .rst_n, .clear, .en, .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
+      .in_last, .valid(v1), .first(first1), .last(last1), .out_fmt(ofmt1), .is_fp4, .is_p4,
+      .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
+      .iso_a_p16, .iso_b_p16);
+  assign in_ready = en;
 
   // ================================================================ S2: decode, scale add
   // fp4 lane: 2-bit mantissa {1, m}; t = (sa+1)+(sb+1) in 0..6 (window LSB 2^-2)
@@ -150,7 +124,7 @@ module xrnpe_pe_baseline (
 
   // R2: every format's decoded lanes (a format's registers only change in its own mode)
   logic v2_q, first2_q, last2_q, nar2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q;
-  logic [FW-1:0] ofmt2_q;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt2_q;
   logic [3:0][1:0] fa_m2_q, fb_m2_q;
   logic [3:0][2:0] f_t2_q;
   logic [3:0] f_s2_q, q_nz2_q, q_s2_q;
@@ -162,38 +136,35 @@ module xrnpe_pe_baseline (
   logic [6:0] h_t2_q;
   logic h_s2_q;
   always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v2_q <= 1'b0;
-      {first2_q, last2_q, nar2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q, ofmt2_q} <= '0;
-      {fa_m2_q, fb_m2_q, f_t2_q, f_s2_q, q_nz2_q, q_s2_q, q_t2_q} <= '0;
-      {e_ma2_q, e_mb2_q, e_t2_q, e_s2_q, h_ma2_q, h_mb2_q, h_t2_q, h_s2_q} <= '0;
-    end else if (en) begin
-      v2_q <= v1_q;
-      if (v1_q) begin
-        first2_q <= first1_q;
-        last2_q  <= last1_q;
-        ofmt2_q  <= ofmt1_q;
-        nar2_q   <= (|q_nar) | (|e_nar) | h_nar;
-        fp4_2_q  <= is_fp4;
-        p4_2_q   <= is_p4;
-        p8_2_q   <= is_p8;
-        p16_2_q  <= is_p16;
-        fa_m2_q  <= fa_m;
-        fb_m2_q  <= fb_m;
-        f_t2_q   <= f_t;
-        f_s2_q   <= f_s;
-        q_nz2_q  <= q_nz;
-        q_s2_q   <= q_s;
-        q_t2_q   <= q_t;
-        e_ma2_q  <= e_ma;
-        e_mb2_q  <= e_mb;
-        e_t2_q   <= e_t;
-        e_s2_q   <= e_s;
-        h_ma2_q  <= h_ma;
-        h_mb2_q  <= h_mb;
-        h_t2_q   <= h_t;
-        h_s2_q   <= h_s;
-      end
+    if (!rst_n) v2_q <= 1'b0;
+    else if (clear) v2_q <= 1'b0;
+    else if (en) v2_q <= v1;
+  end
+  always_ff @(posedge clk) begin
+    if (en && v1) begin
+      first2_q <= first1;
+      last2_q  <= last1;
+      ofmt2_q  <= ofmt1;
+      nar2_q   <= (|q_nar) | (|e_nar) | h_nar;
+      fp4_2_q  <= is_fp4;
+      p4_2_q   <= is_p4;
+      p8_2_q   <= is_p8;
+      p16_2_q  <= is_p16;
+      fa_m2_q  <= fa_m;
+      fb_m2_q  <= fb_m;
+      f_t2_q   <= f_t;
+      f_s2_q   <= f_s;
+      q_nz2_q  <= q_nz;
+      q_s2_q   <= q_s;
+      q_t2_q   <= q_t;
+      e_ma2_q  <= e_ma;
+      e_mb2_q  <= e_mb;
+      e_t2_q   <= e_t;
+      e_s2_q   <= e_s;
+      h_ma2_q  <= h_ma;
+      h_mb2_q  <= h_mb;
+      h_t2_q   <= h_t;
+      h_s2_q   <= h_s;
     end
   end
 
@@ -211,7 +182,7 @@ module xrnpe_pe_baseline (
 
   logic [114:0] addend;
   logic cin;
-  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus;
+  // (a function in a continuous assign, not always_comb: docs/rtl-style.md;
   // lane l of a packed per-lane argument is at [w*l +: w])
   function automatic logic [115:0] lane_sum(
       input logic [15:0] fp, input logic [11:0] ft, input logic [3:0] fs,
@@ -263,23 +234,22 @@ module xrnpe_pe_baseline (
   assign {addend, cin} = lane_sum(f_p, f_t2_q, f_s2_q, q_nz2_q, q_t2_q, q_s2_q, e_p, e_t2_q, e_s2_q,
                                   h_p, h_t2_q, h_s2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q);
 
-  logic v3_q, first3_q, last3_q, nar3_q, cin3_q;
-  logic [FW-1:0] ofmt3_q;
-  logic [114:0] addend3_q;
+  logic            v3_q, first3_q, last3_q, nar3_q, cin3_q;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt3_q;
+  logic [114:0]    addend3_q;
   always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v3_q <= 1'b0;
-      {first3_q, last3_q, nar3_q, cin3_q, ofmt3_q, addend3_q} <= '0;
-    end else if (en) begin
-      v3_q <= v2_q;
-      if (v2_q) begin
-        first3_q  <= first2_q;
-        last3_q   <= last2_q;
-        ofmt3_q   <= ofmt2_q;
-        nar3_q    <= nar2_q;
-        addend3_q <= addend;
-        cin3_q    <= cin;
-      end
+    if (!rst_n) v3_q <= 1'b0;
+    else if (clear) v3_q <= 1'b0;
+    else if (en) v3_q <= v2_q;
+  end
+  always_ff @(posedge clk) begin
+    if (en && v2_q) begin
+      first3_q  <= first2_q;
+      last3_q   <= last2_q;
+      ofmt3_q   <= ofmt2_q;
+      nar3_q    <= nar2_q;
+      addend3_q <= addend;
+      cin3_q    <= cin;
     end
   end
 
@@ -287,7 +257,7 @@ module xrnpe_pe_baseline (
   xrnpe_acc_backend #(
       .ADD_W(115)
   ) u_backend (
-      .clk(clk), .rst_n(rst_n), .en(en),
+      .clk(clk), .rst_n(rst_n), .clear(clear), .en(en),
       .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
       .w_nar(nar3_q), .w_addend(addend3_q), .w_cin(cin3_q),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));

@@ -13,7 +13,7 @@ module xrnpe_pe_mul_array #(
   if (W < 1) begin : g_bad_w
     initial $fatal(1, "xrnpe_pe_mul_array: W must be >= 1");
   end
-  // (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (a function in a continuous assign, not always_comb: docs/rtl-style.md)
   function automatic logic [2*W-1:0] row_sum(input logic [W-1:0] x, input logic [W-1:0] y);
     logic [2*W-1:0] acc;
     logic [W-1:0] pp;

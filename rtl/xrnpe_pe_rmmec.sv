@@ -14,22 +14,22 @@
 // lane 1, in p16 and p8 mode), and the multiplier/aligner lanes a mode does not use see
 // constant zeros, so they do not toggle.
 module xrnpe_pe_rmmec (
-    input  logic                        clk,
-    input  logic                        rst_n,
-    input  logic                        in_valid,
-    output logic                        in_ready,
+    input  logic                         clk,
+    input  logic                         rst_n,
+    input  logic                         clear,      // drop every word and result in flight
+    input  logic                         in_valid,
+    output logic                         in_ready,
     input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
     input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
-    input  logic [xrnpe_pkg::FMT_W-1:0] in_fmt,
-    input  logic [xrnpe_pkg::FMT_W-1:0] in_out_fmt,
-    input  logic                        in_first,
-    input  logic                        in_last,
-    output logic                        out_valid,
-    input  logic                        out_ready,
-    output logic [31:0]                 out_data,
-    output logic                        out_nar
+    input  xrnpe_pkg::fmt_e              in_fmt,
+    input  xrnpe_pkg::fmt_e              in_out_fmt,
+    input  logic                         in_first,
+    input  logic                         in_last,
+    output logic                         out_valid,
+    input  logic                         out_ready,
+    output logic [31:0]                  out_data,
+    output logic                         out_nar
 );
-  localparam int FW = xrnpe_pkg::FMT_W;
   if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
       xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
@@ -39,45 +39,18 @@ module xrnpe_pe_rmmec (
   logic en;
 
   // ================================================================ R1: operands
-  logic        v1_q, first1_q, last1_q;
-  logic [15:0] a1_q, b1_q;
-  logic [FW-1:0] fmt1_q, ofmt1_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v1_q <= 1'b0;
-      {a1_q, b1_q, fmt1_q, ofmt1_q, first1_q, last1_q} <= '0;
-    end else if (en) begin
-      v1_q <= in_valid;
-      if (in_valid) begin  // hold operands between words: idle cycles do not toggle
-        a1_q     <= in_a;
-        b1_q     <= in_b;
-        fmt1_q   <= in_fmt;
-        ofmt1_q  <= in_out_fmt;
-        first1_q <= in_first;
-        last1_q  <= in_last;
-      end
-    end
-  end
+  logic            v1, first1, last1;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt1;
+  logic            is_fp4, is_p4, is_p8, is_p16;
+  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
+  xrnpe_pe_operands u_operands (
+      .clk, .rst_n, .clear, .en, .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
+      .in_last, .valid(v1), .first(first1), .last(last1), .out_fmt(ofmt1), .is_fp4, .is_p4,
+      .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
+      .iso_a_p16, .iso_b_p16);
   assign in_ready = en;
 
   // ================================================================ S2: decode
-  logic is_fp4, is_p4, is_p8, is_p16;
-  assign is_fp4 = fmt1_q == xrnpe_pkg::FMT_FP4;
-  assign is_p4  = fmt1_q == xrnpe_pkg::FMT_P4;
-  assign is_p8  = fmt1_q == xrnpe_pkg::FMT_P8;
-  assign is_p16 = fmt1_q == xrnpe_pkg::FMT_P16;
-
-  // isolated operand buses, one per format (constant 0 outside its mode)
-  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
-  assign iso_a_fp4 = is_fp4 ? a1_q : '0;
-  assign iso_b_fp4 = is_fp4 ? b1_q : '0;
-  assign iso_a_p4  = is_p4 ? a1_q : '0;
-  assign iso_b_p4  = is_p4 ? b1_q : '0;
-  assign iso_a_p8  = is_p8 ? a1_q : '0;
-  assign iso_b_p8  = is_p8 ? b1_q : '0;
-  assign iso_a_p16 = is_p16 ? a1_q : '0;
-  assign iso_b_p16 = is_p16 ? b1_q : '0;
-
   // Each operand (A = 0, B = 1) becomes a 13-bit RMMEC mantissa word, a packed biased-scale
   // word (xrnpe_rmmec_scale_add layout) and per-lane sign / nonzero bits.  Gated decoders output
   // all zeros, so the formats' contributions are simply ORed together.
@@ -144,8 +117,7 @@ module xrnpe_pe_rmmec (
       assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
     end
 
-    // every format's fields ORed into place: continuous assigns, not an always_comb (Icarus 11
-    // re-runs every always_comb process of a design whenever a later one is triggered; xrnpe_lzc.sv)
+    // every format's fields ORed into place (continuous assigns: docs/rtl-style.md, Icarus)
     //   mant: p16 [12:0]; p8 lane l [7l+5:7l]; 4-lane lane l [2l+1:2l] = d4[9l+5:9l+4]
     //   bscale field l [6l+3:6l]: p8 lanes 0-1 b8[4l+3:4l], 4-lane lanes 0-3 d4[9l+3:9l]
     logic [12:0] mant_o;
@@ -182,31 +154,29 @@ module xrnpe_pe_rmmec (
   assign psign = (lsign[3:0] ^ lsign[7:4]) & lnz[3:0] & lnz[7:4];
 
   // R2: decoded operands
-  logic v2_q, first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q;
-  logic [FW-1:0] ofmt2_q;
-  logic [12:0] ma2_q, mb2_q;
-  logic [23:0] tsum2_q;
-  logic [3:0] psign2_q;
+  logic            v2_q, first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt2_q;
+  logic [12:0]     ma2_q, mb2_q;
+  logic [23:0]     tsum2_q;
+  logic [3:0]      psign2_q;
   always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v2_q <= 1'b0;
-      {first2_q, last2_q, nar2_q, m16_2_q, m8_2_q, m4_2_q, ofmt2_q, ma2_q, mb2_q, tsum2_q,
-       psign2_q} <= '0;
-    end else if (en) begin
-      v2_q <= v1_q;
-      if (v1_q) begin
-        first2_q <= first1_q;
-        last2_q  <= last1_q;
-        ofmt2_q  <= ofmt1_q;
-        nar2_q   <= |opnar;
-        m16_2_q  <= m16;
-        m8_2_q   <= m8;
-        m4_2_q   <= m4;
-        ma2_q    <= mant[12:0];
-        mb2_q    <= mant[25:13];
-        tsum2_q  <= tsum;
-        psign2_q <= psign;
-      end
+    if (!rst_n) v2_q <= 1'b0;
+    else if (clear) v2_q <= 1'b0;
+    else if (en) v2_q <= v1;
+  end
+  always_ff @(posedge clk) begin
+    if (en && v1) begin
+      first2_q <= first1;
+      last2_q  <= last1;
+      ofmt2_q  <= ofmt1;
+      nar2_q   <= |opnar;
+      m16_2_q  <= m16;
+      m8_2_q   <= m8;
+      m4_2_q   <= m4;
+      ma2_q    <= mant[12:0];
+      mb2_q    <= mant[25:13];
+      tsum2_q  <= tsum;
+      psign2_q <= psign;
     end
   end
 
@@ -222,30 +192,29 @@ module xrnpe_pe_rmmec (
       .m4(m4_2_q), .red(red), .coarse(coarse));
 
   // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
-  logic v3_q, first3_q, last3_q, nar3_q;
-  logic [FW-1:0] ofmt3_q;
-  logic [33:0] red3_q;
-  logic [3:0] coarse3_q;
+  logic            v3_q, first3_q, last3_q, nar3_q;
+  logic [xrnpe_pkg::FMT_W-1:0] ofmt3_q;
+  logic [33:0]     red3_q;
+  logic [3:0]      coarse3_q;
   always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      v3_q <= 1'b0;
-      {first3_q, last3_q, nar3_q, ofmt3_q, red3_q, coarse3_q} <= '0;
-    end else if (en) begin
-      v3_q <= v2_q;
-      if (v2_q) begin
-        first3_q  <= first2_q;
-        last3_q   <= last2_q;
-        ofmt3_q   <= ofmt2_q;
-        nar3_q    <= nar2_q;
-        red3_q    <= red;
-        coarse3_q <= coarse;
-      end
+    if (!rst_n) v3_q <= 1'b0;
+    else if (clear) v3_q <= 1'b0;
+    else if (en) v3_q <= v2_q;
+  end
+  always_ff @(posedge clk) begin
+    if (en && v2_q) begin
+      first3_q  <= first2_q;
+      last3_q   <= last2_q;
+      ofmt3_q   <= ofmt2_q;
+      nar3_q    <= nar2_q;
+      red3_q    <= red;
+      coarse3_q <= coarse;
     end
   end
 
   // S4 (before the accumulator adder): coarse byte shift of the signed sum; red3_q bit 0 sits
   // at accumulator bit 8*coarse - 24 (bits that fall below the LSB are 0 for exact products)
-  // (a function in a continuous assign, not an always_comb: see xrnpe_lzc.sv on Icarus)
+  // (a function in a continuous assign, not an always_comb: docs/rtl-style.md, Icarus)
   function automatic logic [114:0] byte_shift(input logic [33:0] r, input logic [3:0] c);
     /* verilator lint_off UNUSEDSIGNAL */
     logic [138:0] y;
@@ -264,7 +233,7 @@ module xrnpe_pe_rmmec (
   xrnpe_acc_backend #(
       .ADD_W(115)
   ) u_backend (
-      .clk(clk), .rst_n(rst_n), .en(en),
+      .clk(clk), .rst_n(rst_n), .clear(clear), .en(en),
       .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
       .w_nar(nar3_q), .w_addend(addend3), .w_cin(1'b0),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));

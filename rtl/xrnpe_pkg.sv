@@ -8,12 +8,15 @@ package xrnpe_pkg;
   localparam int WORD_W = 16;  // SIMD operand word
   localparam int FMT_W = 3;  // width of a format code
 
-  // Format codes (input formats first; fp32 is output only).
-  localparam logic [FMT_W-1:0] FMT_FP4 = 3'd0;
-  localparam logic [FMT_W-1:0] FMT_P4 = 3'd1;
-  localparam logic [FMT_W-1:0] FMT_P8 = 3'd2;
-  localparam logic [FMT_W-1:0] FMT_P16 = 3'd3;
-  localparam logic [FMT_W-1:0] FMT_FP32 = 3'd4;
+  // The formats: codes of the FORMAT register and of every format port (fp32 is output
+  // only).  Compare by name (fmt == FMT_P8), never by raw code or range.
+  typedef enum logic [2:0] {  // [FMT_W-1:0], spelled out for Icarus 11
+    FMT_FP4 = 3'd0,
+    FMT_P4 = 3'd1,
+    FMT_P8 = 3'd2,
+    FMT_P16 = 3'd3,
+    FMT_FP32 = 3'd4
+  } fmt_e;
 
   // Per-format geometry.
   localparam int FP4_W = 4;

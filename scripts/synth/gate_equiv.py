@@ -139,7 +139,9 @@ def gate_netlist(top: str, work: Path, params: dict | None = None, rename: str |
 
     name = rename or top
     out, js = work / f"{name}_gates.v", work / f"{name}_gates.json"
-    cmds = [f"read_verilog -sv {src}" for src in rtl_sources(top)]
+    srcs = rtl_sources(top)
+    incs = " ".join(f"-I{d}" for d in dict.fromkeys(s.parent for s in srcs))
+    cmds = [f"read_verilog -sv {incs} {src}" for src in srcs]
     cmds += [f"chparam -set {k} {v} {top}" for k, v in (params or {}).items()]
     cmds += [f"synth -flatten -top {top}", "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
              "opt_clean"]
@@ -245,7 +247,8 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
         (work / "tb.sv").write_text(make_tb(case, ports, cycles if case.clocked else vectors))
         cells = simcells()
         srcs = [str(s) for s in rtl_sources(case.top)]
-        r = subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "gate_equiv_tb", *srcs,
+        incs = [f"-I{d}" for d in dict.fromkeys(Path(s).parent for s in srcs)]
+        r = subprocess.run(["iverilog", "-g2012", *incs, "-o", "sim.vvp", "-s", "gate_equiv_tb", *srcs,
                             str(gl), str(cells), "tb.sv"], cwd=work, capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"{name}: iverilog failed: {r.stderr.strip()[:2000]}")

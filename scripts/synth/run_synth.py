@@ -598,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     core = args.core.resolve() if args.core else None
     if args.check:
         tops = [d.top for d in designs] if args.design else [
-            p.stem for p in manifest.load(core).all_files() if p.parent.name == "rtl"]
+            p.stem for p in manifest.load(core).all_files() if p.parent.name == "rtl" and p.suffix == ".sv"]
         tops = [t_ for t_ in tops if not t_.endswith("_pkg")]
         return check_modules(core, rtl, tops, args.yosys)
     out_root = args.out.resolve()

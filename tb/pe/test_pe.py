@@ -65,6 +65,7 @@ except ImportError:  # pytest collection without cocotb is not expected, but kee
 async def _start(dut):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.rst_n.value = 0
+    dut.clear.value = 0
     dut.in_valid.value = 0
     dut.out_ready.value = 1
     for s in ("in_a", "in_b", "in_fmt", "in_out_fmt", "in_first", "in_last"):
@@ -386,6 +387,36 @@ if cocotb is not None:
         codes, nars, lat = await drive(dut, st, check_latency=True)
         check(dut, st, codes, nars, "back-to-back")
         assert set(lat) == {LATENCY}, f"latency {sorted(set(lat))}"
+        await clear_mid_job(dut, rng)
+
+    async def clear_mid_job(dut, rng):
+        """`clear` at every point of a job's flight drops its words and its result (nothing
+        comes out, even under backpressure), and the next job is exact."""
+        for at in range(LATENCY + 3):
+            st = pm.single_word_jobs("p16", pm.random_words(rng, "p16", 3, nar_ok=True),
+                                     pm.random_words(rng, "p16", 3, nar_ok=True), _ofmts(rng, 3))
+            dut.out_ready.value = int(at % 2 == 0)
+            for i in range(3):  # three 1-word jobs, then `clear` `at` cycles after the last
+                await FallingEdge(dut.clk)
+                dut.in_a.value, dut.in_b.value = int(st.a[i]), int(st.b[i])
+                dut.in_fmt.value, dut.in_out_fmt.value = int(st.fmt[i]), int(st.ofmt[i])
+                dut.in_first.value = dut.in_last.value = 1
+                dut.in_valid.value = 1
+            await FallingEdge(dut.clk)
+            dut.in_valid.value = 0
+            for _ in range(at):
+                await FallingEdge(dut.clk)
+            dut.clear.value = 1
+            await FallingEdge(dut.clk)
+            dut.clear.value = 0
+            dut.out_ready.value = 1
+            for _ in range(LATENCY + 4):
+                assert not int(dut.out_valid.value), f"a result survived clear {at} cycles after"
+                await FallingEdge(dut.clk)
+        st = pm.single_word_jobs("p8", pm.random_words(rng, "p8", 20), pm.random_words(rng, "p8", 20),
+                                 _ofmts(rng, 20))
+        codes, nars, _ = await drive(dut, st)
+        check(dut, st, codes, nars, "after clear")
 
     @cocotb.test()
     async def exh4(dut):
@@ -436,7 +467,7 @@ if cocotb is not None:
         fmts = ("fp4", "p4", "p8", "p16")
         sig = {}
         for f in fmts:
-            sig[f] = [getattr(dut, f"iso_a_{f}"), getattr(dut, f"iso_b_{f}")]
+            sig[f] = [getattr(dut.u_operands, f"iso_a_{f}"), getattr(dut.u_operands, f"iso_b_{f}")]
         return sig
 
     @cocotb.test()

@@ -67,12 +67,23 @@ class Manifest:
         file from another directory by name (e.g. a modified copy of rtl/)."""
         out: list[Path] = []
         for fs in self.block(block).filesets:
-            for rel, ftype, _ in self.filesets[fs]:
-                if ftype not in types:
+            for rel, ftype, attrs in self.filesets[fs]:
+                if ftype not in types or attrs.get("is_include_file"):
                     continue
                 p = (Path(rtl_dir) / Path(rel).name) if rtl_dir else self.root / rel
                 if p not in out:
                     out.append(p)
+        return out
+
+    def include_dirs(self, block: str, rtl_dir: Path | None = None) -> list[Path]:
+        """Directories of the include files (``is_include_file``) a block's filesets list."""
+        out: list[Path] = []
+        for fs in self.block(block).filesets:
+            for rel, _, attrs in self.filesets[fs]:
+                if attrs.get("is_include_file"):
+                    d = Path(rtl_dir) if rtl_dir else (self.root / rel).parent
+                    if d not in out:
+                        out.append(d)
         return out
 
     def all_files(self, types=HDL_TYPES) -> list[Path]:
@@ -136,6 +147,16 @@ def load(core: Path | str | None = None) -> Manifest:
 def sources(block: str, rtl_dir: Path | None = None) -> list[Path]:
     """HDL files of a block (or tool) target, packages first."""
     return load().files(block, rtl_dir=rtl_dir)
+
+
+def include_dirs(block: str, rtl_dir: Path | None = None) -> list[Path]:
+    """Include directories of a block (for ``-I``)."""
+    return load().include_dirs(block, rtl_dir=rtl_dir)
+
+
+def include_dirs_for_module(module: str, rtl_dir: Path | None = None) -> list[Path]:
+    man = load()
+    return man.include_dirs(man.block_of_file(f"{module}.sv"), rtl_dir=rtl_dir)
 
 
 def toplevel(block: str) -> str:

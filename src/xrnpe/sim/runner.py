@@ -115,7 +115,10 @@ def build(*, toplevel: str, sources, sim: str, parameters: dict | None = None,
         if not stamp.exists() or stamp.stat().st_mtime < newest:
             runner = get_runner(sim)
             try:
+                # include files (rtl/*.svh) live next to the sources that use them
+                includes = [str(d) for d in dict.fromkeys(s.parent for s in sources)]
                 runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
+                             includes=includes,
                              build_dir=str(bdir), parameters=parameters, defines=defines or {},
                              build_args=build_args, timescale=("1ns", "1ps"), waves=waves,
                              always=True)
