@@ -124,7 +124,8 @@ def build(*, toplevel: str, sources, sim: str, parameters: dict | None = None,
                              always=True)
             except (SystemExit, Exception) as e:  # cocotb reports build failures as SystemExit
                 raise SimulationError(f"{sim} build of {toplevel} failed: {e}") from None
-            stamp.write_text(str(parameters))
+            stamp.write_text(json.dumps({"toplevel": toplevel, "parameters": parameters,
+                                         "sources": [str(s) for s in sources]}, indent=1))
     return bdir
 
 
