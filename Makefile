@@ -4,6 +4,7 @@
 #   make test      whole regression (Python models + cocotb on Icarus and Verilator)
 #   make lint      Verilator -Wall on every RTL module (and the house-style checks)
 #   make synth     Yosys area reports -> build/synth/summary.json
+#   make ppa       osu018 timing/energy, ECP5 place-and-route -> build/ppa/summary.json, docs/ppa.md
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
@@ -22,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # user cache directory instead)
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
-.PHONY: all setup sim test lint synth bench workload soak gen clean distclean
+.PHONY: all setup sim test lint synth ppa bench workload soak gen clean distclean
 
 all: test
 
@@ -51,6 +52,9 @@ gen: $(STAMP)
 synth: $(STAMP)
 	$(PY) -m scripts.synth.gate_equiv
 	$(PY) -m scripts.synth.run_synth
+
+ppa: $(STAMP)
+	$(PY) -m scripts.ppa.run $(PPA_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench.run_bench

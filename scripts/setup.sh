@@ -10,6 +10,11 @@ command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+# make ppa: the osu018 standard cells (Liberty), qflow's vesta STA; Debian's yosys (with Tcl)
+# for the FuseSoC synth target
+[ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || need_apt+=(qflow-tech-osu018)
+[ -x /usr/lib/qflow/bin/vesta ] || need_apt+=(qflow)
+command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing apt packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

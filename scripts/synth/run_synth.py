@@ -64,6 +64,7 @@ class Design:
 DESIGNS = [
     Design("pe_rmmec", "xrnpe_pe_rmmec"),
     Design("pe_baseline", "xrnpe_pe_baseline"),
+    Design("pe_wide", "xrnpe_pe_wide"),  # the conventional reference (docs/ppa.md)
     Design("coprocessor", "xrnpe_coprocessor", flatten=False),  # defaults: the 4x4-PE configuration
 ]
 

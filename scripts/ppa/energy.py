@@ -1,0 +1,477 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Energy per MAC of a PE from a gate-level simulation of its mapped netlist.
+
+1. Workload (the activity bench's): per input format, WORDS words of random non-NaR codes in
+   dot products of 16 words, a random output format per dot product; expected results from
+   the model (xrnpe.sim.pe_model, cross-checked with xrnpe.matmul.Quire).
+2. Icarus simulates the osu018 netlist (cell models generated from the Liberty functions,
+   zero delay) with a testbench that honours in_ready (pe_wide takes several cycles per word).
+   Every result is compared with the model first: a wrong netlist or stimulus stops the run.
+3. Toggles: every rising and falling transition of every net bit of the netlist (VCD of the
+   netlist's nets; transitions from or to x are not counted), per format window (from the
+   first word to the last result of that format; each window starts after a warm-up word of
+   its format and 12 idle cycles).
+4. Energy of a window (calculate()):
+     switching  1/2 C V^2 per transition, C = driven pin capacitances + wire estimate
+                (scripts/ppa/sta.py: WIRE_PF_PER_PIN per driven pin) + output port load
+     internal   per output transition, the driving cell's internal_power table (rise_power /
+                fall_power at the net's load and the input slew from the STA), averaged over
+                the cell's related pins (which input switched is not known); plus the
+                pin-level internal_power of every driven input pin (flip-flop D and CLK pins)
+     clock      the clock net is a net like the others (two transitions per cycle, every
+                CLK pin's internal power, its wire and pin capacitance); ideal source, no
+                clock tree
+     leakage    the cells' cell_leakage_power over the window's cycles at a clock frequency
+   pJ per MAC = window energy / MACs of the window (lane products), at each design's Fmax and
+   at a common reference clock (leakage is the only term that depends on the clock).
+Zero-delay simulation counts no glitches, so the dynamic energy is a lower bound.
+
+Standalone: ``python -m scripts.ppa.energy NETLIST_DIR TOP [--words N]`` (a directory with
+netlist.v and netlist.json from scripts.ppa.asic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scripts.ppa.liberty import Library, function_to_verilog
+from scripts.ppa.sta import Netlist, Timing, analyse
+from xrnpe.formats import FORMATS
+from xrnpe.sim import pe_model as pm
+
+K_WORDS = 16          # words per dot product
+WARMUP_IDLE = 12      # idle cycles after the warm-up word of a window
+PERIOD_NS = 10        # testbench clock (zero-delay simulation: any period)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell models for Icarus (functional, zero delay) generated from the Liberty
+# ---------------------------------------------------------------------------------------------
+
+
+def cell_models(lib: Library, used: set[str]) -> str:
+    """Verilog models of the library cells in ``used``: combinational cells as continuous
+    assigns of their Liberty functions, flip-flops with their clear/preset (clear wins when
+    both are active, as clear_preset_var1 L says for osu018's DFFSR)."""
+    out = ["`timescale 1ns/1ps"]
+    for name in sorted(used):
+        cell = lib.cells[name]
+        if cell.latch or cell.three_state:
+            raise ValueError(f"cell {name}: latches and tri-state cells are not modelled")
+        ports = ", ".join(cell.pins)
+        decl = [f"  input {p};" for p in cell.inputs]
+        body = []
+        if cell.ff is None:
+            decl += [f"  output {p};" for p in cell.outputs]
+            body += [f"  assign {p} = {function_to_verilog(cell.pins[p].function)};"
+                     for p in cell.outputs]
+        else:
+            ff = cell.ff
+            state = ff["state"]
+            decl += [f"  output {p};" for p in cell.outputs]
+            decl.append(f"  reg {state};")
+            clk = ff["clocked_on"]
+            m = re.fullmatch(r"\(?\s*(!?)\s*([A-Za-z_]\w*)\s*\)?", clk)
+            if not m:
+                raise ValueError(f"cell {name}: clocked_on {clk!r} not supported")
+            edges = [f"{'negedge' if m.group(1) else 'posedge'} {m.group(2)}"]
+            branches = []
+            for kind, value in (("clear", "1'b0"), ("preset", "1'b1")):
+                if kind in ff:
+                    mm = re.fullmatch(r"\(?\s*(!?)\s*([A-Za-z_]\w*)\s*\)?", ff[kind])
+                    if not mm:
+                        raise ValueError(f"cell {name}: {kind} {ff[kind]!r} not supported")
+                    edges.append(f"{'negedge' if mm.group(1) else 'posedge'} {mm.group(2)}")
+                    active = f"!{mm.group(2)}" if mm.group(1) else mm.group(2)
+                    branches.append(f"if ({active}) {state} <= {value};")
+            data = function_to_verilog(ff["next_state"])
+            chain = " else ".join(branches + [f"{state} <= {data};"])
+            body.append(f"  always @({' or '.join(edges)}) {chain}")
+            for p in cell.outputs:
+                func = cell.pins[p].function
+                expr = function_to_verilog(func).replace(ff.get("state_n", "\0"), f"~{state}")
+                body.append(f"  assign {p} = {expr};")
+        out.append(f"module {name} ({ports});\n" + "\n".join(decl + body) + "\nendmodule")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Workload and testbench
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    fmt: str
+    words: int
+    macs: int
+    stream: pm.Stream
+
+
+def workload(words: int, seed: int, formats=tuple(pm.IN_FMTS)) -> list[Window]:
+    """Per format: dot products of K_WORDS random non-NaR words, a random output format each."""
+    if words % K_WORDS:
+        raise ValueError(f"words must be a multiple of {K_WORDS}")
+    out = []
+    for fmt in formats:
+        rng = np.random.default_rng([seed, FORMATS[fmt].code])
+        jobs = [(fmt, pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
+                 pm.random_words(rng, fmt, K_WORDS), pm.random_words(rng, fmt, K_WORDS))
+                for _ in range(words // K_WORDS)]
+        st = pm.chain_jobs(jobs, quire_check=True)
+        out.append(Window(fmt, words, words * pm.LANES[fmt], st))
+    return out
+
+
+def hex_words(st: pm.Stream, warmup: bool) -> list[str]:
+    """$readmemh lines {a, b, fmt, out_fmt, first, last} (16+16+3+3+1+1 bits); the warm-up
+    word is the first word with last = 0 (no result)."""
+    lines = []
+    rows = [0] if warmup else range(len(st.a))
+    for i in rows:
+        last = 0 if warmup else int(st.last[i])
+        w = (int(st.a[i]) << 24) | (int(st.b[i]) << 8) | (int(st.fmt[i]) << 5) | (
+            int(st.ofmt[i]) << 2) | (int(st.first[i]) << 1) | last
+        lines.append(f"{w:010x}")
+    return lines
+
+
+TB = """`timescale 1ns/1ps
+module ppa_energy_tb;
+  logic clk = 1'b0, rst_n = 1'b0;
+  always #{half} clk = ~clk;
+  logic in_ready, out_valid, out_nar;
+  logic [31:0] out_data;
+  logic [15:0] a, b;
+  logic [2:0] fmt, ofmt;
+  logic first, last, valid;
+  logic [39:0] mem [0:{nmem}];
+  integer i, w, nout, fd, fm;
+  {top} dut (.clk(clk), .rst_n(rst_n), .clear(1'b0), .in_valid(valid), .in_ready(in_ready),
+           .in_a(a), .in_b(b), .in_fmt(fmt), .in_out_fmt(ofmt), .in_first(first),
+           .in_last(last), .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data),
+           .out_nar(out_nar));
+  always @(posedge clk) if (out_valid) begin
+    $fwrite(fd, "%08x %0d\\n", out_data, out_nar);
+    nout <= nout + 1;
+  end
+  // one word: applied after a falling edge, accepted at the first rising edge with in_ready
+  task automatic drive(input integer k);
+    {{a, b, fmt, ofmt, first, last}} = mem[k];
+    valid = 1'b1;
+    #1;
+    while (!in_ready) begin
+      @(negedge clk);
+      #1;
+    end
+    @(negedge clk);
+  endtask
+  initial begin
+    $readmemh("words.hex", mem);
+    fd = $fopen("results.txt", "w");
+    fm = $fopen("windows.txt", "w");
+    {{a, b, fmt, ofmt, first, last, valid}} = '0;
+    nout = 0;
+    $dumpfile("act.vcd");
+    $dumpvars(1, dut);
+    repeat (3) @(negedge clk);
+    rst_n = 1'b1;
+    @(negedge clk);
+{windows}
+    $fclose(fd);
+    $fclose(fm);
+    $finish;
+  end
+endmodule
+"""
+
+WINDOW = """    // window {k}: {fmt}
+    drive({warm});
+    valid = 1'b0;
+    repeat ({idle}) @(negedge clk);
+    $fdisplay(fm, "{fmt} start %0d", $time);
+    for (w = {first}; w < {end}; w = w + 1) drive(w);
+    valid = 1'b0;
+    wait (nout == {results});
+    @(negedge clk);
+    $fdisplay(fm, "{fmt} end %0d", $time);
+"""
+
+
+def testbench(top: str, windows: list[Window]) -> tuple[str, list[str]]:
+    """The testbench and its memory image: per window a warm-up word, then the window."""
+    mem, parts, results = [], [], 0
+    for k, win in enumerate(windows):
+        warm = len(mem)
+        mem += hex_words(win.stream, warmup=True)
+        first = len(mem)
+        mem += hex_words(win.stream, warmup=False)
+        results += win.stream.n_jobs
+        parts.append(WINDOW.format(k=k, fmt=win.fmt, warm=warm, idle=WARMUP_IDLE, first=first,
+                                   end=len(mem), results=results))
+    tb = TB.format(half=PERIOD_NS // 2, nmem=len(mem) - 1, top=top, windows="".join(parts))
+    return tb, mem
+
+
+def check_results(path: Path, windows: list[Window], what: str) -> None:
+    """The netlist's results must equal the model's, job by job."""
+    got = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
+    exp = [(int(c), int(n)) for w in windows for c, n in zip(w.stream.exp_code, w.stream.exp_nar)]
+    if len(got) != len(exp):
+        raise RuntimeError(f"{what}: {len(got)} results, expected {len(exp)}")
+    for j, ((code, nar), (ec, en)) in enumerate(zip(got, exp)):
+        if int(code, 16) != ec or int(nar) != en:
+            raise RuntimeError(f"{what}: result {j}: got {code} nar {nar}, expected {ec:08x} nar {en}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Toggles from the VCD
+# ---------------------------------------------------------------------------------------------
+
+
+def vcd_toggles(vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
+                ) -> dict[str, dict[int, list[int]]]:
+    """Per window (name -> (t_start, t_end), simulation time units of the VCD): net bit ->
+    [rising, falling] transitions.  VCD variables are mapped to netlist bits through the names
+    the netlist JSON gives them; a bit reachable through several names is counted once."""
+    from_name: dict[str, list] = {}
+    data = json.loads(Path(net.json_path).read_text())["modules"]
+    mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
+    for name, n in mod["netnames"].items():
+        from_name[name.lstrip("\\")] = n["bits"]
+    var_bits: dict[str, list] = {}        # VCD id -> bits (LSB first), None for a duplicate
+    owner: set[int] = set()
+    counts = {w: defaultdict(lambda: [0, 0]) for w in windows}
+    spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
+    last: dict[str, str] = {}
+    now = 0
+    active: str | None = None
+    with open(vcd) as fh:
+        in_defs = True
+        for line in fh:
+            if in_defs:
+                if line.startswith("$var"):
+                    parts = line.split()
+                    ident, ref = parts[3], parts[4].lstrip("\\")
+                    bits = from_name.get(ref)
+                    if bits is None or len(bits) != int(parts[2]):
+                        continue  # not a netlist net (or a part-select view)
+                    mine = []
+                    for b in bits:
+                        if isinstance(b, int) and b not in owner:
+                            owner.add(b)
+                            mine.append(b)
+                        else:
+                            mine.append(None)
+                    var_bits.setdefault(ident, mine)
+                elif line.startswith("$enddefinitions"):
+                    in_defs = False
+                continue
+            c = line[:1]
+            if c == "#":
+                now = int(line[1:])
+                active = next((w for t0, t1, w in spans if t0 <= now < t1), None)
+                continue
+            if c in "01xz":
+                val, ident = line[0], line[1:].strip()
+            elif c == "b":
+                val, ident = line[1:].split()
+            else:
+                continue
+            bits = var_bits.get(ident)
+            if bits is None:
+                continue
+            width = len(bits)
+            val = val.rjust(width, "0" if val[0] in "01" else val[0])
+            prev = last.get(ident)
+            last[ident] = val
+            if prev is None or active is None:
+                continue
+            cw = counts[active]
+            for k in range(width):
+                p, q = prev[width - 1 - k], val[width - 1 - k]
+                if p != q and bits[k] is not None:
+                    if p == "0" and q == "1":
+                        cw[bits[k]][0] += 1
+                    elif p == "1" and q == "0":
+                        cw[bits[k]][1] += 1
+    return {w: dict(c) for w, c in counts.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The energy calculator
+# ---------------------------------------------------------------------------------------------
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def calculate(net: Netlist, toggles: dict[int, list[int]], cycles: float, tm: Timing | None = None,
+              clock_slew: float | None = None, input_slew: float | None = None) -> dict:
+    """Energy (pJ) of a window with the given per-bit [rising, falling] transitions and
+    ``cycles`` clock cycles; leakage is returned as power (nW) to be multiplied by the window
+    time at a chosen clock.  ``tm`` supplies input slews (STA); without it every slew is
+    ``input_slew`` (default: the library's FO4 slew)."""
+    lib = net.lib
+    fo4_slew = lib.fo4()["slew_ns"]
+    clock_slew = fo4_slew if clock_slew is None else clock_slew
+    input_slew = fo4_slew if input_slew is None else input_slew
+    v2 = lib.voltage ** 2
+
+    def slew(bit) -> float:
+        if tm is not None and isinstance(bit, int) and bit in tm.slew:
+            return _mean(tm.slew[bit])
+        return input_slew
+
+    clock_bits = {b for b, label in net.inputs.items() if label == "clk"}
+    e_switch = e_int_out = e_int_in = e_clock = 0.0
+    n_toggles = 0
+    for bit, (rises, falls) in toggles.items():
+        n = rises + falls
+        if not n:
+            continue
+        cap = net.load_pf(bit)
+        sw = 0.5 * cap * v2 * n
+        s_in = clock_slew if bit in clock_bits else slew(bit)
+        # input pins with pin-level internal power (flip-flop D, CLK)
+        pin_e = 0.0
+        for c, p in net.sinks.get(bit, []):
+            for pw in lib.cells[net.cells[c][1]].pins[p].power:
+                if pw.related is None:
+                    pin_e += (rises * (pw.rise.load_slew(0.0, s_in) if pw.rise else 0.0)
+                              + falls * (pw.fall.load_slew(0.0, s_in) if pw.fall else 0.0))
+        # the driving cell's output internal power, averaged over its related pins
+        out_e = 0.0
+        drv = net.driver.get(bit)
+        if drv is not None:
+            idx, opin = drv
+            inst, ctype, conns = net.cells[idx]
+            groups = [pw for pw in lib.cells[ctype].pins[opin].power if pw.related]
+            if groups:
+                er, ef = [], []
+                for pw in groups:
+                    rel = conns.get(pw.related)
+                    s = clock_slew if lib.cells[ctype].sequential else slew(rel)
+                    er.append(pw.rise.load_slew(cap, s) if pw.rise else 0.0)
+                    ef.append(pw.fall.load_slew(cap, s) if pw.fall else 0.0)
+                out_e = rises * _mean(er) + falls * _mean(ef)
+        if bit in clock_bits:
+            e_clock += sw + pin_e
+        else:
+            e_switch += sw
+            e_int_in += pin_e
+            e_int_out += out_e
+            n_toggles += n
+    leak_nw = sum(lib.cells[c[1]].leakage for c in net.cells)
+    return {"switching_pj": e_switch, "internal_pj": e_int_out + e_int_in,
+            "internal_output_pj": e_int_out, "internal_input_pins_pj": e_int_in,
+            "clock_pj": e_clock, "dynamic_pj": e_switch + e_int_out + e_int_in + e_clock,
+            "leakage_nw": leak_nw, "toggles": n_toggles, "cycles": cycles}
+
+
+def energy_at(res: dict, mhz: float) -> float:
+    """Total energy (pJ) of a calculate() result at a clock of ``mhz``: dynamic + leakage over
+    the window (nW x ns = 1e-6 pJ)."""
+    return res["dynamic_pj"] + res["leakage_nw"] * res["cycles"] * (1000.0 / mhz) * 1e-6
+
+
+# ---------------------------------------------------------------------------------------------
+# The flow
+# ---------------------------------------------------------------------------------------------
+
+
+def simulate(netlist_dir: Path, top: str, lib: Library, windows: list[Window], work: Path
+             ) -> tuple[Path, dict[str, tuple[int, int]]]:
+    """Run the testbench on the netlist; returns the VCD and the windows' time spans."""
+    work.mkdir(parents=True, exist_ok=True)
+    used = set(re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s+\S+\s*\(", (netlist_dir / "netlist.v").read_text(),
+                          flags=re.M)) & set(lib.cells)
+    (work / "cells.v").write_text(cell_models(lib, used))
+    tb, mem = testbench(top, windows)
+    (work / "tb.sv").write_text(tb)
+    (work / "words.hex").write_text("\n".join(mem) + "\n")
+    r = subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "ppa_energy_tb",
+                        str(netlist_dir / "netlist.v"), "cells.v", "tb.sv"],
+                       cwd=work, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"iverilog failed: {r.stderr[-2000:]}")
+    subprocess.run(["vvp", "-n", "sim.vvp"], cwd=work, check=True, capture_output=True)
+    check_results(work / "results.txt", windows, top)
+    spans: dict[str, list[int]] = {}
+    per_ns = vcd_units_per_ns(work / "act.vcd")
+    for ln in (work / "windows.txt").read_text().splitlines():
+        fmt, what, t = ln.split()  # $time in ns (the testbench's time unit)
+        spans.setdefault(fmt, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
+    return work / "act.vcd", {f: (s[0], s[1]) for f, s in spans.items()}
+
+
+def vcd_units_per_ns(vcd: Path) -> int:
+    """VCD time units per ns (from its $timescale)."""
+    with open(vcd) as fh:
+        head = ""
+        for line in fh:
+            head += line
+            if "$end" in line and "$timescale" in head:
+                break
+    m = re.search(r"\$timescale\s*(\d+)\s*(s|ms|us|ns|ps|fs)", head)
+    if not m:
+        raise RuntimeError(f"{vcd}: no $timescale")
+    unit_fs = {"s": 10**15, "ms": 10**12, "us": 10**9, "ns": 10**6, "ps": 10**3, "fs": 1}
+    return 10**6 // (int(m.group(1)) * unit_fs[m.group(2)])
+
+
+def run(netlist_dir: Path, top: str, lib: Library, words: int = 256, seed: int = 7,
+        work: Path | None = None, keep_vcd: bool = False, formats=tuple(pm.IN_FMTS)) -> dict:
+    """Energy per MAC of every format for one mapped PE (scripts.ppa.asic output)."""
+    work = work or netlist_dir / "energy"
+    windows = workload(words, seed, formats)
+    vcd, spans = simulate(netlist_dir, top, lib, windows, work)
+    net = Netlist.load(netlist_dir / "netlist.json", top, lib)
+    tm = analyse(net)
+    counts = vcd_toggles(vcd, net, spans)
+    per_ns = vcd_units_per_ns(vcd)
+    if not keep_vcd:
+        vcd.unlink()
+    out = {}
+    for win in windows:
+        t0, t1 = spans[win.fmt]
+        res = calculate(net, counts[win.fmt], (t1 - t0) / per_ns / PERIOD_NS, tm)
+        res.update(macs=win.macs, words=win.words, jobs=win.stream.n_jobs,
+                   toggles_per_mac=res["toggles"] / win.macs,
+                   dynamic_pj_per_mac=res["dynamic_pj"] / win.macs,
+                   cycles_per_mac=res["cycles"] / win.macs)
+        out[win.fmt] = res
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("netlist_dir", type=Path)
+    ap.add_argument("top")
+    ap.add_argument("--words", type=int, default=256)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--mhz", type=float, default=100.0)
+    args = ap.parse_args(argv)
+    if not shutil.which("iverilog"):
+        print("energy: iverilog not found", file=sys.stderr)
+        return 1
+    res = run(args.netlist_dir, args.top, Library(), args.words, args.seed)
+    for fmt, r in res.items():
+        print(f"{fmt:<5} {energy_at(r, args.mhz) / r['macs']:8.3f} pJ/MAC at {args.mhz:g} MHz  "
+              f"{r['toggles_per_mac']:8.1f} toggles/MAC  {r['cycles_per_mac']:.2f} cycles/MAC")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

