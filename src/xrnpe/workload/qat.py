@@ -107,8 +107,11 @@ def mse_scale(fmt: str, x: np.ndarray, steps_per_octave: int = 8) -> np.ndarray:
     useful = cand >= mx[None, :] / max_value(fmt) / 4  # ignore heavy clipping candidates
     err = quant_mse(fmt, x, cand)
     err = np.where(useful, err, np.inf)
-    best = cand[np.argmin(err, axis=0), np.arange(x.shape[1])]
-    return best.astype(np.float32).astype(np.float64)
+    best = cand[np.argmin(err, axis=0), np.arange(x.shape[1])].astype(np.float32)
+    # a (nearly) all-zero column (e.g. a dead unit's weights decayed below the float32 range)
+    # would get a zero or subnormal scale: any normal scale represents it as well
+    best = np.where(best >= np.finfo(np.float32).tiny, best, np.float32(1.0))
+    return best.astype(np.float64)
 
 
 def calibrate(net: Net, layer_formats: list, x: np.ndarray, max_samples: int = 20000,
@@ -167,23 +170,28 @@ def forward(net: Net, qcfg: list | None, x: np.ndarray):
     return a, caches
 
 
-def backward(net: Net, caches: list, dlogits: np.ndarray) -> dict:
+def backward(net: Net, caches: list, dlogits: np.ndarray, input_grad: bool = False) -> dict:
+    """Gradients {"w<i>", "b<i>"} of the loss whose gradient w.r.t. the outputs is
+    ``dlogits``; with ``input_grad`` also "x", w.r.t. the network input (through the first
+    layer's fake quantiser by the straight-through estimator), for training through time."""
     grads = {}
     d = dlogits
     for i in reversed(range(len(net.layers))):
         layer = net.layers[i]
-        x_shape, xh, mx, A, wh, mw, scale, sa, sw, z, oshape = caches[i]
+        _, xh, mx, A, wh, mw, scale, sa, sw, z, _ = caches[i]
         d = epilogue_backward(layer, z, d)
         dz = d.reshape(-1, layer.N)
         grads[f"b{i}"] = dz.sum(axis=0)
         dC = dz * scale[None, :]
         dwh = A.T @ dC
         grads[f"w{i}"] = dwh / sw[None, :] * (mw if mw is not None else 1.0)
-        if i == 0:
+        if i == 0 and not input_grad:
             break
         dA = dC @ wh.T
         dxh = lower_backward(layer, dA, xh.shape)
         d = dxh / sa * (mx if mx is not None else 1.0)
+    if input_grad:
+        grads["x"] = d
     return grads
 
 
@@ -217,6 +225,35 @@ def mean_loss(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray,
     return loss(predict_logits(net, qcfg, x), y)[0]
 
 
+class Adam:
+    """Adam (beta 0.9/0.999) with a cosine learning-rate decay over ``total_steps`` and an
+    L2 weight decay added to the weights' gradients (not the biases')."""
+
+    def __init__(self, net: Net, lr: float, total_steps: int, weight_decay: float = 1e-4):
+        params = net.get_params()
+        self.m = {k: np.zeros_like(v) for k, v in params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        self.lr, self.total, self.weight_decay = lr, total_steps, weight_decay
+        self.t = 0
+
+    def step(self, net: Net, grads: dict) -> None:
+        """One update of ``net``'s weights and biases in place."""
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        self.t += 1
+        t = self.t
+        lr_t = self.lr * 0.5 * (1 + math.cos(math.pi * (t - 1) / self.total))
+        for i, layer in enumerate(net.layers):
+            for key, p in ((f"w{i}", layer.w), (f"b{i}", layer.b)):
+                g = grads[key]
+                if key[0] == "w" and self.weight_decay:
+                    g = g + self.weight_decay * p
+                self.m[key] = b1 * self.m[key] + (1 - b1) * g
+                self.v[key] = b2 * self.v[key] + (1 - b2) * g * g
+                mh = self.m[key] / (1 - b1 ** t)
+                vh = self.v[key] / (1 - b2 ** t)
+                p -= lr_t * mh / (np.sqrt(vh) + eps)
+
+
 def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: int,
           lr: float, batch: int = 32, seed: int = 0, weight_decay: float = 1e-4,
           log=None, loss=softmax_xent) -> list[float]:
@@ -227,14 +264,9 @@ def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: 
     deterministic for a given seed.  Returns the per-epoch mean loss.
     """
     rng = np.random.default_rng(seed)
-    params = net.get_params()
-    m = {k: np.zeros_like(v) for k, v in params.items()}
-    v = {k: np.zeros_like(v) for k, v in params.items()}
-    b1, b2, eps = 0.9, 0.999, 1e-8
     n = len(x)
     steps_per_epoch = math.ceil(n / batch)
-    total = epochs * steps_per_epoch
-    t = 0
+    opt = Adam(net, lr, epochs * steps_per_epoch, weight_decay)
     history = []
     for ep in range(epochs):
         perm = rng.permutation(n)
@@ -243,19 +275,7 @@ def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: 
             idx = perm[s * batch:(s + 1) * batch]
             logits, caches = forward(net, qcfg, x[idx])
             batch_loss, dlog = loss(logits, y[idx])
-            grads = backward(net, caches, dlog)
-            t += 1
-            lr_t = lr * 0.5 * (1 + math.cos(math.pi * (t - 1) / total))
-            for i, layer in enumerate(net.layers):
-                for key, p in ((f"w{i}", layer.w), (f"b{i}", layer.b)):
-                    g = grads[key]
-                    if key[0] == "w" and weight_decay:
-                        g = g + weight_decay * p
-                    m[key] = b1 * m[key] + (1 - b1) * g
-                    v[key] = b2 * v[key] + (1 - b2) * g * g
-                    mh = m[key] / (1 - b1 ** t)
-                    vh = v[key] / (1 - b2 ** t)
-                    p -= lr_t * mh / (np.sqrt(vh) + eps)
+            opt.step(net, backward(net, caches, dlog))
             losses.append(batch_loss)
         history.append(float(np.mean(losses)))
         if log:

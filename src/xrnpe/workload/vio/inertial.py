@@ -98,10 +98,14 @@ def heading(rotations: np.ndarray) -> np.ndarray:
     return np.unwrap(np.arctan2(rotations[:, 1, 0], rotations[:, 0, 0]))
 
 
-def initial_attitude(grid: Grid, truth: Truth, index: int, span: int = 100) -> np.ndarray:
-    """Ground-truth heading at grid[index], roll/pitch levelled on the next ``span`` samples."""
+def initial_attitude(grid: Grid, truth: Truth, index: int, bias: np.ndarray,
+                     span: int = 100) -> np.ndarray:
+    """Ground-truth heading at grid[index]; roll and pitch levelled over the next ``span``
+    samples: the specific force is rotated into the start frame with the (bias-corrected)
+    gyroscope before averaging, so a turn during the span does not tilt the result."""
     sl = slice(index, index + span)
-    f = (grid.samples[sl, :3]).mean(axis=0)
+    rel = attitude(np.eye(3), grid.samples[sl, 3:] - bias, grid.dt)[:-1]
+    f = np.einsum("kij,kj->i", rel, grid.samples[sl, :3]) / len(rel)
     a = truth.acceleration(grid.t[sl]).mean(axis=0)
     return level(f, a, float(truth.heading(grid.t[index])))
 
@@ -118,7 +122,7 @@ def strapdown(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int)
     grid[start]: {"t": (n+1,), "position": (n+1, 3), "rotation": (n+1, 3, 3)}."""
     samples = corrected(grid, bias)[start:stop]
     dt = grid.dt
-    r = attitude(initial_attitude(grid, truth, start), samples[:, 3:], dt)
+    r = attitude(initial_attitude(grid, truth, start, bias), samples[:, 3:], dt)
     acc_nav = np.einsum("kij,kj->ki", r[:-1], samples[:, :3]) + G_NAV
     v0 = truth.velocity(grid.t[start])
     v = v0 + np.concatenate([np.zeros((1, 3)), np.cumsum(acc_nav * dt, axis=0)])
@@ -139,7 +143,7 @@ def integrate_steps(grid: Grid, truth: Truth, bias: np.ndarray, ends: np.ndarray
         raise ValueError("steps must be consecutive (ends spaced by the step)")
     start, stop = int(ends[0] - step), int(ends[-1])
     samples = corrected(grid, bias)[start:stop]
-    r = attitude(initial_attitude(grid, truth, start), samples[:, 3:], grid.dt)
+    r = attitude(initial_attitude(grid, truth, start, bias), samples[:, 3:], grid.dt)
     yaw = heading(r)
     mid = 0.5 * (yaw[:-1] + yaw[1:])  # heading over each sample interval
     unit = np.stack([np.cos(mid), np.sin(mid)], axis=1).reshape(len(ends), step, 2)

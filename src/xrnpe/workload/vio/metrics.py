@@ -79,7 +79,7 @@ def _evo_trajectory(t, positions, yaw):
 
 def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> dict:
     """evo's APE (translation, no alignment: both start at the ground truth; and after an SE(3)
-    Umeyama alignment) and RPE (translation, pairs ``rpe_delta_m`` apart along the ground
+    Umeyama alignment, None where the path is degenerate) and RPE (translation, pairs ``rpe_delta_m`` apart along the ground
     truth's path), in metres."""
     import copy
 
@@ -90,9 +90,14 @@ def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> d
     ape = metrics.APE(metrics.PoseRelation.translation_part)
     ape.process_data((ref, est))
     aligned = copy.deepcopy(est)
-    aligned.align(ref, correct_scale=False)
-    ape_al = metrics.APE(metrics.PoseRelation.translation_part)
-    ape_al.process_data((ref, aligned))
+    try:
+        aligned.align(ref, correct_scale=False)
+    except Exception:  # noqa: BLE001 - evo's GeometryException: degenerate (e.g. straight) path
+        ape_aligned = None
+    else:
+        ape_al = metrics.APE(metrics.PoseRelation.translation_part)
+        ape_al.process_data((ref, aligned))
+        ape_aligned = float(ape_al.get_statistic(metrics.StatisticsType.rmse))
     rpe = metrics.RPE(metrics.PoseRelation.translation_part, delta=rpe_delta_m,
                       delta_unit=metrics.Unit.meters, rel_delta_tol=0.1, all_pairs=True,
                       pairs_from_reference=True)
@@ -100,7 +105,7 @@ def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> d
     st = rpe.get_all_statistics()
     return {"ape_rmse_m": float(ape.get_statistic(metrics.StatisticsType.rmse)),
             "ape_max_m": float(ape.get_statistic(metrics.StatisticsType.max)),
-            "ape_aligned_rmse_m": float(ape_al.get_statistic(metrics.StatisticsType.rmse)),
+            "ape_aligned_rmse_m": ape_aligned,
             f"rpe_{rpe_delta_m:g}m_rmse_m": float(st["rmse"]),
             f"rpe_{rpe_delta_m:g}m_mean_m": float(st["mean"]),
             f"rpe_{rpe_delta_m:g}m_pairs": int(len(rpe.error))}
