@@ -7,6 +7,7 @@
 #   make ppa       osu018 timing/energy, ECP5 place-and-route -> build/ppa/summary.json, docs/ppa.md
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
+#   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
 # Variables: SIM=icarus|verilator restricts the tests to one simulator; WAVES=1 dumps waveforms;
 # JOBS=N pytest workers (default: number of cores).
@@ -23,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # user cache directory instead)
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
-.PHONY: all setup sim test lint synth ppa bench workload soak gen clean distclean
+.PHONY: all setup sim test lint synth ppa bench workload vio soak gen clean distclean
 
 all: test
 
@@ -61,6 +62,13 @@ bench: $(STAMP)
 
 workload: $(STAMP)
 	$(PY) -m xrnpe.workload.run
+
+# energy per MAC comes from the PPA flow: its summary must exist (made by make ppa if missing)
+vio: $(STAMP) | build/ppa/summary.json
+	$(PY) -m xrnpe.workload.vio.run $(VIO_ARGS)
+
+build/ppa/summary.json: | $(STAMP)
+	$(MAKE) ppa
 
 clean:
 	rm -rf build sim_build .pytest_cache
