@@ -24,7 +24,7 @@ accuracy-based tables (drop in points, cross-entropy increase as the tie-breaker
 from __future__ import annotations
 
 import itertools
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -66,8 +66,8 @@ def single_layer_sensitivity(net: Net, *, calibrate: Callable, measure: Callable
                 entry["qat"] = True
             row[f] = entry
             if log:
-                log(f"  sensitivity {net.layers[l].name or l} {f:>4}: ptq {_fmt(ptq)}  "
-                    f"{'qat' if entry['qat'] else 'ptq'} {_fmt(entry['final'])}")
+                log(f"  sensitivity {net.layers[l].name or l} {f:>4}: ptq {_fmt(ptq)}"
+                    + (f"  qat {_fmt(entry['final'])}" if entry["qat"] else ""))
         table.append(row)
     return table
 

@@ -117,12 +117,24 @@ def corrected(grid: Grid, bias: np.ndarray) -> np.ndarray:
     return out
 
 
-def strapdown(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int) -> dict:
+def tilt(roll: float, pitch: float) -> np.ndarray:
+    """Ry(pitch) Rx(roll): a body-frame tilt correction of an initial attitude."""
+    c, s = np.cos(roll), np.sin(roll)
+    rx = np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+    c, s = np.cos(pitch), np.sin(pitch)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]]) @ rx
+
+
+def strapdown(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int,
+              level_span: int = 100, tilt_fix: tuple = (0.0, 0.0)) -> dict:
     """Plain strapdown integration over grid indices [start, stop] from the ground truth at
-    grid[start]: {"t": (n+1,), "position": (n+1, 3), "rotation": (n+1, 3, 3)}."""
+    grid[start] (attitude levelled over ``level_span`` samples, optionally corrected by
+    ``tilt_fix`` = (roll, pitch) rad, for the alignment study): {"t": (n+1,),
+    "position": (n+1, 3), "rotation": (n+1, 3, 3)}."""
     samples = corrected(grid, bias)[start:stop]
     dt = grid.dt
-    r = attitude(initial_attitude(grid, truth, start, bias), samples[:, 3:], dt)
+    r0 = initial_attitude(grid, truth, start, bias, level_span) @ tilt(*tilt_fix)
+    r = attitude(r0, samples[:, 3:], dt)
     acc_nav = np.einsum("kij,kj->ki", r[:-1], samples[:, :3]) + G_NAV
     v0 = truth.velocity(grid.t[start])
     v = v0 + np.concatenate([np.zeros((1, 3)), np.cumsum(acc_nav * dt, axis=0)])
@@ -153,3 +165,19 @@ def integrate_steps(grid: Grid, truth: Truth, bias: np.ndarray, ends: np.ndarray
                                                         np.cumsum(disp, axis=0)])
     idx = np.concatenate([[0], ends - start])
     return {"t": grid.t[np.concatenate([[start], ends])], "position": p, "yaw": yaw[idx]}
+
+
+def best_tilt(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int,
+              poses: np.ndarray, level_span: int = 100) -> tuple[float, float]:
+    """The initial (roll, pitch) correction minimising the strapdown's position error at the
+    grid indices ``poses`` against the ground truth (an oracle: it looks at the answer; used
+    only to show how much of the dead reckoning's error is its initial alignment)."""
+    from scipy.optimize import least_squares
+
+    def residual(x):
+        d = strapdown(grid, truth, bias, start, stop, level_span, (x[0], x[1]))
+        sel = np.asarray(poses) - start
+        return (d["position"][sel] - truth.position(d["t"][sel])).ravel()
+
+    sol = least_squares(residual, [0.0, 0.0], diff_step=1e-4)
+    return float(sol.x[0]), float(sol.x[1])
