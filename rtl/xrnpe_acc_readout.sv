@@ -20,7 +20,8 @@ module xrnpe_acc_readout #(
   if (FRAC_W < 1 || FRAC_W > ACC_W - 2) begin : g_bad_frac
     initial $fatal(1, "xrnpe_acc_readout: FRAC_W out of range");
   end
-  if ((1 << (SCALE_W - 1)) <= ACC_W - 1 - ACC_FRAC || (1 << (SCALE_W - 1)) < ACC_FRAC) begin : g_bad_scale
+  if ((1 << (SCALE_W - 1)) <= ACC_W - 1 - ACC_FRAC || (1 << (SCALE_W - 1)) < ACC_FRAC)
+  begin : g_bad_scale
     initial $fatal(1, "xrnpe_acc_readout: SCALE_W too narrow for the accumulator range");
   end
   if ((1 << LZ_W) != ACC_W) begin : g_bad_w

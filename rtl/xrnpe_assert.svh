@@ -12,8 +12,8 @@
 `define XRNPE_ASSERT(name, expr, clk, rst_n)
 `else
 `define XRNPE_ASSERT(name, expr, clk, rst_n) \
-  always @(posedge clk) if (rst_n) begin : name \
-    assert (expr) else $fatal(1, "assertion %m failed: %s", `"expr`"); \
+  always @(posedge clk or negedge rst_n) begin : name \
+    if (rst_n) assert (expr) else $fatal(1, "assertion %m failed: %s", `"expr`"); \
   end
 `endif
 `endif

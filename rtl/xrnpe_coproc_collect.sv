@@ -6,114 +6,130 @@
 // of that row.  A step's tiles fill one of two slots; when its last tile is in, the slot is
 // handed to the write DMA and the other slot is filled meanwhile.
 module xrnpe_coproc_collect #(
-  parameter int ROWS = 4,
-  parameter int COLS = 4,
-  parameter int CT_W = 4,
-  parameter int VR_W = 3,
-  parameter int VC_W = 3,
-  parameter int RN_W = 8
+    parameter int ROWS = 4,
+    parameter int COLS = 4,
+    parameter int CBUF_TILES = 16,
+    // derived (xrnpe_coproc_pkg), not to be overridden
+    localparam int CT_W = xrnpe_coproc_pkg::ct_w(CBUF_TILES),
+    localparam int VR_W = xrnpe_coproc_pkg::vr_w(ROWS),
+    localparam int VC_W = xrnpe_coproc_pkg::vc_w(COLS),
+    localparam int RN_W = xrnpe_coproc_pkg::rn_w(ROWS, COLS, CBUF_TILES)
 ) (
-  input  wire                      clk,
-  input  wire                      rst_n,
-  input  wire                      clr,
-  input  wire                      running,
+  input  logic                      clk,
+  input  logic                      rst_n,
+  input  logic                      clr,
+  input  logic                      running,
   // PE results
-  input  wire [ROWS*COLS-1:0]      pe_out_valid,
+  input  logic [ROWS*COLS-1:0]      pe_out_valid,
   output logic [ROWS*COLS-1:0]     pe_out_ready,
-  input  wire [ROWS*COLS*32-1:0]   pe_out_data,
-  input  wire [ROWS*COLS-1:0]      pe_out_nar,
+  input  logic [ROWS*COLS*32-1:0]   pe_out_data,
+  input  logic [ROWS*COLS-1:0]      pe_out_nar,
   // tile queue (feed)
-  input  wire                      tq_empty,
+  input  logic                      tq_empty,
   output logic                     tq_pop,
-  input  wire [CT_W-1:0]           tq_tile,
-  input  wire                      tq_last_tile,
-  input  wire [VR_W-1:0]           tq_vrows,
-  input  wire [VC_W-1:0]           tq_vcols,
-  input  wire [RN_W-1:0]           tq_seg_cols,
-  input  wire [31:0]               tq_c_addr,
+  input  logic [CT_W-1:0]           tq_tile,
+  input  logic                      tq_last_tile,
+  input  logic [VR_W-1:0]           tq_vrows,
+  input  logic [VC_W-1:0]           tq_vcols,
+  input  logic [RN_W-1:0]           tq_seg_cols,
+  input  logic [31:0]               tq_c_addr,
   // write commands (write DMA)
   output logic                     wq_push,
-  input  wire                      wq_full,
+  input  logic                      wq_full,
   output logic                     wq_slot,
   output logic [VR_W-1:0]          wq_vrows,
   output logic [RN_W-1:0]          wq_seg_cols,
   output logic [31:0]              wq_c_addr,
-  input  wire                      c_release,
-  input  wire                      c_release_slot,
+  input  logic                      c_release,
+  input  logic                      c_release_slot,
   // C buffer read port (write DMA)
-  input  wire                      c_rd_en,
-  input  wire [CT_W:0]             c_rd_addr,
-  input  wire [$clog2(ROWS+1)-1:0] c_rd_row,
+  input  logic                      c_rd_en,
+  input  logic [CT_W:0]             c_rd_addr,
+  input  logic [VR_W-1:0] c_rd_row,
   output logic [COLS*32-1:0]       c_rd_data,
   output logic                     invalid_seen
 );
   localparam int NPE = ROWS * COLS;
 
-  logic [NPE-1:0]    full;
-  logic [NPE*32-1:0] data;
-  logic [NPE-1:0]    nar;
-  logic [1:0]        pending;   // slot handed to the write DMA, not yet read out
-  logic              cur;       // slot being filled
+  logic [NPE-1:0]    full_q;
+  logic [NPE*32-1:0] data_q;
+  logic [NPE-1:0]    nar_q;
+  logic [1:0]        pending_q;   // slot handed to the write DMA, not yet read out
+  logic              cur_q;       // slot being filled
+  logic              invalid_seen_q;
 
-  wire commit = running && (&full) && !tq_empty && !pending[cur] && !(tq_last_tile && wq_full);
-  assign tq_pop = commit;
-  assign pe_out_ready = ~full | {NPE{commit}};
+  logic commit;
+  assign commit       = running && (&full_q) && !tq_empty && !pending_q[cur_q] &&
+                        !(tq_last_tile && wq_full);
+  assign tq_pop       = commit;
+  assign pe_out_ready = ~full_q | {NPE{commit}};
 
-  assign wq_push = commit && tq_last_tile;
-  assign wq_slot = cur;
-  assign wq_vrows = tq_vrows;
+  assign wq_push     = commit && tq_last_tile;
+  assign wq_slot     = cur_q;
+  assign wq_vrows    = tq_vrows;
   assign wq_seg_cols = tq_seg_cols;
-  assign wq_c_addr = tq_c_addr;
+  assign wq_c_addr   = tq_c_addr;
 
   // NaR flags of the results that will really be written (padding rows/columns excluded)
   logic [NPE-1:0] nar_valid;
   for (genvar r = 0; r < ROWS; r++) begin : g_nr
     for (genvar c = 0; c < COLS; c++) begin : g_nc
-      assign nar_valid[r*COLS+c] = nar[r*COLS+c] && (VR_W'(r) < tq_vrows) && (VC_W'(c) < tq_vcols);
+      assign nar_valid[r*COLS+c] = nar_q[r*COLS+c] && (VR_W'(r) < tq_vrows) &&
+                                   (VC_W'(c) < tq_vcols);
     end
   end
 
-  always_ff @(posedge clk) begin
-    if (!rst_n || clr) begin
-      full <= '0;
-      data <= '0;
-      nar <= '0;
-      pending <= '0;
-      cur <= 1'b0;
-      invalid_seen <= 1'b0;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      full_q         <= '0;
+      pending_q      <= '0;
+      cur_q          <= 1'b0;
+      invalid_seen_q <= 1'b0;
+    end else if (clr) begin
+      full_q         <= '0;
+      pending_q      <= '0;
+      cur_q          <= 1'b0;
+      invalid_seen_q <= 1'b0;
     end else begin
-      invalid_seen <= commit && |nar_valid;
+      invalid_seen_q <= commit && |nar_valid;
       for (int p = 0; p < NPE; p++) begin
-        if (commit) full[p] <= 1'b0;
-        if (pe_out_valid[p] && pe_out_ready[p]) begin
-          full[p] <= 1'b1;
-          data[p*32 +: 32] <= pe_out_data[p*32 +: 32];
-          nar[p] <= pe_out_nar[p];
-        end
+        if (commit) full_q[p] <= 1'b0;
+        if (pe_out_valid[p] && pe_out_ready[p]) full_q[p] <= 1'b1;
       end
-      if (c_release) pending[c_release_slot] <= 1'b0;
+      if (c_release) pending_q[c_release_slot] <= 1'b0;
       if (commit && tq_last_tile) begin
-        pending[cur] <= 1'b1;
-        cur <= !cur;
+        pending_q[cur_q] <= 1'b1;
+        cur_q            <= !cur_q;
+      end
+    end
+  end
+  assign invalid_seen = invalid_seen_q;
+
+  // results: written when a PE delivers, read only behind full_q
+  always_ff @(posedge clk) begin
+    for (int p = 0; p < NPE; p++) begin
+      if (pe_out_valid[p] && pe_out_ready[p]) begin
+        data_q[p*32+:32] <= pe_out_data[p*32+:32];
+        nar_q[p]         <= pe_out_nar[p];
       end
     end
   end
 
   // C buffer: one bank per PE row
-  logic [$clog2(ROWS+1)-1:0] row_q;
+  logic [VR_W-1:0] row_q;
   always_ff @(posedge clk) if (c_rd_en) row_q <= c_rd_row;
 
   logic [COLS*32-1:0] bank_dout [ROWS];
   for (genvar r = 0; r < ROWS; r++) begin : g_cbuf
     xrnpe_coproc_ram #(.W(COLS * 32), .DEPTH(2 << CT_W)) u_ram (
-      .clk, .wr_en(commit), .wr_addr({cur, tq_tile}),
-      .wr_data(data[r*COLS*32 +: COLS*32]),
+      .clk, .wr_en(commit), .wr_addr({cur_q, tq_tile}),
+      .wr_data(data_q[r*COLS*32+:COLS*32]),
       .rd_en(c_rd_en), .rd_addr(c_rd_addr), .rd_data(bank_dout[r]));
   end
   always_comb begin
     c_rd_data = bank_dout[0];
     for (int r = 1; r < ROWS; r++)
-      if (row_q == $clog2(ROWS+1)'(r)) c_rd_data = bank_dout[r];
+      if (row_q == VR_W'(r)) c_rd_data = bank_dout[r];
   end
 endmodule
 `default_nettype wire

@@ -1,146 +1,154 @@
 // SPDX-License-Identifier: Apache-2.0
-`default_nettype none
 // Job controller: checks the configuration at START, derives the tiling, and walks the
 // schedule of steps.  A step is (panel p, row block ib, K chunk c), c innermost:
 //   panel   = up to PW = COLS << TPB_LOG2 columns of C whose Bt rows fit in one B slot,
 //   block   = ROWS rows of A,
 //   chunk   = up to ABUF_WORDS words of K (only when a row does not fit in one A slot).
-// For each step it allocates A/B buffer slots (two each: the next step's operands are
-// loaded while the current one computes), queues their loads on the read DMA and queues a
-// step descriptor for the feed.  It also owns STATUS, the counters and the abort drain.
+// Two small state machines: the job machine (idle, check, setup, run, drain) owns STATUS, the
+// counters and the abort drain; the producer machine, active while the job runs, allocates
+// A/B buffer slots for each step (two of each: the next step's operands load while the
+// current one computes), queues their loads on the read DMA and queues the step for the feed.
+// The configuration check is combinational logic of its own.
+`default_nettype none
+`include "xrnpe_assert.svh"
 module xrnpe_coproc_ctrl #(
-  parameter int ROWS = 4,
-  parameter int COLS = 4,
-  parameter int DATA_W = 64,
-  parameter int ABUF_WORDS = 128,
-  parameter int BBUF_WORDS = 256,
-  parameter int CBUF_TILES = 16,
-  // derived widths (set by the parent)
-  parameter int RN_W = 8,   // rows of a load / columns of a panel
-  parameter int NB_W = 8,   // beats of a row load
-  parameter int KC_W = 8,   // words of a chunk
-  parameter int VR_W = 3    // valid rows of a block
+    parameter int ROWS = 4,
+    parameter int COLS = 4,
+    parameter int DATA_W = 64,
+    parameter int ABUF_WORDS = 128,
+    parameter int BBUF_WORDS = 256,
+    parameter int CBUF_TILES = 16,
+    // derived (xrnpe_coproc_pkg), not to be overridden
+    localparam int RN_W = xrnpe_coproc_pkg::rn_w(ROWS, COLS, CBUF_TILES),
+    localparam int NB_W = xrnpe_coproc_pkg::nb_w(ABUF_WORDS, DATA_W),
+    localparam int KC_W = xrnpe_coproc_pkg::kc_w(ABUF_WORDS),
+    localparam int VR_W = xrnpe_coproc_pkg::vr_w(ROWS),
+    localparam int FW = xrnpe_pkg::FMT_W
 ) (
-  input  wire              clk,
-  input  wire              rst_n,
-  // configuration registers
-  input  wire [2:0]        cfg_in_fmt,
-  input  wire [2:0]        cfg_out_fmt,
-  input  wire [31:0]       cfg_m,
-  input  wire [31:0]       cfg_n,
-  input  wire [31:0]       cfg_k,
-  input  wire [31:0]       cfg_a_base,
-  input  wire [31:0]       cfg_a_stride,
-  input  wire [31:0]       cfg_b_base,
-  input  wire [31:0]       cfg_b_stride,
-  input  wire [31:0]       cfg_c_base,
-  input  wire [31:0]       cfg_c_stride,
-  input  wire              start,
-  input  wire              soft_reset,
-  // job-wide values for the datapath (stable while running)
-  output logic             job_clr,       // pulse at START: empties every queue
-  output logic             running,       // datapath may issue work
-  output logic [2:0]       job_in_fmt,
-  output logic [2:0]       job_out_fmt,
-  output logic [1:0]       job_esz,       // log2 of the C element size in bytes
-  output logic [15:0]      job_lastmask,  // lanes kept in the last word of a row
-  output logic [4:0]       job_tstride_log2,  // B buffer entries per tile (log2)
-  output logic [16:0]      job_n,
-  output logic [31:0]      job_a_stride,  // snapshots: registers written while BUSY
-  output logic [31:0]      job_b_stride,  // never affect the running job
-  output logic [31:0]      job_c_stride,
-  output logic             pe_clear,
-  // read DMA command queue
-  output logic             rdq_push,
-  input  wire              rdq_full,
-  output logic             rdq_is_b,
-  output logic             rdq_slot,
-  output logic [31:0]      rdq_addr,
-  output logic [RN_W-1:0]  rdq_nrows,
-  output logic [NB_W-1:0]  rdq_nbeats,
-  input  wire              rd_done,       // a load finished (in queue order)
-  input  wire              rd_done_is_b,
-  input  wire              rd_done_slot,
-  input  wire              rd_err,
-  input  wire              rd_idle,
-  // step queue to the feed
-  output logic             stq_push,
-  input  wire              stq_full,
-  output logic             stq_a_slot,
-  output logic             stq_b_slot,
-  output logic             stq_a_rel,
-  output logic             stq_b_rel,
-  output logic             stq_first,
-  output logic             stq_last,
-  output logic [KC_W-1:0]  stq_kcw,
-  output logic [VR_W-1:0]  stq_vrows,
-  output logic [16:0]      stq_j0,
-  output logic [RN_W-1:0]  stq_seg_cols,
-  output logic [31:0]      stq_c_addr,
-  output logic [1:0]       a_loaded,
-  output logic [1:0]       b_loaded,
-  input  wire              a_release,
-  input  wire              a_release_slot,
-  input  wire              b_release,
-  input  wire              b_release_slot,
-  input  wire              dp_idle,       // feed, PEs, collector and write DMA have nothing left
-  input  wire              wr_err,
-  input  wire              wr_idle,
-  input  wire              invalid_seen,
-  // status
-  output logic             st_busy,
-  output logic             st_done,
-  output logic             st_error,
-  output logic             st_invalid,
-  output logic [7:0]       st_err_code,
-  output logic [63:0]      st_cycles,
-  output logic [63:0]      st_macs,
-  output logic             job_end,
-  output logic             job_end_err
+    input  logic            clk,
+    input  logic            rst_n,
+    // configuration registers
+    input  xrnpe_pkg::fmt_e cfg_in_fmt,
+    input  xrnpe_pkg::fmt_e cfg_out_fmt,
+    input  logic [31:0]     cfg_m,
+    input  logic [31:0]     cfg_n,
+    input  logic [31:0]     cfg_k,
+    input  logic [31:0]     cfg_a_base,
+    input  logic [31:0]     cfg_a_stride,
+    input  logic [31:0]     cfg_b_base,
+    input  logic [31:0]     cfg_b_stride,
+    input  logic [31:0]     cfg_c_base,
+    input  logic [31:0]     cfg_c_stride,
+    input  logic            start,
+    input  logic            soft_reset,
+    // job-wide values for the datapath (stable while running)
+    output logic            job_clr,           // pulse at START: empties every queue
+    output logic            running,           // datapath may issue work
+    output logic [FW-1:0]   job_in_fmt,
+    output logic [FW-1:0]   job_out_fmt,
+    output logic [1:0]      job_esz,           // log2 of the C element size in bytes
+    output logic [15:0]     job_lastmask,      // lanes kept in the last word of a row
+    output logic [4:0]      job_tstride_log2,  // B buffer entries per tile (log2)
+    output logic [16:0]     job_n,
+    output logic [31:0]     job_a_stride,      // snapshots: registers written while BUSY
+    output logic [31:0]     job_b_stride,      // never affect the running job
+    output logic [31:0]     job_c_stride,
+    output logic            pe_clear,          // PEs are held cleared outside a running job
+    // read DMA command queue
+    output logic            rdq_push,
+    input  logic            rdq_full,
+    output logic            rdq_is_b,
+    output logic            rdq_slot,
+    output logic [31:0]     rdq_addr,
+    output logic [RN_W-1:0] rdq_nrows,
+    output logic [NB_W-1:0] rdq_nbeats,
+    input  logic            rd_done,           // a load finished (in queue order)
+    input  logic            rd_done_is_b,
+    input  logic            rd_done_slot,
+    input  logic            rd_err,
+    input  logic            rd_idle,
+    // step queue to the feed
+    output logic            stq_push,
+    input  logic            stq_full,
+    output logic            stq_a_slot,
+    output logic            stq_b_slot,
+    output logic            stq_a_rel,
+    output logic            stq_b_rel,
+    output logic            stq_first,
+    output logic            stq_last,
+    output logic [KC_W-1:0] stq_kcw,
+    output logic [VR_W-1:0] stq_vrows,
+    output logic [16:0]     stq_j0,
+    output logic [RN_W-1:0] stq_seg_cols,
+    output logic [31:0]     stq_c_addr,
+    output logic [1:0]      a_loaded,
+    output logic [1:0]      b_loaded,
+    input  logic            a_release,
+    input  logic            a_release_slot,
+    input  logic            b_release,
+    input  logic            b_release_slot,
+    input  logic            dp_idle,           // feed, PEs, collector, write DMA all empty
+    input  logic            wr_err,
+    input  logic            wr_idle,
+    input  logic            invalid_seen,
+    // status
+    output logic            st_busy,
+    output logic            st_done,
+    output logic            st_error,
+    output logic            st_invalid,
+    output logic [7:0]      st_err_code,
+    output logic [63:0]     st_cycles,
+    output logic [63:0]     st_macs,
+    output logic            job_end,
+    output logic            job_end_err
 );
-  localparam int WPB = DATA_W / 16;            // 16-bit words per bus beat / buffer entry
-  localparam int WPB_LOG2 = $clog2(WPB);
-  localparam int DB_LOG2 = $clog2(DATA_W / 8);
-  localparam int A_SLOT_E = ABUF_WORDS / WPB;  // buffer entries per slot
-  localparam int B_SLOT_E = BBUF_WORDS / WPB;
-  localparam int A_SLOT_E_LOG2 = $clog2(A_SLOT_E);
-  localparam int B_SLOT_E_LOG2 = $clog2(B_SLOT_E);
-  localparam int CT_LOG2 = $clog2(CBUF_TILES);
+  localparam int WPB = xrnpe_coproc_pkg::words_per_beat(DATA_W);
+  localparam int WPB_LOG2 = xrnpe_coproc_pkg::clog2i(WPB);
+  localparam int DB_LOG2 = xrnpe_coproc_pkg::clog2i(DATA_W / 8);
+  localparam int A_SLOT_E = xrnpe_coproc_pkg::a_slot_entries(ABUF_WORDS, DATA_W);
+  localparam int B_SLOT_E = xrnpe_coproc_pkg::b_slot_entries(BBUF_WORDS, DATA_W);
+  localparam int A_SLOT_E_LOG2 = xrnpe_coproc_pkg::clog2i(A_SLOT_E);
+  localparam int B_SLOT_E_LOG2 = xrnpe_coproc_pkg::clog2i(B_SLOT_E);
+  localparam int CT_LOG2 = xrnpe_coproc_pkg::clog2i(CBUF_TILES);
 
-  typedef enum logic [2:0] {S_IDLE, S_CHECK, S_SETUP, S_SETUP2, S_RUN, S_DRAIN} state_t;
-  typedef enum logic [2:0] {P_STEP, P_A, P_B, P_PUSH, P_DONE} pstate_t;
-  state_t  st;
-  pstate_t ps;
-
-  // ------------------------------------------------------------------ configuration checks
+  // ================================================================== configuration check
   logic [1:0]  lanes_log2;
   logic [31:0] k_max;
   logic [1:0]  esz;
+  logic        in_fmt_ok, out_fmt_ok;
   always_comb begin
+    in_fmt_ok = 1'b1;
     unique case (cfg_in_fmt)
       xrnpe_pkg::FMT_FP4: begin lanes_log2 = 2'd2; k_max = 32'(xrnpe_pkg::FP4_K_MAX); end
       xrnpe_pkg::FMT_P4:  begin lanes_log2 = 2'd2; k_max = 32'(xrnpe_pkg::P4_K_MAX); end
       xrnpe_pkg::FMT_P8:  begin lanes_log2 = 2'd1; k_max = 32'(xrnpe_pkg::P8_K_MAX); end
-      default:            begin lanes_log2 = 2'd0; k_max = 32'(xrnpe_pkg::P16_K_MAX); end
+      xrnpe_pkg::FMT_P16: begin lanes_log2 = 2'd0; k_max = 32'(xrnpe_pkg::P16_K_MAX); end
+      default: begin lanes_log2 = 2'd0; k_max = 32'(xrnpe_pkg::P16_K_MAX); in_fmt_ok = 1'b0; end
     endcase
+    out_fmt_ok = 1'b1;
     unique case (cfg_out_fmt)
       xrnpe_pkg::FMT_FP32: esz = 2'd2;
       xrnpe_pkg::FMT_P16:  esz = 2'd1;
-      default:             esz = 2'd0;
+      xrnpe_pkg::FMT_FP4, xrnpe_pkg::FMT_P4, xrnpe_pkg::FMT_P8: esz = 2'd0;
+      default: begin esz = 2'd0; out_fmt_ok = 1'b0; end
     endcase
   end
 
   // K <= 65536 is only guaranteed after the checks; 33 bits keep the arithmetic exact anyway.
-  wire [32:0] kw_full = ({1'b0, cfg_k} + ((33'd1 << lanes_log2) - 33'd1)) >> lanes_log2;
-  wire [33:0] row_bytes = {kw_full, 1'b0};
-  wire [33:0] c_row_bytes = {2'b00, cfg_n} << esz;
-  wire [31:0] db_mask = 32'((1 << DB_LOG2) - 1);
-  wire [31:0] es_mask = (32'd1 << esz) - 32'd1;
+  logic [32:0] kw_full;
+  logic [33:0] row_bytes, c_row_bytes;
+  logic [31:0] db_mask, es_mask;
+  assign kw_full     = ({1'b0, cfg_k} + ((33'd1 << lanes_log2) - 33'd1)) >> lanes_log2;
+  assign row_bytes   = {kw_full, 1'b0};
+  assign c_row_bytes = {2'b00, cfg_n} << esz;
+  assign db_mask     = 32'((1 << DB_LOG2) - 1);
+  assign es_mask     = (32'd1 << esz) - 32'd1;
 
+  // the first failing check wins (docs/regmap.md lists the codes)
   logic [7:0] chk_err;
   always_comb begin
-    if (cfg_in_fmt > 3'd3) chk_err = xrnpe_regmap_pkg::ERR_BAD_IN_FMT;
-    else if (cfg_out_fmt > 3'd4) chk_err = xrnpe_regmap_pkg::ERR_BAD_OUT_FMT;
+    if (!in_fmt_ok) chk_err = xrnpe_regmap_pkg::ERR_BAD_IN_FMT;
+    else if (!out_fmt_ok) chk_err = xrnpe_regmap_pkg::ERR_BAD_OUT_FMT;
     else if (cfg_m == 0 || cfg_n == 0 || cfg_k == 0) chk_err = xrnpe_regmap_pkg::ERR_ZERO_DIM;
     else if (cfg_k > k_max) chk_err = xrnpe_regmap_pkg::ERR_K_TOO_LARGE;
     else if (((cfg_a_base | cfg_a_stride | cfg_b_base | cfg_b_stride) & db_mask) != 0 ||
@@ -152,27 +160,6 @@ module xrnpe_coproc_ctrl #(
     else if (cfg_m > 32'd65536 || cfg_n > 32'd65536) chk_err = xrnpe_regmap_pkg::ERR_DIM_TOO_LARGE;
     else chk_err = xrnpe_regmap_pkg::ERR_NONE;
   end
-
-  // ------------------------------------------------------------------ job parameters
-  logic [16:0] j_m, j_n, j_k;     // 1..65536
-  logic [16:0] kw;                // words per row
-  logic [16:0] kwe;               // beats (buffer entries) per row
-  logic        chunked;           // a row does not fit in one A slot: stream K in chunks
-  logic [16:0] kcw;               // words per full chunk
-  logic [4:0]  tstride_log2;
-  logic [4:0]  tpb_log2;          // col tiles per panel (log2)
-  logic [16:0] pw;                // columns per panel
-  logic [31:0] a_blk_step, b_pan_step, c_blk_step, c_pan_step;
-  logic [31:0] chunk_bytes;
-  logic [63:0] macs_job;
-  logic [33:0] mn;
-  logic [31:0] j_a_base, j_b_base, j_c_base;
-
-  function automatic logic [4:0] clog2_17(input logic [16:0] v);  // ceil(log2(v)), v >= 1
-    clog2_17 = 5'd0;
-    for (int i = 16; i >= 0; i--)
-      if ((17'd1 << i) >= v) clog2_17 = 5'(i);
-  endfunction
 
   // Lanes of the last word of a row that hold elements (K mod lanes of them, all if 0).
   logic [15:0] lastmask;
@@ -191,315 +178,324 @@ module xrnpe_coproc_ctrl #(
     endcase
   end
 
-  // ------------------------------------------------------------------ schedule walk
-  logic [16:0] i0, j0, w0;
-  logic [31:0] a_row_addr, b_pan_addr, c_row_addr, c_pan_addr, chunk_off;
-  logic        first_step;
-  logic        a_next, b_next, a_cur, b_cur;
-  logic [1:0]  a_alloc, b_alloc;
-  logic        need_b;
+  // ================================================================== job state machine
+  typedef enum logic [2:0] {JOB_IDLE, JOB_CHECK, JOB_SETUP, JOB_SETUP2, JOB_RUN, JOB_DRAIN} job_e;
+  typedef enum logic [2:0] {P_STEP, P_A, P_B, P_PUSH, P_DONE} prod_e;
+  job_e  job_q, job_d;
+  prod_e prod_q, prod_d;
 
-  wire [17:0] w0_next = {1'b0, w0} + {1'b0, kcw};
-  wire [17:0] i0_next = {1'b0, i0} + 18'(ROWS);
-  wire [17:0] j0_next = {1'b0, j0} + {1'b0, pw};
-  wire last_c  = w0_next >= {1'b0, kw};
-  wire last_ib = i0_next >= {1'b0, j_m};
-  wire last_p  = j0_next >= {1'b0, j_n};
-  wire last_step = last_c && last_ib && last_p;
-  wire single_a = (j_m <= 17'(ROWS)) && !chunked;  // one A block for the whole job
-  wire [16:0] step_kcw = last_c ? kw - w0 : kcw;
+  logic in_setup, dp_stop, run_done, cfg_fail, drain_end;
+  assign in_setup  = job_q == JOB_CHECK || job_q == JOB_SETUP || job_q == JOB_SETUP2;
+  assign dp_stop   = soft_reset || rd_err || wr_err;
+  assign run_done  = job_q == JOB_RUN && !dp_stop && prod_q == P_DONE && dp_idle;
+  assign cfg_fail  = job_q == JOB_CHECK && chk_err != xrnpe_regmap_pkg::ERR_NONE;
+  assign drain_end = job_q == JOB_DRAIN && rd_idle && wr_idle;
 
-  // The feed and read DMA use the narrow fields; the schedule keeps them in range.
-  assign rdq_slot = ps == P_A ? a_next : b_next;
-  assign rdq_is_b = ps == P_B;
-  assign rdq_addr = ps == P_A ? a_row_addr + chunk_off : b_pan_addr + chunk_off;
-  wire [16:0] b_rows = last_p ? j_n - j0 : pw;
-  wire [16:0] a_rows = last_ib ? j_m - i0 : 17'(ROWS);
-  assign rdq_nrows = ps == P_A ? RN_W'(a_rows) : RN_W'(b_rows);
-  assign rdq_nbeats = NB_W'((step_kcw + 17'(WPB - 1)) >> WPB_LOG2);
-  assign rdq_push = running && ((ps == P_A && !a_alloc[a_next] && !rdq_full) ||
-                    (ps == P_B && need_b && !b_alloc[b_next] && !rdq_full));
-  wire rdq_fire = rdq_push;
+  always_comb begin
+    job_d = job_q;
+    unique case (job_q)
+      JOB_IDLE:   if (start) job_d = JOB_CHECK;
+      JOB_CHECK:  if (cfg_fail) job_d = JOB_IDLE; else job_d = JOB_SETUP;
+      JOB_SETUP:  job_d = JOB_SETUP2;
+      JOB_SETUP2: job_d = JOB_RUN;
+      JOB_RUN:    if (dp_stop) job_d = JOB_DRAIN; else if (run_done) job_d = JOB_IDLE;
+      JOB_DRAIN:  if (drain_end) job_d = JOB_IDLE;
+      default:    job_d = JOB_IDLE;
+    endcase
+    // check and setup issue no AXI traffic: a soft reset simply stops them
+    if (soft_reset && in_setup) job_d = JOB_IDLE;
+  end
 
-  assign stq_a_slot = a_cur;
-  assign stq_b_slot = b_cur;
-  assign stq_a_rel = last_step || !single_a;
-  assign stq_b_rel = last_step || chunked || (last_ib && last_c);
-  assign stq_first = w0 == 0;
-  assign stq_last = last_c;
-  assign stq_kcw = KC_W'(step_kcw);
-  assign stq_vrows = VR_W'(a_rows);
-  assign stq_j0 = j0;
-  assign stq_seg_cols = RN_W'(b_rows);
-  assign stq_c_addr = c_row_addr;
-  assign stq_push = running && ps == P_PUSH && !stq_full;
+  // status, counters and the reason of a drain (0: soft reset)
+  logic [63:0] cyc_q, macs_job_q;
+  logic [7:0]  drain_err_q;
+  logic        drain_err_end;
+  assign drain_err_end = drain_end && drain_err_q != 0 && !soft_reset;
 
-  assign running = st == S_RUN;
-  // a_rows <= ROWS and b_rows <= PW fit the narrow fields by construction
-  wire unused_ok = &{1'b0, a_rows, b_rows};
-  assign job_n = j_n;
-  assign job_tstride_log2 = tstride_log2;
-
-  // ------------------------------------------------------------------ main FSM
-  logic [63:0] cyc;
-  logic [7:0]  drain_err;   // error that caused the drain (0: soft reset)
-
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      st <= S_IDLE;
-      ps <= P_DONE;
-      st_done <= 1'b0;
-      st_error <= 1'b0;
-      st_invalid <= 1'b0;
+      job_q       <= JOB_IDLE;
+      st_done     <= 1'b0;
+      st_error    <= 1'b0;
+      st_invalid  <= 1'b0;
       st_err_code <= '0;
-      st_cycles <= '0;
-      st_macs <= '0;
-      cyc <= '0;
-      drain_err <= '0;
-      job_end <= 1'b0;
+      st_cycles   <= '0;
+      st_macs     <= '0;
+      cyc_q       <= '0;
+      drain_err_q <= '0;
+      job_end     <= 1'b0;
       job_end_err <= 1'b0;
-      pe_clear <= 1'b1;
-      a_alloc <= '0;
-      b_alloc <= '0;
-      a_loaded <= '0;
-      b_loaded <= '0;
-      job_in_fmt <= '0;
-      job_out_fmt <= '0;
-      job_esz <= '0;
-      job_lastmask <= '1;
-      job_a_stride <= '0;
-      job_b_stride <= '0;
-      job_c_stride <= '0;
-      j_a_base <= '0;
-      j_b_base <= '0;
-      j_c_base <= '0;
-      mn <= '0;
-      j_m <= '0;
-      j_n <= '0;
-      j_k <= '0;
-      kw <= '0;
-      kwe <= '0;
-      chunked <= 1'b0;
-      kcw <= '0;
-      tstride_log2 <= '0;
-      tpb_log2 <= '0;
-      pw <= '0;
-      a_blk_step <= '0;
-      b_pan_step <= '0;
-      c_blk_step <= '0;
-      c_pan_step <= '0;
-      chunk_bytes <= '0;
-      macs_job <= '0;
-      i0 <= '0;
-      j0 <= '0;
-      w0 <= '0;
-      a_row_addr <= '0;
-      b_pan_addr <= '0;
-      c_row_addr <= '0;
-      c_pan_addr <= '0;
-      chunk_off <= '0;
-      first_step <= 1'b0;
-      a_next <= 1'b0;
-      b_next <= 1'b0;
-      a_cur <= 1'b0;
-      b_cur <= 1'b0;
-      need_b <= 1'b0;
+      pe_clear    <= 1'b1;
     end else begin
-      job_end <= 1'b0;
-      job_end_err <= 1'b0;
-      // PEs are held cleared outside a running job, so nothing is left in their pipelines.
-      pe_clear <= !(st == S_SETUP2 || st == S_RUN);
-      if (st != S_IDLE) cyc <= cyc + 64'd1;
-
-      // buffer slot bookkeeping (load done / released by the feed)
-      if (rd_done && !rd_done_is_b) a_loaded[rd_done_slot] <= 1'b1;
-      if (rd_done && rd_done_is_b) b_loaded[rd_done_slot] <= 1'b1;
-      if (a_release) begin
-        a_loaded[a_release_slot] <= 1'b0;
-        a_alloc[a_release_slot] <= 1'b0;
-      end
-      if (b_release) begin
-        b_loaded[b_release_slot] <= 1'b0;
-        b_alloc[b_release_slot] <= 1'b0;
-      end
-      if (invalid_seen && st == S_RUN) st_invalid <= 1'b1;
-
-      unique case (st)
-        S_IDLE: begin
-          if (start) begin
-            st <= S_CHECK;
-            st_done <= 1'b0;
-            st_error <= 1'b0;
-            st_invalid <= 1'b0;
-            st_err_code <= '0;
-            cyc <= 64'd0;
-          end
-        end
-        S_CHECK: begin
-          if (chk_err != xrnpe_regmap_pkg::ERR_NONE) begin
-            st <= S_IDLE;
-            st_done <= 1'b1;
-            st_error <= 1'b1;
-            st_err_code <= chk_err;
-            st_cycles <= cyc + 64'd1;
-            st_macs <= '0;
-            job_end <= 1'b1;
-            job_end_err <= 1'b1;
-          end else begin
-            st <= S_SETUP;
-            job_in_fmt <= cfg_in_fmt;
-            job_out_fmt <= cfg_out_fmt;
-            job_esz <= esz;
-            job_lastmask <= lastmask;
-            job_a_stride <= cfg_a_stride;
-            job_b_stride <= cfg_b_stride;
-            job_c_stride <= cfg_c_stride;
-            j_a_base <= cfg_a_base;
-            j_b_base <= cfg_b_base;
-            j_c_base <= cfg_c_base;
-            j_m <= cfg_m[16:0];
-            j_n <= cfg_n[16:0];
-            j_k <= cfg_k[16:0];
-            kw <= kw_full[16:0];
-            kwe <= 17'((kw_full + 33'(WPB - 1)) >> WPB_LOG2);
-          end
-        end
-        S_SETUP: begin
-          st <= S_SETUP2;
-          chunked <= kwe > 17'(A_SLOT_E);
-          if (kwe > 17'(A_SLOT_E)) begin
-            kcw <= 17'(ABUF_WORDS);
-            tstride_log2 <= 5'(A_SLOT_E_LOG2);
-            tpb_log2 <= '0;  // the chunk loop is innermost, so one tile per step
-          end else begin
-            kcw <= kw;
-            tstride_log2 <= clog2_17(kwe);
-            tpb_log2 <= (5'(B_SLOT_E_LOG2) - clog2_17(kwe)) > 5'(CT_LOG2) ?
-                        5'(CT_LOG2) : 5'(B_SLOT_E_LOG2) - clog2_17(kwe);
-          end
-          mn <= j_m * j_n;
-        end
-        S_SETUP2: begin
-          st <= S_RUN;
-          macs_job <= 64'(mn * 51'(j_k));
-          pw <= 17'(COLS) << tpb_log2;
-          a_blk_step <= 32'(ROWS) * job_a_stride;
-          b_pan_step <= (32'(COLS) * job_b_stride) << tpb_log2;
-          c_blk_step <= 32'(ROWS) * job_c_stride;
-          c_pan_step <= (32'(COLS) << tpb_log2) << job_esz;
-          chunk_bytes <= {14'd0, kcw, 1'b0};
-          i0 <= '0;
-          j0 <= '0;
-          w0 <= '0;
-          a_row_addr <= j_a_base;
-          b_pan_addr <= j_b_base;
-          c_row_addr <= j_c_base;
-          c_pan_addr <= j_c_base;
-          chunk_off <= '0;
-          first_step <= 1'b1;
-          a_next <= 1'b0;
-          b_next <= 1'b0;
-          a_cur <= 1'b0;
-          b_cur <= 1'b0;
-          a_alloc <= '0;
-          b_alloc <= '0;
-          a_loaded <= '0;
-          b_loaded <= '0;
-          ps <= P_STEP;
-        end
-        S_RUN: begin
-          // ---- producer: one step at a time
-          unique case (ps)
-            P_STEP: begin
-              need_b <= first_step || chunked || (i0 == 0 && w0 == 0);
-              ps <= (first_step || !single_a) ? P_A : P_B;
-            end
-            P_A: if (rdq_fire) begin
-              a_alloc[a_next] <= 1'b1;
-              a_cur <= a_next;
-              a_next <= !a_next;
-              ps <= P_B;
-            end
-            P_B: begin
-              if (!need_b) ps <= P_PUSH;
-              else if (rdq_fire) begin
-                b_alloc[b_next] <= 1'b1;
-                b_cur <= b_next;
-                b_next <= !b_next;
-                ps <= P_PUSH;
-              end
-            end
-            P_PUSH: if (stq_push) begin
-              first_step <= 1'b0;
-              ps <= last_step ? P_DONE : P_STEP;
-              if (!last_c) begin
-                w0 <= w0_next[16:0];
-                chunk_off <= chunk_off + chunk_bytes;
-              end else begin
-                w0 <= '0;
-                chunk_off <= '0;
-                if (!last_ib) begin
-                  i0 <= i0_next[16:0];
-                  a_row_addr <= a_row_addr + a_blk_step;
-                  c_row_addr <= c_row_addr + c_blk_step;
-                end else begin
-                  i0 <= '0;
-                  a_row_addr <= j_a_base;
-                  j0 <= j0_next[16:0];
-                  b_pan_addr <= b_pan_addr + b_pan_step;
-                  c_row_addr <= c_pan_addr + c_pan_step;
-                  c_pan_addr <= c_pan_addr + c_pan_step;
-                end
-              end
-            end
-            default: ;
-          endcase
-          // ---- completion / abort
-          if (soft_reset) begin
-            st <= S_DRAIN;
-            drain_err <= '0;
-          end else if (rd_err || wr_err) begin
-            st <= S_DRAIN;
-            drain_err <= rd_err ? xrnpe_regmap_pkg::ERR_READ_RESP : xrnpe_regmap_pkg::ERR_WRITE_RESP;
-          end else if (ps == P_DONE && dp_idle) begin
-            st <= S_IDLE;
-            st_done <= 1'b1;
-            st_cycles <= cyc + 64'd1;
-            st_macs <= macs_job;
-            job_end <= 1'b1;
-          end
-        end
-        S_DRAIN: begin
-          if (soft_reset) drain_err <= '0;
-          if (rd_idle && wr_idle) begin
-            st <= S_IDLE;
-            ps <= P_DONE;
-            if (drain_err != 0 && !soft_reset) begin
-              st_done <= 1'b1;
-              st_error <= 1'b1;
-              st_err_code <= drain_err;
-              st_cycles <= cyc + 64'd1;
-              st_macs <= '0;
-              job_end <= 1'b1;
-              job_end_err <= 1'b1;
-            end
-          end
-        end
-        default: begin  // S_CHECK..S_SETUP2 have no AXI traffic: a soft reset just stops them
-        end
-      endcase
-
-      if (soft_reset) begin
-        st_done <= 1'b0;
-        st_error <= 1'b0;
-        st_invalid <= 1'b0;
+      job_q       <= job_d;
+      job_end     <= cfg_fail || run_done || drain_err_end;
+      job_end_err <= cfg_fail || drain_err_end;
+      pe_clear    <= !(job_q == JOB_SETUP2 || job_q == JOB_RUN);
+      if (job_q != JOB_IDLE) cyc_q <= cyc_q + 64'd1;
+      if (job_q == JOB_IDLE && start) begin
+        cyc_q       <= '0;
+        st_done     <= 1'b0;
+        st_error    <= 1'b0;
+        st_invalid  <= 1'b0;
         st_err_code <= '0;
-        if (st == S_SETUP || st == S_SETUP2 || st == S_CHECK) st <= S_IDLE;
+      end
+      if (invalid_seen && job_q == JOB_RUN) st_invalid <= 1'b1;
+      if (job_q == JOB_RUN && dp_stop)
+        drain_err_q <= soft_reset ? 8'd0 :
+                       rd_err ? xrnpe_regmap_pkg::ERR_READ_RESP : xrnpe_regmap_pkg::ERR_WRITE_RESP;
+      if (job_q == JOB_DRAIN && soft_reset) drain_err_q <= '0;
+      if (cfg_fail || drain_err_end) begin
+        st_done     <= 1'b1;
+        st_error    <= 1'b1;
+        st_err_code <= cfg_fail ? chk_err : drain_err_q;
+        st_cycles   <= cyc_q + 64'd1;
+        st_macs     <= '0;
+      end
+      if (run_done) begin
+        st_done   <= 1'b1;
+        st_cycles <= cyc_q + 64'd1;
+        st_macs   <= macs_job_q;
+      end
+      if (soft_reset) begin
+        st_done     <= 1'b0;
+        st_error    <= 1'b0;
+        st_invalid  <= 1'b0;
+        st_err_code <= '0;
       end
     end
   end
 
-  assign st_busy = st != S_IDLE;
+  assign st_busy = job_q != JOB_IDLE;
+  assign running = job_q == JOB_RUN;
   assign job_clr = start;
+
+  // ------------------------------------------------------------------ job parameters
+  // Latched at the check and the two setup cycles, read only while running: no reset.
+  logic [16:0] m_q, n_q, k_q;   // 1..65536
+  logic [16:0] kw_q;            // words per row
+  logic [16:0] kwe_q;           // beats (buffer entries) per row
+  logic        chunked_q;       // a row does not fit in one A slot: stream K in chunks
+  logic [16:0] kcw_q;           // words per full chunk
+  logic [4:0]  tstride_log2_q;
+  logic [4:0]  tpb_log2_q;      // col tiles per panel (log2)
+  logic [16:0] pw_q;            // columns per panel
+  logic [31:0] a_blk_step_q, b_pan_step_q, c_blk_step_q, c_pan_step_q, chunk_bytes_q;
+  logic [33:0] mn_q;
+  logic [31:0] a_base_q, b_base_q, c_base_q;
+
+  // ceil(log2(v)) of a 17-bit value >= 1
+  function automatic logic [4:0] clog2_17(input logic [16:0] v);
+    clog2_17 = 5'd0;
+    for (int i = 16; i >= 0; i--)
+      if ((17'd1 << i) >= v) clog2_17 = 5'(i);
+  endfunction
+
+  always_ff @(posedge clk) begin
+    if (job_q == JOB_CHECK) begin
+      job_in_fmt   <= cfg_in_fmt;
+      job_out_fmt  <= cfg_out_fmt;
+      job_esz      <= esz;
+      job_lastmask <= lastmask;
+      job_a_stride <= cfg_a_stride;
+      job_b_stride <= cfg_b_stride;
+      job_c_stride <= cfg_c_stride;
+      a_base_q     <= cfg_a_base;
+      b_base_q     <= cfg_b_base;
+      c_base_q     <= cfg_c_base;
+      m_q          <= cfg_m[16:0];
+      n_q          <= cfg_n[16:0];
+      k_q          <= cfg_k[16:0];
+      kw_q         <= kw_full[16:0];
+      kwe_q        <= 17'((kw_full + 33'(WPB - 1)) >> WPB_LOG2);
+    end
+    if (job_q == JOB_SETUP) begin
+      chunked_q <= kwe_q > 17'(A_SLOT_E);
+      if (kwe_q > 17'(A_SLOT_E)) begin
+        kcw_q          <= 17'(ABUF_WORDS);
+        tstride_log2_q <= 5'(A_SLOT_E_LOG2);
+        tpb_log2_q     <= '0;  // the chunk loop is innermost, so one tile per step
+      end else begin
+        kcw_q          <= kw_q;
+        tstride_log2_q <= clog2_17(kwe_q);
+        tpb_log2_q     <= (5'(B_SLOT_E_LOG2) - clog2_17(kwe_q)) > 5'(CT_LOG2) ?
+                          5'(CT_LOG2) : 5'(B_SLOT_E_LOG2) - clog2_17(kwe_q);
+      end
+      mn_q <= m_q * n_q;
+    end
+    if (job_q == JOB_SETUP2) begin
+      macs_job_q    <= 64'(mn_q * 51'(k_q));
+      pw_q          <= 17'(COLS) << tpb_log2_q;
+      a_blk_step_q  <= 32'(ROWS) * job_a_stride;
+      b_pan_step_q  <= (32'(COLS) * job_b_stride) << tpb_log2_q;
+      c_blk_step_q  <= 32'(ROWS) * job_c_stride;
+      c_pan_step_q  <= (32'(COLS) << tpb_log2_q) << job_esz;
+      chunk_bytes_q <= {14'd0, kcw_q, 1'b0};
+    end
+  end
+  assign job_n = n_q;
+  assign job_tstride_log2 = tstride_log2_q;
+
+  // ================================================================== producer state machine
+  logic [16:0] i0_q, j0_q, w0_q;
+  logic [31:0] a_row_addr_q, b_pan_addr_q, c_row_addr_q, c_pan_addr_q, chunk_off_q;
+  logic        first_step_q, need_b_q;
+  logic        a_next_q, b_next_q, a_cur_q, b_cur_q;
+  logic [1:0]  a_alloc_q, b_alloc_q, a_loaded_q, b_loaded_q;
+
+  logic [17:0] w0_next, i0_next, j0_next;
+  logic        last_c, last_ib, last_p, last_step, single_a;
+  logic [16:0] step_kcw;
+  /* verilator lint_off UNUSEDSIGNAL */  // the schedule keeps them below 2**RN_W (see below)
+  logic [16:0] a_rows, b_rows;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign w0_next   = {1'b0, w0_q} + {1'b0, kcw_q};
+  assign i0_next   = {1'b0, i0_q} + 18'(ROWS);
+  assign j0_next   = {1'b0, j0_q} + {1'b0, pw_q};
+  assign last_c    = w0_next >= {1'b0, kw_q};
+  assign last_ib   = i0_next >= {1'b0, m_q};
+  assign last_p    = j0_next >= {1'b0, n_q};
+  assign last_step = last_c && last_ib && last_p;
+  assign single_a  = (m_q <= 17'(ROWS)) && !chunked_q;  // one A block for the whole job
+  assign step_kcw  = last_c ? kw_q - w0_q : kcw_q;
+  assign b_rows    = last_p ? n_q - j0_q : pw_q;
+  assign a_rows    = last_ib ? m_q - i0_q : 17'(ROWS);
+
+  // a load is queued when its slot is free; a step is queued when the feed can take it
+  logic rdq_fire;
+  assign rdq_push = running && ((prod_q == P_A && !a_alloc_q[a_next_q] && !rdq_full) ||
+                                (prod_q == P_B && need_b_q && !b_alloc_q[b_next_q] && !rdq_full));
+  assign rdq_fire = rdq_push;
+  assign stq_push = running && prod_q == P_PUSH && !stq_full;
+
+  always_comb begin
+    prod_d = prod_q;
+    if (job_q == JOB_SETUP2) begin
+      prod_d = P_STEP;
+    end else if (job_q == JOB_RUN) begin
+      unique case (prod_q)
+        P_STEP: if (first_step_q || !single_a) prod_d = P_A; else prod_d = P_B;
+        P_A:    if (rdq_fire) prod_d = P_B;
+        P_B:    if (!need_b_q || rdq_fire) prod_d = P_PUSH;
+        P_PUSH: if (stq_push && last_step) prod_d = P_DONE; else if (stq_push) prod_d = P_STEP;
+        default: ;
+      endcase
+    end else if (drain_end) begin
+      prod_d = P_DONE;
+    end
+  end
+
+  // the producer's state and the buffer-slot bookkeeping are reset; the schedule position
+  // is set up before the producer starts
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      prod_q     <= P_DONE;
+      a_alloc_q  <= '0;
+      b_alloc_q  <= '0;
+      a_loaded_q <= '0;
+      b_loaded_q <= '0;
+    end else begin
+      prod_q <= prod_d;
+      if (rd_done && !rd_done_is_b) a_loaded_q[rd_done_slot] <= 1'b1;
+      if (rd_done && rd_done_is_b) b_loaded_q[rd_done_slot] <= 1'b1;
+      if (a_release) begin
+        a_loaded_q[a_release_slot] <= 1'b0;
+        a_alloc_q[a_release_slot]  <= 1'b0;
+      end
+      if (b_release) begin
+        b_loaded_q[b_release_slot] <= 1'b0;
+        b_alloc_q[b_release_slot]  <= 1'b0;
+      end
+      if (rdq_fire && prod_q == P_A) a_alloc_q[a_next_q] <= 1'b1;
+      if (rdq_fire && prod_q == P_B) b_alloc_q[b_next_q] <= 1'b1;
+      if (job_q == JOB_SETUP2) begin
+        a_alloc_q  <= '0;
+        b_alloc_q  <= '0;
+        a_loaded_q <= '0;
+        b_loaded_q <= '0;
+      end
+    end
+  end
+  assign a_loaded = a_loaded_q;
+  assign b_loaded = b_loaded_q;
+
+  always_ff @(posedge clk) begin
+    if (job_q == JOB_SETUP2) begin
+      i0_q         <= '0;
+      j0_q         <= '0;
+      w0_q         <= '0;
+      a_row_addr_q <= a_base_q;
+      b_pan_addr_q <= b_base_q;
+      c_row_addr_q <= c_base_q;
+      c_pan_addr_q <= c_base_q;
+      chunk_off_q  <= '0;
+      first_step_q <= 1'b1;
+      a_next_q     <= 1'b0;
+      b_next_q     <= 1'b0;
+      a_cur_q      <= 1'b0;
+      b_cur_q      <= 1'b0;
+    end else if (job_q == JOB_RUN) begin
+      if (prod_q == P_STEP) need_b_q <= first_step_q || chunked_q || (i0_q == 0 && w0_q == 0);
+      if (prod_q == P_A && rdq_fire) begin
+        a_cur_q  <= a_next_q;
+        a_next_q <= !a_next_q;
+      end
+      if (prod_q == P_B && rdq_fire) begin
+        b_cur_q  <= b_next_q;
+        b_next_q <= !b_next_q;
+      end
+      if (stq_push) begin  // advance the schedule: chunk, then row block, then panel
+        first_step_q <= 1'b0;
+        if (!last_c) begin
+          w0_q        <= w0_next[16:0];
+          chunk_off_q <= chunk_off_q + chunk_bytes_q;
+        end else begin
+          w0_q        <= '0;
+          chunk_off_q <= '0;
+          if (!last_ib) begin
+            i0_q         <= i0_next[16:0];
+            a_row_addr_q <= a_row_addr_q + a_blk_step_q;
+            c_row_addr_q <= c_row_addr_q + c_blk_step_q;
+          end else begin
+            i0_q         <= '0;
+            a_row_addr_q <= a_base_q;
+            j0_q         <= j0_next[16:0];
+            b_pan_addr_q <= b_pan_addr_q + b_pan_step_q;
+            c_row_addr_q <= c_pan_addr_q + c_pan_step_q;
+            c_pan_addr_q <= c_pan_addr_q + c_pan_step_q;
+          end
+        end
+      end
+    end
+  end
+
+  // the load and step descriptors (the feed and read DMA use the narrow fields; the schedule
+  // keeps a_rows <= ROWS and b_rows <= PW, so they fit)
+  assign rdq_slot     = prod_q == P_A ? a_next_q : b_next_q;
+  assign rdq_is_b     = prod_q == P_B;
+  assign rdq_addr     = (prod_q == P_A ? a_row_addr_q : b_pan_addr_q) + chunk_off_q;
+  assign rdq_nrows    = prod_q == P_A ? RN_W'(a_rows) : RN_W'(b_rows);
+  assign rdq_nbeats   = NB_W'((step_kcw + 17'(WPB - 1)) >> WPB_LOG2);
+  assign stq_a_slot   = a_cur_q;
+  assign stq_b_slot   = b_cur_q;
+  assign stq_a_rel    = last_step || !single_a;
+  assign stq_b_rel    = last_step || chunked_q || (last_ib && last_c);
+  assign stq_first    = w0_q == 0;
+  assign stq_last     = last_c;
+  assign stq_kcw      = KC_W'(step_kcw);
+  assign stq_vrows    = VR_W'(a_rows);
+  assign stq_j0       = j0_q;
+  assign stq_seg_cols = RN_W'(b_rows);
+  assign stq_c_addr   = c_row_addr_q;
+
+  // ------------------------------------------------------------------ invariants
+  // a slot is loaded and released only while it is allocated, and allocated only when free
+  `XRNPE_ASSERT(a_load_of_allocated_slot,
+                !(rd_done && !rd_done_is_b) || a_alloc_q[rd_done_slot], clk, rst_n)
+  `XRNPE_ASSERT(b_load_of_allocated_slot,
+                !(rd_done && rd_done_is_b) || b_alloc_q[rd_done_slot], clk, rst_n)
+  `XRNPE_ASSERT(a_release_of_loaded_slot, !a_release || a_loaded_q[a_release_slot], clk, rst_n)
+  `XRNPE_ASSERT(b_release_of_loaded_slot, !b_release || b_loaded_q[b_release_slot], clk, rst_n)
+  `XRNPE_ASSERT(producer_idle_outside_run,
+                job_q == JOB_RUN || job_q == JOB_SETUP2 || !(rdq_push || stq_push), clk, rst_n)
 endmodule
 `default_nettype wire

@@ -8,36 +8,38 @@
 // gearbox that starts at the segment's offset within the bus word, so WSTRB enables exactly
 // the segment's bytes (any element-aligned address works).
 module xrnpe_coproc_wr_dma #(
-  parameter int DATA_W = 64,
-  parameter int ADDR_W = 32,
-  parameter int ID_W = 4,
-  parameter int ROWS = 4,
-  parameter int COLS = 4,
-  parameter int CT_W = 4,
-  parameter int VR_W = 3,
-  parameter int RN_W = 8,
-  parameter int QDEPTH = 4
+    parameter int DATA_W = 64,
+    parameter int ADDR_W = 32,
+    parameter int ID_W = 4,
+    parameter int ROWS = 4,
+    parameter int COLS = 4,
+    parameter int CBUF_TILES = 16,
+    parameter int QDEPTH = 4,
+    // derived (xrnpe_coproc_pkg), not to be overridden
+    localparam int CT_W = xrnpe_coproc_pkg::ct_w(CBUF_TILES),
+    localparam int VR_W = xrnpe_coproc_pkg::vr_w(ROWS),
+    localparam int RN_W = xrnpe_coproc_pkg::rn_w(ROWS, COLS, CBUF_TILES)
 ) (
-  input  wire                      clk,
-  input  wire                      rst_n,
-  input  wire                      clr,
-  input  wire                      stop,
-  input  wire [31:0]               c_stride,
-  input  wire [1:0]                esz,
+  input  logic                      clk,
+  input  logic                      rst_n,
+  input  logic                      clr,
+  input  logic                      stop,
+  input  logic [31:0]               c_stride,
+  input  logic [1:0]                esz,
   // commands
-  input  wire                      cmd_push,
+  input  logic                      cmd_push,
   output logic                     cmd_full,
-  input  wire                      cmd_slot,
-  input  wire [VR_W-1:0]           cmd_vrows,
-  input  wire [RN_W-1:0]           cmd_seg_cols,
-  input  wire [31:0]               cmd_c_addr,
+  input  logic                      cmd_slot,
+  input  logic [VR_W-1:0]           cmd_vrows,
+  input  logic [RN_W-1:0]           cmd_seg_cols,
+  input  logic [31:0]               cmd_c_addr,
   output logic                     c_release,
   output logic                     c_release_slot,
   // C buffer read port
   output logic                     c_rd_en,
   output logic [CT_W:0]            c_rd_addr,
-  output logic [$clog2(ROWS+1)-1:0] c_rd_row,
-  input  wire [COLS*32-1:0]        c_rd_data,
+  output logic [VR_W-1:0] c_rd_row,
+  input  logic [COLS*32-1:0]        c_rd_data,
   output logic                     err,
   output logic                     idle,
   // AXI4 master write channels
@@ -47,15 +49,15 @@ module xrnpe_coproc_wr_dma #(
   output logic [2:0]               m_axi_awsize,
   output logic [1:0]               m_axi_awburst,
   output logic                     m_axi_awvalid,
-  input  wire                      m_axi_awready,
+  input  logic                      m_axi_awready,
   output logic [DATA_W-1:0]        m_axi_wdata,
   output logic [DATA_W/8-1:0]      m_axi_wstrb,
   output logic                     m_axi_wlast,
   output logic                     m_axi_wvalid,
-  input  wire                      m_axi_wready,
-  input  wire [ID_W-1:0]           m_axi_bid,
-  input  wire [1:0]                m_axi_bresp,
-  input  wire                      m_axi_bvalid,
+  input  logic                      m_axi_wready,
+  input  logic [ID_W-1:0]           m_axi_bid,
+  input  logic [1:0]                m_axi_bresp,
+  input  logic                      m_axi_bvalid,
   output logic                     m_axi_bready
 );
   localparam int DB = DATA_W / 8;
@@ -66,7 +68,8 @@ module xrnpe_coproc_wr_dma #(
   localparam int RW = $clog2(ROWS + 1);
 
   // ------------------------------------------------------------------ two queue copies
-  wire [CW-1:0] cmd_din = {cmd_slot, cmd_vrows, cmd_seg_cols, cmd_c_addr};
+  logic [CW-1:0] cmd_din;
+  assign cmd_din = {cmd_slot, cmd_vrows, cmd_seg_cols, cmd_c_addr};
   logic [CW-1:0] qa_dout, qw_dout;
   logic qa_full, qw_full, qa_empty, qw_empty, qa_pop, qw_pop;
   assign cmd_full = qa_full || qw_full;
@@ -82,72 +85,88 @@ module xrnpe_coproc_wr_dma #(
   logic [7:0] lq_dout;
 
   // ------------------------------------------------------------------ address side
-  logic            a_act;
-  logic [VR_W-1:0] a_rows_left;
-  logic [31:0]     a_seg_addr;     // byte address of the current segment
-  logic [31:0]     a_addr;         // next burst (bus-word aligned)
-  logic [17:0]     a_beats_left;   // of the current segment
-  logic [RN_W-1:0] a_seg_cols;
-  logic            a_seg_start;    // compute the segment's beats first
-  logic [15:0]     outstanding;
+  logic            a_act_q;
+  logic [VR_W-1:0] a_rows_left_q;
+  logic [31:0]     a_seg_addr_q;     // byte address of the current segment
+  logic [31:0]     a_addr_q;         // next burst (bus-word aligned)
+  logic [17:0]     a_beats_left_q;   // of the current segment
+  logic [RN_W-1:0] a_seg_cols_q;
+  logic            a_seg_start_q;    // compute the segment's beats first
+  logic [15:0]     outstanding_q;
 
-  wire [18:0] seg_bytes = 19'(a_seg_cols) << esz;
-  wire [18:0] seg_span = seg_bytes + 19'(a_seg_addr[DB_LOG2-1:0]) + 19'(DB - 1);
-  wire [12:0] beats_4k = (13'd4096 - {1'b0, a_addr[11:0]}) >> DB_LOG2;
+  logic [18:0] seg_bytes;
+
+  assign seg_bytes = 19'(a_seg_cols_q) << esz;
+  logic [18:0] seg_span;
+  assign seg_span = seg_bytes + 19'(a_seg_addr_q[DB_LOG2-1:0]) + 19'(DB - 1);
+  logic [12:0] beats_4k;
+  assign beats_4k = (13'd4096 - {1'b0, a_addr_q[11:0]}) >> DB_LOG2;
   logic [8:0] blen;
   always_comb begin
     blen = 9'd256;
-    if (a_beats_left < 18'(blen)) blen = 9'(a_beats_left);
+    if (a_beats_left_q < 18'(blen)) blen = 9'(a_beats_left_q);
     if (32'(beats_4k) < 32'(blen)) blen = 9'(beats_4k);
   end
 
-  assign qa_pop = !a_act && !qa_empty && !stop;
-  wire aw_load = a_act && !a_seg_start && !stop && !lq_full && (!m_axi_awvalid || m_axi_awready);
+  assign qa_pop = !a_act_q && !qa_empty && !stop;
+  logic aw_load;
+  assign aw_load = a_act_q && !a_seg_start_q && !stop && !lq_full &&
+                   (!m_axi_awvalid || m_axi_awready);
   assign lq_push = aw_load;
-  wire aw_fire = m_axi_awvalid && m_axi_awready;
-  wire b_fire = m_axi_bvalid && m_axi_bready;
+  logic aw_fire;
+  assign aw_fire = m_axi_awvalid && m_axi_awready;
+  logic b_fire;
+  assign b_fire = m_axi_bvalid && m_axi_bready;
 
   assign m_axi_awid = '0;
   assign m_axi_awsize = 3'(DB_LOG2);
   assign m_axi_awburst = 2'b01;
   assign m_axi_bready = 1'b1;
 
-  always_ff @(posedge clk) begin
-    if (!rst_n || clr) begin
-      a_act <= 1'b0;
-      a_rows_left <= '0;
-      a_seg_addr <= '0;
-      a_addr <= '0;
-      a_beats_left <= '0;
-      a_seg_cols <= '0;
-      a_seg_start <= 1'b0;
-      m_axi_awvalid <= 1'b0;
-      m_axi_awaddr <= '0;
-      m_axi_awlen <= '0;
+  logic awvalid_q;
+  assign m_axi_awvalid = awvalid_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      a_act_q       <= 1'b0;
+      a_seg_start_q <= 1'b0;
+      awvalid_q     <= 1'b0;
+    end else if (clr) begin
+      a_act_q       <= 1'b0;
+      a_seg_start_q <= 1'b0;
+      awvalid_q     <= 1'b0;
     end else begin
-      if (aw_fire) m_axi_awvalid <= 1'b0;
+      if (aw_fire) awvalid_q <= 1'b0;
       if (qa_pop) begin
-        a_act <= 1'b1;
-        a_rows_left <= qa_dout[RN_W+32 +: VR_W];
-        a_seg_cols <= qa_dout[32 +: RN_W];
-        a_seg_addr <= qa_dout[31:0];
-        a_seg_start <= 1'b1;
-      end else if (a_act && a_seg_start) begin
-        a_seg_start <= 1'b0;
-        a_addr <= {a_seg_addr[31:DB_LOG2], {DB_LOG2{1'b0}}};
-        a_beats_left <= 18'(seg_span >> DB_LOG2);
+        a_act_q       <= 1'b1;
+        a_seg_start_q <= 1'b1;
+      end else if (a_act_q && a_seg_start_q) begin
+        a_seg_start_q <= 1'b0;
       end else if (aw_load) begin
-        m_axi_awvalid <= 1'b1;
-        m_axi_awaddr <= ADDR_W'(a_addr);
-        m_axi_awlen <= 8'(blen - 9'd1);
-        a_addr <= a_addr + ({23'd0, blen} << DB_LOG2);
-        a_beats_left <= a_beats_left - 18'(blen);
-        if (18'(blen) == a_beats_left) begin  // segment finished
-          a_rows_left <= a_rows_left - VR_W'(1);
-          a_seg_addr <= a_seg_addr + c_stride;
-          a_seg_start <= 1'b1;
-          if (a_rows_left == VR_W'(1)) a_act <= 1'b0;
+        awvalid_q <= 1'b1;
+        if (18'(blen) == a_beats_left_q) begin  // segment finished
+          a_seg_start_q <= 1'b1;
+          if (a_rows_left_q == VR_W'(1)) a_act_q <= 1'b0;
         end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (qa_pop) begin
+      a_rows_left_q <= qa_dout[RN_W+32+:VR_W];
+      a_seg_cols_q  <= qa_dout[32+:RN_W];
+      a_seg_addr_q  <= qa_dout[31:0];
+    end else if (a_act_q && a_seg_start_q) begin
+      a_addr_q       <= {a_seg_addr_q[31:DB_LOG2], {DB_LOG2{1'b0}}};
+      a_beats_left_q <= 18'(seg_span >> DB_LOG2);
+    end else if (aw_load) begin
+      m_axi_awaddr   <= ADDR_W'(a_addr_q);
+      m_axi_awlen    <= 8'(blen - 9'd1);
+      a_addr_q       <= a_addr_q + ({23'd0, blen} << DB_LOG2);
+      a_beats_left_q <= a_beats_left_q - 18'(blen);
+      if (18'(blen) == a_beats_left_q) begin  // segment finished
+        a_rows_left_q <= a_rows_left_q - VR_W'(1);
+        a_seg_addr_q  <= a_seg_addr_q + c_stride;
       end
     end
   end
@@ -156,44 +175,53 @@ module xrnpe_coproc_wr_dma #(
     .clk, .rst_n, .clr, .push(lq_push), .din(8'(blen - 9'd1)), .full(lq_full),
     .pop(lq_pop), .dout(lq_dout), .empty(lq_empty));
 
-  always_ff @(posedge clk) begin
+  logic err_q;
+  assign err = err_q;
+  always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      outstanding <= '0;
-      err <= 1'b0;
+      outstanding_q <= '0;
+      err_q         <= 1'b0;
     end else begin
-      outstanding <= outstanding + 16'(aw_fire) - 16'(b_fire);
-      err <= b_fire && m_axi_bresp[1];
+      outstanding_q <= outstanding_q + 16'(aw_fire) - 16'(b_fire);
+      err_q         <= b_fire && m_axi_bresp[1];
     end
   end
 
   // ------------------------------------------------------------------ data side
-  logic            w_act;          // a command is being written
-  logic            w_slot;
-  logic [VR_W-1:0] w_rows_left;
-  logic [RW-1:0]   w_row;
-  logic [31:0]     w_seg_addr;
-  logic [RN_W-1:0] w_seg_cols;
-  logic            w_row_init;     // load the gearbox offset for the row
-  logic [RN_W-1:0] req_cols_left;  // columns of the row not yet requested from the C buffer
-  logic [RN_W-1:0] in_cols_left;   // columns of the row not yet in the gearbox
-  logic [CT_W-1:0] req_tile;
-  logic            v_rd;           // C buffer output holds a requested entry
-  logic [CAP*8-1:0] gb_data;
-  logic [CAP-1:0]   gb_strb;
-  logic [CNT_W-1:0] gb_cnt;        // bytes in the gearbox, leading offset bytes included
-  logic            burst_act;
-  logic [7:0]      burst_left;     // beats after the current one
+  logic            w_act_q;          // a command is being written
+  logic            w_slot_q;
+  logic [VR_W-1:0] w_rows_left_q;
+  logic [RW-1:0]   w_row_q;
+  logic [31:0]     w_seg_addr_q;
+  logic [RN_W-1:0] w_seg_cols_q;
+  logic            w_row_init_q;     // load the gearbox offset for the row
+  logic [RN_W-1:0] req_cols_left_q;  // columns of the row not yet requested from the C buffer
+  logic [RN_W-1:0] in_cols_left_q;   // columns of the row not yet in the gearbox
+  logic [CT_W-1:0] req_tile_q;
+  logic            v_rd_q;           // C buffer output holds a requested entry
+  logic [CAP*8-1:0] gb_data_q;
+  logic [CAP-1:0]   gb_strb_q;
+  logic [CNT_W-1:0] gb_cnt_q;        // bytes in the gearbox, leading offset bytes included
+  logic            burst_act_q;
+  logic [7:0]      burst_left_q;     // beats after the current one
 
-  wire in_done = in_cols_left == 0;
-  wire beat_avail = w_act && !w_row_init && (gb_cnt >= CNT_W'(DB) || (in_done && gb_cnt != 0));
-  assign m_axi_wvalid = beat_avail && burst_act;
-  assign m_axi_wdata = gb_data[DB*8-1:0];
-  assign m_axi_wstrb = gb_strb[DB-1:0];
-  assign m_axi_wlast = burst_left == 0;
-  wire w_fire = m_axi_wvalid && m_axi_wready;
-  assign lq_pop = (!burst_act || (w_fire && m_axi_wlast)) && !lq_empty;
+  logic in_done;
 
-  wire [CNT_W-1:0] cnt_after = !w_fire ? gb_cnt : (gb_cnt > CNT_W'(DB) ? gb_cnt - CNT_W'(DB) : '0);
+  assign in_done = in_cols_left_q == 0;
+  logic beat_avail;
+  assign beat_avail = w_act_q && !w_row_init_q &&
+                      (gb_cnt_q >= CNT_W'(DB) || (in_done && gb_cnt_q != 0));
+  assign m_axi_wvalid = beat_avail && burst_act_q;
+  assign m_axi_wdata = gb_data_q[DB*8-1:0];
+  assign m_axi_wstrb = gb_strb_q[DB-1:0];
+  assign m_axi_wlast = burst_left_q == 0;
+  logic w_fire;
+  assign w_fire = m_axi_wvalid && m_axi_wready;
+  assign lq_pop = (!burst_act_q || (w_fire && m_axi_wlast)) && !lq_empty;
+
+  logic [CNT_W-1:0] cnt_after;
+
+  assign cnt_after = !w_fire ? gb_cnt_q : (gb_cnt_q > CNT_W'(DB) ? gb_cnt_q - CNT_W'(DB) : '0);
   // entry contents packed to the element size
   logic [COLS*32-1:0] packed_d;
   always_comb begin
@@ -206,113 +234,124 @@ module xrnpe_coproc_wr_dma #(
       endcase
     end
   end
-  wire [RN_W-1:0] in_cols = in_cols_left >= RN_W'(COLS) ? RN_W'(COLS) : in_cols_left;
-  wire [CNT_W-1:0] in_bytes = CNT_W'(in_cols) << esz;
-  wire accept = v_rd && cnt_after < CNT_W'(DB);
-  wire more_req = w_act && !w_row_init && req_cols_left != 0;
-  assign c_rd_en = more_req && (!v_rd || accept);
-  assign c_rd_addr = {w_slot, req_tile};
-  assign c_rd_row = w_row;
-  wire row_done = w_act && !w_row_init && in_done && !v_rd && cnt_after == 0;
+  logic [RN_W-1:0] in_cols;
+  assign in_cols = in_cols_left_q >= RN_W'(COLS) ? RN_W'(COLS) : in_cols_left_q;
+  logic [CNT_W-1:0] in_bytes;
+  assign in_bytes = CNT_W'(in_cols) << esz;
+  logic accept;
+  assign accept = v_rd_q && cnt_after < CNT_W'(DB);
+  logic more_req;
+  assign more_req = w_act_q && !w_row_init_q && req_cols_left_q != 0;
+  assign c_rd_en = more_req && (!v_rd_q || accept);
+  assign c_rd_addr = {w_slot_q, req_tile_q};
+  assign c_rd_row = w_row_q;
+  logic row_done;
+  assign row_done = w_act_q && !w_row_init_q && in_done && !v_rd_q && cnt_after == 0;
 
-  assign qw_pop = !w_act && !qw_empty;
+  assign qw_pop = !w_act_q && !qw_empty;
 
-  always_ff @(posedge clk) begin
-    if (!rst_n || clr) begin
-      w_act <= 1'b0;
-      w_slot <= 1'b0;
-      w_rows_left <= '0;
-      w_row <= '0;
-      w_seg_addr <= '0;
-      w_seg_cols <= '0;
-      w_row_init <= 1'b0;
-      req_cols_left <= '0;
-      in_cols_left <= '0;
-      req_tile <= '0;
-      v_rd <= 1'b0;
-      gb_data <= '0;
-      gb_strb <= '0;
-      gb_cnt <= '0;
-      burst_act <= 1'b0;
-      burst_left <= '0;
-      c_release <= 1'b0;
-      c_release_slot <= 1'b0;
+  // The gearbox after this cycle: the beat sent (if any) shifted out, the accepted C buffer
+  // entry (if any) appended behind the remaining bytes.  Bytes past the valid columns
+  // (padding PEs) are dropped, not just unstrobed.
+  function automatic logic [CAP*9-1:0] gearbox(
+      input logic [CAP*8-1:0] data, input logic [CAP-1:0] strb, input logic shift,
+      input logic append, input logic [COLS*32-1:0] entry, input logic [CNT_W-1:0] bytes,
+      input logic [CNT_W-1:0] at);
+    logic [CAP*8-1:0] d, mb;
+    logic [CAP-1:0]   s, m;
+    d = shift ? data >> (DB * 8) : data;
+    s = shift ? strb >> DB : strb;
+    m = (CAP'(1) << bytes) - CAP'(1);
+    for (int i = 0; i < CAP; i++) mb[i*8+:8] = {8{m[i]}};
+    if (append) begin
+      d = d | (((CAP * 8)'(entry) & mb) << {at, 3'b000});
+      s = s | (m << at);
+    end
+    gearbox = {d, s};
+  endfunction
+  logic [CAP*8-1:0] gb_data_d;
+  logic [CAP-1:0]   gb_strb_d;
+  assign {gb_data_d, gb_strb_d} = gearbox(gb_data_q, gb_strb_q, w_fire, accept, packed_d,
+                                          in_bytes, cnt_after);
+
+  logic row_last;  // the row that ends is the command's last
+  assign row_last = w_rows_left_q == VR_W'(1);
+
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      w_act_q      <= 1'b0;
+      w_row_init_q <= 1'b0;
+      v_rd_q       <= 1'b0;
+      burst_act_q  <= 1'b0;
+      c_release    <= 1'b0;
+    end else if (clr) begin
+      w_act_q      <= 1'b0;
+      w_row_init_q <= 1'b0;
+      v_rd_q       <= 1'b0;
+      burst_act_q  <= 1'b0;
+      c_release    <= 1'b0;
     end else begin
       c_release <= 1'b0;
-      // bursts
-      if (lq_pop) begin
-        burst_act <= 1'b1;
-        burst_left <= lq_dout;
-      end else if (w_fire) begin
-        if (m_axi_wlast) burst_act <= 1'b0;
-        else burst_left <= burst_left - 8'd1;
-      end
-      // gearbox: shift out a beat, then append an entry
-      begin
-        logic [CAP*8-1:0] d;
-        logic [CAP-1:0]   s;
-        d = gb_data;
-        s = gb_strb;
-        if (w_fire) begin
-          d = d >> (DB * 8);
-          s = s >> DB;
-        end
-        if (accept) begin
-          // bytes past the valid columns (padding PEs) are dropped, not just unstrobed
-          logic [CAP-1:0]   m;
-          logic [CAP*8-1:0] mb;
-          m = (CAP'(1) << in_bytes) - CAP'(1);
-          for (int i = 0; i < CAP; i++) mb[i*8 +: 8] = {8{m[i]}};
-          d = d | (((CAP*8)'(packed_d) & mb) << {cnt_after, 3'b000});
-          s = s | (m << cnt_after);
-        end
-        gb_data <= d;
-        gb_strb <= s;
-        gb_cnt <= cnt_after + (accept ? in_bytes : '0);
-      end
-      if (accept) in_cols_left <= in_cols_left - in_cols;
-      if (c_rd_en) begin
-        req_tile <= req_tile + CT_W'(1);
-        req_cols_left <= req_cols_left >= RN_W'(COLS) ? req_cols_left - RN_W'(COLS) : '0;
-      end
-      if (c_rd_en) v_rd <= 1'b1;
-      else if (accept) v_rd <= 1'b0;
-
+      if (lq_pop) burst_act_q <= 1'b1;
+      else if (w_fire && m_axi_wlast) burst_act_q <= 1'b0;
+      if (c_rd_en) v_rd_q <= 1'b1;
+      else if (accept) v_rd_q <= 1'b0;
       if (qw_pop) begin
-        w_act <= 1'b1;
-        w_slot <= qw_dout[CW-1];
-        w_rows_left <= qw_dout[RN_W+32 +: VR_W];
-        w_seg_cols <= qw_dout[32 +: RN_W];
-        w_seg_addr <= qw_dout[31:0];
-        w_row <= '0;
-        w_row_init <= 1'b1;
-      end else if (w_act && w_row_init) begin
-        // leading bytes of the first bus word belong to other memory: strobes off
-        w_row_init <= 1'b0;
-        gb_cnt <= CNT_W'(w_seg_addr[DB_LOG2-1:0]);
-        gb_data <= '0;
-        gb_strb <= '0;
-        req_cols_left <= w_seg_cols;
-        in_cols_left <= w_seg_cols;
-        req_tile <= '0;
+        w_act_q      <= 1'b1;
+        w_row_init_q <= 1'b1;
+      end else if (w_act_q && w_row_init_q) begin
+        w_row_init_q <= 1'b0;
       end else if (row_done) begin
-        w_rows_left <= w_rows_left - VR_W'(1);
-        w_seg_addr <= w_seg_addr + c_stride;
-        w_row <= w_row + RW'(1);
-        w_row_init <= 1'b1;
-        if (w_rows_left == VR_W'(1)) begin
-          w_act <= 1'b0;
-          w_row_init <= 1'b0;
+        w_row_init_q <= !row_last;
+        if (row_last) begin
+          w_act_q   <= 1'b0;
           c_release <= 1'b1;
-          c_release_slot <= w_slot;
         end
       end
     end
   end
 
-  assign idle = !m_axi_awvalid && outstanding == 0 && !burst_act && lq_empty &&
-                (stop || (!a_act && !w_act && qa_empty && qw_empty));
+  always_ff @(posedge clk) begin
+    // bursts
+    if (lq_pop) burst_left_q <= lq_dout;
+    else if (w_fire && !m_axi_wlast) burst_left_q <= burst_left_q - 8'd1;
+    // gearbox: shift out a beat, then append an entry
+    gb_data_q <= gb_data_d;
+    gb_strb_q <= gb_strb_d;
+    gb_cnt_q  <= cnt_after + (accept ? in_bytes : '0);
+    if (accept) in_cols_left_q <= in_cols_left_q - in_cols;
+    if (c_rd_en) begin
+      req_tile_q      <= req_tile_q + CT_W'(1);
+      req_cols_left_q <= req_cols_left_q >= RN_W'(COLS) ? req_cols_left_q - RN_W'(COLS) : '0;
+    end
 
-  wire unused_ok = &{1'b0, m_axi_bid, m_axi_bresp[0], qa_dout[CW-1]};
+    if (qw_pop) begin
+      w_slot_q      <= qw_dout[CW-1];
+      w_rows_left_q <= qw_dout[RN_W+32+:VR_W];
+      w_seg_cols_q  <= qw_dout[32+:RN_W];
+      w_seg_addr_q  <= qw_dout[31:0];
+      w_row_q       <= '0;
+    end else if (w_act_q && w_row_init_q) begin
+      // leading bytes of the first bus word belong to other memory: strobes off
+      gb_cnt_q        <= CNT_W'(w_seg_addr_q[DB_LOG2-1:0]);
+      gb_data_q       <= '0;
+      gb_strb_q       <= '0;
+      req_cols_left_q <= w_seg_cols_q;
+      in_cols_left_q  <= w_seg_cols_q;
+      req_tile_q      <= '0;
+    end else if (row_done) begin
+      w_rows_left_q <= w_rows_left_q - VR_W'(1);
+      w_seg_addr_q  <= w_seg_addr_q + c_stride;
+      w_row_q       <= w_row_q + RW'(1);
+      if (row_last) c_release_slot <= w_slot_q;
+    end
+  end
+
+  assign idle = !m_axi_awvalid && outstanding_q == 0 && !burst_act_q && lq_empty &&
+                (stop || (!a_act_q && !w_act_q && qa_empty && qw_empty));
+
+  logic unused_ok;
+
+  assign unused_ok = &{1'b0, m_axi_bid, m_axi_bresp[0], qa_dout[CW-1]};
 endmodule
 `default_nettype wire

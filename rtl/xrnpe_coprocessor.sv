@@ -18,29 +18,29 @@ module xrnpe_coprocessor #(
   parameter int BBUF_WORDS = 256,  // words per B slot per PE column: Bt panel capacity
   parameter int CBUF_TILES = 16    // tiles per C slot: widest panel = CBUF_TILES * COLS
 ) (
-  input  wire                     clk,
-  input  wire                     rst_n,
+  input  logic                     clk,
+  input  logic                     rst_n,
   output logic                    irq,
   // AXI4-Lite slave
-  input  wire [AXIL_ADDR_W-1:0]   s_axil_awaddr,
-  input  wire [2:0]               s_axil_awprot,
-  input  wire                     s_axil_awvalid,
+  input  logic [AXIL_ADDR_W-1:0]   s_axil_awaddr,
+  input  logic [2:0]               s_axil_awprot,
+  input  logic                     s_axil_awvalid,
   output logic                    s_axil_awready,
-  input  wire [31:0]              s_axil_wdata,
-  input  wire [3:0]               s_axil_wstrb,
-  input  wire                     s_axil_wvalid,
+  input  logic [31:0]              s_axil_wdata,
+  input  logic [3:0]               s_axil_wstrb,
+  input  logic                     s_axil_wvalid,
   output logic                    s_axil_wready,
   output logic [1:0]              s_axil_bresp,
   output logic                    s_axil_bvalid,
-  input  wire                     s_axil_bready,
-  input  wire [AXIL_ADDR_W-1:0]   s_axil_araddr,
-  input  wire [2:0]               s_axil_arprot,
-  input  wire                     s_axil_arvalid,
+  input  logic                     s_axil_bready,
+  input  logic [AXIL_ADDR_W-1:0]   s_axil_araddr,
+  input  logic [2:0]               s_axil_arprot,
+  input  logic                     s_axil_arvalid,
   output logic                    s_axil_arready,
   output logic [31:0]             s_axil_rdata,
   output logic [1:0]              s_axil_rresp,
   output logic                    s_axil_rvalid,
-  input  wire                     s_axil_rready,
+  input  logic                     s_axil_rready,
   // AXI4 master
   output logic [ID_W-1:0]         m_axi_awid,
   output logic [ADDR_W-1:0]       m_axi_awaddr,
@@ -52,15 +52,15 @@ module xrnpe_coprocessor #(
   output logic [2:0]              m_axi_awprot,
   output logic [3:0]              m_axi_awqos,
   output logic                    m_axi_awvalid,
-  input  wire                     m_axi_awready,
+  input  logic                     m_axi_awready,
   output logic [DATA_W-1:0]       m_axi_wdata,
   output logic [DATA_W/8-1:0]     m_axi_wstrb,
   output logic                    m_axi_wlast,
   output logic                    m_axi_wvalid,
-  input  wire                     m_axi_wready,
-  input  wire [ID_W-1:0]          m_axi_bid,
-  input  wire [1:0]               m_axi_bresp,
-  input  wire                     m_axi_bvalid,
+  input  logic                     m_axi_wready,
+  input  logic [ID_W-1:0]          m_axi_bid,
+  input  logic [1:0]               m_axi_bresp,
+  input  logic                     m_axi_bvalid,
   output logic                    m_axi_bready,
   output logic [ID_W-1:0]         m_axi_arid,
   output logic [ADDR_W-1:0]       m_axi_araddr,
@@ -72,17 +72,15 @@ module xrnpe_coprocessor #(
   output logic [2:0]              m_axi_arprot,
   output logic [3:0]              m_axi_arqos,
   output logic                    m_axi_arvalid,
-  input  wire                     m_axi_arready,
-  input  wire [ID_W-1:0]          m_axi_rid,
-  input  wire [DATA_W-1:0]        m_axi_rdata,
-  input  wire [1:0]               m_axi_rresp,
-  input  wire                     m_axi_rlast,
-  input  wire                     m_axi_rvalid,
+  input  logic                     m_axi_arready,
+  input  logic [ID_W-1:0]          m_axi_rid,
+  input  logic [DATA_W-1:0]        m_axi_rdata,
+  input  logic [1:0]               m_axi_rresp,
+  input  logic                     m_axi_rlast,
+  input  logic                     m_axi_rvalid,
   output logic                    m_axi_rready
 );
-  localparam int WPB = DATA_W / 16;
-  localparam int A_SLOT_E = ABUF_WORDS / WPB;
-  localparam int B_SLOT_E = BBUF_WORDS / WPB;
+  localparam int WPB = xrnpe_coproc_pkg::words_per_beat(DATA_W);
 
   // Elaboration-time parameter checks.
   initial begin
@@ -94,7 +92,8 @@ module xrnpe_coprocessor #(
     if (ADDR_W < 32 || ADDR_W > 64)
       $fatal(1, "xrnpe_coprocessor: ADDR_W must be 32..64 (addresses are computed in 32 bits)");
     if (ID_W < 1 || ID_W > 32) $fatal(1, "xrnpe_coprocessor: ID_W must be 1..32");
-    if (AXIL_ADDR_W < 8 || AXIL_ADDR_W > 32) $fatal(1, "xrnpe_coprocessor: AXIL_ADDR_W must be 8..32");
+    if (AXIL_ADDR_W < 8 || AXIL_ADDR_W > 32)
+      $fatal(1, "xrnpe_coprocessor: AXIL_ADDR_W must be 8..32");
     if ((ABUF_WORDS & (ABUF_WORDS - 1)) != 0 || ABUF_WORDS < 2 * WPB || ABUF_WORDS > 65536)
       $fatal(1, "xrnpe_coprocessor: ABUF_WORDS must be a power of two, 2*DATA_W/16 .. 65536");
     if ((BBUF_WORDS & (BBUF_WORDS - 1)) != 0 || BBUF_WORDS < ABUF_WORDS || BBUF_WORDS > 65536)
@@ -103,17 +102,15 @@ module xrnpe_coprocessor #(
       $fatal(1, "xrnpe_coprocessor: CBUF_TILES must be a power of two, 2..4096");
   end
 
-  localparam int A_AW = $clog2(A_SLOT_E) + 1;   // slot bit + entry
-  localparam int B_AW = $clog2(B_SLOT_E) + 1;
-  localparam int PW_MAX = CBUF_TILES * COLS;
-  localparam int RN_W = $clog2((PW_MAX > ROWS ? PW_MAX : ROWS) + 1);
-  localparam int NB_W = $clog2(A_SLOT_E + 1);
-  localparam int KC_W = $clog2(ABUF_WORDS + 1);
-  localparam int VR_W = $clog2(ROWS + 1);
-  localparam int VC_W = $clog2(COLS + 1);
-  localparam int CT_W = $clog2(CBUF_TILES);
-  localparam int MAXRC = ROWS > COLS ? ROWS : COLS;
-  localparam int BK_W = MAXRC > 1 ? $clog2(MAXRC) : 1;
+  // derived widths: the same functions every block uses (xrnpe_coproc_pkg)
+  localparam int B_AW = xrnpe_coproc_pkg::b_aw(BBUF_WORDS, DATA_W);
+  localparam int RN_W = xrnpe_coproc_pkg::rn_w(ROWS, COLS, CBUF_TILES);
+  localparam int NB_W = xrnpe_coproc_pkg::nb_w(ABUF_WORDS, DATA_W);
+  localparam int KC_W = xrnpe_coproc_pkg::kc_w(ABUF_WORDS);
+  localparam int VR_W = xrnpe_coproc_pkg::vr_w(ROWS);
+  localparam int VC_W = xrnpe_coproc_pkg::vc_w(COLS);
+  localparam int CT_W = xrnpe_coproc_pkg::ct_w(CBUF_TILES);
+  localparam int BK_W = xrnpe_coproc_pkg::bk_w(ROWS, COLS);
 
   // ------------------------------------------------------------------ registers
   logic [2:0]  cfg_in_fmt, cfg_out_fmt;
@@ -125,7 +122,7 @@ module xrnpe_coprocessor #(
   logic [63:0] st_cycles, st_macs;
 
   xrnpe_coproc_regs #(
-    .AXIL_ADDR_W(AXIL_ADDR_W), .ROWS(ROWS), .COLS(COLS), .DATA_BYTES(DATA_W / 8),
+    .AXIL_ADDR_W(AXIL_ADDR_W), .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W),
     .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS)
   ) u_regs (
     .clk, .rst_n,
@@ -168,8 +165,7 @@ module xrnpe_coprocessor #(
 
   xrnpe_coproc_ctrl #(
     .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ABUF_WORDS(ABUF_WORDS),
-    .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES), .RN_W(RN_W), .NB_W(NB_W),
-    .KC_W(KC_W), .VR_W(VR_W)
+    .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES)
   ) u_ctrl (
     .clk, .rst_n,
     .cfg_in_fmt, .cfg_out_fmt, .cfg_m, .cfg_n, .cfg_k, .cfg_a_base, .cfg_a_stride,
@@ -192,8 +188,8 @@ module xrnpe_coprocessor #(
   logic [DATA_W-1:0] buf_data;
 
   xrnpe_coproc_rd_dma #(
-    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS), .A_AW(A_AW),
-    .B_AW(B_AW), .RN_W(RN_W), .NB_W(NB_W), .BK_W(BK_W)
+    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS),
+    .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES)
   ) u_rd (
     .clk, .rst_n, .clr(job_clr), .stop(!running), .a_stride(job_a_stride),
     .b_stride(job_b_stride), .tstride_log2(job_tstride_log2),
@@ -217,8 +213,8 @@ module xrnpe_coprocessor #(
   logic [31:0]             tq_c_addr;
 
   xrnpe_coproc_feed #(
-    .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .A_AW(A_AW), .B_AW(B_AW), .BK_W(BK_W),
-    .KC_W(KC_W), .VR_W(VR_W), .RN_W(RN_W), .CT_W(CT_W), .VC_W(VC_W)
+    .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ABUF_WORDS(ABUF_WORDS),
+    .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES)
   ) u_feed (
     .clk, .rst_n, .clr(job_clr), .running, .job_in_fmt, .job_out_fmt, .job_lastmask,
     .job_tstride_log2, .job_n, .pe_clear,
@@ -238,11 +234,11 @@ module xrnpe_coprocessor #(
   logic [31:0]               wq_c_addr;
   logic                      c_rd_en;
   logic [CT_W:0]             c_rd_addr;
-  logic [$clog2(ROWS+1)-1:0] c_rd_row;
+  logic [VR_W-1:0]           c_rd_row;
   logic [COLS*32-1:0]        c_rd_data;
 
   xrnpe_coproc_collect #(
-    .ROWS(ROWS), .COLS(COLS), .CT_W(CT_W), .VR_W(VR_W), .VC_W(VC_W), .RN_W(RN_W)
+    .ROWS(ROWS), .COLS(COLS), .CBUF_TILES(CBUF_TILES)
   ) u_collect (
     .clk, .rst_n, .clr(job_clr), .running,
     .pe_out_valid, .pe_out_ready, .pe_out_data, .pe_out_nar,
@@ -253,8 +249,8 @@ module xrnpe_coprocessor #(
 
   // ------------------------------------------------------------------ write DMA
   xrnpe_coproc_wr_dma #(
-    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS), .CT_W(CT_W),
-    .VR_W(VR_W), .RN_W(RN_W)
+    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W), .ROWS(ROWS), .COLS(COLS),
+    .CBUF_TILES(CBUF_TILES)
   ) u_wr (
     .clk, .rst_n, .clr(job_clr), .stop(!running), .c_stride(job_c_stride), .esz(job_esz),
     .cmd_push(wq_push), .cmd_full(wq_full), .cmd_slot(wq_slot), .cmd_vrows(wq_vrows),

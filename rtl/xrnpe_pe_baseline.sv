@@ -27,7 +27,8 @@ module xrnpe_pe_baseline (
     output logic                         out_nar
 );
   if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
-      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
+      xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
     initial $fatal(1, "xrnpe_pe_baseline: the lane windows are laid out for the xrnpe_pkg formats");
   end
@@ -55,8 +56,10 @@ module xrnpe_pe_baseline (
     logic sa, sb, za, zb;
     logic signed [2:0] ea, eb;
     logic [0:0] ma, mb;
-    xrnpe_fp4_decode u_da (.code(iso_a_fp4[4*l+3:4*l]), .sign(sa), .scale(ea), .frac(ma), .zero(za));
-    xrnpe_fp4_decode u_db (.code(iso_b_fp4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(mb), .zero(zb));
+    xrnpe_fp4_decode u_da (
+        .code(iso_a_fp4[4*l+3:4*l]), .sign(sa), .scale(ea), .frac(ma), .zero(za));
+    xrnpe_fp4_decode u_db (
+        .code(iso_b_fp4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(mb), .zero(zb));
     assign fa_m[l] = {~za, ma};
     assign fb_m[l] = {~zb, mb};
     assign f_t[l]  = 3'(ea + 3'sd1) + 3'(eb + 3'sd1);
@@ -209,7 +212,7 @@ module xrnpe_pe_baseline (
     end
     q_sum = '0;
     for (l = 0; l < 4; l++) begin
-      qw    = qnz[l] ? (17'b1 << qt[5*l+:5]) : 17'b0;
+      qw    = qnz[l] ? (17'd1 << qt[5*l+:5]) : 17'd0;
       q_sum = q_sum + 20'($signed({1'b0, qw} ^ {18{qs[l]}})) + 20'(qs[l]);
     end
     e_sum = '0;

@@ -31,7 +31,8 @@ module xrnpe_pe_rmmec (
     output logic                         out_nar
 );
   if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
-      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
+      xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
     initial $fatal(1, "xrnpe_pe_rmmec: the RMMEC partition is laid out for the xrnpe_pkg formats");
   end
@@ -63,7 +64,8 @@ module xrnpe_pe_rmmec (
   // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
   // {sign, nonzero, nar, hidden, frac, biased scale s+6}.  Zero and NaR give scale 6.
   //   fp4 (E2M1): subnormal 0.5 = 2^-1 * 1.0; p4 (es 1): scales -4,-2,-1,0,1,2,4, no fraction
-  localparam logic [143:0] T_FP4 = 144'hdc6a36fa7db69b4a065c2a16ea75b2994a06;  // entry c at [9c+8:9c]
+  // entry c at [9c+8:9c]
+  localparam logic [143:0] T_FP4 = 144'hdc6a36fa7db69b4a065c2a16ea75b2994a06;
   localparam logic [143:0] T_P4 = 144'hd16934ba6d3ea35446552a14ea652a914406;
   function automatic logic [8:0] dec4(input logic [3:0] c, input logic fp4, input logic p4);
     dec4 = (fp4 ? T_FP4[9*c+:9] : 9'd0) | (p4 ? T_P4[9*c+:9] : 9'd0);

@@ -24,7 +24,8 @@ module xrnpe_posit_decode #(
   localparam int XW    = BW + EW + FRAC_W;  // body after the regime, padded below
 
   if (N < 3 || N > 32 || ES < 0 || ES > 3) begin : g_bad_format
-    initial $fatal(1, "xrnpe_posit_decode: need 3 <= N <= 32 and 0 <= ES <= 3 (got N=%0d ES=%0d)", N, ES);
+    initial
+      $fatal(1, "xrnpe_posit_decode: need 3 <= N <= 32 and 0 <= ES <= 3 (got N=%0d ES=%0d)", N, ES);
   end
   if (SCALE_W < $clog2((N - 2) << ES) + 2 || FRAC_W < 1) begin : g_bad_widths
     initial $fatal(1, "xrnpe_posit_decode: SCALE_W or FRAC_W too narrow");

@@ -25,7 +25,8 @@ module xrnpe_posit_encode #(
   localparam int L      = 2 + ES + FRAC_W + PAD;
 
   if (N < 3 || N > 32 || ES < 0 || ES > 3) begin : g_bad_format
-    initial $fatal(1, "xrnpe_posit_encode: need 3 <= N <= 32 and 0 <= ES <= 3 (got N=%0d ES=%0d)", N, ES);
+    initial
+      $fatal(1, "xrnpe_posit_encode: need 3 <= N <= 32 and 0 <= ES <= 3 (got N=%0d ES=%0d)", N, ES);
   end
   if (SCALE_W < 2 || FRAC_W < 1) begin : g_bad_widths
     initial $fatal(1, "xrnpe_posit_encode: need SCALE_W >= 2 and FRAC_W >= 1");

@@ -82,16 +82,26 @@ package xrnpe_regmap_pkg;
   localparam int FORMAT_OUT_FMT_W = 3;
 
   // Error codes (STATUS.ERR_CODE).
-  localparam logic [7:0] ERR_NONE = 8'd0;  // no error
-  localparam logic [7:0] ERR_BAD_IN_FMT = 8'd1;  // FORMAT.IN_FMT is not an input format (0..3)
-  localparam logic [7:0] ERR_BAD_OUT_FMT = 8'd2;  // FORMAT.OUT_FMT is not an output format (0..4)
-  localparam logic [7:0] ERR_ZERO_DIM = 8'd3;  // M, N or K is 0
-  localparam logic [7:0] ERR_K_TOO_LARGE = 8'd4;  // K is above the exact limit of the input format (xrnpe_pkg::<FMT>_K_MAX)
-  localparam logic [7:0] ERR_UNALIGNED = 8'd5;  // A/B base or stride not a multiple of CONFIG.DATA_BYTES, or C base or stride not a multiple of the output element size
-  localparam logic [7:0] ERR_STRIDE_TOO_SMALL = 8'd6;  // A_STRIDE or B_STRIDE < 2*ceil(K/lanes) bytes, or C_STRIDE < N * element size (rows would overlap)
-  localparam logic [7:0] ERR_READ_RESP = 8'd7;  // an AXI read returned SLVERR or DECERR
-  localparam logic [7:0] ERR_WRITE_RESP = 8'd8;  // an AXI write returned SLVERR or DECERR
-  localparam logic [7:0] ERR_DIM_TOO_LARGE = 8'd9;  // M or N above 65536
+  // no error
+  localparam logic [7:0] ERR_NONE = 8'd0;
+  // FORMAT.IN_FMT is not an input format (0..3)
+  localparam logic [7:0] ERR_BAD_IN_FMT = 8'd1;
+  // FORMAT.OUT_FMT is not an output format (0..4)
+  localparam logic [7:0] ERR_BAD_OUT_FMT = 8'd2;
+  // M, N or K is 0
+  localparam logic [7:0] ERR_ZERO_DIM = 8'd3;
+  // K is above the exact limit of the input format (xrnpe_pkg::<FMT>_K_MAX)
+  localparam logic [7:0] ERR_K_TOO_LARGE = 8'd4;
+  // A/B base or stride not a multiple of CONFIG.DATA_BYTES, or C base or stride not a multiple of the output element size
+  localparam logic [7:0] ERR_UNALIGNED = 8'd5;
+  // A_STRIDE or B_STRIDE < 2*ceil(K/lanes) bytes, or C_STRIDE < N * element size (rows would overlap)
+  localparam logic [7:0] ERR_STRIDE_TOO_SMALL = 8'd6;
+  // an AXI read returned SLVERR or DECERR
+  localparam logic [7:0] ERR_READ_RESP = 8'd7;
+  // an AXI write returned SLVERR or DECERR
+  localparam logic [7:0] ERR_WRITE_RESP = 8'd8;
+  // M or N above 65536
+  localparam logic [7:0] ERR_DIM_TOO_LARGE = 8'd9;
   /* verilator lint_on UNUSEDPARAM */
 endpackage
 `endif

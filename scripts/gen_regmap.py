@@ -119,7 +119,8 @@ def render_sv(m: dict) -> str:
                     f"  localparam int {r['name']}_{f['name']}_W = {f['width']};"]
     errs = m["enums"]["err_code_e"]
     out += ["", "  // Error codes (STATUS.ERR_CODE)."]
-    out += [f"  localparam logic [7:0] ERR_{n} = 8'd{v};  // {d}" for n, v, d in errs]
+    for n, v, d in errs:
+        out += [f"  // {d}", f"  localparam logic [7:0] ERR_{n} = 8'd{v};"]
     out += ["  /* verilator lint_on UNUSEDPARAM */", "endpackage", "`endif", ""]
     return "\n".join(out)
 

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "synth" / "run_synth.py"
-LIB = ROOT / "scripts" / "synth" / "sky130_fd_sc_hd_area.lib"
+LIB = ROOT / "data" / "liberty" / "sky130_fd_sc_hd_area.lib"
 
 pytest.importorskip("pyosys")
 

