@@ -57,6 +57,7 @@ examples:
   xrnpe dequantize --format p8 w_p8.npy -o w_back.npy
   xrnpe matmul --format p8 --out-format fp32 a_p8.npy w_p8.npy -o c.npy
   xrnpe matmul --format p16 --out-format p16 --engine rtl --sim verilator a.npy b.npy -o c.npy
+  xrnpe verify exhaustive --format p8 --out-format p8 -o p8.json   # every pair through the RTL
 
 Errors (missing or unreadable file, wrong shape or dtype, code out of range, K mismatch or
 K too large) print one line on stderr and exit with status 2 without writing any output.
@@ -85,7 +86,8 @@ for fp32).  A NaR operand makes its result NaR (posits), nan (fp32) or code 0x8 
 K may be at most {kmax}.
 
 engines: 'model' (default) is the exact Python reference; 'rtl' runs the RTL co-processor
-in simulation (--sim icarus, the default, or verilator) and returns its results.
+in simulation (--sim icarus, the default, verilator, or verilator-native: the Verilator model
+in a C++ harness, no Python per cycle, for large jobs) and returns its results.
 
 example:  xrnpe matmul --format p8 --out-format p16 a.npy b.npy -o c.npy
 """

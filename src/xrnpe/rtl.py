@@ -27,7 +27,7 @@ import numpy as np
 from .formats import as_format
 from .matmul import check_operands
 
-SIMS = ("icarus", "verilator")
+SIMS = ("icarus", "verilator", "verilator-native")
 MAX_DIM = 65536  # M and N per co-processor job (larger matrices are split into blocks)
 PROGRESS = "XRNPE-PROGRESS "
 
@@ -58,7 +58,11 @@ def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None, *,
     (default ``$XRNPE_BUILD_DIR`` or the user cache directory).
     """
     if sim not in SIMS:
-        raise ValueError(f"unknown simulator {sim!r} (choose icarus or verilator)")
+        raise ValueError(f"unknown simulator {sim!r} (choose {', '.join(SIMS)})")
+    if sim == "verilator-native":  # the co-processor in a C++ harness: xrnpe.sim.native.engine
+        from .sim.native.engine import matmul_native_many
+
+        return matmul_native_many(jobs, progress=progress, build_dir=build_dir)
     prepared = []
     for j in jobs:
         f = as_format(j["fmt"])
@@ -164,7 +168,8 @@ def _kill_group(pgid: int) -> None:
 def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats: dict | None = None,
                block_rows: int | None = None, block_cols: int | None = None,
                build_dir: str | os.PathLike | None = None) -> np.ndarray:
-    """C = A x B computed by the RTL co-processor in simulation (icarus or verilator).
+    """C = A x B computed by the RTL co-processor in simulation (icarus, verilator, or
+    verilator-native: the Verilator model in a C++ harness, no Python per cycle).
 
     ``a`` (M, K) and ``b`` (K, N) are code arrays in CONTRACT dtypes; bad operands raise
     ValueError (same checks as the model).  ``progress``: a callable taking one line, or a

@@ -36,11 +36,11 @@ HARNESSES = ("pe", "coproc")
 # Verilator: optimise, check the RTL's immediate assertions (`XRNPE_ASSERT), no lint noise.
 VERILATOR_FLAGS = ("-O3", "--assert", "-Wno-fatal", "-Wno-lint", "-Wno-style")
 # C++: position independent, only the harness's extern "C" entry points exported, Verilator's
-# fatal hook ours (verilator_hooks.cpp), -O2 on the model (verilated.mk's default is -Os).
-CXX_FLAGS = ("-fPIC", "-O2", "-fvisibility=hidden", "-fvisibility-inlines-hidden",
-             "-DVL_USER_FATAL")
+# fatal hook ours (verilator_hooks.cpp); -O2 on the per-cycle model code, -O0 on the code that
+# runs once (constructors, initial blocks: compiles faster).
+CXX_FLAGS = ("-fPIC", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-DVL_USER_FATAL")
 LINK_FLAGS = ("-shared", "-Wl,--exclude-libs,ALL", "-pthread")
-MAKE_VARS = ("OPT_FAST=-O2", "OPT_SLOW=-O1", "OPT_GLOBAL=-O2")
+MAKE_VARS = ("OPT_FAST=-O2", "OPT_SLOW=-O0", "OPT_GLOBAL=-O2")
 
 
 class NativeBuildError(RuntimeError):
@@ -100,17 +100,19 @@ def build_key(harness: str, toplevel: str, sources, parameters: dict | None = No
 
 def build_library(harness: str, toplevel: str, sources, *, name: str | None = None,
                   parameters: dict | None = None, headers: dict[str, str] | None = None,
-                  jobs: int | None = None) -> Path:
+                  jobs: int | None = None, root: str | os.PathLike | None = None) -> Path:
     """Build (unless already built) and return the harness library for ``toplevel``.
 
     ``harness``: "pe" or "coproc"; ``sources``: the design's HDL files, packages first (e.g.
     :func:`xrnpe.sim.manifest.sources`); ``name``: a label for the build directory (the
     design name); ``parameters``: top-level parameters; ``headers``: extra C headers written
-    into the build directory (file name -> text), e.g. the register map.
+    into the build directory (file name -> text), e.g. the register map; ``root``: where
+    builds go (default :func:`xrnpe.sim.runner.build_root`).
     """
     sources = [Path(s).resolve() for s in sources]
     key = build_key(harness, toplevel, sources, parameters, headers)
-    bdir = runner.build_root() / f"native-{harness}-{name or toplevel}-{key[:12]}"
+    base = Path(root).expanduser().resolve() if root else runner.build_root()
+    bdir = base / f"native-{harness}-{name or toplevel}-{key[:12]}"
     lib = bdir / LIBRARY_NAME
     if lib.is_file():
         return lib

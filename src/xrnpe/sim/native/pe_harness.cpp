@@ -120,5 +120,3 @@ XRNPE_EXPORT int64_t xrnpe_pe_stream(const uint16_t *a, const uint16_t *b, uint6
         return static_cast<int64_t>(mismatches);
     });
 }
-
-XRNPE_EXPORT const char *xrnpe_native_error() { return xrnpe_native::last_error().c_str(); }
