@@ -8,6 +8,7 @@
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
+#   make results   docs/results.md from the reports under build/
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
 # Variables: SIM=icarus|verilator restricts the tests to one simulator; WAVES=1 dumps waveforms;
 # JOBS=N pytest workers (default: number of cores).
@@ -24,7 +25,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # user cache directory instead)
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
-.PHONY: all setup sim test lint synth ppa bench workload vio soak gen clean distclean
+.PHONY: all setup sim test lint synth ppa bench workload vio soak gen results clean distclean
 
 all: test
 
@@ -69,6 +70,9 @@ vio: $(STAMP) | build/ppa/summary.json
 
 build/ppa/summary.json: | $(STAMP)
 	$(MAKE) ppa
+
+results: $(STAMP)
+	$(PY) -m scripts.gen_results
 
 clean:
 	rm -rf build sim_build .pytest_cache
