@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // Place-and-route shell of the co-processor (docs/ppa.md): xrnpe_coprocessor has more ports
-// than an FPGA package has pins (the default AXI4 and AXI4-Lite interfaces are about 450
-// bits), so for the FPGA flow every co-processor input is driven by one bit of a serial
+// than an FPGA package has pins (389 bits of AXI4 and AXI4-Lite at the default parameters),
+// so for the FPGA flow every co-processor input is driven by one bit of a serial
 // shift register (scan_in) and every output is captured by one bit of a second one that
 // shifts out on scan_out.  Five pins remain (clk, rst_n, scan_in, capture, scan_out), and
 // no co-processor logic can be optimised away: every input is a register output and every

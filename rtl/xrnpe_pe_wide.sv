@@ -40,7 +40,8 @@ module xrnpe_pe_wide (
     output logic                         out_nar
 );
   if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
-      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 || xrnpe_pkg::FP4_MIN_SCALE != -1)
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
+      xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
     initial $fatal(1, "xrnpe_pe_wide: the wide lane is laid out for the xrnpe_pkg formats");
   end

@@ -23,8 +23,13 @@ needs_osu018 = pytest.mark.skipif(not OSU018.exists(), reason="qflow-tech-osu018
 
 # CONTRACT section 5, make ppa
 ENTRY_KEYS = {"top", "sources", "params", "macs_per_cycle", "osu018", "ecp5", "energy_pj_per_mac"}
-OSU_KEYS = {"area_um2": float, "crit_path_ps": float, "fmax_mhz": float, "crit_start": str,
-            "crit_end": str}
+OSU_KEYS = {
+    "area_um2": float,
+    "crit_path_ps": float,
+    "fmax_mhz": float,
+    "crit_start": str,
+    "crit_end": str,
+}
 ECP5_KEYS = {"lut4": int, "ff": int, "dsp": int, "bram": int, "fmax_mhz": float}
 FORMATS = ("fp4", "p4", "p8", "p16")
 
@@ -43,7 +48,7 @@ def _truth(verilog: str, names: str) -> list[int]:
     expr = verilog.replace("1'b0", "0").replace("1'b1", "1")  # Python's ~ & | ^ bind alike
     out = []
     for values in itertools.product((0, 1), repeat=len(names)):
-        out.append(eval(expr, {}, dict(zip(names, values))) & 1)  # noqa: S307 - test-local
+        out.append(eval(expr, {}, dict(zip(names, values, strict=True))) & 1)
     return out
 
 
@@ -52,7 +57,7 @@ def test_function_to_verilog():
     import itertools
 
     cases = {
-        "(!((A B)+C))": ("ABC", lambda a, b, c: 1 - ((a & b) | c)),          # AOI21
+        "(!((A B)+C))": ("ABC", lambda a, b, c: 1 - ((a & b) | c)),  # AOI21
         "(!((S A) + (!S B)))": ("SAB", lambda s, a, b: 1 - (a if s else b)),  # osu018 MUX2X1
         "((A^B)^C)": ("ABC", lambda a, b, c: a ^ b ^ c),
         "(((A B)+(B C))+(C A))": ("ABC", lambda a, b, c: int(a + b + c >= 2)),
@@ -90,21 +95,25 @@ def test_energy_calculator_by_hand(lib):
     from scripts.ppa.sta import Netlist
 
     wire = 0.0125 - 0.00932456  # + INVX1/A 9.32456 fF = 12.5 fF
-    cells = [("u1", "INVX1", {"A": 2, "Y": 3}), ("u2", "INVX1", {"A": 3, "Y": 4}),
-             ("ff", "DFFPOSX1", {"CLK": 1, "D": 4, "Q": 5})]
+    cells = [
+        ("u1", "INVX1", {"A": 2, "Y": 3}),
+        ("u2", "INVX1", {"A": 3, "Y": 4}),
+        ("ff", "DFFPOSX1", {"CLK": 1, "D": 4, "Q": 5}),
+    ]
     driver = {3: (0, "Y"), 4: (1, "Y"), 5: (2, "Q")}
     sinks = {1: [(2, "CLK")], 2: [(0, "A")], 3: [(1, "A")], 4: [(2, "D")]}
     net = Netlist("hand", lib, cells, driver, sinks, {1: "clk", 2: "in"}, {5: "q"}, {}, wire)
-    res = energy.calculate(net, {3: [3, 2], 1: [10, 10]}, cycles=10, tm=None, clock_slew=0.06,
-                           input_slew=0.06)
-    v2 = 1.8 ** 2
+    res = energy.calculate(
+        net, {3: [3, 2], 1: [10, 10]}, cycles=10, tm=None, clock_slew=0.06, input_slew=0.06
+    )
+    v2 = 1.8**2
     # n1: 1/2 C V^2 per transition, C = 12.5 fF
-    switching = 0.5 * 0.0125 * v2 * 5                      # 0.10125 pJ
+    switching = 0.5 * 0.0125 * v2 * 5  # 0.10125 pJ
     # u1's INVX1 internal_power at (0.0125 pF, 0.06 ns): rise 0.023165, fall 0.009047 pJ
-    internal = 3 * 0.023165 + 2 * 0.009047                 # 0.087589 pJ
+    internal = 3 * 0.023165 + 2 * 0.009047  # 0.087589 pJ
     # clock: CLK pin 27.9235 fF + wire 3.17544 fF, 20 transitions; DFFPOSX1 CLK pin internal
     # power at 0.06 ns: rise 0.006865, fall 0.11034 pJ
-    clock = 0.5 * (0.0279235 + wire) * v2 * 20 + 10 * 0.006865 + 10 * 0.11034   # 2.179656 pJ
+    clock = 0.5 * (0.0279235 + wire) * v2 * 20 + 10 * 0.006865 + 10 * 0.11034  # 2.179656 pJ
     assert res["switching_pj"] == pytest.approx(switching, rel=1e-9)
     assert res["internal_pj"] == pytest.approx(internal, rel=1e-9)
     assert res["clock_pj"] == pytest.approx(clock, rel=1e-9)
@@ -129,8 +138,23 @@ def test_mapping_keeps_the_carry_tree(tmp_path):
 
 
 def _run(args: list[str], out: Path) -> dict:
-    r = subprocess.run([sys.executable, "-m", "scripts.ppa.run", "--out", str(out), "--jobs", "2",
-                        "--no-docs", *args], cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.ppa.run",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--no-docs",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return json.loads((out / "summary.json").read_text())
 
@@ -171,7 +195,9 @@ def test_flow_on_the_back_end(tmp_path):
     check = sta["vesta_check"]
     if check["vesta"] is not None:  # qflow installed: two STAs agree on the worst path
         assert check["vesta"]["end"].split("[")[0] == check["this_sta_no_wire"]["end"].split("[")[0]
-        assert check["vesta"]["period_ps"] == pytest.approx(check["this_sta_no_wire"]["period_ps"], rel=0.15)
+        assert check["vesta"]["period_ps"] == pytest.approx(
+            check["this_sta_no_wire"]["period_ps"], rel=0.15
+        )
     assert report["synth"]["area_um2"] > 0 and report["synth"]["lut"] > 0
     assert (tmp_path / "pareto.png").stat().st_size > 1000
     assert "### backend" in (tmp_path / "tables.md").read_text()
@@ -183,8 +209,10 @@ def test_energy_flow_on_pe_wide(tmp_path):
     """Gate-level energy on pe_wide (several cycles per word, in_ready honoured): every result
     of the netlist equals the model's, and the figures are consistent."""
     pytest.importorskip("pyosys")
-    summary = _run(["--design", "pe_wide", "--skip", "fpga,synth", "--words", "32",
-                    "--formats", "fp4,p16"], tmp_path)
+    summary = _run(
+        ["--design", "pe_wide", "--skip", "fpga,synth", "--words", "32", "--formats", "fp4,p16"],
+        tmp_path,
+    )
     e = summary["designs"]["pe_wide"]
     _check_entry(e, energy=True, fpga=False)
     assert e["macs_per_cycle"] == {f: 1 for f in FORMATS}

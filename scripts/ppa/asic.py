@@ -34,8 +34,10 @@ from pathlib import Path
 from scripts.ppa.liberty import OSU018
 
 # Yosys' script for -liberty with -constr, without dc2 (see the module docstring)
-ABC_SCRIPT = ("strash; &get -n; &fraig -x; &put; scorr; dretime; strash; &get -n; &dch -f; "
-              "&nf; &put; buffer; upsize; dnsize; stime -p")
+ABC_SCRIPT = (
+    "strash; &get -n; &fraig -x; &put; scorr; dretime; strash; &get -n; &dch -f; "
+    "&nf; &put; buffer; upsize; dnsize; stime -p"
+)
 # ABC's view of the boundary of each mapped module: inputs driven like a minimum inverter
 # (about a flip-flop's Q drive), outputs loaded like a flip-flop's D pin (femtofarads)
 DRIVING_CELL = "INVX1"
@@ -51,10 +53,14 @@ def script(spec: dict) -> list[str]:
     """The Yosys commands of one mapping (spec: top, sources, params, flatten, liberty, out)."""
     out = Path(spec["out"])
     lib = _q(spec["liberty"])
-    incs = " ".join(f"-I{_q(d)}" for d in dict.fromkeys(str(Path(s).parent) for s in spec["sources"]))
+    incs = " ".join(
+        f"-I{_q(d)}" for d in dict.fromkeys(str(Path(s).parent) for s in spec["sources"])
+    )
     flat = spec.get("flatten", True)
-    cmds = [f"read_verilog -sv -DSYNTHESIS -noassert -noassume {incs} "
-            + " ".join(_q(s) for s in spec["sources"])]
+    cmds = [
+        f"read_verilog -sv -DSYNTHESIS -noassert -noassume {incs} "
+        + " ".join(_q(s) for s in spec["sources"])
+    ]
     cmds += [f"chparam -set {k} {v} {spec['top']}" for k, v in spec.get("params", {}).items()]
     cmds += [
         f"hierarchy -check -top {spec['top']}",
@@ -122,26 +128,37 @@ def adder_check(work: Path, liberty: Path = OSU018, width: int = 128) -> dict:
     """Map a registered ``width``-bit adder with this flow and with Yosys' default scripts
     (generic `abc` in synth, default -liberty script with dc2); ABC's stime delays (ps).  The
     flow keeps the Brent-Kung carry tree, the defaults turn it into a ripple chain."""
-    from pyosys import libyosys as ys  # noqa: PLC0415
+    from pyosys import libyosys as ys
 
     work.mkdir(parents=True, exist_ok=True)
     src = work / "adder.v"
-    src.write_text(f"module adder(input clk, input [{width - 1}:0] a, b, output reg [{width - 1}:0] y);\n"
-                   f"  reg [{width - 1}:0] a_q, b_q;\n"
-                   "  always @(posedge clk) begin a_q <= a; b_q <= b; y <= a_q + b_q; end\n"
-                   "endmodule\n")
+    src.write_text(
+        f"module adder(input clk, input [{width - 1}:0] a, b, output reg [{width - 1}:0] y);\n"
+        f"  reg [{width - 1}:0] a_q, b_q;\n"
+        "  always @(posedge clk) begin a_q <= a; b_q <= b; y <= a_q + b_q; end\n"
+        "endmodule\n"
+    )
     (work / "abc.script").write_text(ABC_SCRIPT.replace("; ", "\n") + "\n")
-    (work / "abc.constr").write_text(f"set_driving_cell {DRIVING_CELL}\nset_load {OUTPUT_LOAD_FF}\n")
+    (work / "abc.constr").write_text(
+        f"set_driving_cell {DRIVING_CELL}\nset_load {OUTPUT_LOAD_FF}\n"
+    )
     lib = _q(liberty)
     res = {}
     for name, synth, abc in (
-            ("flow", "synth -noabc -top adder",
-             f"abc -liberty {lib} -constr {_q(work / 'abc.constr')} -script {_q(work / 'abc.script')}"),
-            ("yosys_default", "synth -top adder",
-             f"abc -liberty {lib} -constr {_q(work / 'abc.constr')}")):
+        (
+            "flow",
+            "synth -noabc -top adder",
+            f"abc -liberty {lib} -constr {_q(work / 'abc.constr')} -script {_q(work / 'abc.script')}",
+        ),
+        (
+            "yosys_default",
+            "synth -top adder",
+            f"abc -liberty {lib} -constr {_q(work / 'abc.constr')}",
+        ),
+    ):
         log = work / f"{name}.log"
         log.write_text("")
-        from scripts.synth.gate_equiv import stdout_to  # noqa: PLC0415
+        from scripts.synth.gate_equiv import stdout_to
 
         with stdout_to(log):
             design = ys.Design()
@@ -154,8 +171,12 @@ def adder_check(work: Path, liberty: Path = OSU018, width: int = 128) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--spec", type=Path, help="run one mapping (worker)")
-    ap.add_argument("--adder-check", type=Path, metavar="WORK",
-                    help="map a 128-bit adder with this flow and Yosys' defaults, print stime")
+    ap.add_argument(
+        "--adder-check",
+        type=Path,
+        metavar="WORK",
+        help="map a 128-bit adder with this flow and Yosys' defaults, print stime",
+    )
     args = ap.parse_args(argv)
     if args.spec:
         return run_worker(args.spec)

@@ -49,9 +49,9 @@ from scripts.ppa.sta import Netlist, Timing, analyse
 from xrnpe.formats import FORMATS
 from xrnpe.sim import pe_model as pm
 
-K_WORDS = 16          # words per dot product
-WARMUP_IDLE = 12      # idle cycles after the warm-up word of a window
-PERIOD_NS = 10        # testbench clock (zero-delay simulation: any period)
+K_WORDS = 16  # words per dot product
+WARMUP_IDLE = 12  # idle cycles after the warm-up word of a window
+PERIOD_NS = 10  # testbench clock (zero-delay simulation: any period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,8 +73,10 @@ def cell_models(lib: Library, used: set[str]) -> str:
         body = []
         if cell.ff is None:
             decl += [f"  output {p};" for p in cell.outputs]
-            body += [f"  assign {p} = {function_to_verilog(cell.pins[p].function)};"
-                     for p in cell.outputs]
+            body += [
+                f"  assign {p} = {function_to_verilog(cell.pins[p].function)};"
+                for p in cell.outputs
+            ]
         else:
             ff = cell.ff
             state = ff["state"]
@@ -95,7 +97,7 @@ def cell_models(lib: Library, used: set[str]) -> str:
                     active = f"!{mm.group(2)}" if mm.group(1) else mm.group(2)
                     branches.append(f"if ({active}) {state} <= {value};")
             data = function_to_verilog(ff["next_state"])
-            chain = " else ".join(branches + [f"{state} <= {data};"])
+            chain = " else ".join([*branches, f"{state} <= {data};"])
             body.append(f"  always @({' or '.join(edges)}) {chain}")
             for p in cell.outputs:
                 func = cell.pins[p].function
@@ -125,9 +127,15 @@ def workload(words: int, seed: int, formats=tuple(pm.IN_FMTS)) -> list[Window]:
     out = []
     for fmt in formats:
         rng = np.random.default_rng([seed, FORMATS[fmt].code])
-        jobs = [(fmt, pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
-                 pm.random_words(rng, fmt, K_WORDS), pm.random_words(rng, fmt, K_WORDS))
-                for _ in range(words // K_WORDS)]
+        jobs = [
+            (
+                fmt,
+                pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
+                pm.random_words(rng, fmt, K_WORDS),
+                pm.random_words(rng, fmt, K_WORDS),
+            )
+            for _ in range(words // K_WORDS)
+        ]
         st = pm.chain_jobs(jobs, quire_check=True)
         out.append(Window(fmt, words, words * pm.LANES[fmt], st))
     return out
@@ -140,8 +148,14 @@ def hex_words(st: pm.Stream, warmup: bool) -> list[str]:
     rows = [0] if warmup else range(len(st.a))
     for i in rows:
         last = 0 if warmup else int(st.last[i])
-        w = (int(st.a[i]) << 24) | (int(st.b[i]) << 8) | (int(st.fmt[i]) << 5) | (
-            int(st.ofmt[i]) << 2) | (int(st.first[i]) << 1) | last
+        w = (
+            (int(st.a[i]) << 24)
+            | (int(st.b[i]) << 8)
+            | (int(st.fmt[i]) << 5)
+            | (int(st.ofmt[i]) << 2)
+            | (int(st.first[i]) << 1)
+            | last
+        )
         lines.append(f"{w:010x}")
     return lines
 
@@ -217,8 +231,17 @@ def testbench(top: str, windows: list[Window]) -> tuple[str, list[str]]:
         first = len(mem)
         mem += hex_words(win.stream, warmup=False)
         results += win.stream.n_jobs
-        parts.append(WINDOW.format(k=k, fmt=win.fmt, warm=warm, idle=WARMUP_IDLE, first=first,
-                                   end=len(mem), results=results))
+        parts.append(
+            WINDOW.format(
+                k=k,
+                fmt=win.fmt,
+                warm=warm,
+                idle=WARMUP_IDLE,
+                first=first,
+                end=len(mem),
+                results=results,
+            )
+        )
     tb = TB.format(half=PERIOD_NS // 2, nmem=len(mem) - 1, top=top, windows="".join(parts))
     return tb, mem
 
@@ -226,12 +249,18 @@ def testbench(top: str, windows: list[Window]) -> tuple[str, list[str]]:
 def check_results(path: Path, windows: list[Window], what: str) -> None:
     """The netlist's results must equal the model's, job by job."""
     got = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
-    exp = [(int(c), int(n)) for w in windows for c, n in zip(w.stream.exp_code, w.stream.exp_nar)]
+    exp = [
+        (int(c), int(n))
+        for w in windows
+        for c, n in zip(w.stream.exp_code, w.stream.exp_nar, strict=True)
+    ]
     if len(got) != len(exp):
         raise RuntimeError(f"{what}: {len(got)} results, expected {len(exp)}")
-    for j, ((code, nar), (ec, en)) in enumerate(zip(got, exp)):
+    for j, ((code, nar), (ec, en)) in enumerate(zip(got, exp, strict=True)):
         if int(code, 16) != ec or int(nar) != en:
-            raise RuntimeError(f"{what}: result {j}: got {code} nar {nar}, expected {ec:08x} nar {en}")
+            raise RuntimeError(
+                f"{what}: result {j}: got {code} nar {nar}, expected {ec:08x} nar {en}"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,8 +268,9 @@ def check_results(path: Path, windows: list[Window], what: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def vcd_toggles(vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
-                ) -> dict[str, dict[int, list[int]]]:
+def vcd_toggles(
+    vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
+) -> dict[str, dict[int, list[int]]]:
     """Per window (name -> (t_start, t_end), simulation time units of the VCD): net bit ->
     [rising, falling] transitions.  VCD variables are mapped to netlist bits through the names
     the netlist JSON gives them; a bit reachable through several names is counted once."""
@@ -249,7 +279,7 @@ def vcd_toggles(vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
     mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
     for name, n in mod["netnames"].items():
         from_name[name.lstrip("\\")] = n["bits"]
-    var_bits: dict[str, list] = {}        # VCD id -> bits (LSB first), None for a duplicate
+    var_bits: dict[str, list] = {}  # VCD id -> bits (LSB first), None for a duplicate
     owner: set[int] = set()
     counts = {w: defaultdict(lambda: [0, 0]) for w in windows}
     spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
@@ -317,8 +347,14 @@ def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
-def calculate(net: Netlist, toggles: dict[int, list[int]], cycles: float, tm: Timing | None = None,
-              clock_slew: float | None = None, input_slew: float | None = None) -> dict:
+def calculate(
+    net: Netlist,
+    toggles: dict[int, list[int]],
+    cycles: float,
+    tm: Timing | None = None,
+    clock_slew: float | None = None,
+    input_slew: float | None = None,
+) -> dict:
     """Energy (pJ) of a window with the given per-bit [rising, falling] transitions and
     ``cycles`` clock cycles; leakage is returned as power (nW) to be multiplied by the window
     time at a chosen clock.  ``tm`` supplies input slews (STA); without it every slew is
@@ -327,7 +363,7 @@ def calculate(net: Netlist, toggles: dict[int, list[int]], cycles: float, tm: Ti
     fo4_slew = lib.fo4()["slew_ns"]
     clock_slew = fo4_slew if clock_slew is None else clock_slew
     input_slew = fo4_slew if input_slew is None else input_slew
-    v2 = lib.voltage ** 2
+    v2 = lib.voltage**2
 
     def slew(bit) -> float:
         if tm is not None and isinstance(bit, int) and bit in tm.slew:
@@ -349,14 +385,15 @@ def calculate(net: Netlist, toggles: dict[int, list[int]], cycles: float, tm: Ti
         for c, p in net.sinks.get(bit, []):
             for pw in lib.cells[net.cells[c][1]].pins[p].power:
                 if pw.related is None:
-                    pin_e += (rises * (pw.rise.load_slew(0.0, s_in) if pw.rise else 0.0)
-                              + falls * (pw.fall.load_slew(0.0, s_in) if pw.fall else 0.0))
+                    pin_e += rises * (pw.rise.load_slew(0.0, s_in) if pw.rise else 0.0) + falls * (
+                        pw.fall.load_slew(0.0, s_in) if pw.fall else 0.0
+                    )
         # the driving cell's output internal power, averaged over its related pins
         out_e = 0.0
         drv = net.driver.get(bit)
         if drv is not None:
             idx, opin = drv
-            inst, ctype, conns = net.cells[idx]
+            _inst, ctype, conns = net.cells[idx]
             groups = [pw for pw in lib.cells[ctype].pins[opin].power if pw.related]
             if groups:
                 er, ef = [], []
@@ -374,10 +411,17 @@ def calculate(net: Netlist, toggles: dict[int, list[int]], cycles: float, tm: Ti
             e_int_out += out_e
             n_toggles += n
     leak_nw = sum(lib.cells[c[1]].leakage for c in net.cells)
-    return {"switching_pj": e_switch, "internal_pj": e_int_out + e_int_in,
-            "internal_output_pj": e_int_out, "internal_input_pins_pj": e_int_in,
-            "clock_pj": e_clock, "dynamic_pj": e_switch + e_int_out + e_int_in + e_clock,
-            "leakage_nw": leak_nw, "toggles": n_toggles, "cycles": cycles}
+    return {
+        "switching_pj": e_switch,
+        "internal_pj": e_int_out + e_int_in,
+        "internal_output_pj": e_int_out,
+        "internal_input_pins_pj": e_int_in,
+        "clock_pj": e_clock,
+        "dynamic_pj": e_switch + e_int_out + e_int_in + e_clock,
+        "leakage_nw": leak_nw,
+        "toggles": n_toggles,
+        "cycles": cycles,
+    }
 
 
 def energy_at(res: dict, mhz: float) -> float:
@@ -391,19 +435,36 @@ def energy_at(res: dict, mhz: float) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def simulate(netlist_dir: Path, top: str, lib: Library, windows: list[Window], work: Path
-             ) -> tuple[Path, dict[str, tuple[int, int]]]:
+def simulate(
+    netlist_dir: Path, top: str, lib: Library, windows: list[Window], work: Path
+) -> tuple[Path, dict[str, tuple[int, int]]]:
     """Run the testbench on the netlist; returns the VCD and the windows' time spans."""
     work.mkdir(parents=True, exist_ok=True)
-    used = set(re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s+\S+\s*\(", (netlist_dir / "netlist.v").read_text(),
-                          flags=re.M)) & set(lib.cells)
+    used = set(
+        re.findall(
+            r"^\s*([A-Z][A-Z0-9_]*)\s+\S+\s*\(", (netlist_dir / "netlist.v").read_text(), flags=re.M
+        )
+    ) & set(lib.cells)
     (work / "cells.v").write_text(cell_models(lib, used))
     tb, mem = testbench(top, windows)
     (work / "tb.sv").write_text(tb)
     (work / "words.hex").write_text("\n".join(mem) + "\n")
-    r = subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "ppa_energy_tb",
-                        str(netlist_dir / "netlist.v"), "cells.v", "tb.sv"],
-                       cwd=work, capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            "iverilog",
+            "-g2012",
+            "-o",
+            "sim.vvp",
+            "-s",
+            "ppa_energy_tb",
+            str(netlist_dir / "netlist.v"),
+            "cells.v",
+            "tb.sv",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
     if r.returncode:
         raise RuntimeError(f"iverilog failed: {r.stderr[-2000:]}")
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=work, check=True, capture_output=True)
@@ -431,8 +492,16 @@ def vcd_units_per_ns(vcd: Path) -> int:
     return 10**6 // (int(m.group(1)) * unit_fs[m.group(2)])
 
 
-def run(netlist_dir: Path, top: str, lib: Library, words: int = 256, seed: int = 7,
-        work: Path | None = None, keep_vcd: bool = False, formats=tuple(pm.IN_FMTS)) -> dict:
+def run(
+    netlist_dir: Path,
+    top: str,
+    lib: Library,
+    words: int = 256,
+    seed: int = 7,
+    work: Path | None = None,
+    keep_vcd: bool = False,
+    formats=tuple(pm.IN_FMTS),
+) -> dict:
     """Energy per MAC of every format for one mapped PE (scripts.ppa.asic output)."""
     work = work or netlist_dir / "energy"
     windows = workload(words, seed, formats)
@@ -447,10 +516,14 @@ def run(netlist_dir: Path, top: str, lib: Library, words: int = 256, seed: int =
     for win in windows:
         t0, t1 = spans[win.fmt]
         res = calculate(net, counts[win.fmt], (t1 - t0) / per_ns / PERIOD_NS, tm)
-        res.update(macs=win.macs, words=win.words, jobs=win.stream.n_jobs,
-                   toggles_per_mac=res["toggles"] / win.macs,
-                   dynamic_pj_per_mac=res["dynamic_pj"] / win.macs,
-                   cycles_per_mac=res["cycles"] / win.macs)
+        res.update(
+            macs=win.macs,
+            words=win.words,
+            jobs=win.stream.n_jobs,
+            toggles_per_mac=res["toggles"] / win.macs,
+            dynamic_pj_per_mac=res["dynamic_pj"] / win.macs,
+            cycles_per_mac=res["cycles"] / win.macs,
+        )
         out[win.fmt] = res
     return out
 
@@ -468,8 +541,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     res = run(args.netlist_dir, args.top, Library(), args.words, args.seed)
     for fmt, r in res.items():
-        print(f"{fmt:<5} {energy_at(r, args.mhz) / r['macs']:8.3f} pJ/MAC at {args.mhz:g} MHz  "
-              f"{r['toggles_per_mac']:8.1f} toggles/MAC  {r['cycles_per_mac']:.2f} cycles/MAC")
+        print(
+            f"{fmt:<5} {energy_at(r, args.mhz) / r['macs']:8.3f} pJ/MAC at {args.mhz:g} MHz  "
+            f"{r['toggles_per_mac']:8.1f} toggles/MAC  {r['cycles_per_mac']:.2f} cycles/MAC"
+        )
     return 0
 
 

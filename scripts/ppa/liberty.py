@@ -35,14 +35,14 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}();:,]|[^\s{}();:,"]+')
 class Group:
     kind: str
     args: list[str]
-    attrs: dict[str, list] = field(default_factory=dict)   # name -> list of values
-    groups: list["Group"] = field(default_factory=list)
+    attrs: dict[str, list] = field(default_factory=dict)  # name -> list of values
+    groups: list[Group] = field(default_factory=list)
 
     def attr(self, name: str, default=None):
         values = self.attrs.get(name)
         return values[-1] if values else default
 
-    def sub(self, kind: str) -> list["Group"]:
+    def sub(self, kind: str) -> list[Group]:
         return [g for g in self.groups if g.kind == kind]
 
 
@@ -77,8 +77,11 @@ def parse(text: str) -> Group:
             if toks[pos] == ":":
                 pos += 1
                 value = []
-                while toks[pos] != ";" and toks[pos] != "}" and not (
-                        pos + 1 < len(toks) and toks[pos + 1] == ":" and value):
+                while (
+                    toks[pos] != ";"
+                    and toks[pos] != "}"
+                    and not (pos + 1 < len(toks) and toks[pos + 1] == ":" and value)
+                ):
                     value.append(_unquote(toks[pos]))
                     pos += 1
                 if toks[pos] == ";":
@@ -128,9 +131,10 @@ def _interp1(xs: list[float], x: float) -> tuple[int, float]:
 @dataclass
 class Table:
     """A 1-D or 2-D lookup table; ``variables`` names its axes (template variable_1/2)."""
+
     variables: tuple[str, ...]
     index: tuple[list[float], ...]
-    values: list[list[float]]          # [i1][i2] (1-D: one row)
+    values: list[list[float]]  # [i1][i2] (1-D: one row)
 
     def load_slew(self, load: float, slew: float) -> float:
         """Value at an output load and input slew (delay, transition and power tables)."""
@@ -139,8 +143,11 @@ class Table:
             return self._at2(load, slew)
         if kinds == ("slew", "load"):
             return self._at2(slew, load)
-        return self.at(load=load, slew=slew) if len(kinds) == 2 else self.at(**(
-            {"slew": slew} if kinds == ("slew",) else {"load": load}))
+        return (
+            self.at(load=load, slew=slew)
+            if len(kinds) == 2
+            else self.at(**({"slew": slew} if kinds == ("slew",) else {"load": load}))
+        )
 
     def _at2(self, x: float, y: float) -> float:
         i, wi = _interp1(self.index[0], x)
@@ -150,8 +157,9 @@ class Table:
             return v[i][0] * (1 - wi) + v[i + 1][0] * wi
         if len(self.index[0]) == 1:
             return v[0][j] * (1 - wj) + v[0][j + 1] * wj
-        return ((v[i][j] * (1 - wj) + v[i][j + 1] * wj) * (1 - wi)
-                + (v[i + 1][j] * (1 - wj) + v[i + 1][j + 1] * wj) * wi)
+        return (v[i][j] * (1 - wj) + v[i][j + 1] * wj) * (1 - wi) + (
+            v[i + 1][j] * (1 - wj) + v[i + 1][j + 1] * wj
+        ) * wi
 
     def at(self, **point: float) -> float:
         """Value at the named point, e.g. ``at(load=0.02, slew=0.1)``; each axis variable is
@@ -177,8 +185,9 @@ class Table:
             return cell(i, 0) * (1 - wi) + cell(i + 1, 0) * wi
         if len(self.index[0]) == 1:
             return cell(0, j) * (1 - wj) + cell(0, j + 1) * wj
-        return ((cell(i, j) * (1 - wj) + cell(i, j + 1) * wj) * (1 - wi)
-                + (cell(i + 1, j) * (1 - wj) + cell(i + 1, j + 1) * wj) * wi)
+        return (cell(i, j) * (1 - wj) + cell(i, j + 1) * wj) * (1 - wi) + (
+            cell(i + 1, j) * (1 - wj) + cell(i + 1, j + 1) * wj
+        ) * wi
 
 
 # template variable -> the keyword Table.at() takes
@@ -199,10 +208,10 @@ AXIS = {
 @dataclass
 class Arc:
     related: str
-    timing_type: str            # "combinational", "rising_edge", "setup_rising", ...
-    sense: str                  # "positive_unate", "negative_unate", "non_unate"
-    tables: dict[str, Table]    # cell_rise, cell_fall, rise_transition, fall_transition,
-                                # rise_constraint, fall_constraint
+    timing_type: str  # "combinational", "rising_edge", "setup_rising", ...
+    sense: str  # "positive_unate", "negative_unate", "non_unate"
+    tables: dict[str, Table]  # cell_rise, cell_fall, rise_transition, fall_transition,
+    # rise_constraint, fall_constraint
 
 
 @dataclass
@@ -227,9 +236,9 @@ class Pin:
 class Cell:
     name: str
     area: float
-    leakage: float               # library leakage unit (osu018: nW)
+    leakage: float  # library leakage unit (osu018: nW)
     pins: dict[str, Pin]
-    ff: dict[str, str] | None    # next_state, clocked_on, clear, preset, and the state names
+    ff: dict[str, str] | None  # next_state, clocked_on, clear, preset, and the state names
     latch: bool = False
     three_state: bool = False
 
@@ -252,8 +261,9 @@ class Cell:
             if arc.timing_type.startswith("setup"):
                 for key in ("rise_constraint", "fall_constraint"):
                     if key in arc.tables:
-                        worst = max(worst, arc.tables[key].at(related=clk_slew,
-                                                              constrained=data_slew))
+                        worst = max(
+                            worst, arc.tables[key].at(related=clk_slew, constrained=data_slew)
+                        )
         return worst
 
 
@@ -268,10 +278,15 @@ class Library:
         self.leakage_unit = top.attr("leakage_power_unit", "1nW")
         self.voltage = float(top.attr("nom_voltage", "1.8"))
         if (self.time_unit, self.cap_unit.lower(), self.leakage_unit) != ("1ns", "1pf", "1nW"):
-            raise ValueError(f"{self.path}: units {self.time_unit}, {self.cap_unit}, "
-                             f"{self.leakage_unit}; this reader expects 1ns, 1pf, 1nW")
-        templates = {g.args[0]: g for g in top.groups
-                     if g.kind in ("lu_table_template", "power_lut_template")}
+            raise ValueError(
+                f"{self.path}: units {self.time_unit}, {self.cap_unit}, "
+                f"{self.leakage_unit}; this reader expects 1ns, 1pf, 1nW"
+            )
+        templates = {
+            g.args[0]: g
+            for g in top.groups
+            if g.kind in ("lu_table_template", "power_lut_template")
+        }
         self.cells: dict[str, Cell] = {}
         for g in top.sub("cell"):
             self.cells[g.args[0]] = self._cell(g, templates)
@@ -281,7 +296,7 @@ class Library:
         tmpl = templates.get(g.args[0]) if g.args else None
         variables = []
         for k in ("variable_1", "variable_2", "variable_3"):
-            v = (g.attr(k) or (tmpl.attr(k) if tmpl else None))
+            v = g.attr(k) or (tmpl.attr(k) if tmpl else None)
             if v:
                 variables.append(v)
         index = []
@@ -292,35 +307,61 @@ class Library:
         rows = [_floats(r) for r in (g.attr("values") or [])]
         if len(variables) == 2 and len(rows) == 1 and len(index) == 2 and len(index[0]) > 1:
             raise ValueError(f"liberty: table {g.kind} has one row for a 2-D template")
-        return Table(tuple(variables[:len(index)]), tuple(index), rows)
+        return Table(tuple(variables[: len(index)]), tuple(index), rows)
 
     def _cell(self, g: Group, templates: dict[str, Group]) -> Cell:
         pins = {}
         three_state = False
         for pg in g.sub("pin"):
             for name in pg.args:
-                pin = Pin(name, pg.attr("direction", "input"), float(pg.attr("capacitance", 0.0)),
-                          pg.attr("function"), pg.attr("clock", "false") == "true")
+                pin = Pin(
+                    name,
+                    pg.attr("direction", "input"),
+                    float(pg.attr("capacitance", 0.0)),
+                    pg.attr("function"),
+                    pg.attr("clock", "false") == "true",
+                )
                 three_state |= pg.attr("three_state") is not None
                 for tg in pg.sub("timing"):
                     tables = {t.kind: self._table(t, templates) for t in tg.groups}
-                    pin.arcs.append(Arc(tg.attr("related_pin", ""),
-                                        tg.attr("timing_type", "combinational"),
-                                        tg.attr("timing_sense", "non_unate"), tables))
+                    pin.arcs.append(
+                        Arc(
+                            tg.attr("related_pin", ""),
+                            tg.attr("timing_type", "combinational"),
+                            tg.attr("timing_sense", "non_unate"),
+                            tables,
+                        )
+                    )
                 for pwr in pg.sub("internal_power"):
                     tabs = {t.kind: self._table(t, templates) for t in pwr.groups}
-                    pin.power.append(Power(pwr.attr("related_pin"), tabs.get("rise_power"),
-                                           tabs.get("fall_power")))
+                    pin.power.append(
+                        Power(
+                            pwr.attr("related_pin"), tabs.get("rise_power"), tabs.get("fall_power")
+                        )
+                    )
                 pins[name] = pin
         ff = None
         ffs = g.sub("ff")
         if ffs:
             f = ffs[0]
-            ff = {"state": f.args[0], "state_n": f.args[1] if len(f.args) > 1 else "",
-                  **{k: f.attr(k) for k in ("next_state", "clocked_on", "clear", "preset",
-                                             "clear_preset_var1") if f.attr(k)}}
-        return Cell(g.args[0], float(g.attr("area", 0.0)), float(g.attr("cell_leakage_power", 0.0)),
-                    pins, ff, bool(g.sub("latch")), three_state)
+            ff = {
+                "state": f.args[0],
+                "state_n": f.args[1] if len(f.args) > 1 else "",
+                **{
+                    k: f.attr(k)
+                    for k in ("next_state", "clocked_on", "clear", "preset", "clear_preset_var1")
+                    if f.attr(k)
+                },
+            }
+        return Cell(
+            g.args[0],
+            float(g.attr("area", 0.0)),
+            float(g.attr("cell_leakage_power", 0.0)),
+            pins,
+            ff,
+            bool(g.sub("latch")),
+            three_state,
+        )
 
     # ---------------------------------------------------------------- derived figures
 
@@ -335,12 +376,20 @@ class Library:
         arc = next(a for a in cell.pins[opin].arcs if a.related == ipin)
         rise_slew = fall_slew = 0.1
         for _ in range(50):  # rising output follows a falling input and vice versa
-            rise_slew, fall_slew = (arc.tables["rise_transition"].at(load=load, slew=fall_slew),
-                                    arc.tables["fall_transition"].at(load=load, slew=rise_slew))
+            rise_slew, fall_slew = (
+                arc.tables["rise_transition"].at(load=load, slew=fall_slew),
+                arc.tables["fall_transition"].at(load=load, slew=rise_slew),
+            )
         rise = arc.tables["cell_rise"].at(load=load, slew=fall_slew)
         fall = arc.tables["cell_fall"].at(load=load, slew=rise_slew)
-        return {"inverter": inverter, "load_pf": load, "rise_ns": rise, "fall_ns": fall,
-                "fo4_ns": (rise + fall) / 2, "slew_ns": (rise_slew + fall_slew) / 2}
+        return {
+            "inverter": inverter,
+            "load_pf": load,
+            "rise_ns": rise,
+            "fall_ns": fall,
+            "fo4_ns": (rise + fall) / 2,
+            "slew_ns": (rise_slew + fall_slew) / 2,
+        }
 
     @cached_property
     def clock_to_q_and_setup(self) -> dict[str, dict]:
@@ -355,11 +404,16 @@ class Library:
             clk = re.findall(r"[A-Za-z_]\w*", c.ff["clocked_on"])[0]
             q = next(p for p in c.outputs)
             arc = next(a for a in c.pins[q].arcs if a.related == clk)
-            cq = max(arc.tables[k].at(load=fo["load_pf"], slew=fo["slew_ns"])
-                     for k in ("cell_rise", "cell_fall") if k in arc.tables)
+            cq = max(
+                arc.tables[k].at(load=fo["load_pf"], slew=fo["slew_ns"])
+                for k in ("cell_rise", "cell_fall")
+                if k in arc.tables
+            )
             data = re.findall(r"[A-Za-z_]\w*", c.ff["next_state"])[0]
-            out[c.name] = {"clock_to_q_ns": cq,
-                           "setup_ns": c.setup(data, fo["slew_ns"], fo["slew_ns"])}
+            out[c.name] = {
+                "clock_to_q_ns": cq,
+                "setup_ns": c.setup(data, fo["slew_ns"], fo["slew_ns"]),
+            }
         return out
 
 
@@ -400,14 +454,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     lib = Library(args.liberty)
     fo = lib.fo4()
-    print(f"{lib.name}: {len(lib.cells)} cells, {lib.voltage} V, units {lib.time_unit} "
-          f"{lib.cap_unit} {lib.leakage_unit}")
-    print(f"FO4 ({fo['inverter']} driving 4 x {fo['load_pf'] / 4 * 1000:.2f} fF): "
-          f"{fo['fo4_ns'] * 1000:.1f} ps (rise {fo['rise_ns'] * 1000:.1f}, fall "
-          f"{fo['fall_ns'] * 1000:.1f}, slew {fo['slew_ns'] * 1000:.1f})")
+    print(
+        f"{lib.name}: {len(lib.cells)} cells, {lib.voltage} V, units {lib.time_unit} "
+        f"{lib.cap_unit} {lib.leakage_unit}"
+    )
+    print(
+        f"FO4 ({fo['inverter']} driving 4 x {fo['load_pf'] / 4 * 1000:.2f} fF): "
+        f"{fo['fo4_ns'] * 1000:.1f} ps (rise {fo['rise_ns'] * 1000:.1f}, fall "
+        f"{fo['fall_ns'] * 1000:.1f}, slew {fo['slew_ns'] * 1000:.1f})"
+    )
     for name, t in lib.clock_to_q_and_setup.items():
-        print(f"  {name:<10} clock-to-Q {t['clock_to_q_ns'] * 1000:6.1f} ps   setup "
-              f"{t['setup_ns'] * 1000:6.1f} ps")
+        print(
+            f"  {name:<10} clock-to-Q {t['clock_to_q_ns'] * 1000:6.1f} ps   setup "
+            f"{t['setup_ns'] * 1000:6.1f} ps"
+        )
     for c in lib.cells.values():
         funcs = {p: lib.cells[c.name].pins[p].function for p in c.outputs}
         print(f"  {c.name:<10} area {c.area:6.1f}  leak {c.leakage:8.4f}  {funcs}")

@@ -32,12 +32,12 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "ppa.md"
-REF_MHZ = 100.0                 # the common reference clock of the energy figures
+REF_MHZ = 100.0  # the common reference clock of the energy figures
 PAPER = {"fmax_ghz": 1.72, "fo4_ps": (12.0, 15.0), "node": "28 nm"}
 TASKS = ("asic", "sta", "energy", "fpga", "synth")
 # rough seconds per task on the 2-core machine (scheduling order only: longest first)
@@ -49,11 +49,11 @@ MARK_END = "<!-- ppa-table:end -->"
 
 @dataclass(frozen=True)
 class Design:
-    name: str                 # key in summary.json
-    block: str                # manifest block of the ASIC flows
-    fpga_block: str           # manifest block of the FPGA flow (the co-processor's shell)
+    name: str  # key in summary.json
+    block: str  # manifest block of the ASIC flows
+    fpga_block: str  # manifest block of the FPGA flow (the co-processor's shell)
     hierarchical: bool = False
-    energy: bool = True       # PE ports: gate-level energy
+    energy: bool = True  # PE ports: gate-level energy
 
 
 DESIGNS = [
@@ -80,7 +80,11 @@ def parse_design(arg: str) -> Design:
 def params_of(d: Design) -> dict[str, int]:
     from xrnpe.sim import manifest
 
-    return dict(manifest.parameter_defaults(d.block)) if manifest.load().block(d.block).parameters else {}
+    return (
+        dict(manifest.parameter_defaults(d.block))
+        if manifest.load().block(d.block).parameters
+        else {}
+    )
 
 
 def rel(p: Path) -> str:
@@ -112,14 +116,24 @@ def task_asic(d: Design, out: Path, args) -> dict:
 
     work = out / "asic"
     work.mkdir(parents=True, exist_ok=True)
-    spec = {"name": d.name, "top": manifest.toplevel(d.block),
-            "sources": [str(s) for s in manifest.sources(d.block)], "params": params_of(d),
-            "flatten": not d.hierarchical, "liberty": str(OSU018), "out": str(work)}
+    spec = {
+        "name": d.name,
+        "top": manifest.toplevel(d.block),
+        "sources": [str(s) for s in manifest.sources(d.block)],
+        "params": params_of(d),
+        "flatten": not d.hierarchical,
+        "liberty": str(OSU018),
+        "out": str(work),
+    }
     (work / "spec.json").write_text(json.dumps(spec, indent=1))
     asic.run_worker(work / "spec.json")
     area, cells = asic.area_um2(work, spec["top"])
-    return {"area_um2": round(area, 1), "cells": cells, "n_cells": sum(cells.values()),
-            "stime_ps": asic.stime_reports(work / "abc.log")}
+    return {
+        "area_um2": round(area, 1),
+        "cells": cells,
+        "n_cells": sum(cells.values()),
+        "stime_ps": asic.stime_reports(work / "abc.log"),
+    }
 
 
 def task_sta(d: Design, out: Path, args) -> dict:
@@ -133,8 +147,9 @@ def task_sta(d: Design, out: Path, args) -> dict:
     work = out / "asic"
     t0 = time.time()
     net = sta.Netlist.load(work / "netlist.json", top, lib)
-    rep = sta.report(net, sta.endpoints(net, sta.analyse(net, launch="reg")), fo4)
-    rep_in = sta.report(net, sta.endpoints(net, sta.analyse(net, launch="in")), fo4)
+    pe_top = top.startswith("xrnpe_pe_")
+    rep = sta.report(net, sta.endpoints(net, sta.analyse(net, launch="reg")), fo4, pe_top=pe_top)
+    rep_in = sta.report(net, sta.endpoints(net, sta.analyse(net, launch="in")), fo4, pe_top=pe_top)
     rep["io"].update(rep_in["io"])
     # cross-check: the same STA without wire load against qflow's vesta (no wire load)
     net0 = sta.Netlist.load(work / "netlist.json", top, lib, wire_pf_per_pin=0.0)
@@ -150,8 +165,11 @@ def task_sta(d: Design, out: Path, args) -> dict:
         for k in ("start", "end"):
             i = names.get(vesta[f"{k}_cell"])
             vesta[k] = net0.register(i) if i is not None else vesta[f"{k}_cell"]
-    rep["vesta_check"] = {"vesta": vesta, "this_sta_no_wire": rep0["critical"],
-                          "seconds_vesta": round(time.time() - t0, 1)}
+    rep["vesta_check"] = {
+        "vesta": vesta,
+        "this_sta_no_wire": rep0["critical"],
+        "seconds_vesta": round(time.time() - t0, 1),
+    }
     rep["seconds"] = round(t_sta, 1)
     rep["wire_pf_per_pin"] = sta.WIRE_PF_PER_PIN
     return rep
@@ -164,8 +182,15 @@ def task_energy(d: Design, out: Path, args) -> dict:
 
     formats = tuple(args.formats.split(",")) if args.formats else None
     kw = {"formats": formats} if formats else {}
-    res = energy.run(out / "asic", manifest.toplevel(d.block), Library(OSU018), args.words,
-                     args.seed, work=out / "energy", **kw)
+    res = energy.run(
+        out / "asic",
+        manifest.toplevel(d.block),
+        Library(OSU018),
+        args.words,
+        args.seed,
+        work=out / "energy",
+        **kw,
+    )
     return {"words": args.words, "seed": args.seed, "formats": res}
 
 
@@ -173,9 +198,14 @@ def task_fpga(d: Design, out: Path, args) -> dict:
     from scripts.ppa import fpga
     from xrnpe.sim import manifest
 
-    return fpga.run(manifest.toplevel(d.fpga_block), manifest.sources(d.fpga_block), params_of(d),
-                    out / "fpga", flatten=not d.hierarchical,
-                    include_dirs=manifest.include_dirs(d.fpga_block))
+    return fpga.run(
+        manifest.toplevel(d.fpga_block),
+        manifest.sources(d.fpga_block),
+        params_of(d),
+        out / "fpga",
+        flatten=not d.hierarchical,
+        include_dirs=manifest.include_dirs(d.fpga_block),
+    )
 
 
 def task_synth(d: Design, out: Path, args) -> dict:
@@ -185,11 +215,27 @@ def task_synth(d: Design, out: Path, args) -> dict:
     work = out / "synth"
     top = manifest.toplevel(d.block)
     params = params_of(d)
-    spec = f"{d.name}={top}" + (":" + ",".join(f"{k}={v}" for k, v in params.items()) if params else "")
+    spec = f"{d.name}={top}" + (
+        ":" + ",".join(f"{k}={v}" for k, v in params.items()) if params else ""
+    )
     spec += "/hier" if d.hierarchical else "/flat"
-    r = subprocess.run([sys.executable, "-m", "scripts.synth.run_synth", "--design", spec,
-                        "--out", str(work), "--jobs", "1", "--no-breakdown"],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.synth.run_synth",
+            "--design",
+            spec,
+            "--out",
+            str(work),
+            "--jobs",
+            "1",
+            "--no-breakdown",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     (out / "synth.out").write_text(r.stdout + r.stderr)
     summ = json.loads((work / "summary.json").read_text())["designs"]
     if r.returncode or d.name not in summ:
@@ -197,8 +243,13 @@ def task_synth(d: Design, out: Path, args) -> dict:
     return summ[d.name]
 
 
-TASK_FN = {"asic": task_asic, "sta": task_sta, "energy": task_energy, "fpga": task_fpga,
-           "synth": task_synth}
+TASK_FN = {
+    "asic": task_asic,
+    "sta": task_sta,
+    "energy": task_energy,
+    "fpga": task_fpga,
+    "synth": task_synth,
+}
 DEPS = {"sta": ("asic",), "energy": ("asic",)}
 
 
@@ -206,7 +257,7 @@ def run_task(task: str, d: Design, out: Path, args) -> int:
     t0 = time.time()
     try:
         res = TASK_FN[task](d, out, args)
-    except Exception as e:  # noqa: BLE001 - reported through the result file
+    except Exception as e:
         (out / f"{task}.json").write_text(json.dumps({"error": f"{type(e).__name__}: {e}"}))
         print(f"ERROR: {type(e).__name__}: {e}", flush=True)
         return 1
@@ -232,8 +283,11 @@ def schedule(designs: list[Design], tasks: list[str], out_root: Path, args) -> d
     running: list[tuple[subprocess.Popen, Design, str, float, object]] = []
     jobs = max(1, args.jobs)
     while todo or running:
-        ready = [x for x in todo if all((x[0].name, dep) in done for dep in DEPS.get(x[1], ())
-                                        if dep in tasks)]
+        ready = [
+            x
+            for x in todo
+            if all((x[0].name, dep) in done for dep in DEPS.get(x[1], ()) if dep in tasks)
+        ]
         ready.sort(key=lambda x: -x[2])
         while ready and len(running) < jobs:
             d, t, _ = ready.pop(0)
@@ -245,10 +299,22 @@ def schedule(designs: list[Design], tasks: list[str], out_root: Path, args) -> d
                 done[(d.name, t)] = {"error": "a task it needs failed"}
                 print(f"ppa {d.name:<12} {t:<7} skipped: a task it needs failed", flush=True)
                 continue
-            fh = open(out / f"{t}.log", "w")
-            cmd = [sys.executable, "-m", "scripts.ppa.run", "--task", t, "--design",
-                   f"{d.name}={d.block}" if d not in DESIGNS else d.name, "--out", str(out_root),
-                   "--words", str(args.words), "--seed", str(args.seed)]
+            fh = open(out / f"{t}.log", "w")  # noqa: SIM115 - open while the task runs
+            cmd = [
+                sys.executable,
+                "-m",
+                "scripts.ppa.run",
+                "--task",
+                t,
+                "--design",
+                f"{d.name}={d.block}" if d not in DESIGNS else d.name,
+                "--out",
+                str(out_root),
+                "--words",
+                str(args.words),
+                "--seed",
+                str(args.seed),
+            ]
             if args.formats:
                 cmd += ["--formats", args.formats]
             p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -261,7 +327,11 @@ def schedule(designs: list[Design], tasks: list[str], out_root: Path, args) -> d
             fh.close()
             running.remove(item)
             f = out_root / d.name / f"{t}.json"
-            res = json.loads(f.read_text()) if f.exists() else {"error": f"exit status {p.returncode}"}
+            res = (
+                json.loads(f.read_text())
+                if f.exists()
+                else {"error": f"exit status {p.returncode}"}
+            )
             res["seconds_wall"] = round(time.time() - t0, 1)
             done[(d.name, t)] = res
             status = "FAILED: " + res["error"][:200] if "error" in res else "ok"
@@ -280,22 +350,36 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
     from scripts.ppa.liberty import OSU018
     from xrnpe.sim import manifest
 
-    summary = {"liberty": rel(OSU018) if ROOT in OSU018.parents else str(OSU018),
-               "fo4_ps": round(fo4_ps, 1), "fpga": DEVICE_NAME, "designs": {}}
+    summary = {
+        "liberty": rel(OSU018) if ROOT in OSU018.parents else str(OSU018),
+        "fo4_ps": round(fo4_ps, 1),
+        "fpga": DEVICE_NAME,
+        "designs": {},
+    }
     report = {"fo4_ps": fo4_ps, "ref_mhz": REF_MHZ, "paper": PAPER, "designs": {}}
     for d in designs:
         get = {t: done.get((d.name, t), {}) for t in TASKS}
-        entry: dict = {"top": manifest.toplevel(d.block),
-                       "sources": [rel(s) for s in manifest.sources(d.fpga_block)],
-                       "params": params_of(d), "macs_per_cycle": macs_per_cycle(d)}
-        detail: dict = {"block": d.block, "fpga_block": d.fpga_block,
-                        "fpga_top": manifest.toplevel(d.fpga_block)}
+        entry: dict = {
+            "top": manifest.toplevel(d.block),
+            "sources": [rel(s) for s in manifest.sources(d.fpga_block)],
+            "params": params_of(d),
+            "macs_per_cycle": macs_per_cycle(d),
+        }
+        detail: dict = {
+            "block": d.block,
+            "fpga_block": d.fpga_block,
+            "fpga_top": manifest.toplevel(d.fpga_block),
+        }
         a, s = get["asic"], get["sta"]
         if "error" not in a and a and "error" not in s and s and s.get("critical"):
             crit = s["critical"]
-            entry["osu018"] = {"area_um2": a["area_um2"], "crit_path_ps": crit["period_ps"],
-                               "fmax_mhz": crit["fmax_mhz"], "crit_start": crit["start"],
-                               "crit_end": crit["end"]}
+            entry["osu018"] = {
+                "area_um2": a["area_um2"],
+                "crit_path_ps": crit["period_ps"],
+                "fmax_mhz": crit["fmax_mhz"],
+                "crit_start": crit["start"],
+                "crit_end": crit["end"],
+            }
         f = get["fpga"]
         if f and "error" not in f:
             entry["ecp5"] = {k: f[k] for k in ("lut4", "ff", "dsp", "bram", "fmax_mhz")}
@@ -304,10 +388,16 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
         if e and "error" not in e:
             entry["energy_pj_per_mac"] = {
                 fmt: round(energy_mod.energy_at(r, REF_MHZ) / r["macs"], 3)
-                for fmt, r in e["formats"].items()}
-            detail["energy_at_fmax_pj_per_mac"] = {
-                fmt: round(energy_mod.energy_at(r, fmax) / r["macs"], 3)
-                for fmt, r in e["formats"].items()} if fmax else None
+                for fmt, r in e["formats"].items()
+            }
+            detail["energy_at_fmax_pj_per_mac"] = (
+                {
+                    fmt: round(energy_mod.energy_at(r, fmax) / r["macs"], 3)
+                    for fmt, r in e["formats"].items()
+                }
+                if fmax
+                else None
+            )
         summary["designs"][d.name] = entry
         detail.update({t: v for t, v in get.items() if v})
         report["designs"][d.name] = detail
@@ -319,8 +409,10 @@ def throughput_per_mm2(entry: dict) -> dict[str, float] | None:
     o = entry.get("osu018")
     if not o:
         return None
-    return {f: n * o["fmax_mhz"] * 1e6 / (o["area_um2"] / 1e6)
-            for f, n in entry["macs_per_cycle"].items()}
+    return {
+        f: n * o["fmax_mhz"] * 1e6 / (o["area_um2"] / 1e6)
+        for f, n in entry["macs_per_cycle"].items()
+    }
 
 
 def pareto(summary: dict, path: Path) -> None:
@@ -331,10 +423,12 @@ def pareto(summary: dict, path: Path) -> None:
 
     fmts = ("fp4", "p4", "p8", "p16")
     fig, axes = plt.subplots(1, 4, figsize=(15, 4.2))
-    markers = {"pe_rmmec": ("o", "tab:red", "RMMEC (pe_rmmec)"),
-               "pe_baseline": ("s", "tab:blue", "per-format (pe_baseline)"),
-               "pe_wide": ("^", "tab:green", "wide (pe_wide)")}
-    for ax, fmt in zip(axes, fmts):
+    markers = {
+        "pe_rmmec": ("o", "tab:red", "RMMEC (pe_rmmec)"),
+        "pe_baseline": ("s", "tab:blue", "per-format (pe_baseline)"),
+        "pe_wide": ("^", "tab:green", "wide (pe_wide)"),
+    }
+    for ax, fmt in zip(axes, fmts, strict=True):
         for name, (mk, col, label) in markers.items():
             e = summary["designs"].get(name, {})
             tp = throughput_per_mm2(e)
@@ -342,8 +436,13 @@ def pareto(summary: dict, path: Path) -> None:
                 continue
             x, y = e["energy_pj_per_mac"][fmt], tp[fmt] / 1e9
             ax.scatter([x], [y], marker=mk, color=col, s=70, label=label)
-            ax.annotate(name.replace("pe_", ""), (x, y), textcoords="offset points", xytext=(5, 4),
-                        fontsize=8)
+            ax.annotate(
+                name.replace("pe_", ""),
+                (x, y),
+                textcoords="offset points",
+                xytext=(5, 4),
+                fontsize=8,
+            )
         ax.set_title(f"{fmt}")
         ax.set_xlabel(f"energy (pJ/MAC, osu018, {REF_MHZ:g} MHz)")
         ax.grid(alpha=0.3)
@@ -372,62 +471,84 @@ def tables(summary: dict, report: dict) -> str:
     fo4 = summary["fo4_ps"]
     lines = []
     paper_fo4 = [1000 / PAPER["fmax_ghz"] / f for f in PAPER["fo4_ps"]]
-    lines.append(f"Library {summary['liberty']}: FO4 = **{fo4} ps** (INVX1 driving four INVX1, "
-                 f"computed from the Liberty tables).  Paper: {PAPER['fmax_ghz']} GHz at "
-                 f"{PAPER['node']}, FO4 {PAPER['fo4_ps'][0]:g}-{PAPER['fo4_ps'][1]:g} ps = "
-                 f"{min(paper_fo4):.0f}-{max(paper_fo4):.0f} FO4 per cycle.  FPGA: {summary['fpga']}.  "
-                 f"Energy at the common reference clock of {REF_MHZ:g} MHz unless stated.")
+    lines.append(
+        f"Library {summary['liberty']}: FO4 = **{fo4} ps** (INVX1 driving four INVX1, "
+        f"computed from the Liberty tables).  Paper: {PAPER['fmax_ghz']} GHz at "
+        f"{PAPER['node']}, FO4 {PAPER['fo4_ps'][0]:g}-{PAPER['fo4_ps'][1]:g} ps = "
+        f"{min(paper_fo4):.0f}-{max(paper_fo4):.0f} FO4 per cycle.  FPGA: {summary['fpga']}.  "
+        f"Energy at the common reference clock of {REF_MHZ:g} MHz unless stated."
+    )
     lines.append("")
     for name, e in summary["designs"].items():
         det = report["designs"][name]
         o, f, en = e.get("osu018", {}), e.get("ecp5", {}), e.get("energy_pj_per_mac")
         syn = det.get("synth") or {}
         tp = throughput_per_mm2(e) or {}
-        lines.append(f"### {name} (`{e['top']}`{', ' + ', '.join(f'{k}={v}' for k, v in e['params'].items()) if e['params'] else ''})")
+        lines.append(
+            f"### {name} (`{e['top']}`{', ' + ', '.join(f'{k}={v}' for k, v in e['params'].items()) if e['params'] else ''})"
+        )
         lines.append("")
-        lines.append("| area osu018 (um2) | area sky130hd (um2) | ECP5 LUT4 | ECP5 FF | ECP5 DSP / BRAM | xcup LUT | Fmax osu018 (MHz) | period (FO4) | Fmax ECP5 (MHz) |")
+        lines.append(
+            "| area osu018 (um2) | area sky130hd (um2) | ECP5 LUT4 | ECP5 FF | ECP5 DSP / BRAM | xcup LUT | Fmax osu018 (MHz) | period (FO4) | Fmax ECP5 (MHz) |"
+        )
         lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         crit_fo4 = o["crit_path_ps"] / fo4 if o else None
-        lines.append(f"| {fmt_num(o.get('area_um2'))} | {fmt_num(syn.get('area_um2'))} | "
-                     f"{fmt_num(f.get('lut4'))} | {fmt_num(f.get('ff'))} | "
-                     f"{fmt_num(f.get('dsp'))} / {fmt_num(f.get('bram'))} | {fmt_num(syn.get('lut'))} | "
-                     f"{fmt_num(o.get('fmax_mhz'), 1)} | {fmt_num(crit_fo4, 1)} | "
-                     f"{fmt_num(f.get('fmax_mhz'), 1)} |")
+        lines.append(
+            f"| {fmt_num(o.get('area_um2'))} | {fmt_num(syn.get('area_um2'))} | "
+            f"{fmt_num(f.get('lut4'))} | {fmt_num(f.get('ff'))} | "
+            f"{fmt_num(f.get('dsp'))} / {fmt_num(f.get('bram'))} | {fmt_num(syn.get('lut'))} | "
+            f"{fmt_num(o.get('fmax_mhz'), 1)} | {fmt_num(crit_fo4, 1)} | "
+            f"{fmt_num(f.get('fmax_mhz'), 1)} |"
+        )
         lines.append("")
-        lines.append("| format | MACs/cycle | pJ/MAC (100 MHz) | pJ/MAC (own Fmax) | toggles/MAC | cycles/MAC | GMAC/s per mm2 (osu018) |")
+        lines.append(
+            "| format | MACs/cycle | pJ/MAC (100 MHz) | pJ/MAC (own Fmax) | toggles/MAC | cycles/MAC | GMAC/s per mm2 (osu018) |"
+        )
         lines.append("|---|---:|---:|---:|---:|---:|---:|")
         efmt = (det.get("energy") or {}).get("formats", {})
         at_fmax = det.get("energy_at_fmax_pj_per_mac") or {}
         for fmt, n in e["macs_per_cycle"].items():
             r = efmt.get(fmt, {})
-            lines.append(f"| {fmt} | {n} | {fmt_num(en.get(fmt) if en else None, 2)} | "
-                         f"{fmt_num(at_fmax.get(fmt), 2)} | {fmt_num(r.get('toggles_per_mac'), 1)} | "
-                         f"{fmt_num(r.get('cycles_per_mac'), 3)} | "
-                         f"{fmt_num(tp.get(fmt, 0) / 1e9 if tp else None, 2)} |")
+            lines.append(
+                f"| {fmt} | {n} | {fmt_num(en.get(fmt) if en else None, 2)} | "
+                f"{fmt_num(at_fmax.get(fmt), 2)} | {fmt_num(r.get('toggles_per_mac'), 1)} | "
+                f"{fmt_num(r.get('cycles_per_mac'), 3)} | "
+                f"{fmt_num(tp.get(fmt, 0) / 1e9 if tp else None, 2)} |"
+            )
         lines.append("")
         s = det.get("sta") or {}
         if s.get("critical"):
             c = s["critical"]
-            lines.append(f"Critical path: `{c['start']}` -> `{c['end']}`, {c['levels']} cells, "
-                         f"clock-to-Q {c['clock_to_q_ps']} + logic {c['logic_ps']} + setup "
-                         f"{c['setup_ps']} = **{c['period_ps']} ps** ({c['period_fo4']} FO4).")
+            lines.append(
+                f"Critical path: `{c['start']}` -> `{c['end']}`, {c['levels']} cells, "
+                f"clock-to-Q {c['clock_to_q_ps']} + logic {c['logic_ps']} + setup "
+                f"{c['setup_ps']} = **{c['period_ps']} ps** ({c['period_fo4']} FO4)."
+            )
             lines.append("")
-            lines.append("| stage (endpoint registers) | worst path: start -> end | cells | ps | FO4 | Fmax (MHz) |")
+            lines.append(
+                "| stage (endpoint registers) | worst path: start -> end | cells | ps | FO4 | Fmax (MHz) |"
+            )
             lines.append("|---|---|---:|---:|---:|---:|")
             for st, p in s.get("stages", {}).items():
-                lines.append(f"| {st} | `{p['start']}` -> `{p['end']}` | {p['levels']} | "
-                             f"{p['period_ps']} | {p['period_fo4']} | {p['fmax_mhz']} |")
+                lines.append(
+                    f"| {st} | `{p['start']}` -> `{p['end']}` | {p['levels']} | "
+                    f"{p['period_ps']} | {p['period_fo4']} | {p['fmax_mhz']} |"
+                )
             for kind, p in s.get("io", {}).items():
-                lines.append(f"| I/O {kind} | `{p['start']}` -> `{p['end']}` | {p['levels']} | "
-                             f"{p['period_ps']} | {p['period_fo4']} | {p['fmax_mhz']} |")
+                lines.append(
+                    f"| I/O {kind} | `{p['start']}` -> `{p['end']}` | {p['levels']} | "
+                    f"{p['period_ps']} | {p['period_fo4']} | {p['fmax_mhz']} |"
+                )
             lines.append("")
             vc = s.get("vesta_check", {})
             v, mine = vc.get("vesta") or {}, vc.get("this_sta_no_wire") or {}
             if "period_ps" in v and mine:
-                lines.append(f"Cross-check without wire load: vesta {v['period_ps']} ps "
-                             f"(`{v.get('start')}` -> `{v.get('end')}`), this STA "
-                             f"{mine['period_ps']} ps (`{mine['start']}` -> `{mine['end']}`); "
-                             f"ABC stime (logic only): {max(det.get('asic', {}).get('stime_ps') or [0]):.0f} ps.")
+                lines.append(
+                    f"Cross-check without wire load: vesta {v['period_ps']} ps "
+                    f"(`{v.get('start')}` -> `{v.get('end')}`), this STA "
+                    f"{mine['period_ps']} ps (`{mine['start']}` -> `{mine['end']}`); "
+                    f"ABC stime (logic only): {max(det.get('asic', {}).get('stime_ps') or [0]):.0f} ps."
+                )
                 lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -436,8 +557,9 @@ def write_docs(text: str) -> None:
     body = DOCS.read_text() if DOCS.exists() else "# PPA\n\n"
     block = f"{MARK_BEGIN}\n{text}{MARK_END}"
     if MARK_BEGIN in body and MARK_END in body:
-        body = re.sub(re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, body,
-                      flags=re.S)
+        body = re.sub(
+            re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, body, flags=re.S
+        )
     else:
         body = body.rstrip("\n") + "\n\n" + block + "\n"
     DOCS.write_text(body)
@@ -447,7 +569,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--design", action="append", default=[], help="design (repeatable)")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "ppa")
-    ap.add_argument("--jobs", "-j", type=int, default=int(os.environ.get("PPA_JOBS", os.cpu_count() or 1)))
+    ap.add_argument(
+        "--jobs", "-j", type=int, default=int(os.environ.get("PPA_JOBS", os.cpu_count() or 1))
+    )
     ap.add_argument("--skip", default="", help="comma-separated tasks to leave out")
     ap.add_argument("--words", type=int, default=256, help="energy workload: words per format")
     ap.add_argument("--seed", type=int, default=7)
@@ -463,7 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     from scripts.ppa.liberty import OSU018, Library
 
     if not OSU018.exists():
-        print(f"ppa: {OSU018} missing (Debian package qflow-tech-osu018; make setup)", file=sys.stderr)
+        print(
+            f"ppa: {OSU018} missing (Debian package qflow-tech-osu018; make setup)", file=sys.stderr
+        )
         return 1
     skip = {t.strip() for t in args.skip.split(",") if t.strip()}
     tasks = [t for t in TASKS if t not in skip]
@@ -486,8 +612,10 @@ def main(argv: list[str] | None = None) -> int:
         write_docs(text)
     failed = [k for k, r in done.items() if "error" in r]
     print(text)
-    print(f"ppa: {len(designs)} designs in {report['seconds']:.0f} s -> {rel(out_root / 'summary.json')}"
-          + (f"; FAILED: {failed}" if failed else ""))
+    print(
+        f"ppa: {len(designs)} designs in {report['seconds']:.0f} s -> {rel(out_root / 'summary.json')}"
+        + (f"; FAILED: {failed}" if failed else "")
+    )
     return 1 if failed else 0
 
 

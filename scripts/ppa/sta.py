@@ -35,8 +35,8 @@ from pathlib import Path
 
 from scripts.ppa.liberty import OSU018, Cell, Library
 
-WIRE_PF_PER_PIN = 0.002   # 2 fF per driven pin: ~10 um (one osu018 row) at 0.2 fF/um
-OUTPUT_LOAD_PF = 0.0088   # a primary output drives a flip-flop D pin (DFFPOSX1: 8.8 fF)
+WIRE_PF_PER_PIN = 0.002  # 2 fF per driven pin: ~10 um (one osu018 row) at 0.2 fF/um
+OUTPUT_LOAD_PF = 0.0088  # a primary output drives a flip-flop D pin (DFFPOSX1: 8.8 fF)
 VESTA = Path("/usr/lib/qflow/bin/vesta")
 RISE, FALL = 0, 1
 
@@ -44,20 +44,22 @@ RISE, FALL = 0, 1
 @dataclass
 class Netlist:
     """A flat mapped netlist: cells with pin -> net bit, net drivers and loads, names."""
+
     top: str
     lib: Library
-    cells: list[tuple[str, str, dict[str, int]]]       # (instance, cell type, pin -> bit)
-    driver: dict[int, tuple[int, str]]                  # bit -> (cell index, output pin)
-    sinks: dict[int, list[tuple[int, str]]]             # bit -> [(cell index, input pin)]
-    inputs: dict[int, str]                              # bit -> port bit name
+    cells: list[tuple[str, str, dict[str, int]]]  # (instance, cell type, pin -> bit)
+    driver: dict[int, tuple[int, str]]  # bit -> (cell index, output pin)
+    sinks: dict[int, list[tuple[int, str]]]  # bit -> [(cell index, input pin)]
+    inputs: dict[int, str]  # bit -> port bit name
     outputs: dict[int, str]
-    names: dict[int, str]                               # bit -> preferred net name
+    names: dict[int, str]  # bit -> preferred net name
     wire_pf_per_pin: float = WIRE_PF_PER_PIN
     json_path: Path | None = None
 
     @classmethod
-    def load(cls, path: Path, top: str, lib: Library, wire_pf_per_pin: float = WIRE_PF_PER_PIN
-             ) -> "Netlist":
+    def load(
+        cls, path: Path, top: str, lib: Library, wire_pf_per_pin: float = WIRE_PF_PER_PIN
+    ) -> Netlist:
         data = json.loads(Path(path).read_text())
         mods = {k.lstrip("\\"): v for k, v in data["modules"].items()}
         mod = mods[top]
@@ -93,8 +95,18 @@ class Netlist:
                 label = pname if len(p["bits"]) == 1 else f"{pname}[{k}]"
                 (inputs if p["direction"] == "input" else outputs)[bit] = label
         names = preferred_names(mod["netnames"])
-        return cls(top, lib, cells, driver, dict(sinks), inputs, outputs, names, wire_pf_per_pin,
-                   Path(path))
+        return cls(
+            top,
+            lib,
+            cells,
+            driver,
+            dict(sinks),
+            inputs,
+            outputs,
+            names,
+            wire_pf_per_pin,
+            Path(path),
+        )
 
     def load_pf(self, bit: int) -> float:
         """Capacitance a net's driver sees: pins + wire estimate (+ an output port's load)."""
@@ -139,13 +151,19 @@ def data_pin(cell: Cell) -> str:
 @dataclass
 class Timing:
     """Arrival/slew per net edge and the worst-path back-pointers."""
+
     arrival: dict[int, list[float]] = field(default_factory=dict)
     slew: dict[int, list[float]] = field(default_factory=dict)
-    prev: dict[int, list] = field(default_factory=dict)     # bit -> [(bit, edge, cell) x 2]
+    prev: dict[int, list] = field(default_factory=dict)  # bit -> [(bit, edge, cell) x 2]
 
 
-def analyse(net: Netlist, clock: str = "clk", clock_slew: float | None = None,
-            input_slew: float | None = None, launch: str = "all") -> Timing:
+def analyse(
+    net: Netlist,
+    clock: str = "clk",
+    clock_slew: float | None = None,
+    input_slew: float | None = None,
+    launch: str = "all",
+) -> Timing:
     """Propagate arrival times and slews through the netlist (ns).  ``launch``: "all" paths,
     only those from flip-flops ("reg") or only those from primary inputs ("in")."""
     lib = net.lib
@@ -167,7 +185,7 @@ def analyse(net: Netlist, clock: str = "clk", clock_slew: float | None = None,
             tm.prev[bit] = [None, None]
     # launch: flip-flop outputs
     comb: list[int] = []
-    for idx, (inst, ctype, conns) in enumerate(net.cells):
+    for idx, (_inst, ctype, conns) in enumerate(net.cells):
         cell = lib.cells[ctype]
         if not cell.sequential:
             comb.append(idx)
@@ -181,14 +199,22 @@ def analyse(net: Netlist, clock: str = "clk", clock_slew: float | None = None,
                 continue
             arcs = [a for a in cell.pins[opin].arcs if a.related == clk and "edge" in a.timing_type]
             c = load(bit)
-            arr = [max(a.tables["cell_rise"].load_slew(c, clock_slew) for a in arcs),
-                   max(a.tables["cell_fall"].load_slew(c, clock_slew) for a in arcs)]
-            sl = [max(a.tables["rise_transition"].load_slew(c, clock_slew) for a in arcs),
-                  max(a.tables["fall_transition"].load_slew(c, clock_slew) for a in arcs)]
-            tm.arrival[bit], tm.slew[bit], tm.prev[bit] = arr, sl, [("launch", idx), ("launch", idx)]
+            arr = [
+                max(a.tables["cell_rise"].load_slew(c, clock_slew) for a in arcs),
+                max(a.tables["cell_fall"].load_slew(c, clock_slew) for a in arcs),
+            ]
+            sl = [
+                max(a.tables["rise_transition"].load_slew(c, clock_slew) for a in arcs),
+                max(a.tables["fall_transition"].load_slew(c, clock_slew) for a in arcs),
+            ]
+            tm.arrival[bit], tm.slew[bit], tm.prev[bit] = (
+                arr,
+                sl,
+                [("launch", idx), ("launch", idx)],
+            )
     # combinational cells in topological order
     for idx in topological(net, comb):
-        inst, ctype, conns = net.cells[idx]
+        _inst, ctype, conns = net.cells[idx]
         cell = lib.cells[ctype]
         for opin in cell.outputs:
             bit = conns.get(opin)
@@ -210,8 +236,11 @@ def analyse(net: Netlist, clock: str = "clk", clock_slew: float | None = None,
                 else:
                     pairs = ((RISE, RISE), (RISE, FALL), (FALL, RISE), (FALL, FALL))
                 for out_edge, in_edge in pairs:
-                    dkey, skey = (("cell_rise", "rise_transition") if out_edge == RISE
-                                  else ("cell_fall", "fall_transition"))
+                    dkey, skey = (
+                        ("cell_rise", "rise_transition")
+                        if out_edge == RISE
+                        else ("cell_fall", "fall_transition")
+                    )
                     if dkey not in arc.tables:
                         continue
                     t = iarr[in_edge] + arc.tables[dkey].load_slew(c, isl[in_edge])
@@ -236,7 +265,7 @@ def topological(net: Netlist, comb: list[int]) -> list[int]:
     indeg = {i: 0 for i in comb}
     succ: dict[int, list[int]] = defaultdict(list)
     for i in comb:
-        inst, ctype, conns = net.cells[i]
+        _inst, ctype, conns = net.cells[i]
         seen = set()
         for pin in lib.cells[ctype].inputs:
             bit = conns.get(pin)
@@ -259,11 +288,11 @@ def topological(net: Netlist, comb: list[int]) -> list[int]:
 
 
 @dataclass
-class Path_:
+class TimingPath:
     start: str
     end: str
-    kind: str                 # reg2reg, in2reg, reg2out, in2out
-    arrival_ns: float         # at the endpoint, clock-to-Q included
+    kind: str  # reg2reg, in2reg, reg2out, in2out
+    arrival_ns: float  # at the endpoint, clock-to-Q included
     clock_to_q_ns: float
     setup_ns: float
     levels: int
@@ -278,14 +307,18 @@ class Path_:
         return self.arrival_ns - self.clock_to_q_ns
 
     def summary(self, fo4_ns: float) -> dict:
-        return {"start": self.start, "end": self.end, "kind": self.kind,
-                "period_ps": round(self.period_ns * 1000, 1),
-                "clock_to_q_ps": round(self.clock_to_q_ns * 1000, 1),
-                "logic_ps": round(self.logic_ns * 1000, 1),
-                "setup_ps": round(self.setup_ns * 1000, 1),
-                "levels": self.levels,
-                "period_fo4": round(self.period_ns / fo4_ns, 1),
-                "fmax_mhz": round(1000 / self.period_ns, 2) if self.period_ns > 0 else None}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "period_ps": round(self.period_ns * 1000, 1),
+            "clock_to_q_ps": round(self.clock_to_q_ns * 1000, 1),
+            "logic_ps": round(self.logic_ns * 1000, 1),
+            "setup_ps": round(self.setup_ns * 1000, 1),
+            "levels": self.levels,
+            "period_fo4": round(self.period_ns / fo4_ns, 1),
+            "fmax_mhz": round(1000 / self.period_ns, 2) if self.period_ns > 0 else None,
+        }
 
 
 def trace(net: Netlist, tm: Timing, bit: int, edge: int) -> tuple[str, str, float, list[dict]]:
@@ -298,24 +331,36 @@ def trace(net: Netlist, tm: Timing, bit: int, edge: int) -> tuple[str, str, floa
         if p[0] == "launch":
             idx = p[1]
             inst, ctype, _ = net.cells[idx]
-            steps.append({"cell": inst, "type": ctype, "net": net.name(bit),
-                          "edge": "rise" if edge == RISE else "fall",
-                          "arrival_ps": round(tm.arrival[bit][edge] * 1000, 1)})
+            steps.append(
+                {
+                    "cell": inst,
+                    "type": ctype,
+                    "net": net.name(bit),
+                    "edge": "rise" if edge == RISE else "fall",
+                    "arrival_ps": round(tm.arrival[bit][edge] * 1000, 1),
+                }
+            )
             return "reg", net.register(idx), tm.arrival[bit][edge], steps[::-1]
         ibit, iedge, idx = p
         inst, ctype, _ = net.cells[idx]
-        steps.append({"cell": inst, "type": ctype, "net": net.name(bit),
-                      "edge": "rise" if edge == RISE else "fall",
-                      "arrival_ps": round(tm.arrival[bit][edge] * 1000, 1)})
+        steps.append(
+            {
+                "cell": inst,
+                "type": ctype,
+                "net": net.name(bit),
+                "edge": "rise" if edge == RISE else "fall",
+                "arrival_ps": round(tm.arrival[bit][edge] * 1000, 1),
+            }
+        )
         bit, edge = ibit, iedge
 
 
-def endpoints(net: Netlist, tm: Timing, clock_slew: float | None = None) -> list[Path_]:
+def endpoints(net: Netlist, tm: Timing, clock_slew: float | None = None) -> list[TimingPath]:
     """The worst path into every flip-flop data pin and every primary output."""
     lib = net.lib
     clock_slew = lib.fo4()["slew_ns"] if clock_slew is None else clock_slew
     out = []
-    for idx, (inst, ctype, conns) in enumerate(net.cells):
+    for idx, (_inst, ctype, conns) in enumerate(net.cells):
         cell = lib.cells[ctype]
         if cell.ff is None:
             continue
@@ -328,23 +373,44 @@ def endpoints(net: Netlist, tm: Timing, clock_slew: float | None = None) -> list
             setup = 0.0
             for arc in cell.pins[dpin].arcs:
                 if arc.timing_type.startswith("setup") and key in arc.tables:
-                    setup = max(setup, arc.tables[key].at(related=clock_slew,
-                                                          constrained=tm.slew[bit][edge]))
+                    setup = max(
+                        setup,
+                        arc.tables[key].at(related=clock_slew, constrained=tm.slew[bit][edge]),
+                    )
             total = tm.arrival[bit][edge] + setup
             if best is None or total > best[0]:
                 best = (total, edge, setup)
         _, edge, setup = best
         skind, start, cq, steps = trace(net, tm, bit, edge)
-        out.append(Path_(start, net.register(idx), f"{skind}2reg", tm.arrival[bit][edge], cq,
-                         setup, sum(1 for s in steps if not lib.cells[s["type"]].sequential),
-                         steps))
+        out.append(
+            TimingPath(
+                start,
+                net.register(idx),
+                f"{skind}2reg",
+                tm.arrival[bit][edge],
+                cq,
+                setup,
+                sum(1 for s in steps if not lib.cells[s["type"]].sequential),
+                steps,
+            )
+        )
     for bit, label in net.outputs.items():
         if bit not in tm.arrival:
             continue
         edge = RISE if tm.arrival[bit][RISE] >= tm.arrival[bit][FALL] else FALL
         skind, start, cq, steps = trace(net, tm, bit, edge)
-        out.append(Path_(start, label, f"{skind}2out", tm.arrival[bit][edge], cq, 0.0,
-                         sum(1 for s in steps if not lib.cells[s["type"]].sequential), steps))
+        out.append(
+            TimingPath(
+                start,
+                label,
+                f"{skind}2out",
+                tm.arrival[bit][edge],
+                cq,
+                0.0,
+                sum(1 for s in steps if not lib.cells[s["type"]].sequential),
+                steps,
+            )
+        )
     return out
 
 
@@ -364,24 +430,30 @@ PE_STAGES = [
 PE_PREFIX = re.compile(r"^(?P<pe>.*\bu_pe)\.")
 
 
-def stage_of(register: str) -> str:
-    """Pipeline stage of an endpoint register: the PE stages (inside a co-processor, prefixed
-    'PE'), otherwise the first level of the instance hierarchy."""
-    for pattern, label in PE_STAGES:
-        if re.search(pattern, register):
-            return ("PE " + label) if PE_PREFIX.search(register) else label
+def stage_of(register: str, pe_top: bool = True) -> str:
+    """Pipeline stage of an endpoint register: a PE's stages (PE_STAGES) when the design is a
+    PE (``pe_top``) or the register sits in a PE instance (`u_pe`, labelled 'PE ...'),
+    otherwise the first level of the instance hierarchy."""
+    m = PE_PREFIX.search(register)
+    if m or pe_top:
+        inner = register[m.end() :] if m else register
+        for pattern, label in PE_STAGES:
+            if re.search(pattern, inner):
+                return ("PE " + label) if m else label
     parts = register.split(".")
     return parts[0] if len(parts) > 1 else "(top level)"
 
 
-def report(net: Netlist, paths: list[Path_], fo4_ns: float, top_cells: int = 400) -> dict:
+def report(
+    net: Netlist, paths: list[TimingPath], fo4_ns: float, top_cells: int = 400, pe_top: bool = True
+) -> dict:
     """Critical path, per-stage worst paths and I/O paths as a JSON-able dict."""
     reg = [p for p in paths if p.kind == "reg2reg"]
     crit = max(reg, key=lambda p: p.period_ns) if reg else None
-    stages: dict[str, Path_] = {}
+    stages: dict[str, TimingPath] = {}
     for p in paths:
         if p.kind.endswith("2reg"):
-            s = stage_of(p.end)
+            s = stage_of(p.end, pe_top)
             if p.kind == "reg2reg" and (s not in stages or p.period_ns > stages[s].period_ns):
                 stages[s] = p
     io = {}
@@ -392,7 +464,9 @@ def report(net: Netlist, paths: list[Path_], fo4_ns: float, top_cells: int = 400
     return {
         "critical": crit.summary(fo4_ns) if crit else None,
         "critical_cells": crit.cells[:top_cells] if crit else [],
-        "stages": {s: p.summary(fo4_ns) for s, p in sorted(stages.items(), key=lambda kv: -kv[1].period_ns)},
+        "stages": {
+            s: p.summary(fo4_ns) for s, p in sorted(stages.items(), key=lambda kv: -kv[1].period_ns)
+        },
         "io": io,
         "endpoints": len(paths),
     }
@@ -408,8 +482,12 @@ def vesta(netlist_v: Path, liberty: Path = OSU018, timeout: float = 1800) -> dic
     register-to-register path (start/end instance, delay incl. clock-to-Q and setup, ps)."""
     if not VESTA.exists():
         return None
-    r = subprocess.run([str(VESTA), "-L", "-n", "1", str(netlist_v), str(liberty)],
-                       capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [str(VESTA), "-L", "-n", "1", str(netlist_v), str(liberty)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     m = re.search(r"Path (\S+)/\S+ to (\S+)/\S+ delay ([0-9.]+) ps", r.stdout)
     if not m:
         return {"error": (r.stdout + r.stderr)[-500:]}

@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""PE tests: pe_rmmec and pe_baseline (same ports, same behaviour), Icarus and Verilator.
+"""PE tests: pe_rmmec, pe_baseline and pe_wide (same ports, same results), Icarus and Verilator.
+
+pe_rmmec and pe_baseline take one word per cycle; pe_wide takes 4 (fp4, p4), 2 (p8) or 1 (p16)
+cycles per word and holds in_ready low meanwhile (docs/ppa.md).  The driver models that rule
+exactly (``word_cycles``): it checks in_ready every cycle against it on pe_wide, and every
+latency against 6 + (cycles of the job's last word - 1), which is 6 on the other two PEs.
 
 This file is both the cocotb test module and the pytest entry point.  Stimuli and expected
 results are precomputed with ``pe_model`` (xrnpe value tables, codec, Quire); the cocotb side
@@ -32,7 +37,7 @@ from xrnpe.sim import pe_model as pm
 from xrnpe import codec, formats
 from xrnpe.formats import FORMATS
 
-LATENCY = 6  # cycles from accepting the in_last word to out_valid (docs/pe.md)
+LATENCY = 6  # cycles from accepting a 1-cycle in_last word to out_valid (docs/pe.md)
 SEED = int(os.environ.get("PE_SEED", "20260513"))
 # Both simulators run the full sizes in `make test` (Icarus ~3,500 cycles/s, Verilator faster).
 # PE_QUICK=1 runs the same checks on a reduced stimulus, for quick iteration while editing RTL.
@@ -76,15 +81,41 @@ async def _start(dut):
     await RisingEdge(dut.clk)
 
 
+def word_cycles(st: pm.Stream) -> np.ndarray | None:
+    """Cycles each word of ``st`` occupies the PE's R1: None (one cycle per word) on pe_rmmec and
+    pe_baseline; on pe_wide the word's lanes (4 fp4/p4, 2 p8, 1 p16 or an unknown format)."""
+    if os.environ.get("PE_TOP") != "pe_wide":
+        return None
+    by_code = np.ones(1 << 3, dtype=np.int64)
+    for f in pm.IN_FMTS:
+        by_code[FORMATS[f].code] = pm.LANES[f]
+    return by_code[st.fmt.astype(np.int64)]
+
+
+def expected_latencies(st: pm.Stream) -> list[int]:
+    """Cycles from accepting each job's in_last word to its out_valid: LATENCY, plus the cycles
+    the last word's extra lanes take on a PE that serialises them (pe_wide)."""
+    cycles = word_cycles(st)
+    ends = np.nonzero(st.last)[0]
+    extra = np.zeros(len(ends), dtype=np.int64) if cycles is None else cycles[ends] - 1
+    return (LATENCY + extra).tolist()
+
+
 async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0, seed: int = 0,
                 check_latency: bool = False, max_cycles: int | None = None):
     """Drive every word of ``st`` and collect one result per job.
 
     One loop iteration per clock: at the falling edge the registered outputs of this cycle
     are sampled and the inputs for the next rising edge are written (only when they change).
+    A PE that takes several cycles per word (``word_cycles``) has in_ready checked every cycle
+    against the documented rule, and a word counts as accepted only when that rule says so.
     Returns (codes, nars, latencies).
     """
     rng = random.Random(seed)
+    cycles = word_cycles(st)
+    multi = cycles is not None
+    cyc_list = cycles.tolist() if multi else None
+    remaining = 0  # pe_wide: lanes of R1's word still to go, this cycle's included
     cols = [st.a.tolist(), st.b.tolist(), st.fmt.tolist(), st.ofmt.tolist(), st.first.tolist(),
             st.last.tolist()]
     sigs = [dut.in_a, dut.in_b, dut.in_fmt, dut.in_out_fmt, dut.in_first, dut.in_last]
@@ -98,7 +129,8 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
     dut.out_ready.value = 1
     dut.in_valid.value = 0
     simple = gap_p == 0.0 and stall_p == 0.0
-    limit = max_cycles or (n * 4 + 200 if not simple else n + 200)
+    n_cyc = int(cycles.sum()) if multi else n
+    limit = max_cycles or (n_cyc * 4 + 200 if not simple else n_cyc + 200)
     ov_sig, od_sig, on_sig, ir_sig = dut.out_valid, dut.out_data, dut.out_nar, dut.in_ready
     while len(codes) < n_out:
         await FallingEdge(dut.clk)
@@ -106,10 +138,12 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
         if cyc > limit:
             raise AssertionError(f"timeout: {len(codes)} of {n_out} results after {cyc} cycles")
         ov = int(ov_sig.value)
-        if not simple:
+        if not simple or multi:
             # in_ready is combinational: check it against the rule before changing out_ready
             ir = int(ir_sig.value)
-            assert ir == int(not (ov and not out_ready)), f"in_ready={ir} at cycle {cyc}"
+            want_ir = int(not (ov and not out_ready) and remaining <= 1)
+            assert ir == want_ir, f"in_ready={ir} at cycle {cyc}, expected {want_ir}"
+        if not simple:
             new_ready = 0 if rng.random() < stall_p else 1
             if new_ready != out_ready:
                 out_ready = new_ready
@@ -129,10 +163,15 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
         if want != in_valid:
             in_valid = want
             dut.in_valid.value = want
-        if want and not (ov and not out_ready):  # accepted at the next rising edge
+        advance = not (ov and not out_ready)  # the pipeline moves at the next rising edge
+        if want and advance and remaining <= 1:  # accepted at the next rising edge
             if cols[5][i]:
                 last_acc.append(cyc)
+            if multi:
+                remaining = cyc_list[i] + 1  # R1 holds it from the next cycle (-1 below)
             i += 1
+        if multi and advance and remaining:
+            remaining -= 1
     await FallingEdge(dut.clk)
     dut.in_valid.value = 0
     return codes, nars, lat
@@ -379,14 +418,14 @@ if cocotb is not None:
         st = stim_directed()
         codes, nars, lat = await drive(dut, st, check_latency=True)
         check(dut, st, codes, nars, "directed")
-        assert set(lat) == {LATENCY}, f"latency {sorted(set(lat))}, documented {LATENCY}"
+        assert lat == expected_latencies(st), f"latency {lat}, documented {expected_latencies(st)}"
         # back-to-back 1-word jobs: one result per cycle, fixed latency
         rng = np.random.default_rng(SEED)
         st = pm.single_word_jobs("p8", pm.random_words(rng, "p8", 300, nar_ok=True),
                                  pm.random_words(rng, "p8", 300, nar_ok=True), _ofmts(rng, 300))
         codes, nars, lat = await drive(dut, st, check_latency=True)
         check(dut, st, codes, nars, "back-to-back")
-        assert set(lat) == {LATENCY}, f"latency {sorted(set(lat))}"
+        assert lat == expected_latencies(st), f"latency {sorted(set(lat))}"
         await clear_mid_job(dut, rng)
 
     async def clear_mid_job(dut, rng):
@@ -546,7 +585,7 @@ if cocotb is not None:
 
 
 # ===================================================================== pytest side
-TOPS = ("pe_rmmec", "pe_baseline")
+TOPS = ("pe_rmmec", "pe_baseline", "pe_wide")
 GROUPS = ("directed", "exh4", "exh8", "p16", "chains", "handshake", "isolation")
 
 
