@@ -223,6 +223,8 @@ def test_cli_reports_mismatches_with_exit_1(client, planted_library, tmp_path, m
     (["--format", "p8", "--out-format", "p16", "--workers", "2", "--scheduler", "tcp://x:1"],
      "not allowed with"),
     (["--format", "p8", "--out-format", "p16", "--shard-size", "0"], "--shard-size"),
+    (["--format", "fp4", "--out-format", "p16", "--scheduler", "tcp://127.0.0.1:9"],
+     "no Dask scheduler answered"),
 ])
 def test_cli_bad_input_exit_2(tmp_path, args, what):
     out = tmp_path / "r.json"

@@ -276,10 +276,14 @@ class State:
     def __init__(self, root: Path | None, plan: Plan):
         self.dir = (Path(root) / plan.run_key) if root else None
         self.plan = plan
-        if self.dir:
+
+    def _open(self) -> None:
+        """Create the directory on the first write (a run that never starts writes nothing)."""
+        if not (self.dir / "run.json").is_file():
             (self.dir / "shards").mkdir(parents=True, exist_ok=True)
-            meta = {"design": plan.design, "format": plan.fmt, "out_format": plan.out_fmt,
-                    "shard_size": plan.shard_size, "build": plan.library.parent.name}
+            meta = {"design": self.plan.design, "format": self.plan.fmt,
+                    "out_format": self.plan.out_fmt, "shard_size": self.plan.shard_size,
+                    "build": self.plan.library.parent.name}
             _write_json(self.dir / "run.json", meta)
 
     def _shard_file(self, start: int, stop: int) -> Path:
@@ -302,6 +306,7 @@ class State:
 
     def record(self, rec: dict) -> None:
         if self.dir:
+            self._open()
             _write_json(self._shard_file(rec["start"], rec["stop"]), rec)
 
     def previous_seconds(self) -> float:
@@ -318,6 +323,7 @@ class State:
 
     def add_session(self, seconds: float, pairs: int, start: int, stop: int) -> None:
         if self.dir:
+            self._open()
             with open(self.dir / "sessions.jsonl", "a") as fh:
                 fh.write(json.dumps({"seconds": seconds, "pairs_checked": pairs,
                                      "range": [start, stop], "finished": time.time()}) + "\n")
@@ -504,8 +510,9 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
                 raise
     finally:
         seconds_here = time.monotonic() - t0
-        state.add_session(seconds_here, checked, plan.start, plan.stop)
-        if own_client:
+        if todo and client is not None:
+            state.add_session(seconds_here, checked, plan.start, plan.stop)
+        if own_client and client is not None:
             client.close()
             if cluster is not None:
                 cluster.close()
@@ -580,16 +587,22 @@ def exhaustive_command(args) -> int:
         start, stop = parse_range(args.range, args.format)
         if args.shard_size is not None and args.shard_size < 1:
             raise VerifyInputError(f"--shard-size {args.shard_size}: must be at least 1")
+        check_design(args.design)
         label = f"{args.design} {args.format}->{args.out_format}"
         progress = Progress(stop - start, label)
+        client = cluster = None
         try:
+            client, cluster = connect(args.workers, args.scheduler)  # fail fast, before the build
             plan = make_plan(args.design, args.format, args.out_format, start, stop,
                              args.shard_size, progress=progress.message)
-            report, summary = run(plan, state_dir=args.state, workers=args.workers,
-                                  scheduler=args.scheduler, progress=progress,
+            report, summary = run(plan, state_dir=args.state, client=client, progress=progress,
                                   log=progress.message)
         finally:
             progress.close()
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
     except VerifyInputError as e:
         print(f"xrnpe: error: {e}", file=sys.stderr)
         return 2
