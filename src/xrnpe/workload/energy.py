@@ -80,6 +80,6 @@ def energy_per_inference(macs: list[int], layer_formats, table: dict[str, float]
     if len(layer_formats) != len(macs):
         raise ValueError(f"{len(layer_formats)} formats for {len(macs)} layers")
     try:
-        return float(sum(m * table[f] for m, f in zip(macs, layer_formats)))
+        return float(sum(m * table[f] for m, f in zip(macs, layer_formats, strict=True)))
     except KeyError as e:
         raise ValueError(f"no energy per MAC for format {e.args[0]!r}") from None

@@ -53,10 +53,10 @@ def single_layer_sensitivity(net: Net, *, calibrate: Callable, measure: Callable
     post-training one where no fine-tune ran.
     """
     table = []
-    for l in range(len(net.layers)):
+    for li in range(len(net.layers)):
         row = {}
         for f in formats:
-            qcfg = calibrate(single_layer_configs(len(net.layers), l, f))
+            qcfg = calibrate(single_layer_configs(len(net.layers), li, f))
             ptq = measure(net, qcfg)
             entry = {"ptq": ptq, "final": ptq, "qat": False}
             if finetune is not None and finetune_if(f):
@@ -66,7 +66,7 @@ def single_layer_sensitivity(net: Net, *, calibrate: Callable, measure: Callable
                 entry["qat"] = True
             row[f] = entry
             if log:
-                log(f"  sensitivity {net.layers[l].name or l} {f:>4}: ptq {_fmt(ptq)}"
+                log(f"  sensitivity {net.layers[li].name or li} {f:>4}: ptq {_fmt(ptq)}"
                     + (f"  qat {_fmt(entry['final'])}" if entry["qat"] else ""))
         table.append(row)
     return table
@@ -87,8 +87,8 @@ def rank(n_layers: int, increase: np.ndarray, *, budget: float, cost: Callable,
     out = []
     for idx in itertools.product(range(len(formats)), repeat=n_layers):
         combo = tuple(formats[i] for i in idx)
-        inc = sum(increase[l, i] for l, i in enumerate(idx))
-        tb = sum(tie[l, i] for l, i in enumerate(idx))
+        inc = sum(increase[li, i] for li, i in enumerate(idx))
+        tb = sum(tie[li, i] for li, i in enumerate(idx))
         if inc <= budget + 1e-9:
             out.append((combo, inc, tb))
     out.sort(key=lambda c: (cost(c[0]), c[1], c[2]))
@@ -97,7 +97,7 @@ def rank(n_layers: int, increase: np.ndarray, *, budget: float, cost: Callable,
 
 def weight_bits_of(net: Net, combo) -> int:
     """Total matmul weight bits of ``net`` with one format per layer."""
-    return int(sum(n * qat.width(f) for n, f in zip(net.n_weights(), combo)))
+    return int(sum(n * qat.width(f) for n, f in zip(net.n_weights(), combo, strict=True)))
 
 
 def verify_candidates(candidates: list[dict], verify: Callable, *, max_tries: int,

@@ -134,7 +134,7 @@ def load_kitti_imu_metadata(path=None) -> dict[str, float]:
     if len(lines) != 2 or len(lines[0]) != len(lines[1]):
         raise ValueError(f"{p}: expected a line of names and a line of as many values")
     try:
-        return {k: float(v) for k, v in zip(lines[0], lines[1])}
+        return {k: float(v) for k, v in zip(lines[0], lines[1], strict=True)}
     except ValueError as e:
         raise ValueError(f"{p}: {e}") from None
 

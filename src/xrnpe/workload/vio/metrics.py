@@ -92,7 +92,7 @@ def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> d
     aligned = copy.deepcopy(est)
     try:
         aligned.align(ref, correct_scale=False)
-    except Exception:  # noqa: BLE001 - evo's GeometryException: degenerate (e.g. straight) path
+    except Exception:  # evo's GeometryException: a degenerate (e.g. straight) path
         ape_aligned = None
     else:
         ape_al = metrics.APE(metrics.PoseRelation.translation_part)
@@ -108,4 +108,4 @@ def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> d
             "ape_aligned_rmse_m": ape_aligned,
             f"rpe_{rpe_delta_m:g}m_rmse_m": float(st["rmse"]),
             f"rpe_{rpe_delta_m:g}m_mean_m": float(st["mean"]),
-            f"rpe_{rpe_delta_m:g}m_pairs": int(len(rpe.error))}
+            f"rpe_{rpe_delta_m:g}m_pairs": len(rpe.error)}

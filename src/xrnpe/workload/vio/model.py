@@ -84,7 +84,7 @@ def step_input(imu_norm: np.ndarray, speed: np.ndarray, norm: Normaliser) -> np.
     """(B, window, 7) network input: normalised IMU plus the previous speed channel (same
     dtype as ``imu_norm``)."""
     dtype = imu_norm.dtype
-    x = np.empty(imu_norm.shape[:-1] + (CHANNELS,), dtype=dtype)
+    x = np.empty((*imu_norm.shape[:-1], CHANNELS), dtype=dtype)
     x[..., :6] = imu_norm
     prev = (np.asarray(speed, dtype=dtype) - dtype.type(norm.speed_mean)) / dtype.type(norm.speed_std)
     x[..., 6] = prev[:, None]

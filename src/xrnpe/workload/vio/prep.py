@@ -111,7 +111,7 @@ def split_ranges(n: int, fractions: dict = SPLIT_FRACTIONS) -> dict[str, tuple[i
     acc = 0.0
     for name, f in fractions.items():
         acc += f
-        stop = n if name == list(fractions)[-1] else int(round(n * acc / total))
+        stop = n if name == list(fractions)[-1] else round(n * acc / total)
         out[name] = (start, stop)
         start = stop
     return out

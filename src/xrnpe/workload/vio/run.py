@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import api, energy, mixed, qat
+from ..net import host_post
 from ..run import Cache, cache_key, log, loud, repo_root
 from . import data, inertial, metrics, model, prep
 from .train import StepData, train_sequences
@@ -76,8 +77,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-rtl", action="store_true", help="skip the RTL bit-exactness check")
     ap.add_argument("--rtl-windows", type=int, default=None,
                     help="test windows through the RTL (default: all of the test part)")
-    ap.add_argument("--sim", default="verilator", choices=("icarus", "verilator"),
-                    help="simulator of the RTL check (default verilator)")
+    ap.add_argument("--sim", default="verilator",
+                    choices=("icarus", "verilator", "verilator-native"),
+                    help="simulator of the RTL check: verilator (default; cocotb drives the "
+                         "co-processor's AXI ports), verilator-native (C++ harness) or icarus")
     ap.add_argument("--ppa-summary", type=Path, default=None,
                     help="PPA summary with energy_pj_per_mac (default build/ppa/summary.json)")
     ap.add_argument("--quick", action="store_true",
@@ -399,7 +402,7 @@ def run(args, table: dict) -> int:
             try:
                 chk = rtl_check(net, qcfg, test.windows[:count], test.v0, norm, sim=args.sim,
                                 progress=lambda m: log(f"  rtl: {m}"))
-            except Exception as e:  # noqa: BLE001 - reported, never papered over
+            except Exception as e:  # reported, never papered over
                 tic("rtl", t0)
                 failure = f"{type(e).__name__}: {e}"
                 loud(f"RTL CHECK FAILED TO RUN: {failure[:600]}")
@@ -440,9 +443,10 @@ def run(args, table: dict) -> int:
         "config": config, "cache_key": key, "cache_hits": cache.hits,
         "parts_s": span, "steps": {p: len(parts[p].ends) for p in parts},
         "gyro_bias_rad_s": bias.tolist(), "normaliser": norm.to_dict(),
-        "network": [{"name": l.name, "kind": l.kind, "K": l.K, "N": l.N, "k": l.k,
-                     "stride": l.stride, "gap": l.gap, "relu": l.relu, "weights": l.n_weights,
-                     "macs": m} for l, m in zip(fp32_net.layers, macs)],
+        "network": [{"name": layer.name, "kind": layer.kind, "K": layer.K, "N": layer.N,
+                     "k": layer.k, "stride": layer.stride, "gap": layer.gap, "relu": layer.relu,
+                     "weights": layer.n_weights, "macs": m}
+                    for layer, m in zip(fp32_net.layers, macs, strict=True)],
         "pj_per_mac": table, "results": results,
         "dead_reckoning": {"test": dr_kitti, "evo": dr_evo, "alignment_study": alignment,
                            "position_error_m_after_s": {f"{k * step / grid.rate:g}": float(dr_err[k])
@@ -527,8 +531,6 @@ def rtl_check(net, qcfg, windows, v0, norm, *, sim: str = "verilator", engine=No
     rows = len(c_rtl[-1]) // len(trace) if trace else 0
     speed = np.array([v0], dtype=np.float32)
     out_rows = []
-    from ..net import host_post  # noqa: PLC0415
-
     for k in range(len(trace)):
         out = host_post(last, c_rtl[-1][k * rows:(k + 1) * rows], q.s_a, q.s_w, (1, last.N))
         speed, vz = model.update(speed, out.astype(np.float32), norm)
