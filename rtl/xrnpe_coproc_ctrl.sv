@@ -8,7 +8,11 @@
 // counters and the abort drain; the producer machine, active while the job runs, allocates
 // A/B buffer slots for each step (two of each: the next step's operands load while the
 // current one computes), queues their loads on the read DMA and queues the step for the feed.
-// The configuration check is combinational logic of its own.
+// The configuration check is combinational logic of its own; the address check (spans of A,
+// Bt and C against wrap-around, the DMA windows and each other) follows in three cycles that
+// share one 16x32 multiplier, before any memory access.  The controller also sets the
+// watchdog limit of the two DMAs: WDOG_CYCLES while a job runs, at most DRAIN_WDOG cycles
+// during a SOFT_RESET drain, so that a soft reset always ends even if the slave is dead.
 `default_nettype none
 `include "xrnpe_assert.svh"
 module xrnpe_coproc_ctrl #(
@@ -39,6 +43,11 @@ module xrnpe_coproc_ctrl #(
     input  logic [31:0]     cfg_b_stride,
     input  logic [31:0]     cfg_c_base,
     input  logic [31:0]     cfg_c_stride,
+    input  logic [31:0]     cfg_rd_win_base,   // DMA windows (inclusive limits)
+    input  logic [31:0]     cfg_rd_win_limit,
+    input  logic [31:0]     cfg_wr_win_base,
+    input  logic [31:0]     cfg_wr_win_limit,
+    input  logic [31:0]     cfg_wdog,          // watchdog cycles, 0: off
     input  logic            start,
     input  logic            soft_reset,
     // job-wide values for the datapath (stable while running)
@@ -54,6 +63,7 @@ module xrnpe_coproc_ctrl #(
     output logic [31:0]     job_b_stride,      // never affect the running job
     output logic [31:0]     job_c_stride,
     output logic            pe_clear,          // PEs are held cleared outside a running job
+    output logic [31:0]     wd_limit,          // watchdog limit of both DMAs (0: off)
     // read DMA command queue
     output logic            rdq_push,
     input  logic            rdq_full,
@@ -66,6 +76,8 @@ module xrnpe_coproc_ctrl #(
     input  logic            rd_done_is_b,
     input  logic            rd_done_slot,
     input  logic            rd_err,
+    input  logic            rd_tmo,
+    input  logic            rd_proto,
     input  logic            rd_idle,
     // step queue to the feed
     output logic            stq_push,
@@ -89,6 +101,8 @@ module xrnpe_coproc_ctrl #(
     input  logic            b_release_slot,
     input  logic            dp_idle,           // feed, PEs, collector, write DMA all empty
     input  logic            wr_err,
+    input  logic            wr_tmo,
+    input  logic            wr_proto,
     input  logic            wr_idle,
     input  logic            invalid_seen,
     // status
@@ -110,6 +124,8 @@ module xrnpe_coproc_ctrl #(
   localparam int A_SLOT_E_LOG2 = xrnpe_coproc_pkg::clog2i(A_SLOT_E);
   localparam int B_SLOT_E_LOG2 = xrnpe_coproc_pkg::clog2i(B_SLOT_E);
   localparam int CT_LOG2 = xrnpe_coproc_pkg::clog2i(CBUF_TILES);
+  // watchdog bound of a SOFT_RESET drain (cycles without a handshake; docs/coprocessor.md)
+  localparam logic [31:0] DRAIN_WDOG = 32'd1024;
 
   // ================================================================== configuration check
   logic [1:0]  lanes_log2;
@@ -179,24 +195,33 @@ module xrnpe_coproc_ctrl #(
   end
 
   // ================================================================== job state machine
-  typedef enum logic [2:0] {JOB_IDLE, JOB_CHECK, JOB_SETUP, JOB_SETUP2, JOB_RUN, JOB_DRAIN} job_e;
+  typedef enum logic [2:0] {
+    JOB_IDLE, JOB_CHECK, JOB_SPAN, JOB_SETUP, JOB_SETUP2, JOB_RUN, JOB_DRAIN
+  } job_e;
   typedef enum logic [2:0] {P_STEP, P_A, P_B, P_PUSH, P_DONE} prod_e;
   job_e  job_q, job_d;
   prod_e prod_q, prod_d;
 
-  logic in_setup, dp_stop, run_done, cfg_fail, drain_end;
-  assign in_setup  = job_q == JOB_CHECK || job_q == JOB_SETUP || job_q == JOB_SETUP2;
-  assign dp_stop   = soft_reset || rd_err || wr_err;
+  logic in_setup, dp_stop, run_done, cfg_fail, addr_fail, drain_end, bus_fault;
+  logic [7:0] addr_err;
+  logic [1:0] span_q;  // span being computed: 0 A, 1 Bt, 2 C
+  assign in_setup  = job_q == JOB_CHECK || job_q == JOB_SPAN || job_q == JOB_SETUP ||
+                     job_q == JOB_SETUP2;
+  assign bus_fault = rd_tmo || rd_proto || wr_tmo || wr_proto;
+  assign dp_stop   = soft_reset || rd_err || wr_err || bus_fault;
   assign run_done  = job_q == JOB_RUN && !dp_stop && prod_q == P_DONE && dp_idle;
-  assign cfg_fail  = job_q == JOB_CHECK && chk_err != xrnpe_regmap_pkg::ERR_NONE;
+  // (a SOFT_RESET in the same cycle wins: the job ends silently)
+  assign cfg_fail  = job_q == JOB_CHECK && chk_err != xrnpe_regmap_pkg::ERR_NONE && !soft_reset;
+  assign addr_fail = job_q == JOB_SETUP && addr_err != xrnpe_regmap_pkg::ERR_NONE && !soft_reset;
   assign drain_end = job_q == JOB_DRAIN && rd_idle && wr_idle;
 
   always_comb begin
     job_d = job_q;
     unique case (job_q)
       JOB_IDLE:   if (start) job_d = JOB_CHECK;
-      JOB_CHECK:  if (cfg_fail) job_d = JOB_IDLE; else job_d = JOB_SETUP;
-      JOB_SETUP:  job_d = JOB_SETUP2;
+      JOB_CHECK:  if (cfg_fail) job_d = JOB_IDLE; else job_d = JOB_SPAN;
+      JOB_SPAN:   if (span_q == 2'd2) job_d = JOB_SETUP;
+      JOB_SETUP:  if (addr_fail) job_d = JOB_IDLE; else job_d = JOB_SETUP2;
       JOB_SETUP2: job_d = JOB_RUN;
       JOB_RUN:    if (dp_stop) job_d = JOB_DRAIN; else if (run_done) job_d = JOB_IDLE;
       JOB_DRAIN:  if (drain_end) job_d = JOB_IDLE;
@@ -228,8 +253,8 @@ module xrnpe_coproc_ctrl #(
       pe_clear    <= 1'b1;
     end else begin
       job_q       <= job_d;
-      job_end     <= cfg_fail || run_done || drain_err_end;
-      job_end_err <= cfg_fail || drain_err_end;
+      job_end     <= cfg_fail || addr_fail || run_done || drain_err_end;
+      job_end_err <= cfg_fail || addr_fail || drain_err_end;
       pe_clear    <= !(job_q == JOB_SETUP2 || job_q == JOB_RUN);
       if (job_q != JOB_IDLE) cyc_q <= cyc_q + 64'd1;
       if (job_q == JOB_IDLE && start) begin
@@ -242,12 +267,15 @@ module xrnpe_coproc_ctrl #(
       if (invalid_seen && job_q == JOB_RUN) st_invalid <= 1'b1;
       if (job_q == JOB_RUN && dp_stop)
         drain_err_q <= soft_reset ? 8'd0 :
-                       rd_err ? xrnpe_regmap_pkg::ERR_READ_RESP : xrnpe_regmap_pkg::ERR_WRITE_RESP;
+                       rd_err ? xrnpe_regmap_pkg::ERR_READ_RESP :
+                       wr_err ? xrnpe_regmap_pkg::ERR_WRITE_RESP :
+                       (rd_proto || wr_proto) ? xrnpe_regmap_pkg::ERR_BUS_PROTOCOL :
+                       xrnpe_regmap_pkg::ERR_BUS_TIMEOUT;
       if (job_q == JOB_DRAIN && soft_reset) drain_err_q <= '0;
-      if (cfg_fail || drain_err_end) begin
+      if (cfg_fail || addr_fail || drain_err_end) begin
         st_done     <= 1'b1;
         st_error    <= 1'b1;
-        st_err_code <= cfg_fail ? chk_err : drain_err_q;
+        st_err_code <= cfg_fail ? chk_err : addr_fail ? addr_err : drain_err_q;
         st_cycles   <= cyc_q + 64'd1;
         st_macs     <= '0;
       end
@@ -266,6 +294,9 @@ module xrnpe_coproc_ctrl #(
   end
 
   assign st_busy = job_q != JOB_IDLE;
+  // a SOFT_RESET drain (drain_err_q 0) waits at most DRAIN_WDOG cycles without a handshake
+  assign wd_limit = (job_q == JOB_DRAIN && drain_err_q == 0 &&
+                     (cfg_wdog == 0 || cfg_wdog > DRAIN_WDOG)) ? DRAIN_WDOG : cfg_wdog;
   assign running = job_q == JOB_RUN;
   assign job_clr = start;
 
@@ -334,6 +365,64 @@ module xrnpe_coproc_ctrl #(
   end
   assign job_n = n_q;
   assign job_tstride_log2 = tstride_log2_q;
+
+  // ================================================================== address check
+  // Spans (first and last byte) of the job's memory accesses, from the snapshot:
+  //   A:  A_BASE .. A_BASE + (M-1)*A_STRIDE + roundup(2*KW, DATA_BYTES) - 1   (whole beats read)
+  //   Bt: B_BASE .. B_BASE + (N-1)*B_STRIDE + roundup(2*KW, DATA_BYTES) - 1
+  //   C:  C_BASE .. C_BASE + (M-1)*C_STRIDE + N*size - 1                      (bytes written)
+  // computed one per cycle in JOB_SPAN with one 16x32 multiplier (M, N <= 65536 by then).
+  // Bit 32 of an end is set when the span passes the top of the 32-bit space.
+  logic [15:0] sp_cnt;
+  logic [31:0] sp_stride, sp_base;
+  logic [18:0] sp_len;  // bytes of one row: <= 2**18
+  logic [47:0] sp_prod;
+  logic [48:0] sp_end;
+  logic [32:0] a_end_q, b_end_q, c_end_q;
+  always_comb begin
+    unique case (span_q)
+      2'd0: begin
+        sp_cnt = 16'(m_q - 17'd1); sp_stride = job_a_stride; sp_base = a_base_q;
+        sp_len = 19'({kwe_q, {DB_LOG2{1'b0}}});
+      end
+      2'd1: begin
+        sp_cnt = 16'(n_q - 17'd1); sp_stride = job_b_stride; sp_base = b_base_q;
+        sp_len = 19'({kwe_q, {DB_LOG2{1'b0}}});
+      end
+      default: begin
+        sp_cnt = 16'(m_q - 17'd1); sp_stride = job_c_stride; sp_base = c_base_q;
+        sp_len = 19'(n_q) << job_esz;
+      end
+    endcase
+  end
+  assign sp_prod = 48'(sp_cnt) * 48'(sp_stride);
+  assign sp_end  = 49'(sp_base) + 49'(sp_prod) + 49'(sp_len) - 49'd1;
+
+  always_ff @(posedge clk) begin
+    if (job_q == JOB_CHECK) span_q <= '0;
+    if (job_q == JOB_SPAN) begin
+      span_q <= span_q + 2'd1;
+      unique case (span_q)
+        2'd0: a_end_q <= {|sp_end[48:32], sp_end[31:0]};
+        2'd1: b_end_q <= {|sp_end[48:32], sp_end[31:0]};
+        default: c_end_q <= {|sp_end[48:32], sp_end[31:0]};
+      endcase
+    end
+  end
+
+  // first failing check wins: wrap, read window, write window, overlap of C with A or Bt
+  always_comb begin
+    if (a_end_q[32] || b_end_q[32] || c_end_q[32]) addr_err = xrnpe_regmap_pkg::ERR_ADDR_WRAP;
+    else if (a_base_q < cfg_rd_win_base || a_end_q[31:0] > cfg_rd_win_limit ||
+             b_base_q < cfg_rd_win_base || b_end_q[31:0] > cfg_rd_win_limit)
+      addr_err = xrnpe_regmap_pkg::ERR_READ_WINDOW;
+    else if (c_base_q < cfg_wr_win_base || c_end_q[31:0] > cfg_wr_win_limit)
+      addr_err = xrnpe_regmap_pkg::ERR_WRITE_WINDOW;
+    else if ((c_base_q <= a_end_q[31:0] && a_base_q <= c_end_q[31:0]) ||
+             (c_base_q <= b_end_q[31:0] && b_base_q <= c_end_q[31:0]))
+      addr_err = xrnpe_regmap_pkg::ERR_C_OVERLAP;
+    else addr_err = xrnpe_regmap_pkg::ERR_NONE;
+  end
 
   // ================================================================== producer state machine
   logic [16:0] i0_q, j0_q, w0_q;

@@ -6,7 +6,17 @@
 // beats, never across 4 KiB) and runs ahead of the data side, which follows the same
 // commands from its own queue copy.  A slot is only loaded once the feed has released it, so
 // data is written to the buffers as it arrives.
+//
+// The slave is not trusted: every R beat is checked against the bursts issued (RID 0, RLAST
+// on exactly the last beat of its burst, no beat without an outstanding burst), and a
+// watchdog counts the cycles spent waiting on the bus (ARVALID not accepted, or beats owed)
+// without a handshake.  A violation or a watchdog expiry *abandons* the read side: the
+// queues, the outstanding count and ARVALID are cleared (a pending AR is withdrawn, which
+// AXI forbids: the interconnect must then be reset), and until the next job every beat is
+// accepted and dropped.  Beats arriving while no burst is outstanding are always accepted
+// (RREADY high) so a stray response can never stall the slave or be taken for data.
 `default_nettype none
+`include "xrnpe_assert.svh"
 module xrnpe_coproc_rd_dma #(
     parameter int DATA_W = 64,
     parameter int ADDR_W = 32,
@@ -31,6 +41,7 @@ module xrnpe_coproc_rd_dma #(
     input  logic [31:0]       a_stride,
     input  logic [31:0]       b_stride,
     input  logic [4:0]        tstride_log2,
+    input  logic [31:0]       wd_limit,      // watchdog: cycles without progress, 0 = off
     // command queue
     input  logic              cmd_push,
     output logic              cmd_full,
@@ -43,6 +54,8 @@ module xrnpe_coproc_rd_dma #(
     output logic              done_is_b,
     output logic              done_slot,
     output logic              err,           // pulse: first error response of the job
+    output logic              tmo,           // pulse: watchdog expired (side abandoned)
+    output logic              proto,         // pulse: protocol violation (side abandoned)
     output logic              idle,          // no burst outstanding or being offered
     // progress of the B load being received: rows already written to the buffer (delayed so
     // that a read issued on seeing it never races the write of the last beat)
@@ -79,11 +92,12 @@ module xrnpe_coproc_rd_dma #(
   assign cmd_din  = {cmd_is_b, cmd_slot, cmd_addr, cmd_nrows, cmd_nbeats};
   assign cmd_full = qa_full || qr_full;
 
+  logic flush, dead_q;  // flush: start of a job, or the side is abandoned (fault)
   xrnpe_coproc_fifo #(.W(CW), .DEPTH(QDEPTH)) u_qa (
-    .clk, .rst_n, .clr, .push(cmd_push && !cmd_full), .din(cmd_din), .full(qa_full),
+    .clk, .rst_n, .clr(flush), .push(cmd_push && !cmd_full), .din(cmd_din), .full(qa_full),
     .pop(qa_pop), .dout(qa_dout), .empty(qa_empty));
   xrnpe_coproc_fifo #(.W(CW), .DEPTH(QDEPTH)) u_qr (
-    .clk, .rst_n, .clr, .push(cmd_push && !cmd_full), .din(cmd_din), .full(qr_full),
+    .clk, .rst_n, .clr(flush), .push(cmd_push && !cmd_full), .din(cmd_din), .full(qr_full),
     .pop(qr_pop), .dout(qr_dout), .empty(qr_empty));
 
   // ------------------------------------------------------------------ address side
@@ -106,12 +120,18 @@ module xrnpe_coproc_rd_dma #(
     if (32'(beats_4k) < 32'(blen)) blen = 9'(beats_4k);
   end
 
-  logic ar_load, ar_fire, r_fire, r_last_fire, row_end;
-  assign ar_load     = a_act_q && !stop && (!arvalid_q || m_axi_arready);
-  assign qa_pop      = !a_act_q && !qa_empty && !stop;
+  // burst lengths issued, in order, for the RLAST check (a burst is queued when it is loaded
+  // into the AR register, so the head is the oldest outstanding burst)
+  logic       lq_full, lq_empty, lq_pop;
+  logic [7:0] lq_dout;
+
+  logic ar_load, ar_fire, r_hs, r_fire, r_last_fire, row_end, exp_last;
+  assign ar_load     = a_act_q && !stop && !dead_q && !lq_full && (!arvalid_q || m_axi_arready);
+  assign qa_pop      = !a_act_q && !qa_empty && !stop && !dead_q;
   assign ar_fire     = arvalid_q && m_axi_arready;
-  assign r_fire      = m_axi_rvalid && m_axi_rready;
-  assign r_last_fire = r_fire && m_axi_rlast;
+  assign r_hs        = m_axi_rvalid && m_axi_rready;
+  assign r_fire      = r_hs && outstanding_q != 0;    // a beat of an issued burst
+  assign r_last_fire = r_fire && exp_last;            // counted by our length, not by RLAST
   assign row_end     = NB_W'(blen) == a_beats_left_q;  // the next burst ends the row
 
   assign m_axi_arid    = '0;
@@ -123,7 +143,7 @@ module xrnpe_coproc_rd_dma #(
     if (!rst_n) begin
       a_act_q   <= 1'b0;
       arvalid_q <= 1'b0;
-    end else if (clr) begin
+    end else if (flush) begin
       a_act_q   <= 1'b0;
       arvalid_q <= 1'b0;
     end else begin
@@ -158,9 +178,47 @@ module xrnpe_coproc_rd_dma #(
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) outstanding_q <= '0;
+    else if (flush) outstanding_q <= '0;
     else outstanding_q <= outstanding_q + 16'(ar_fire) - 16'(r_last_fire);
   end
   assign idle = outstanding_q == 0 && !arvalid_q;
+
+  // ------------------------------------------------------------------ slave checks, watchdog
+  logic [7:0]  rb_q;     // beat number within the oldest outstanding burst
+  logic [31:0] wd_q;     // cycles waited on the bus without a handshake
+  logic        waiting, fault_proto, fault_tmo, tmo_q, proto_q;
+  assign lq_pop      = r_last_fire;
+  assign exp_last    = rb_q == lq_dout;
+  assign waiting     = arvalid_q || outstanding_q != 0;
+  assign fault_proto = !dead_q && ((r_hs && outstanding_q == 0 && !stop) ||
+                                   (r_fire && (m_axi_rid != '0 || m_axi_rlast != exp_last)));
+  assign fault_tmo   = !dead_q && waiting && wd_limit != 0 && wd_q >= wd_limit;
+  assign flush       = clr || fault_proto || fault_tmo;
+
+  xrnpe_coproc_fifo #(.W(8), .DEPTH(16)) u_lq (
+    .clk, .rst_n, .clr(flush), .push(ar_load), .din(8'(blen - 9'd1)), .full(lq_full),
+    .pop(lq_pop), .dout(lq_dout), .empty(lq_empty));
+
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      rb_q    <= '0;
+      wd_q    <= '0;
+      dead_q  <= 1'b0;
+      tmo_q   <= 1'b0;
+      proto_q <= 1'b0;
+    end else begin
+      tmo_q   <= fault_tmo;
+      proto_q <= fault_proto;
+      if (clr) dead_q <= 1'b0;
+      else if (fault_proto || fault_tmo) dead_q <= 1'b1;
+      if (flush || r_last_fire) rb_q <= '0;
+      else if (r_fire) rb_q <= rb_q + 8'd1;
+      if (flush || !waiting || ar_fire || r_hs) wd_q <= '0;
+      else if (wd_q != '1) wd_q <= wd_q + 32'd1;
+    end
+  end
+  assign tmo   = tmo_q;
+  assign proto = proto_q;
 
   // ------------------------------------------------------------------ data side
   logic            r_act_q, err_seen_q, p1_valid_q, bprog_valid_q, done_q, err_q, buf_we_q;
@@ -170,10 +228,10 @@ module xrnpe_coproc_rd_dma #(
   logic [BK_W-1:0] r_bank_q;
   logic [B_AW-1:0] r_tile_q;  // entry offset of the current B tile within the slot
 
-  assign qr_pop = !r_act_q && !qr_empty;
+  assign qr_pop = !r_act_q && !qr_empty && !dead_q;
   // A beat can only belong to the active command; the one-cycle gap between commands is
-  // covered by backpressure.
-  assign m_axi_rready = r_act_q;
+  // covered by backpressure.  With no burst outstanding any beat is taken (and dropped).
+  assign m_axi_rready = r_act_q || outstanding_q == 0;
 
   logic [BK_W-1:0] nbanks_m1;
   logic            beat_last, cmd_last;
@@ -190,7 +248,7 @@ module xrnpe_coproc_rd_dma #(
       done_q        <= 1'b0;
       err_q         <= 1'b0;
       buf_we_q      <= 1'b0;
-    end else if (clr) begin
+    end else if (flush) begin
       r_act_q       <= 1'b0;
       err_seen_q    <= 1'b0;
       p1_valid_q    <= 1'b0;
@@ -259,7 +317,26 @@ module xrnpe_coproc_rd_dma #(
   assign buf_we      = buf_we_q;
 
   logic unused_ok;
-  assign unused_ok = &{1'b0, m_axi_rid, m_axi_rresp[0], a_nbeats_q};
+  assign unused_ok = &{1'b0, m_axi_rresp[0], a_nbeats_q, lq_empty};
+
+  // ------------------------------------------------------------------ invariants
+  // AR held with a stable payload until accepted (unless the side is abandoned or cleared);
+  // every beat of an issued burst has a length on the queue; the data side is active then.
+  logic        ar_hold_q;
+  logic [ADDR_W-1:0] ar_addr_prev_q;
+  logic [7:0]  ar_len_prev_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) ar_hold_q <= 1'b0;
+    else ar_hold_q <= arvalid_q && !m_axi_arready && !flush;
+  end
+  always_ff @(posedge clk) begin
+    ar_addr_prev_q <= m_axi_araddr;
+    ar_len_prev_q  <= m_axi_arlen;
+  end
+  `XRNPE_ASSERT(ar_stable_until_ready,
+                !ar_hold_q || (arvalid_q && m_axi_araddr == ar_addr_prev_q &&
+                               m_axi_arlen == ar_len_prev_q), clk, rst_n)
+  `XRNPE_ASSERT(r_beat_has_burst, !r_fire || (!lq_empty && r_act_q), clk, rst_n)
 
 endmodule
 `default_nettype wire

@@ -4,6 +4,8 @@
 // into xrnpe_regmap_pkg; this block implements it: one read and one write in flight at a
 // time, address and data of a write in either order, SLVERR for unmapped addresses, OKAY and
 // no effect for writes to read-only registers.  START while BUSY is refused and flagged.
+// The protected registers (PROT, the DMA windows and LOCK) take a write only when it is
+// privileged (s_axil_awprot[0], if CFG_PRIV) and LOCK is clear; otherwise SLVERR and no effect.
 `default_nettype none
 module xrnpe_coproc_regs #(
     parameter int AXIL_ADDR_W = 8,
@@ -11,7 +13,8 @@ module xrnpe_coproc_regs #(
     parameter int COLS = 4,
     parameter int DATA_W = 64,
     parameter int ABUF_WORDS = 128,
-    parameter int BBUF_WORDS = 256
+    parameter int BBUF_WORDS = 256,
+    parameter bit CFG_PRIV = 1'b1    // protected registers need a privileged write
 ) (
     input  logic                   clk,
     input  logic                   rst_n,
@@ -47,6 +50,12 @@ module xrnpe_coproc_regs #(
     output logic [31:0]            cfg_b_stride,
     output logic [31:0]            cfg_c_base,
     output logic [31:0]            cfg_c_stride,
+    output logic [31:0]            cfg_wdog,     // bus watchdog (cycles, 0: off)
+    output logic [2:0]             cfg_prot,     // AxPROT of the AXI4 master
+    output logic [31:0]            cfg_rd_win_base,
+    output logic [31:0]            cfg_rd_win_limit,
+    output logic [31:0]            cfg_wr_win_base,
+    output logic [31:0]            cfg_wr_win_limit,
     // commands to the controller
     output logic                   start,        // accepted START (never while busy)
     output logic                   soft_reset,
@@ -84,6 +93,7 @@ module xrnpe_coproc_regs #(
   // ---------------------------------------------------------------- write channel
   logic                   aw_got_q, w_got_q, bvalid_q;
   logic [AXIL_ADDR_W-1:0] aw_addr_q;
+  logic                   aw_priv_q;
   logic [31:0]            w_data_q;
   logic [3:0]             w_strb_q;
   logic [1:0]             bresp_q;
@@ -93,7 +103,7 @@ module xrnpe_coproc_regs #(
   assign s_axil_bvalid  = bvalid_q;
   assign s_axil_bresp   = bresp_q;
 
-  logic            do_write, wr_mapped;
+  logic            do_write, wr_mapped, wr_refused;
   logic [RAW-3:0]  wr_word;
   logic [31:0]     bmask;
   assign do_write  = aw_got_q && w_got_q && !bvalid_q;
@@ -110,8 +120,18 @@ module xrnpe_coproc_regs #(
     merge = (old & ~m) | (nw & m);
   endfunction
 
+  // protected registers: privileged writes only (CFG_PRIV), and none once LOCK is set
+  logic lock_q, wr_protected;
+  assign wr_protected = is_reg(wr_word, xrnpe_regmap_pkg::ADDR_PROT) ||
+                        is_reg(wr_word, xrnpe_regmap_pkg::ADDR_RD_WIN_BASE) ||
+                        is_reg(wr_word, xrnpe_regmap_pkg::ADDR_RD_WIN_LIMIT) ||
+                        is_reg(wr_word, xrnpe_regmap_pkg::ADDR_WR_WIN_BASE) ||
+                        is_reg(wr_word, xrnpe_regmap_pkg::ADDR_WR_WIN_LIMIT) ||
+                        is_reg(wr_word, xrnpe_regmap_pkg::ADDR_LOCK);
+  assign wr_refused = wr_protected && ((CFG_PRIV && !aw_priv_q) || lock_q);
+
   logic wr_any, cmd_start, cmd_reset;
-  assign wr_any    = do_write && wr_mapped;
+  assign wr_any    = do_write && wr_mapped && !wr_refused;
   assign cmd_start = wr_any && is_reg(wr_word, xrnpe_regmap_pkg::ADDR_CTRL) &&
                      w_strb_q[0] && w_data_q[xrnpe_regmap_pkg::CTRL_START_LSB];
   assign cmd_reset = wr_any && is_reg(wr_word, xrnpe_regmap_pkg::ADDR_CTRL) &&
@@ -139,12 +159,15 @@ module xrnpe_coproc_regs #(
 
   // request payloads: written on their handshake, read only behind the *_got flags
   always_ff @(posedge clk) begin
-    if (s_axil_awvalid && s_axil_awready) aw_addr_q <= s_axil_awaddr;
+    if (s_axil_awvalid && s_axil_awready) begin
+      aw_addr_q <= s_axil_awaddr;
+      aw_priv_q <= s_axil_awprot[0];
+    end
     if (s_axil_wvalid && s_axil_wready) begin
       w_data_q <= s_axil_wdata;
       w_strb_q <= s_axil_wstrb;
     end
-    if (do_write) bresp_q <= wr_mapped ? RESP_OKAY : RESP_SLVERR;
+    if (do_write) bresp_q <= wr_mapped && !wr_refused ? RESP_OKAY : RESP_SLVERR;
   end
 
   // ---------------------------------------------------------------- registers
@@ -152,6 +175,8 @@ module xrnpe_coproc_regs #(
   logic       start_refused_q;
   logic [xrnpe_pkg::FMT_W-1:0] in_fmt_q, out_fmt_q;
   logic [31:0] m_q, n_q, k_q, a_base_q, a_stride_q, b_base_q, b_stride_q, c_base_q, c_stride_q;
+  logic [31:0] wdog_q, rd_win_base_q, rd_win_limit_q, wr_win_base_q, wr_win_limit_q;
+  logic [2:0]  prot_q;
 
   // writes of a rw register (byte strobes honoured)
   function automatic logic wr_to(input logic any, input logic [RAW-3:0] word,
@@ -175,6 +200,15 @@ module xrnpe_coproc_regs #(
       b_stride_q      <= '0;
       c_base_q        <= '0;
       c_stride_q      <= '0;
+      // reset values of spec/xrnpe_regs.rdl: watchdog 65536 cycles, privileged non-secure
+      // data accesses, both windows open on the whole 32-bit space, unlocked
+      wdog_q          <= 32'h0001_0000;
+      prot_q          <= 3'b011;
+      rd_win_base_q   <= '0;
+      rd_win_limit_q  <= '1;
+      wr_win_base_q   <= '0;
+      wr_win_limit_q  <= '1;
+      lock_q          <= 1'b0;
     end else begin
       // interrupt causes: the W1C first, so that an event in the same cycle is kept
       if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_IRQ_STATUS) && w_strb_q[0])
@@ -211,6 +245,22 @@ module xrnpe_coproc_regs #(
         c_base_q <= merge(c_base_q, w_data_q, bmask);
       if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_C_STRIDE))
         c_stride_q <= merge(c_stride_q, w_data_q, bmask);
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_WDOG_CYCLES))
+        wdog_q <= merge(wdog_q, w_data_q, bmask);
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_PROT) && w_strb_q[0])
+        prot_q <= w_data_q[2:0];
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_RD_WIN_BASE))
+        rd_win_base_q <= merge(rd_win_base_q, w_data_q, bmask);
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_RD_WIN_LIMIT))
+        rd_win_limit_q <= merge(rd_win_limit_q, w_data_q, bmask);
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_WR_WIN_BASE))
+        wr_win_base_q <= merge(wr_win_base_q, w_data_q, bmask);
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_WR_WIN_LIMIT))
+        wr_win_limit_q <= merge(wr_win_limit_q, w_data_q, bmask);
+      // LOCK is set-only: once set it refuses every further write (itself included)
+      if (wr_to(wr_any, wr_word, xrnpe_regmap_pkg::ADDR_LOCK) && w_strb_q[0] &&
+          w_data_q[xrnpe_regmap_pkg::LOCK_LOCKED_LSB])
+        lock_q <= 1'b1;
     end
   end
 
@@ -225,6 +275,12 @@ module xrnpe_coproc_regs #(
   assign cfg_b_stride = b_stride_q;
   assign cfg_c_base   = c_base_q;
   assign cfg_c_stride = c_stride_q;
+  assign cfg_wdog     = wdog_q;
+  assign cfg_prot     = prot_q;
+  assign cfg_rd_win_base  = rd_win_base_q;
+  assign cfg_rd_win_limit = rd_win_limit_q;
+  assign cfg_wr_win_base  = wr_win_base_q;
+  assign cfg_wr_win_limit = wr_win_limit_q;
   assign irq          = |(irq_st_q & irq_en_q);
 
   // ---------------------------------------------------------------- read channel
@@ -276,6 +332,13 @@ module xrnpe_coproc_regs #(
     if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_MACS_HI)) rdata = st_macs[63:32];
     if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_ABUF_WORDS)) rdata = 32'(ABUF_WORDS);
     if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_BBUF_WORDS)) rdata = 32'(BBUF_WORDS);
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_WDOG_CYCLES)) rdata = wdog_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_PROT)) rdata[2:0] = prot_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_RD_WIN_BASE)) rdata = rd_win_base_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_RD_WIN_LIMIT)) rdata = rd_win_limit_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_WR_WIN_BASE)) rdata = wr_win_base_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_WR_WIN_LIMIT)) rdata = wr_win_limit_q;
+    if (is_reg(rd_word, xrnpe_regmap_pkg::ADDR_LOCK)) rdata[0] = lock_q;
   end
 
   logic        rvalid_q;
@@ -298,8 +361,8 @@ module xrnpe_coproc_regs #(
     end
   end
 
-  // AxPROT carries no meaning for this slave.
+  // Reads are open to everyone; only AWPROT[0] (privileged) matters for writes.
   logic unused_ok;
-  assign unused_ok = &{1'b0, s_axil_awprot, s_axil_arprot};
+  assign unused_ok = &{1'b0, s_axil_awprot[2:1], s_axil_arprot};
 endmodule
 `default_nettype wire

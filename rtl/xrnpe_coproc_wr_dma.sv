@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "xrnpe_assert.svh"
 // Write DMA: writes the results of a step (C buffer slot) to memory.  A command covers
 // `vrows` row segments; segment r starts at c_addr + r*c_stride and holds seg_cols elements
 // of 2**esz bytes.  The address side splits each segment into INCR bursts of whole bus words
@@ -7,6 +8,12 @@
 // side reads the segment's tile rows from the C buffer and packs them through a byte
 // gearbox that starts at the segment's offset within the bus word, so WSTRB enables exactly
 // the segment's bytes (any element-aligned address works).
+//
+// The slave is not trusted: a B with BID not 0, or a B while no burst is outstanding, is a
+// protocol violation, and a watchdog counts the cycles spent waiting on the bus (AWVALID or
+// WVALID not accepted, or a B owed) without a handshake.  Either abandons the write side:
+// queues, gearbox and outstanding count are cleared and AWVALID/WVALID withdrawn (AXI forbids
+// that: the interconnect must then be reset); no further write is issued until the next job.
 module xrnpe_coproc_wr_dma #(
     parameter int DATA_W = 64,
     parameter int ADDR_W = 32,
@@ -26,6 +33,7 @@ module xrnpe_coproc_wr_dma #(
   input  logic                      stop,
   input  logic [31:0]               c_stride,
   input  logic [1:0]                esz,
+  input  logic [31:0]               wd_limit,   // watchdog: cycles without progress, 0 = off
   // commands
   input  logic                      cmd_push,
   output logic                     cmd_full,
@@ -41,6 +49,8 @@ module xrnpe_coproc_wr_dma #(
   output logic [VR_W-1:0] c_rd_row,
   input  logic [COLS*32-1:0]        c_rd_data,
   output logic                     err,
+  output logic                     tmo,        // pulse: watchdog expired (side abandoned)
+  output logic                     proto,      // pulse: protocol violation (side abandoned)
   output logic                     idle,
   // AXI4 master write channels
   output logic [ID_W-1:0]          m_axi_awid,
@@ -73,11 +83,12 @@ module xrnpe_coproc_wr_dma #(
   logic [CW-1:0] qa_dout, qw_dout;
   logic qa_full, qw_full, qa_empty, qw_empty, qa_pop, qw_pop;
   assign cmd_full = qa_full || qw_full;
+  logic flush, dead_q;  // flush: start of a job, or the side is abandoned (fault)
   xrnpe_coproc_fifo #(.W(CW), .DEPTH(QDEPTH)) u_qa (
-    .clk, .rst_n, .clr, .push(cmd_push && !cmd_full), .din(cmd_din), .full(qa_full),
+    .clk, .rst_n, .clr(flush), .push(cmd_push && !cmd_full), .din(cmd_din), .full(qa_full),
     .pop(qa_pop), .dout(qa_dout), .empty(qa_empty));
   xrnpe_coproc_fifo #(.W(CW), .DEPTH(QDEPTH)) u_qw (
-    .clk, .rst_n, .clr, .push(cmd_push && !cmd_full), .din(cmd_din), .full(qw_full),
+    .clk, .rst_n, .clr(flush), .push(cmd_push && !cmd_full), .din(cmd_din), .full(qw_full),
     .pop(qw_pop), .dout(qw_dout), .empty(qw_empty));
 
   // burst lengths from the address side to the data side
@@ -108,15 +119,16 @@ module xrnpe_coproc_wr_dma #(
     if (32'(beats_4k) < 32'(blen)) blen = 9'(beats_4k);
   end
 
-  assign qa_pop = !a_act_q && !qa_empty && !stop;
+  assign qa_pop = !a_act_q && !qa_empty && !stop && !dead_q;
   logic aw_load;
-  assign aw_load = a_act_q && !a_seg_start_q && !stop && !lq_full &&
+  assign aw_load = a_act_q && !a_seg_start_q && !stop && !dead_q && !lq_full &&
                    (!m_axi_awvalid || m_axi_awready);
   assign lq_push = aw_load;
   logic aw_fire;
   assign aw_fire = m_axi_awvalid && m_axi_awready;
-  logic b_fire;
-  assign b_fire = m_axi_bvalid && m_axi_bready;
+  logic b_hs, b_fire;
+  assign b_hs   = m_axi_bvalid && m_axi_bready;
+  assign b_fire = b_hs && outstanding_q != 0;  // the response of an issued burst
 
   assign m_axi_awid = '0;
   assign m_axi_awsize = 3'(DB_LOG2);
@@ -130,7 +142,7 @@ module xrnpe_coproc_wr_dma #(
       a_act_q       <= 1'b0;
       a_seg_start_q <= 1'b0;
       awvalid_q     <= 1'b0;
-    end else if (clr) begin
+    end else if (flush) begin
       a_act_q       <= 1'b0;
       a_seg_start_q <= 1'b0;
       awvalid_q     <= 1'b0;
@@ -172,7 +184,7 @@ module xrnpe_coproc_wr_dma #(
   end
 
   xrnpe_coproc_fifo #(.W(8), .DEPTH(8)) u_lq (
-    .clk, .rst_n, .clr, .push(lq_push), .din(8'(blen - 9'd1)), .full(lq_full),
+    .clk, .rst_n, .clr(flush), .push(lq_push), .din(8'(blen - 9'd1)), .full(lq_full),
     .pop(lq_pop), .dout(lq_dout), .empty(lq_empty));
 
   logic err_q;
@@ -182,8 +194,9 @@ module xrnpe_coproc_wr_dma #(
       outstanding_q <= '0;
       err_q         <= 1'b0;
     end else begin
-      outstanding_q <= outstanding_q + 16'(aw_fire) - 16'(b_fire);
-      err_q         <= b_fire && m_axi_bresp[1];
+      if (flush) outstanding_q <= '0;
+      else outstanding_q <= outstanding_q + 16'(aw_fire) - 16'(b_fire);
+      err_q <= b_fire && m_axi_bresp[1] && !dead_q;
     end
   end
 
@@ -248,7 +261,7 @@ module xrnpe_coproc_wr_dma #(
   logic row_done;
   assign row_done = w_act_q && !w_row_init_q && in_done && !v_rd_q && cnt_after == 0;
 
-  assign qw_pop = !w_act_q && !qw_empty;
+  assign qw_pop = !w_act_q && !qw_empty && !dead_q;
 
   // The gearbox after this cycle: the beat sent (if any) shifted out, the accepted C buffer
   // entry (if any) appended behind the remaining bytes.  Bytes past the valid columns
@@ -269,6 +282,9 @@ module xrnpe_coproc_wr_dma #(
     end
     gearbox = {d, s};
   endfunction
+  function automatic logic [DATA_W-1:0] strb_bits(input logic [DATA_W/8-1:0] strb);
+    for (int i = 0; i < DATA_W / 8; i++) strb_bits[i*8+:8] = {8{strb[i]}};
+  endfunction
   logic [CAP*8-1:0] gb_data_d;
   logic [CAP-1:0]   gb_strb_d;
   assign {gb_data_d, gb_strb_d} = gearbox(gb_data_q, gb_strb_q, w_fire, accept, packed_d,
@@ -284,7 +300,7 @@ module xrnpe_coproc_wr_dma #(
       v_rd_q       <= 1'b0;
       burst_act_q  <= 1'b0;
       c_release    <= 1'b0;
-    end else if (clr) begin
+    end else if (flush) begin
       w_act_q      <= 1'b0;
       w_row_init_q <= 1'b0;
       v_rd_q       <= 1'b0;
@@ -347,11 +363,70 @@ module xrnpe_coproc_wr_dma #(
     end
   end
 
-  assign idle = !m_axi_awvalid && outstanding_q == 0 && !burst_act_q && lq_empty &&
-                (stop || (!a_act_q && !w_act_q && qa_empty && qw_empty));
+  assign idle = dead_q || (!m_axi_awvalid && outstanding_q == 0 && !burst_act_q && lq_empty &&
+                          (stop || (!a_act_q && !w_act_q && qa_empty && qw_empty)));
+
+  // ------------------------------------------------------------------ slave checks, watchdog
+  logic [31:0] wd_q;  // cycles waited on the bus without a handshake
+  logic        waiting, fault_proto, fault_tmo, tmo_q, proto_q;
+  assign waiting     = m_axi_awvalid || m_axi_wvalid || outstanding_q != 0;
+  assign fault_proto = !dead_q && ((b_hs && outstanding_q == 0 && !stop) ||
+                                   (b_fire && m_axi_bid != '0));
+  assign fault_tmo   = !dead_q && waiting && wd_limit != 0 && wd_q >= wd_limit;
+  assign flush       = clr || fault_proto || fault_tmo;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      wd_q    <= '0;
+      dead_q  <= 1'b0;
+      tmo_q   <= 1'b0;
+      proto_q <= 1'b0;
+    end else begin
+      tmo_q   <= fault_tmo;
+      proto_q <= fault_proto;
+      if (clr) dead_q <= 1'b0;
+      else if (fault_proto || fault_tmo) dead_q <= 1'b1;
+      if (flush || !waiting || aw_fire || w_fire || b_hs) wd_q <= '0;
+      else if (wd_q != '1) wd_q <= wd_q + 32'd1;
+    end
+  end
+  assign tmo   = tmo_q;
+  assign proto = proto_q;
 
   logic unused_ok;
 
-  assign unused_ok = &{1'b0, m_axi_bid, m_axi_bresp[0], qa_dout[CW-1]};
+  assign unused_ok = &{1'b0, m_axi_bresp[0], qa_dout[CW-1]};
+
+  // ------------------------------------------------------------------ invariants
+  // AW and W held with a stable payload until accepted (unless abandoned or cleared)
+  logic              aw_hold_q, w_hold_q;
+  logic [ADDR_W-1:0] aw_addr_prev_q;
+  logic [7:0]        aw_len_prev_q;
+  logic [DATA_W-1:0] w_data_prev_q;
+  logic [DATA_W/8-1:0] w_strb_prev_q;
+  logic              w_last_prev_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      aw_hold_q <= 1'b0;
+      w_hold_q  <= 1'b0;
+    end else begin
+      aw_hold_q <= m_axi_awvalid && !m_axi_awready && !flush;
+      w_hold_q  <= m_axi_wvalid && !m_axi_wready && !flush;
+    end
+  end
+  always_ff @(posedge clk) begin
+    aw_addr_prev_q <= m_axi_awaddr;
+    aw_len_prev_q  <= m_axi_awlen;
+    w_data_prev_q  <= m_axi_wdata;
+    w_strb_prev_q  <= m_axi_wstrb;
+    w_last_prev_q  <= m_axi_wlast;
+  end
+  `XRNPE_ASSERT(aw_stable_until_ready,
+                !aw_hold_q || (m_axi_awvalid && m_axi_awaddr == aw_addr_prev_q &&
+                               m_axi_awlen == aw_len_prev_q), clk, rst_n)
+  `XRNPE_ASSERT(w_stable_until_ready,
+                !w_hold_q || (m_axi_wvalid && m_axi_wstrb == w_strb_prev_q &&
+                              m_axi_wlast == w_last_prev_q &&
+                              (m_axi_wdata & strb_bits(m_axi_wstrb)) ==
+                              (w_data_prev_q & strb_bits(m_axi_wstrb))), clk, rst_n)
 endmodule
 `default_nettype wire

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // XR-NPE matrix-multiplication co-processor: C = A x B on an array of ROWS x COLS xrnpe_pe_rmmec.
-// AXI4-Lite slave for the registers (spec/regmap.toml), AXI4 master for A, Bt and C in
-// memory.  Dataflow, tiling and buffer sizing: docs/xrnpe_coprocessor.md.
+// AXI4-Lite slave for the registers (spec/xrnpe_regs.rdl), AXI4 master for A, Bt and C in
+// memory.  Dataflow, tiling and buffer sizing: docs/coprocessor.md.  Safe on a shared bus:
+// DMA windows, wrap and overlap checks at START, AxPROT from a register, privileged writes
+// (and LOCK) for the protection registers, a bus watchdog and checks of the slave's responses.
 //
 //   regs -> ctrl --(loads)--> rd_dma --> A/B buffers --> feed --> PE array --> collect
 //             \--(steps)--------------------------------^                        |
@@ -16,7 +18,8 @@ module xrnpe_coprocessor #(
   parameter int AXIL_ADDR_W = 8,   // AXI4-Lite address width
   parameter int ABUF_WORDS = 128,  // words per A slot per PE row: longest K chunk
   parameter int BBUF_WORDS = 256,  // words per B slot per PE column: Bt panel capacity
-  parameter int CBUF_TILES = 16    // tiles per C slot: widest panel = CBUF_TILES * COLS
+  parameter int CBUF_TILES = 16,   // tiles per C slot: widest panel = CBUF_TILES * COLS
+  parameter bit CFG_PRIV = 1'b1    // PROT, windows, LOCK: privileged AXI4-Lite writes only
 ) (
   input  logic                     clk,
   input  logic                     rst_n,
@@ -116,6 +119,8 @@ module xrnpe_coprocessor #(
   logic [2:0]  cfg_in_fmt, cfg_out_fmt;
   logic [31:0] cfg_m, cfg_n, cfg_k, cfg_a_base, cfg_a_stride, cfg_b_base, cfg_b_stride;
   logic [31:0] cfg_c_base, cfg_c_stride;
+  logic [31:0] cfg_wdog, cfg_rd_win_base, cfg_rd_win_limit, cfg_wr_win_base, cfg_wr_win_limit;
+  logic [2:0]  cfg_prot;
   logic        start, soft_reset;
   logic        st_busy, st_done, st_error, st_invalid, job_end, job_end_err;
   logic [7:0]  st_err_code;
@@ -123,7 +128,7 @@ module xrnpe_coprocessor #(
 
   xrnpe_coproc_regs #(
     .AXIL_ADDR_W(AXIL_ADDR_W), .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W),
-    .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS)
+    .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS), .CFG_PRIV(CFG_PRIV)
   ) u_regs (
     .clk, .rst_n,
     .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready,
@@ -133,6 +138,8 @@ module xrnpe_coprocessor #(
     .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready,
     .cfg_in_fmt, .cfg_out_fmt, .cfg_m, .cfg_n, .cfg_k, .cfg_a_base, .cfg_a_stride,
     .cfg_b_base, .cfg_b_stride, .cfg_c_base, .cfg_c_stride,
+    .cfg_wdog, .cfg_prot, .cfg_rd_win_base, .cfg_rd_win_limit, .cfg_wr_win_base,
+    .cfg_wr_win_limit,
     .start, .soft_reset,
     .st_busy, .st_done, .st_error, .st_invalid, .st_err_code, .st_cycles, .st_macs,
     .job_end, .job_end_err, .irq);
@@ -149,7 +156,8 @@ module xrnpe_coprocessor #(
   logic [31:0]     rdq_addr;
   logic [RN_W-1:0] rdq_nrows;
   logic [NB_W-1:0] rdq_nbeats;
-  logic            rd_done, rd_done_is_b, rd_done_slot, rd_err, rd_idle;
+  logic            rd_done, rd_done_is_b, rd_done_slot, rd_err, rd_tmo, rd_proto, rd_idle;
+  logic [31:0]     wd_limit;
   logic            bprog_valid, bprog_slot;
   logic [RN_W-1:0] bprog_rows;
   logic            stq_push, stq_full, stq_a_slot, stq_b_slot, stq_a_rel, stq_b_rel;
@@ -161,7 +169,7 @@ module xrnpe_coprocessor #(
   logic [31:0]     stq_c_addr;
   logic [1:0]      a_loaded, b_loaded;
   logic            a_release, a_release_slot, b_release, b_release_slot;
-  logic            feed_idle, wr_err, wr_idle, invalid_seen;
+  logic            feed_idle, wr_err, wr_tmo, wr_proto, wr_idle, invalid_seen;
 
   xrnpe_coproc_ctrl #(
     .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ABUF_WORDS(ABUF_WORDS),
@@ -169,15 +177,17 @@ module xrnpe_coprocessor #(
   ) u_ctrl (
     .clk, .rst_n,
     .cfg_in_fmt, .cfg_out_fmt, .cfg_m, .cfg_n, .cfg_k, .cfg_a_base, .cfg_a_stride,
-    .cfg_b_base, .cfg_b_stride, .cfg_c_base, .cfg_c_stride, .start, .soft_reset,
+    .cfg_b_base, .cfg_b_stride, .cfg_c_base, .cfg_c_stride, .cfg_rd_win_base,
+    .cfg_rd_win_limit, .cfg_wr_win_base, .cfg_wr_win_limit, .cfg_wdog, .start, .soft_reset,
     .job_clr, .running, .job_in_fmt, .job_out_fmt, .job_esz, .job_lastmask,
     .job_tstride_log2, .job_n, .job_a_stride, .job_b_stride, .job_c_stride, .pe_clear,
+    .wd_limit,
     .rdq_push, .rdq_full, .rdq_is_b, .rdq_slot, .rdq_addr, .rdq_nrows, .rdq_nbeats,
-    .rd_done, .rd_done_is_b, .rd_done_slot, .rd_err, .rd_idle,
+    .rd_done, .rd_done_is_b, .rd_done_slot, .rd_err, .rd_tmo, .rd_proto, .rd_idle,
     .stq_push, .stq_full, .stq_a_slot, .stq_b_slot, .stq_a_rel, .stq_b_rel, .stq_first,
     .stq_last, .stq_kcw, .stq_vrows, .stq_j0, .stq_seg_cols, .stq_c_addr,
     .a_loaded, .b_loaded, .a_release, .a_release_slot, .b_release, .b_release_slot,
-    .dp_idle(feed_idle && wr_idle), .wr_err, .wr_idle, .invalid_seen,
+    .dp_idle(feed_idle && wr_idle), .wr_err, .wr_tmo, .wr_proto, .wr_idle, .invalid_seen,
     .st_busy, .st_done, .st_error, .st_invalid, .st_err_code, .st_cycles, .st_macs,
     .job_end, .job_end_err);
 
@@ -192,11 +202,11 @@ module xrnpe_coprocessor #(
     .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES)
   ) u_rd (
     .clk, .rst_n, .clr(job_clr), .stop(!running), .a_stride(job_a_stride),
-    .b_stride(job_b_stride), .tstride_log2(job_tstride_log2),
+    .b_stride(job_b_stride), .tstride_log2(job_tstride_log2), .wd_limit,
     .cmd_push(rdq_push), .cmd_full(rdq_full), .cmd_is_b(rdq_is_b), .cmd_slot(rdq_slot),
     .cmd_addr(rdq_addr), .cmd_nrows(rdq_nrows), .cmd_nbeats(rdq_nbeats),
     .done(rd_done), .done_is_b(rd_done_is_b), .done_slot(rd_done_slot), .err(rd_err),
-    .idle(rd_idle), .bprog_valid, .bprog_slot, .bprog_rows,
+    .tmo(rd_tmo), .proto(rd_proto), .idle(rd_idle), .bprog_valid, .bprog_slot, .bprog_rows,
     .buf_we, .buf_is_b, .buf_bank, .buf_addr, .buf_data,
     .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize, .m_axi_arburst, .m_axi_arvalid,
     .m_axi_arready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid,
@@ -253,22 +263,24 @@ module xrnpe_coprocessor #(
     .CBUF_TILES(CBUF_TILES)
   ) u_wr (
     .clk, .rst_n, .clr(job_clr), .stop(!running), .c_stride(job_c_stride), .esz(job_esz),
+    .wd_limit,
     .cmd_push(wq_push), .cmd_full(wq_full), .cmd_slot(wq_slot), .cmd_vrows(wq_vrows),
     .cmd_seg_cols(wq_seg_cols), .cmd_c_addr(wq_c_addr),
     .c_release, .c_release_slot, .c_rd_en, .c_rd_addr, .c_rd_row, .c_rd_data,
-    .err(wr_err), .idle(wr_idle),
+    .err(wr_err), .tmo(wr_tmo), .proto(wr_proto), .idle(wr_idle),
     .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize, .m_axi_awburst, .m_axi_awvalid,
     .m_axi_awready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast, .m_axi_wvalid, .m_axi_wready,
     .m_axi_bid, .m_axi_bresp, .m_axi_bvalid, .m_axi_bready);
 
-  // Plain memory traffic: normal access, non-cacheable attributes are not needed.
+  // Plain memory traffic: normal access, non-cacheable attributes are not needed; AxPROT
+  // from the PROT register (reset: privileged, non-secure, data).
   assign m_axi_awlock = 1'b0;
   assign m_axi_awcache = 4'b0011;
-  assign m_axi_awprot = 3'b000;
+  assign m_axi_awprot = cfg_prot;
   assign m_axi_awqos = 4'd0;
   assign m_axi_arlock = 1'b0;
   assign m_axi_arcache = 4'b0011;
-  assign m_axi_arprot = 3'b000;
+  assign m_axi_arprot = cfg_prot;
   assign m_axi_arqos = 4'd0;
 endmodule
 `default_nettype wire

@@ -8,11 +8,11 @@ package xrnpe_regmap_pkg;
   localparam int REG_ADDR_W = 7;  // address bits that decode every register
   localparam int REG_WORDS = 32;  // 32-bit words in the decoded window
   localparam logic [31:0] ID_VALUE = 32'h584E5045;
-  localparam logic [31:0] VERSION_VALUE = 32'h00010000;
+  localparam logic [31:0] VERSION_VALUE = 32'h00010100;
 
   // The decode: bit w set when word address w (byte address 4*w) holds a register.
-  localparam logic [REG_WORDS-1:0] MAPPED_WORDS = 32'h03F3F7FF;
-  localparam logic [REG_WORDS-1:0] WRITABLE_WORDS = 32'h0003F7E8;
+  localparam logic [REG_WORDS-1:0] MAPPED_WORDS = 32'h7FFFF7FF;
+  localparam logic [REG_WORDS-1:0] WRITABLE_WORDS = 32'h7C0FF7E8;
 
   // Register byte addresses.
   localparam logic [6:0] ADDR_ID = 7'h00;
@@ -32,12 +32,19 @@ package xrnpe_regmap_pkg;
   localparam logic [6:0] ADDR_B_STRIDE = 7'h3C;
   localparam logic [6:0] ADDR_C_BASE = 7'h40;
   localparam logic [6:0] ADDR_C_STRIDE = 7'h44;
+  localparam logic [6:0] ADDR_WDOG_CYCLES = 7'h48;
+  localparam logic [6:0] ADDR_PROT = 7'h4C;
   localparam logic [6:0] ADDR_CYCLES_LO = 7'h50;
   localparam logic [6:0] ADDR_CYCLES_HI = 7'h54;
   localparam logic [6:0] ADDR_MACS_LO = 7'h58;
   localparam logic [6:0] ADDR_MACS_HI = 7'h5C;
   localparam logic [6:0] ADDR_ABUF_WORDS = 7'h60;
   localparam logic [6:0] ADDR_BBUF_WORDS = 7'h64;
+  localparam logic [6:0] ADDR_RD_WIN_BASE = 7'h68;
+  localparam logic [6:0] ADDR_RD_WIN_LIMIT = 7'h6C;
+  localparam logic [6:0] ADDR_WR_WIN_BASE = 7'h70;
+  localparam logic [6:0] ADDR_WR_WIN_LIMIT = 7'h74;
+  localparam logic [6:0] ADDR_LOCK = 7'h78;
 
   // Fields: <REG>_<FIELD>_LSB and _W.
   localparam int VERSION_PATCH_LSB = 0;
@@ -80,6 +87,14 @@ package xrnpe_regmap_pkg;
   localparam int FORMAT_IN_FMT_W = 3;
   localparam int FORMAT_OUT_FMT_LSB = 8;
   localparam int FORMAT_OUT_FMT_W = 3;
+  localparam int PROT_PRIVILEGED_LSB = 0;
+  localparam int PROT_PRIVILEGED_W = 1;
+  localparam int PROT_NONSECURE_LSB = 1;
+  localparam int PROT_NONSECURE_W = 1;
+  localparam int PROT_INSTRUCTION_LSB = 2;
+  localparam int PROT_INSTRUCTION_W = 1;
+  localparam int LOCK_LOCKED_LSB = 0;
+  localparam int LOCK_LOCKED_W = 1;
 
   // Error codes (STATUS.ERR_CODE).
   // no error
@@ -102,6 +117,18 @@ package xrnpe_regmap_pkg;
   localparam logic [7:0] ERR_WRITE_RESP = 8'd8;
   // M or N above 65536
   localparam logic [7:0] ERR_DIM_TOO_LARGE = 8'd9;
+  // the span of A, Bt or C passes the top of the 32-bit address space
+  localparam logic [7:0] ERR_ADDR_WRAP = 8'd10;
+  // the span of A or Bt (whole bus words read) is not inside RD_WIN_BASE..RD_WIN_LIMIT
+  localparam logic [7:0] ERR_READ_WINDOW = 8'd11;
+  // the span of C (bytes written) is not inside WR_WIN_BASE..WR_WIN_LIMIT
+  localparam logic [7:0] ERR_WRITE_WINDOW = 8'd12;
+  // the span of C overlaps the span of A or of Bt (A and Bt may overlap)
+  localparam logic [7:0] ERR_C_OVERLAP = 8'd13;
+  // the AXI4 master waited WDOG_CYCLES cycles without a handshake (slave not answering): outstanding transactions abandoned
+  localparam logic [7:0] ERR_BUS_TIMEOUT = 8'd14;
+  // an AXI4 response broke the protocol (RLAST on the wrong beat, RID/BID not 0, a response without a request): that channel abandoned
+  localparam logic [7:0] ERR_BUS_PROTOCOL = 8'd15;
   /* verilator lint_on UNUSEDPARAM */
 endpackage
 `endif

@@ -34,18 +34,44 @@ from . import regmap
 from .formats import FORMATS, as_format
 from .layout import Layout, operand_image, plan_layout, unpack_c, words_per_row
 
-
 # ------------------------------------------------------------------------------- exceptions
+#: What to do about each error code (the message of :class:`CoprocError` ends with it).
+ERROR_HINTS = {
+    regmap.ERR_BAD_IN_FMT: "FORMAT.IN_FMT is not fp4, p4, p8 or p16",
+    regmap.ERR_BAD_OUT_FMT: "FORMAT.OUT_FMT is not fp4, p4, p8, p16 or fp32",
+    regmap.ERR_ZERO_DIM: "M, N and K must be at least 1",
+    regmap.ERR_K_TOO_LARGE: "K is above the exact limit of the input format",
+    regmap.ERR_UNALIGNED: "A/Bt bases and strides must be multiples of CONFIG.DATA_BYTES, "
+                          "C's of the output element size",
+    regmap.ERR_STRIDE_TOO_SMALL: "a row stride is shorter than the row",
+    regmap.ERR_READ_RESP: "the memory answered SLVERR/DECERR to a read of A or Bt",
+    regmap.ERR_WRITE_RESP: "the memory answered SLVERR/DECERR to a write of C",
+    regmap.ERR_DIM_TOO_LARGE: "M and N must be at most 65536",
+    regmap.ERR_ADDR_WRAP: "the span of A, Bt or C passes the top of the 32-bit address space",
+    regmap.ERR_READ_WINDOW: "A or Bt lies outside the read window RD_WIN_BASE..RD_WIN_LIMIT "
+                            "(set by privileged software)",
+    regmap.ERR_WRITE_WINDOW: "C lies outside the write window WR_WIN_BASE..WR_WIN_LIMIT "
+                             "(set by privileged software)",
+    regmap.ERR_C_OVERLAP: "C overlaps A or Bt: place C in memory of its own",
+    regmap.ERR_BUS_TIMEOUT: "a memory transaction got no answer within WDOG_CYCLES cycles; the "
+                            "interconnect needs a reset before the next job",
+    regmap.ERR_BUS_PROTOCOL: "the memory broke the AXI protocol (RLAST, RID/BID or an "
+                             "unrequested response); the interconnect needs a reset",
+}
+
+
 class CoprocError(RuntimeError):
-    """The co-processor ended a job with an error status (``code`` / ``name`` from regmap)."""
+    """The co-processor ended a job with an error status (``code`` / ``name`` from regmap,
+    ``hint`` what it means in words)."""
 
     def __init__(self, code: int, status: int, msg: str = ""):
         self.code = int(code)
         self.status = int(status)
         self.name = regmap.ERROR_NAMES.get(self.code, f"UNKNOWN_{self.code}")
+        self.hint = ERROR_HINTS.get(self.code, "")
         super().__init__(
             f"co-processor error {self.name} (ERR_CODE {self.code}, STATUS 0x{self.status:08x})"
-            + (f": {msg}" if msg else "")
+            + (f": {msg}" if msg else "") + (f": {self.hint}" if self.hint and not msg else "")
         )
 
 
@@ -149,6 +175,56 @@ class XrnpeDriver:
 
     async def write(self, name: str, value: int) -> None:
         await self.regs.write32(getattr(regmap, f"ADDR_{name}"), int(value) & 0xFFFFFFFF)
+
+    async def write_protected(self, name: str, value: int) -> None:
+        """Write a protected register (PROT, RD_WIN_*, WR_WIN_*, LOCK) as a privileged access.
+
+        The register bus's ``write32_privileged`` is used when it has one (simulation: AWPROT
+        privileged); otherwise a plain ``write32``, whose privilege is the caller's (on a board,
+        the CPU mode of the code that maps the registers: a user-space mapping is refused with
+        SLVERR, raised as :class:`BusError`, unless the design sets CFG_PRIV = 0).
+        """
+        addr = getattr(regmap, f"ADDR_{name}")
+        priv = getattr(self.regs, "write32_privileged", None)
+        if priv is not None:
+            await priv(addr, int(value) & 0xFFFFFFFF)
+        else:
+            await self.regs.write32(addr, int(value) & 0xFFFFFFFF)
+
+    async def set_windows(self, read: tuple[int, int] | None = None,
+                          write: tuple[int, int] | None = None, *, lock: bool = False) -> None:
+        """Program the DMA windows, each ``(base, limit)`` with an inclusive ``limit`` (a job
+        whose A/Bt span leaves the read window, or whose C leaves the write window, ends with
+        READ_WINDOW / WRITE_WINDOW at START); ``lock`` then sets LOCK (until rst_n)."""
+        for (lo_name, hi_name), win in ((("RD_WIN_BASE", "RD_WIN_LIMIT"), read),
+                                        (("WR_WIN_BASE", "WR_WIN_LIMIT"), write)):
+            if win is None:
+                continue
+            lo, hi = (int(v) for v in win)
+            if not 0 <= lo <= hi <= 0xFFFFFFFF:
+                raise ValueError(f"window (0x{lo:x}, 0x{hi:x}): need 0 <= base <= limit < 2**32")
+            await self.write_protected(lo_name, lo)
+            await self.write_protected(hi_name, hi)
+        if lock:
+            await self.lock()
+
+    async def set_prot(self, privileged: bool = True, nonsecure: bool = True,
+                       instruction: bool = False) -> None:
+        """AxPROT of the co-processor's memory accesses (PROT register, protected)."""
+        await self.write_protected("PROT", (int(privileged) << regmap.PROT_PRIVILEGED_LSB)
+                                   | (int(nonsecure) << regmap.PROT_NONSECURE_LSB)
+                                   | (int(instruction) << regmap.PROT_INSTRUCTION_LSB))
+
+    async def lock(self) -> None:
+        """Freeze PROT, the windows and LOCK itself until the next hardware reset."""
+        await self.write_protected("LOCK", regmap.LOCK_LOCKED_MASK)
+
+    async def set_watchdog(self, cycles: int) -> None:
+        """Bus watchdog: a job waiting ``cycles`` cycles on the AXI4 master without a handshake
+        ends with BUS_TIMEOUT (0 disables it; a SOFT_RESET drain stays bounded anyway)."""
+        if not 0 <= int(cycles) <= 0xFFFFFFFF:
+            raise ValueError(f"watchdog cycles {cycles} out of 0..2**32-1")
+        await self.write("WDOG_CYCLES", int(cycles))
 
     async def read64(self, name: str) -> int:
         lo = await self.read(f"{name}_LO")
@@ -301,6 +377,6 @@ class XrnpeDriver:
 
 
 __all__ = [
-    "BusError", "CoprocConfig", "CoprocError", "CoprocTimeout", "JobResult", "MemoryPort",
+    "ERROR_HINTS", "BusError", "CoprocConfig", "CoprocError", "CoprocTimeout", "JobResult", "MemoryPort",
     "RegisterBus", "XrnpeDriver", "cycle_budget",
 ]

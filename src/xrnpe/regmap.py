@@ -6,7 +6,7 @@ error codes (ERR_*, ERROR_NAMES) and the tables REGS / FIELDS (docs/regmap.md).
 """
 
 ID_VALUE = 0x584E5045
-VERSION_VALUE = 0x00010000
+VERSION_VALUE = 0x00010100
 REG_ADDR_W = 7
 
 # Register byte addresses.
@@ -27,12 +27,19 @@ ADDR_B_BASE = 0x38
 ADDR_B_STRIDE = 0x3C
 ADDR_C_BASE = 0x40
 ADDR_C_STRIDE = 0x44
+ADDR_WDOG_CYCLES = 0x48
+ADDR_PROT = 0x4C
 ADDR_CYCLES_LO = 0x50
 ADDR_CYCLES_HI = 0x54
 ADDR_MACS_LO = 0x58
 ADDR_MACS_HI = 0x5C
 ADDR_ABUF_WORDS = 0x60
 ADDR_BBUF_WORDS = 0x64
+ADDR_RD_WIN_BASE = 0x68
+ADDR_RD_WIN_LIMIT = 0x6C
+ADDR_WR_WIN_BASE = 0x70
+ADDR_WR_WIN_LIMIT = 0x74
+ADDR_LOCK = 0x78
 
 # Fields.
 VERSION_PATCH_LSB = 0
@@ -95,6 +102,18 @@ FORMAT_IN_FMT_MASK = 0x00000007
 FORMAT_OUT_FMT_LSB = 8
 FORMAT_OUT_FMT_W = 3
 FORMAT_OUT_FMT_MASK = 0x00000700
+PROT_PRIVILEGED_LSB = 0
+PROT_PRIVILEGED_W = 1
+PROT_PRIVILEGED_MASK = 0x00000001
+PROT_NONSECURE_LSB = 1
+PROT_NONSECURE_W = 1
+PROT_NONSECURE_MASK = 0x00000002
+PROT_INSTRUCTION_LSB = 2
+PROT_INSTRUCTION_W = 1
+PROT_INSTRUCTION_MASK = 0x00000004
+LOCK_LOCKED_LSB = 0
+LOCK_LOCKED_W = 1
+LOCK_LOCKED_MASK = 0x00000001
 
 # Error codes (STATUS.ERR_CODE).
 ERR_NONE = 0  # no error
@@ -107,6 +126,12 @@ ERR_STRIDE_TOO_SMALL = 6  # A_STRIDE or B_STRIDE < 2*ceil(K/lanes) bytes, or C_S
 ERR_READ_RESP = 7  # an AXI read returned SLVERR or DECERR
 ERR_WRITE_RESP = 8  # an AXI write returned SLVERR or DECERR
 ERR_DIM_TOO_LARGE = 9  # M or N above 65536
+ERR_ADDR_WRAP = 10  # the span of A, Bt or C passes the top of the 32-bit address space
+ERR_READ_WINDOW = 11  # the span of A or Bt (whole bus words read) is not inside RD_WIN_BASE..RD_WIN_LIMIT
+ERR_WRITE_WINDOW = 12  # the span of C (bytes written) is not inside WR_WIN_BASE..WR_WIN_LIMIT
+ERR_C_OVERLAP = 13  # the span of C overlaps the span of A or of Bt (A and Bt may overlap)
+ERR_BUS_TIMEOUT = 14  # the AXI4 master waited WDOG_CYCLES cycles without a handshake (slave not answering): outstanding transactions abandoned
+ERR_BUS_PROTOCOL = 15  # an AXI4 response broke the protocol (RLAST on the wrong beat, RID/BID not 0, a response without a request): that channel abandoned
 
 ERROR_NAMES = {
     0: 'NONE',
@@ -119,6 +144,12 @@ ERROR_NAMES = {
     7: 'READ_RESP',
     8: 'WRITE_RESP',
     9: 'DIM_TOO_LARGE',
+    10: 'ADDR_WRAP',
+    11: 'READ_WINDOW',
+    12: 'WRITE_WINDOW',
+    13: 'C_OVERLAP',
+    14: 'BUS_TIMEOUT',
+    15: 'BUS_PROTOCOL',
 }
 
 # name -> (byte address, access)
@@ -140,12 +171,19 @@ REGS = {
     'B_STRIDE': (0x3C, 'rw'),
     'C_BASE': (0x40, 'rw'),
     'C_STRIDE': (0x44, 'rw'),
+    'WDOG_CYCLES': (0x48, 'rw'),
+    'PROT': (0x4C, 'rw'),
     'CYCLES_LO': (0x50, 'ro'),
     'CYCLES_HI': (0x54, 'ro'),
     'MACS_LO': (0x58, 'ro'),
     'MACS_HI': (0x5C, 'ro'),
     'ABUF_WORDS': (0x60, 'ro'),
     'BBUF_WORDS': (0x64, 'ro'),
+    'RD_WIN_BASE': (0x68, 'rw'),
+    'RD_WIN_LIMIT': (0x6C, 'rw'),
+    'WR_WIN_BASE': (0x70, 'rw'),
+    'WR_WIN_LIMIT': (0x74, 'rw'),
+    'LOCK': (0x78, 'rw'),
 }
 
 # register name -> {field name: (lsb, width)}
@@ -157,6 +195,8 @@ FIELDS = {
     'IRQ_ENABLE': {'DONE': (0, 1), 'ERROR': (1, 1)},
     'IRQ_STATUS': {'DONE': (0, 1), 'ERROR': (1, 1)},
     'FORMAT': {'IN_FMT': (0, 3), 'OUT_FMT': (8, 3)},
+    'PROT': {'PRIVILEGED': (0, 1), 'NONSECURE': (1, 1), 'INSTRUCTION': (2, 1)},
+    'LOCK': {'LOCKED': (0, 1)},
 }
 
 

@@ -25,7 +25,7 @@ extern "C" {
 #define XRNPE_REGS__VERSION__MINOR_bm 0xff00
 #define XRNPE_REGS__VERSION__MINOR_bp 8
 #define XRNPE_REGS__VERSION__MINOR_bw 8
-#define XRNPE_REGS__VERSION__MINOR_reset 0x0
+#define XRNPE_REGS__VERSION__MINOR_reset 0x1
 #define XRNPE_REGS__VERSION__MAJOR_bm 0xffff0000
 #define XRNPE_REGS__VERSION__MAJOR_bp 16
 #define XRNPE_REGS__VERSION__MAJOR_bw 16
@@ -162,6 +162,26 @@ extern "C" {
 #define XRNPE_REGS__C_STRIDE__VALUE_bw 32
 #define XRNPE_REGS__C_STRIDE__VALUE_reset 0x0
 
+// reg - xrnpe_regs.WDOG_CYCLES
+#define XRNPE_REGS__WDOG_CYCLES__VALUE_bm 0xffffffff
+#define XRNPE_REGS__WDOG_CYCLES__VALUE_bp 0
+#define XRNPE_REGS__WDOG_CYCLES__VALUE_bw 32
+#define XRNPE_REGS__WDOG_CYCLES__VALUE_reset 0x10000
+
+// reg - xrnpe_regs.PROT
+#define XRNPE_REGS__PROT__PRIVILEGED_bm 0x1
+#define XRNPE_REGS__PROT__PRIVILEGED_bp 0
+#define XRNPE_REGS__PROT__PRIVILEGED_bw 1
+#define XRNPE_REGS__PROT__PRIVILEGED_reset 0x1
+#define XRNPE_REGS__PROT__NONSECURE_bm 0x2
+#define XRNPE_REGS__PROT__NONSECURE_bp 1
+#define XRNPE_REGS__PROT__NONSECURE_bw 1
+#define XRNPE_REGS__PROT__NONSECURE_reset 0x1
+#define XRNPE_REGS__PROT__INSTRUCTION_bm 0x4
+#define XRNPE_REGS__PROT__INSTRUCTION_bp 2
+#define XRNPE_REGS__PROT__INSTRUCTION_bw 1
+#define XRNPE_REGS__PROT__INSTRUCTION_reset 0x0
+
 // reg - xrnpe_regs.CYCLES_LO
 #define XRNPE_REGS__CYCLES_LO__VALUE_bm 0xffffffff
 #define XRNPE_REGS__CYCLES_LO__VALUE_bp 0
@@ -198,6 +218,36 @@ extern "C" {
 #define XRNPE_REGS__BBUF_WORDS__VALUE_bw 32
 #define XRNPE_REGS__BBUF_WORDS__VALUE_reset 0x0
 
+// reg - xrnpe_regs.RD_WIN_BASE
+#define XRNPE_REGS__RD_WIN_BASE__VALUE_bm 0xffffffff
+#define XRNPE_REGS__RD_WIN_BASE__VALUE_bp 0
+#define XRNPE_REGS__RD_WIN_BASE__VALUE_bw 32
+#define XRNPE_REGS__RD_WIN_BASE__VALUE_reset 0x0
+
+// reg - xrnpe_regs.RD_WIN_LIMIT
+#define XRNPE_REGS__RD_WIN_LIMIT__VALUE_bm 0xffffffff
+#define XRNPE_REGS__RD_WIN_LIMIT__VALUE_bp 0
+#define XRNPE_REGS__RD_WIN_LIMIT__VALUE_bw 32
+#define XRNPE_REGS__RD_WIN_LIMIT__VALUE_reset 0xffffffff
+
+// reg - xrnpe_regs.WR_WIN_BASE
+#define XRNPE_REGS__WR_WIN_BASE__VALUE_bm 0xffffffff
+#define XRNPE_REGS__WR_WIN_BASE__VALUE_bp 0
+#define XRNPE_REGS__WR_WIN_BASE__VALUE_bw 32
+#define XRNPE_REGS__WR_WIN_BASE__VALUE_reset 0x0
+
+// reg - xrnpe_regs.WR_WIN_LIMIT
+#define XRNPE_REGS__WR_WIN_LIMIT__VALUE_bm 0xffffffff
+#define XRNPE_REGS__WR_WIN_LIMIT__VALUE_bp 0
+#define XRNPE_REGS__WR_WIN_LIMIT__VALUE_bw 32
+#define XRNPE_REGS__WR_WIN_LIMIT__VALUE_reset 0xffffffff
+
+// reg - xrnpe_regs.LOCK
+#define XRNPE_REGS__LOCK__LOCKED_bm 0x1
+#define XRNPE_REGS__LOCK__LOCKED_bp 0
+#define XRNPE_REGS__LOCK__LOCKED_bw 1
+#define XRNPE_REGS__LOCK__LOCKED_reset 0x0
+
 // addrmap - xrnpe_regs
 typedef struct __attribute__ ((__packed__)) {
     uint32_t ID;
@@ -218,17 +268,23 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t B_STRIDE;
     uint32_t C_BASE;
     uint32_t C_STRIDE;
-    uint8_t RESERVED_48_4f[0x8];
+    uint32_t WDOG_CYCLES;
+    uint32_t PROT;
     uint32_t CYCLES_LO;
     uint32_t CYCLES_HI;
     uint32_t MACS_LO;
     uint32_t MACS_HI;
     uint32_t ABUF_WORDS;
     uint32_t BBUF_WORDS;
+    uint32_t RD_WIN_BASE;
+    uint32_t RD_WIN_LIMIT;
+    uint32_t WR_WIN_BASE;
+    uint32_t WR_WIN_LIMIT;
+    uint32_t LOCK;
 } xrnpe_regs_t;
 
 
-static_assert(sizeof(xrnpe_regs_t) == 0x68, "Packing error");
+static_assert(sizeof(xrnpe_regs_t) == 0x7c, "Packing error");
 
 #ifdef __cplusplus
 }

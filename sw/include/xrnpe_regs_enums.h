@@ -16,6 +16,12 @@ enum xrnpe_err_code_e {
     XRNPE_ERR_READ_RESP = 7,  /* an AXI read returned SLVERR or DECERR */
     XRNPE_ERR_WRITE_RESP = 8,  /* an AXI write returned SLVERR or DECERR */
     XRNPE_ERR_DIM_TOO_LARGE = 9,  /* M or N above 65536 */
+    XRNPE_ERR_ADDR_WRAP = 10,  /* the span of A, Bt or C passes the top of the 32-bit address space */
+    XRNPE_ERR_READ_WINDOW = 11,  /* the span of A or Bt (whole bus words read) is not inside RD_WIN_BASE..RD_WIN_LIMIT */
+    XRNPE_ERR_WRITE_WINDOW = 12,  /* the span of C (bytes written) is not inside WR_WIN_BASE..WR_WIN_LIMIT */
+    XRNPE_ERR_C_OVERLAP = 13,  /* the span of C overlaps the span of A or of Bt (A and Bt may overlap) */
+    XRNPE_ERR_BUS_TIMEOUT = 14,  /* the AXI4 master waited WDOG_CYCLES cycles without a handshake (slave not answering): outstanding transactions abandoned */
+    XRNPE_ERR_BUS_PROTOCOL = 15,  /* an AXI4 response broke the protocol (RLAST on the wrong beat, RID/BID not 0, a response without a request): that channel abandoned */
 };
 
 enum xrnpe_fmt_e {

@@ -15,6 +15,7 @@ from xrnpe.formats import FORMATS
 from xrnpe.matmul import matmul
 from xrnpe.sim.coproc_env import Env
 
+
 # --------------------------------------------------------------------------- operands
 def random_codes(rng: np.random.Generator, fmt: str, shape, mode: str | None = None,
                  nar_prob: float = 0.0) -> np.ndarray:
@@ -102,6 +103,7 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
                        for s in (lay.c_base + i * lay.c_stride - lo for i in range(m))]
     env.ram.bad_writes.clear()
     drv.last_layout = lay
+    paused_before = dict(env.pause_counts)
     res: object
     try:
         res = await drv.run(lay, timeout_cycles)
@@ -138,6 +140,7 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
         f = FORMATS[fmt]
         exp_invalid = f.nar is not None and (bool((a == f.nar).any()) or bool((b == f.nar).any()))
         assert res.invalid == exp_invalid, f"STATUS.INVALID = {res.invalid}, expected {exp_invalid}"
+        env.sample_job(m, n, k, fmt, out, paused_before)
     return c, res
 
 

@@ -23,20 +23,29 @@ import numpy as np
 import pytest
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotbext.axi import AxiProt
+from coproc_checks import checked_job, random_codes, same, shape_cases
 
 from xrnpe import layout
 from xrnpe import regmap as R
-from xrnpe.driver import CoprocError, cycle_budget
+from xrnpe.driver import BusError, CoprocError, cycle_budget
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, k_max
-from xrnpe.sim.coproc_env import Env
+from xrnpe.sim import fcov
+from xrnpe.sim.coproc_env import MEM_BASE, Env
 from xrnpe.sim.fault_ram import DECERR, OKAY, SLVERR
-
-from coproc_checks import checked_job, random_codes, same, shape_cases
 
 PAIRS = [(f, o) for f in INPUT_FORMATS for o in OUTPUT_FORMATS]
 LIGHT = os.environ.get("XRNPE_LIGHT", "0") not in ("", "0")
 """Light mode (XRNPE_LIGHT=1, for quick iteration; `make test` runs full size on both simulators)."""
 TEST_MS = 200  # per-test simulated-time cap in ms (20M cycles): a hang fails instead of spinning
+
+
+# registers that take privileged writes only (CFG_PRIV) and freeze with LOCK
+PROTECTED = ("PROT", "RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT", "LOCK")
+# reset values of the safety registers (spec/xrnpe_regs.rdl): windows open, privileged PROT
+MEM_LO, MEM_HI = MEM_BASE, MEM_BASE + (1 << 24) - 1  # where the suite's jobs live
+RESET_VALUES = {"WDOG_CYCLES": 0x10000, "PROT": 0b011, "RD_WIN_BASE": 0, "RD_WIN_LIMIT": 0xFFFFFFFF,
+                "WR_WIN_BASE": 0, "WR_WIN_LIMIT": 0xFFFFFFFF, "LOCK": 0}
 
 
 def env_int(name: str, default: int) -> int:
@@ -82,10 +91,13 @@ async def regs_reset_and_access(dut):
     for name in ("STATUS", "IRQ_ENABLE", "IRQ_STATUS", "CTRL", "CYCLES_LO", "CYCLES_HI",
                  "MACS_LO", "MACS_HI"):
         assert await drv.read(name) == 0, f"{name} after reset = 0x{await drv.read(name):x}"
+    for name, v in RESET_VALUES.items():
+        got = await drv.read(name)
+        assert got == v, f"{name} after reset = 0x{got:x}, expected 0x{v:x}"
     assert not await env.irq()
     masks = {"FORMAT": R.FORMAT_IN_FMT_MASK | R.FORMAT_OUT_FMT_MASK,
              "IRQ_ENABLE": R.IRQ_ENABLE_DONE_MASK | R.IRQ_ENABLE_ERROR_MASK}
-    rw = [n for n, (_, acc) in R.REGS.items() if acc == "rw"]
+    rw = [n for n, (_, acc) in R.REGS.items() if acc == "rw" and n not in PROTECTED]
     ro = [n for n, (_, acc) in R.REGS.items() if acc == "ro"]
     for rnd in range(3):
         vals = {n: int(env.rng.integers(0, 1 << 32)) for n in rw}
@@ -288,10 +300,15 @@ async def config_errors(dut):
     assert seen == {R.ERR_BAD_IN_FMT, R.ERR_BAD_OUT_FMT, R.ERR_ZERO_DIM, R.ERR_K_TOO_LARGE,
                     R.ERR_UNALIGNED, R.ERR_STRIDE_TOO_SMALL, R.ERR_DIM_TOO_LARGE}
     # largest legal values are accepted (started, then aborted by SOFT_RESET)
+    # (C placed far away: the spans of A and Bt grow with K, M and N; M = N = 65536 together
+    # is no longer legal, C alone would fill the 32-bit space)
+    far = 0x4000_0000
     for desc, ov in (("p16 K=32767", {"IN_FMT": 3, "K": k_max("p16"), "A_STRIDE": 1 << 16,
-                                       "B_STRIDE": 1 << 16}),
-                     ("p8 K=65536", {"IN_FMT": 2, "K": 65536, "A_STRIDE": 1 << 16, "B_STRIDE": 1 << 16}),
-                     ("M=N=65536", {"M": 65536, "N": 65536, "C_STRIDE": 65536, "C_BASE": 0x4000_0000})):
+                                       "B_STRIDE": 1 << 16, "C_BASE": far}),
+                     ("p8 K=65536", {"IN_FMT": 2, "K": 65536, "A_STRIDE": 1 << 16, "B_STRIDE": 1 << 16,
+                                     "C_BASE": far}),
+                     ("M=65536", {"M": 65536, "C_BASE": far}),
+                     ("N=65536", {"N": 65536, "C_STRIDE": 65536, "C_BASE": far})):
         await drv.write("IRQ_STATUS", 0x3)
         await _program_raw(drv, lay, ov)
         await drv.write("CTRL", R.CTRL_START_MASK)
@@ -546,6 +563,388 @@ async def hard_reset_mid_job(dut):
     await _abort_sweep(dut, hard=True)
 
 
+# =================================================================================== safety
+def _window_spans(lay: layout.Layout, db: int):
+    """(first, last) byte of A, Bt (whole bus words read) and C (bytes written)."""
+    kw = layout.words_per_row(lay.k, FORMATS[lay.fmt])
+    rd = -(-2 * kw // db) * db
+    a = (lay.a_base, lay.a_base + (lay.m - 1) * lay.a_stride + rd - 1)
+    b = (lay.b_base, lay.b_base + (lay.n - 1) * lay.b_stride + rd - 1)
+    c = (lay.c_base, lay.c_base + (lay.m - 1) * lay.c_stride + lay.n * layout.c_elem_bytes(lay.out_fmt) - 1)
+    return a, b, c
+
+
+async def _expect_start_error(env: Env, lay: layout.Layout, ov: dict, exp: int, desc: str):
+    """Program ``lay`` with overrides, START: the job must end with ``exp`` at once, with the
+    error interrupt and without any memory access."""
+    drv = env.drv
+    traffic = (env.ram.stats["ar"], env.ram.stats["aw"])
+    await drv.write("IRQ_STATUS", 0x3)
+    await drv.write("IRQ_ENABLE", 0x3)
+    await _program_raw(drv, lay, ov)
+    await drv.write("CTRL", R.CTRL_START_MASK)
+    if not await env.regs.wait_irq(200):
+        raise AssertionError(f"{desc}: no interrupt within 200 cycles")
+    st = await drv.read("STATUS")
+    code = R.field(st, "STATUS", "ERR_CODE")
+    assert code == exp, (f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
+                         f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})")
+    assert st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK) == \
+        R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK, f"{desc}: STATUS 0x{st:x}"
+    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
+    assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: memory was accessed"
+    await drv.write("IRQ_STATUS", 0x3)
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def regs_protection(dut):
+    """PROT and the DMA windows take privileged writes only (CFG_PRIV = 1; any write with
+    CFG_PRIV = 0); LOCK freezes them and itself until rst_n (SOFT_RESET keeps it); PROT
+    drives ARPROT/AWPROT; WDOG_CYCLES stays writable by anyone."""
+    env = await new_env(dut)
+    drv = env.drv
+    priv_only = int(env.params.get("CFG_PRIV", 1)) == 1
+    vals = {"PROT": 0b101, "RD_WIN_BASE": 0x1000, "RD_WIN_LIMIT": 0x7FFF_FFFF,
+            "WR_WIN_BASE": 0x2000, "WR_WIN_LIMIT": 0x6FFF_FFFF}
+    # unprivileged writes (cocotbext-axi's default AWPROT: unprivileged, non-secure)
+    for name, v in vals.items():
+        r = await env.axil.write(R.REGS[name][0], v.to_bytes(4, "little"))
+        got = await drv.read(name)
+        if priv_only:
+            assert int(r.resp) == SLVERR, f"unprivileged write of {name} answered {int(r.resp)}"
+            assert got == RESET_VALUES[name], f"{name} changed by an unprivileged write"
+        else:
+            assert int(r.resp) == OKAY and got == v, f"CFG_PRIV=0: {name} write refused"
+        await drv.write_protected(name, RESET_VALUES[name])
+    if priv_only:  # LOCK itself is protected
+        r = await env.axil.write(R.ADDR_LOCK, (1).to_bytes(4, "little"))
+        assert int(r.resp) == SLVERR and await drv.read("LOCK") == 0
+    # WDOG_CYCLES is an ordinary register
+    await drv.write("WDOG_CYCLES", 12345)
+    assert await drv.read("WDOG_CYCLES") == 12345
+    await drv.write("WDOG_CYCLES", RESET_VALUES["WDOG_CYCLES"])
+    # privileged round trips, byte strobes
+    for name, v in vals.items():
+        await drv.write_protected(name, v)
+        assert await drv.read(name) == v, name
+    # PROT drives AxPROT of every AR and AW (FaultRam checks each burst against it)
+    env.ram.expected_attrs["prot"] = 0b101
+    await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
+    await clean_job(env)
+    await drv.set_prot(privileged=False, nonsecure=True)
+    env.ram.expected_attrs["prot"] = 0b010
+    await clean_job(env)
+    await drv.set_prot()
+    env.ram.expected_attrs["prot"] = 0b011
+    # LOCK: windows around the driver's memory, then frozen, even for privileged writes
+    lo, hi = MEM_LO, MEM_HI
+    await drv.set_windows((lo, hi), (lo, hi), lock=True)
+    assert await drv.read("LOCK") == 1
+    for name in PROTECTED:
+        before = await drv.read(name)
+        r = await env.axil.write(R.REGS[name][0], (0).to_bytes(4, "little"),
+                                 prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE)
+        assert int(r.resp) == SLVERR, f"locked {name}: write answered {int(r.resp)}"
+        assert await drv.read(name) == before, f"locked {name} changed"
+    with pytest.raises(BusError):
+        await drv.set_windows((0, 0xFFFFFFFF))
+    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)  # SOFT_RESET keeps the lock
+    await expect_idle(env)
+    assert await drv.read("LOCK") == 1 and await drv.read("RD_WIN_BASE") == lo
+    await clean_job(env)  # inside the windows: runs
+    lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
+    await _expect_start_error(env, lay, {"C_BASE": hi - 1}, R.ERR_WRITE_WINDOW, "locked window")
+    # only rst_n unlocks
+    await env.reset()
+    for name, v in RESET_VALUES.items():
+        assert await drv.read(name) == v, f"{name} after rst_n"
+    await drv.write_protected("RD_WIN_BASE", 0x40)
+    assert await drv.read("RD_WIN_BASE") == 0x40
+    env.check_protocol()
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def address_checks(dut):
+    """At START, before any memory access: spans passing 2**32 (ADDR_WRAP), A/Bt outside the
+    read window (READ_WINDOW), C outside the write window (WRITE_WINDOW), C overlapping A or
+    Bt (C_OVERLAP), in that order; exact fits run; A and Bt may overlap."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    db = cfg.data_bytes
+    m, k, n = 3, 5 if LIGHT else 2 * db + 3, 2
+    a, b = small_operands(env, "p8", m, k, n)
+    lay = drv.plan(m, n, k, "p8", "p8", gap=64)
+    (a0, a1), (b0, b1), (c0, c1) = _window_spans(lay, db)
+    top = 1 << 32
+    rd = a1 - lay.a_base - (m - 1) * lay.a_stride + 1  # bytes read per row
+    cases = [
+        ("A passes 2**32", {"A_BASE": top - (m - 1) * lay.a_stride - rd + db}, R.ERR_ADDR_WRAP),
+        ("Bt passes 2**32", {"B_BASE": top - (n - 1) * lay.b_stride - rd + db}, R.ERR_ADDR_WRAP),
+        ("C passes 2**32", {"C_BASE": top - (m - 1) * lay.c_stride - n + 1}, R.ERR_ADDR_WRAP),
+        ("huge A stride", {"A_STRIDE": 0x8000_0000}, R.ERR_ADDR_WRAP),
+        ("huge C stride", {"C_STRIDE": 0x9000_0000}, R.ERR_ADDR_WRAP),
+        ("C over A", {"C_BASE": a0 + lay.a_stride}, R.ERR_C_OVERLAP),
+        ("C over Bt", {"C_BASE": b1}, R.ERR_C_OVERLAP),
+        ("C ends on A's first byte", {"C_BASE": a0 - (m - 1) * lay.c_stride - n + 1}, R.ERR_C_OVERLAP),
+        ("C interleaved with A rows", {"C_BASE": a0 + rd, "C_STRIDE": lay.a_stride}, R.ERR_C_OVERLAP),
+        ("wrap before overlap", {"C_BASE": a0, "A_STRIDE": 0x8000_0000}, R.ERR_ADDR_WRAP),
+        ("alignment before wrap", {"A_BASE": top - db + 1}, R.ERR_UNALIGNED),
+    ]
+    for desc, ov, exp in cases:
+        await _expect_start_error(env, lay, ov, exp, desc)
+    # windows (privileged software), exact fits first
+    await drv.set_windows((a0, b1), (c0, c1))
+    await checked_job(env, a, b, "p8", "p8", lay=lay)
+    win_cases = [
+        ("A below the read window", (a0 + db, b1), None, R.ERR_READ_WINDOW),
+        ("Bt above the read window", (a0, b1 - 1), None, R.ERR_READ_WINDOW),
+        ("read window only around Bt", (b0, b1), None, R.ERR_READ_WINDOW),
+        ("C below the write window", None, (c0 + 1, c1), R.ERR_WRITE_WINDOW),
+        ("C above the write window", None, (c0, c1 - 1), R.ERR_WRITE_WINDOW),
+        ("empty-ish write window", None, (c0, c0), R.ERR_WRITE_WINDOW),
+    ]
+    for desc, rwin, wwin, exp in win_cases:
+        await drv.set_windows(rwin or (a0, b1), wwin or (c0, c1))
+        await _expect_start_error(env, lay, {}, exp, desc)
+    # order: read window before write window before overlap
+    await drv.set_windows((b0, b1), (c0 + 1, c1))
+    await _expect_start_error(env, lay, {}, R.ERR_READ_WINDOW, "read before write window")
+    await drv.set_windows((a0, b1), (a0, c1))
+    await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_C_OVERLAP, "overlap inside windows")
+    await drv.set_windows((a0, b1), (c0 + 1, c1))
+    await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_WRITE_WINDOW, "write window before overlap")
+    await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
+    # a span ending exactly at 0xFFFFFFFF is legal (C at the very top of memory)
+    top_lay = layout.Layout(m, n, k, "p8", "p8", lay.a_base, lay.a_stride, lay.b_base, lay.b_stride,
+                            top - (m - 1) * lay.c_stride - n, lay.c_stride, top)
+    await drv.load(top_lay, a, b)
+    res = await drv.run(top_lay)
+    assert res.err_code == 0
+    from xrnpe.matmul import matmul
+    assert same(await drv.fetch_c(top_lay), matmul(a, b, "p8", "p8"))
+    # A and Bt may overlap: Bt rows are A's rows (B = A[:n].T)
+    b2 = np.ascontiguousarray(a[:n].T)
+    lay2 = layout.Layout(m, n, k, "p8", "p8", lay.a_base, lay.a_stride, lay.a_base, lay.a_stride,
+                         lay.c_base, lay.c_stride, lay.end)
+    await drv.load(lay2, a, np.zeros_like(b2))  # writes Bt over... then A again on top
+    await drv.mem.write(lay.a_base, layout.operand_image(a, "p8", lay.a_stride))
+    res = await drv.run(lay2)
+    assert res.err_code == 0 and same(await drv.fetch_c(lay2), matmul(a, b2, "p8", "p8"))
+    await clean_job(env)
+    env.check_protocol()
+
+
+# (case, setup, expected error, the slave's violation the checker must see, DUT withdraws VALID)
+BUS_FAULTS = [
+    # (an abandoned side withdraws a pending AR/AW/W: "may" where one may be pending, True
+    # where it must be; a dead slave soon stops accepting addresses too)
+    ("R never answers", lambda r: setattr(r, "r_hang_after", 3), R.ERR_BUS_TIMEOUT, None, "may"),
+    ("B never answers", lambda r: setattr(r, "b_hang_after", 0), R.ERR_BUS_TIMEOUT, None, "may"),
+    ("ARREADY stuck low", lambda r: setattr(r.read_if.ar_channel, "pause", True), R.ERR_BUS_TIMEOUT,
+     None, True),
+    ("AWREADY stuck low", lambda r: setattr(r.write_if.aw_channel, "pause", True), R.ERR_BUS_TIMEOUT,
+     None, True),
+    ("WREADY stuck low", lambda r: setattr(r.write_if.w_channel, "pause", True), R.ERR_BUS_TIMEOUT,
+     None, True),
+    ("early RLAST", lambda r: setattr(r, "r_bad", {1: "early_last"}), R.ERR_BUS_PROTOCOL, "rlast", "may"),
+    ("late RLAST", lambda r: setattr(r, "r_bad", {1: "late_last"}), R.ERR_BUS_PROTOCOL, "rlast", "may"),
+    ("wrong RID", lambda r: setattr(r, "r_bad", {2: "bad_id"}), R.ERR_BUS_PROTOCOL, "unrequested", "may"),
+    ("wrong BID", lambda r: setattr(r, "b_bad", {0: "bad_id"}), R.ERR_BUS_PROTOCOL, "unrequested", "may"),
+    # (a stray beat that meets an outstanding burst is seen as that burst's wrong RLAST)
+    ("R without request", "stray_r", R.ERR_BUS_PROTOCOL, ("unrequested", "rlast"), "may"),
+    ("B without request", "stray_b", R.ERR_BUS_PROTOCOL, "unrequested", "may"),
+]
+
+
+async def _inject_when_quiet(env: Env, which: str):
+    """Inject a response nobody asked for once the job runs and that side has nothing
+    outstanding."""
+    dut = env.dut
+    side = dut.u_rd if which == "stray_r" else dut.u_wr
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if int(dut.u_ctrl.running.value) and int(side.outstanding_q.value) == 0:
+            break
+    await RisingEdge(dut.clk)
+    await (env.ram.inject_r() if which == "stray_r" else env.ram.inject_b())
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def bus_faults(dut):
+    """Misbehaving slaves (never-answering R or B, stuck ARREADY/AWREADY/WREADY, early and
+    late RLAST, wrong RID/BID, responses without requests): the job ends with BUS_TIMEOUT or
+    BUS_PROTOCOL and the error interrupt, nothing is written outside C, the checker saw the
+    slave's violation; after a reset of the interconnect the next job is exact.  Responses
+    arriving while idle are dropped."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    db = cfg.data_bytes
+    fmt, out = "p8", "p16"
+    m, k, n = cfg.rows + 1, 4 * db + 3, cfg.cols + 1  # rows of several beats
+    wdog = 200
+    for i, (desc, setup, exp, rule, withdraws) in enumerate(BUS_FAULTS):
+        await drv.set_watchdog(wdog)
+        a, b = small_operands(env, fmt, m, k, n)
+        lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=1)
+        inj = None
+        if isinstance(setup, str):
+            inj = cocotb.start_soon(_inject_when_quiet(env, setup))
+        else:
+            setup(env.ram)
+        t0 = get_sim_time("ns")
+        _, e = await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
+        assert e.result.irq_status == R.IRQ_STATUS_ERROR_MASK and e.result.macs == 0, desc
+        assert "BUS_" in str(e) and e.hint, f"{desc}: driver message {e}"
+        took = (get_sim_time("ns") - t0) / 10
+        assert took < cycle_budget(m, n, k, fmt, cfg) , f"{desc}: {took} cycles"
+        if inj is not None:
+            inj.cancel()
+        for chk in (env.axi_m, env.axi_l):
+            bad = [v for v in chk.errors("dut") if not (withdraws and v[2] == "valid_dropped")]
+            assert not bad, f"{desc}: DUT violations {bad[:3]}"
+        if withdraws is True:
+            assert env.axi_m.count("valid_dropped", "dut") >= 1, f"{desc}: VALID not withdrawn"
+        if rule is not None:
+            rules = rule if isinstance(rule, tuple) else (rule,)
+            assert sum(env.axi_m.count(r, "tb") for r in rules) >= 1, \
+                f"{desc}: checker missed the slave's {rule}"
+        dut._log.info("%s: %s after %d cycles (%s)", desc, R.ERROR_NAMES[exp], took, env.ram.misbehaved)
+        # the system resets its interconnect, then the co-processor works again
+        env.reset_bus()
+        env.axi_m.clear()
+        if not LIGHT or i % 3 == 0:
+            await clean_job(env, "p8", "fp32", (m, 5, n))
+    # responses nobody asked for while idle are taken and dropped: no error, next job exact
+    await ClockCycles(dut.clk, 5)
+    await env.ram.inject_r()
+    await env.ram.inject_b()
+    await ClockCycles(dut.clk, 20)
+    assert await drv.read("STATUS") & R.STATUS_ERROR_MASK == 0
+    assert env.axi_m.count("unrequested", "tb") == 2
+    env.axi_m.clear()
+    await drv.set_watchdog(0)  # off: a normal job is unaffected
+    await clean_job(env)
+    env.check_protocol()
+
+
+def _only_withdrawals(env: Env, desc: str) -> None:
+    """After the DUT abandoned its master port on purpose: its only handshake violations are
+    withdrawn VALIDs (documented), and the checker's record is cleared."""
+    bad = [v for v in env.axi_m.errors("dut") if v[2] != "valid_dropped"]
+    assert not bad, f"{desc}: DUT violations {bad[:3]}"
+    env.axi_m.clear()
+
+
+async def _busy_falls(dut, limit: int) -> int:
+    """Cycles until STATUS.BUSY drops (at most ``limit``)."""
+    for c in range(limit):
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if not int(dut.u_ctrl.st_busy.value):
+            return c
+    raise AssertionError(f"still BUSY {limit} cycles after SOFT_RESET")
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def soft_reset_hung(dut):
+    """SOFT_RESET with a dead slave (watchdog off): BUSY drops within DRAIN_WDOG (1024) + 4
+    cycles of the SOFT_RESET, STATUS and IRQ_STATUS are clear, no error; after an
+    interconnect reset the next job is exact.  Also in an error drain (READ_RESP, then R dead)."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    db = cfg.data_bytes
+    fmt, out = "p8", "p8"
+    m, k, n = cfg.rows + 1, 4 * db + 3, cfg.cols + 1
+    worst = 0
+    cases = [("R dead", lambda r: setattr(r, "r_hang_after", 2)),
+             ("B dead", lambda r: setattr(r, "b_hang_after", 0)),
+             ("WREADY stuck", lambda r: setattr(r.write_if.w_channel, "pause", True)),
+             ("ARREADY stuck", lambda r: setattr(r.read_if.ar_channel, "pause", True)),
+             ("error drain, then R dead", None)]
+    for desc, setup in cases:
+        await drv.set_watchdog(0)
+        a, b = small_operands(env, fmt, m, k, n)
+        lay = drv.plan(m, n, k, fmt, out, gap=64)
+        await drv.load(lay, a, b)
+        await drv.program(lay)
+        if setup is None:
+            env.ram.read_faults.append((lay.a_base, lay.a_base + 1, SLVERR))
+            env.ram.r_hang_after = 1
+        else:
+            setup(env.ram)
+        await drv.start()
+        await ClockCycles(dut.clk, 1500 if setup is not None and "B" in desc else 400)
+        st = await drv.read("STATUS")
+        assert st & R.STATUS_BUSY_MASK, f"{desc}: job not hung (STATUS 0x{st:x})"
+        if setup is None:
+            assert int(dut.u_ctrl.job_q.value) == 6, f"{desc}: not in the error drain"
+        await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+        took = await _busy_falls(dut, 1024 + 64)
+        worst = max(worst, took)
+        assert took <= 1024 + 4, f"{desc}: BUSY dropped {took} cycles after SOFT_RESET"
+        assert await drv.read("STATUS") == 0 and await drv.read("IRQ_STATUS") == 0, desc
+        dut._log.info("%s: idle %d cycles after SOFT_RESET", desc, took)
+        _only_withdrawals(env, desc)
+        env.reset_bus()
+        await drv.set_watchdog(RESET_VALUES["WDOG_CYCLES"])
+        await clean_job(env, "p8", "fp32", (m, 5, n))
+    dut._log.info("soft reset with a dead slave: worst %d cycles", worst)
+    env.check_protocol()
+
+
+@cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
+async def soft_reset_states(dut):
+    """SOFT_RESET in every state of the job (SPAN, SETUP, SETUP2, RUN, DRAIN, IDLE): idle,
+    STATUS clear, no interrupt, nothing written outside C, then an exact job."""
+    env = await new_env(dut)
+    drv, cfg = env.drv, env.drv.config
+    fmt, out = "p8", "p16"
+    m, k, n = cfg.rows + 1, 9, cfg.cols + 1
+    seen = set()
+
+    async def soft_reset_later(cycles):
+        await ClockCycles(dut.clk, cycles)
+        await env.axil.write(R.ADDR_CTRL, R.CTRL_SOFT_RESET_MASK.to_bytes(4, "little"))
+
+    async def watch():
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if int(dut.u_ctrl.soft_reset.value):
+                seen.add(int(dut.u_ctrl.job_q.value))
+
+    w = cocotb.start_soon(watch())
+    for delay in [*range(1, 9), 40, "drain"]:
+        a, b = small_operands(env, fmt, m, k, n)
+        lay = drv.plan(m, n, k, fmt, out, gap=64)
+        await drv.load(lay, a, b)
+        await drv.program(lay)
+        await drv.write("IRQ_ENABLE", 0x3)
+        await drv.write("IRQ_STATUS", 0x3)
+        if delay == "drain":  # an error drain (READ_RESP) held open by a dead R channel
+            env.ram.read_faults.append((lay.a_base, lay.a_base + 1, SLVERR))
+            env.ram.r_hang_after = 1
+            await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+            while int(dut.u_ctrl.job_q.value) != 6:
+                await RisingEdge(dut.clk)
+            await soft_reset_later(5)
+        else:
+            t = cocotb.start_soon(soft_reset_later(delay))
+            await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+            await t
+        st = await drv.soft_reset(20000)  # a second one while idle does no harm
+        assert st == 0 and await drv.read("IRQ_STATUS") == 0, f"delay {delay}: STATUS 0x{st:x}"
+        assert not await env.irq()
+        _only_withdrawals(env, f"delay {delay}")
+        env.reset_bus()
+        await clean_job(env, fmt, out, (3, 5, 2))
+    w.cancel()
+    names = {fcov.JOB_STATES[s] for s in seen}
+    assert {"SPAN", "SETUP", "SETUP2", "RUN", "DRAIN", "IDLE"} <= names, f"soft reset seen in {names}"
+    env.check_protocol()
+
+
 # =================================================================================== stream
 @cocotb.test(timeout_time=TEST_MS, timeout_unit="ms")
 async def back_to_back(dut):
@@ -678,7 +1077,9 @@ async def soak(dut):
 
 # ================================================================================== pytest
 GROUPS = {
-    "regs": ["regs_reset_and_access", "regs_unmapped", "irq_behaviour", "config_errors"],
+    "regs": ["regs_reset_and_access", "regs_unmapped", "irq_behaviour", "config_errors",
+             "regs_protection", "address_checks"],
+    "safety": ["bus_faults", "soft_reset_hung", "soft_reset_states"],
     "random": ["random_formats"],
     "faults": ["mem_faults", "start_while_busy"],
     "aborts": ["soft_reset_mid_job", "hard_reset_mid_job"],
@@ -701,7 +1102,7 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
             parameters=params,
             testcase=",".join(tests),
             extra_env={"XRNPE_PARAMS": json.dumps(effective(params)), "XRNPE_SEED": str(seed),
-                       **(extra or {})},
+                       "XRNPE_RUN_NAME": f"{sim}-{name or pset}", **(extra or {})},
             name=name or f"{pset}-{'-'.join(tests)}",
             seed=seed,
         )

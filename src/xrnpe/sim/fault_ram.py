@@ -16,20 +16,38 @@ response (SLVERR, DECERR), not only the SLVERR the base class gives on an except
   full width, aligned, at most 256 beats, no 4 KiB crossing); violations go to
   ``protocol_errors``.  X/Z in WSTRB, or in strobed bytes of WDATA, is a violation; X/Z in
   unstrobed bytes is tolerated.
+
+Misbehaving-slave modes (all off after :meth:`FaultRam.clear_faults`), counted in bursts /
+responses from the moment they are set:
+
+* ``r_hang_after`` = n: after n more R beats, R never answers again (the read process waits
+  forever: a dead slave or a lost response);
+* ``b_hang_after`` = n: after n more B responses, B never answers again;
+* ``r_bad`` = {i: kind}: burst i from now answers badly, kind ``"early_last"`` (RLAST on its
+  first beat, the rest of the burst never sent), ``"late_last"`` (RLAST missing on the last
+  beat, one extra beat with RLAST after it) or ``"bad_id"`` (RID = ARID + 1);
+* ``b_bad`` = {i: "bad_id"}: the i-th B from now has BID = AWID + 1;
+* :meth:`FaultRam.inject_r` / :meth:`FaultRam.inject_b`: a response nobody asked for;
+* stuck READYs are the channel models' own ``pause`` (``ram.read_if.ar_channel.pause = True``).
+
+:meth:`FaultRam.reset_bus` is the hard reset of the interconnect a system needs after the
+co-processor abandoned its port (in-flight bursts dropped, queues cleared, processes restarted).
 """
 
 from __future__ import annotations
 
 import logging
 
+from cocotb.triggers import Event
 from cocotbext.axi import AxiBurstType, AxiResp
 from cocotbext.axi.axi_ram import AxiRamRead, AxiRamWrite
 from cocotbext.axi.memory import Memory
 
 OKAY, SLVERR, DECERR = int(AxiResp.OKAY), int(AxiResp.SLVERR), int(AxiResp.DECERR)
 
-# AxID/LOCK/CACHE/PROT/QOS of every master transaction of the co-processor (docs/coprocessor.md)
-EXPECTED_ATTRS = {"id": 0, "lock": 0, "cache": 0b0011, "prot": 0, "qos": 0}
+# AxID/LOCK/CACHE/PROT/QOS of every master transaction of the co-processor at reset
+# (docs/coprocessor.md; PROT follows the PROT register: privileged, non-secure, data)
+EXPECTED_ATTRS = {"id": 0, "lock": 0, "cache": 0b0011, "prot": 0b011, "qos": 0}
 
 
 class _FaultState:
@@ -45,6 +63,19 @@ class _FaultState:
         self.protocol_errors: list[str] = []
         self.expected_attrs = dict(EXPECTED_ATTRS)
         self.stats = dict(ar=0, aw=0, r_beats=0, w_bytes=0, r_err=0, b_err=0, w_x_beats=0)
+        self.clear_misbehaviour()
+
+    def clear_misbehaviour(self) -> None:
+        self.r_hang_after: int | None = None
+        self.b_hang_after: int | None = None
+        self.r_bad: dict[int, str] = {}
+        self.b_bad: dict[int, str] = {}
+        self.misbehaved = dict(r_hang=0, b_hang=0, r_bad=0, b_bad=0, stray_r=0, stray_b=0)
+
+    async def hang(self, what: str) -> None:
+        """Never return (until the process is killed by a reset)."""
+        self.misbehaved[what] += 1
+        await Event().wait()
 
     def fault(self, windows, address: int, length: int) -> int:
         hi = address + length
@@ -138,6 +169,15 @@ class FaultRamWrite(AxiRamWrite):
                         self.write(a % self.size, raw[i:i + 1])
                     st.stats["w_bytes"] += len(lanes)
                 cur += nbytes
+            if st.b_hang_after is not None:
+                if st.b_hang_after <= 0:
+                    await st.hang("b_hang")
+                st.b_hang_after -= 1
+            if st.b_bad:
+                st.b_bad = {i - 1: k for i, k in st.b_bad.items() if i >= 0}
+                if st.b_bad.pop(-1, None) == "bad_id":
+                    st.misbehaved["b_bad"] += 1
+                    b.bid = (awid + 1) % (1 << len(self.b_channel.bus.bid))
             await self.b_channel.send(b)
 
 
@@ -158,11 +198,25 @@ class FaultRamRead(AxiRamRead):
             beats = int(getattr(ar, "arlen", 0)) + 1
             nbytes = 1 << int(getattr(ar, "arsize", self.max_burst_size))
             cur = (addr // nbytes) * nbytes
-            for n in range(beats):
+            bad = None
+            if st.r_bad:
+                st.r_bad = {i - 1: k for i, k in st.r_bad.items() if i >= 0}
+                bad = st.r_bad.pop(-1, None)
+                st.misbehaved["r_bad"] += bad is not None
+            sent = beats + (bad == "late_last")
+            for n in range(sent):
+                if st.r_hang_after is not None:
+                    if st.r_hang_after <= 0:
+                        await st.hang("r_hang")
+                    st.r_hang_after -= 1
                 word = (cur // self.byte_lanes) * self.byte_lanes
                 st.stats["r_beats"] += 1
                 r = self.r_channel._transaction_obj()
-                r.rid, r.rlast = arid, n == beats - 1
+                r.rid, r.rlast = arid, n == sent - 1
+                if bad == "bad_id":
+                    r.rid = (arid + 1) % (1 << len(self.r_channel.bus.rid))
+                elif bad == "early_last":
+                    r.rlast = True
                 resp = st.fault(st.read_faults, word, self.byte_lanes)
                 if resp:
                     st.stats["r_err"] += 1
@@ -172,6 +226,8 @@ class FaultRamRead(AxiRamRead):
                     r.rdata = int.from_bytes(self.read(word % self.size, self.byte_lanes), "little")
                 await self.r_channel.send(r)
                 cur += nbytes
+                if bad == "early_last":
+                    break
 
 
 class FaultRam(Memory):
@@ -208,5 +264,34 @@ class FaultRam(Memory):
             port.log.setLevel(logging.WARNING)
 
     def clear_faults(self) -> None:
+        """Error windows and misbehaviour off."""
         self.state.read_faults.clear()
         self.state.write_faults.clear()
+        self.state.clear_misbehaviour()
+
+    async def inject_r(self, rid: int = 0, last: bool = True) -> None:
+        """Send an R beat nobody asked for."""
+        r = self.read_if.r_channel._transaction_obj()
+        r.rid, r.rlast, r.rresp, r.rdata = rid, last, OKAY, 0
+        self.state.misbehaved["stray_r"] += 1
+        await self.read_if.r_channel.send(r)
+
+    async def inject_b(self, bid: int = 0) -> None:
+        """Send a B response nobody asked for."""
+        b = self.write_if.b_channel._transaction_obj()
+        b.bid, b.bresp = bid, OKAY
+        self.state.misbehaved["stray_b"] += 1
+        await self.write_if.b_channel.send(b)
+
+    def reset_bus(self) -> None:
+        """Hard reset of the interconnect and the memory model: in-flight bursts dropped,
+        channel queues cleared, misbehaviour off, the slave processes restarted."""
+        self.clear_faults()
+        for port in (self.read_if, self.write_if):
+            port._handle_reset(True)
+            port._handle_reset(False)
+        for ch in (self.read_if.ar_channel, self.read_if.r_channel, self.write_if.aw_channel,
+                   self.write_if.w_channel, self.write_if.b_channel):
+            ch.pause = False
+            ch._handle_reset(True)   # sources drop VALID, queues are emptied
+            ch._handle_reset(False)
