@@ -2,13 +2,20 @@
 """The ``xrnpe`` command: quantize, dequantize and multiply XR-NPE number-format arrays.
 
 Exit status: 0 on success, 2 on bad input or usage (one ``xrnpe: error: ...`` line on stderr,
-no output file written), 1 if the RTL simulation itself fails.
+no output file written; this includes an empty ``-o`` and an existing ``-o`` that is not a
+regular file: a symlink, FIFO, device, socket or directory is refused, never replaced),
+3 if the output could not be written (an I/O error such as a read-only directory, a full disk
+or a closed stdout: one line on stderr, no partial or temporary file left), 1 if the RTL
+simulation itself fails.  ``-o -`` writes the .npy to stdout.  A file output is written to a
+temporary file in the same directory, fsynced, then renamed over the target: readers never
+see a partial file; a new file gets mode 0666 minus the umask, a replaced file keeps its mode.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 
@@ -21,6 +28,10 @@ PROG = "xrnpe"
 
 class UsageError(Exception):
     """Bad input: reported as one line, exit status 2."""
+
+
+class OutputError(Exception):
+    """The output could not be written (I/O error): one line, exit status 3."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -197,27 +208,80 @@ def _load(path: str) -> np.ndarray:
 
 
 def _check_output_dir(path: str) -> None:
+    """Refuse an output that must not be replaced (before any work is done)."""
+    if path == "-":
+        return
+    if not path:
+        raise UsageError("-o: empty output path (give a file name, or - for stdout)")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot use as output ({e.strerror})") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else
+                "a symbolic link" if stat.S_ISLNK(st.st_mode) else
+                "a FIFO" if stat.S_ISFIFO(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        raise UsageError(f"{path}: is {kind}; refusing to replace it (name a regular file, "
+                         f"or - for stdout)")
     d = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(d):
         raise UsageError(f"{path}: output directory {d} does not exist")
-    if os.path.isdir(path):
-        raise UsageError(f"{path}: is a directory")
+
+
+def _new_file_mode(path: str) -> int:
+    """A replaced regular file keeps its mode; a new file gets 0666 minus the umask."""
+    try:
+        return stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _save(path: str, arr: np.ndarray) -> None:
-    """Write atomically: a temp file in the same directory, then os.replace."""
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".xrnpe-", suffix=".npy.tmp", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, arr, allow_pickle=False)
-        os.replace(tmp, path)
-    except BaseException:
+    """Write atomically: a temp file in the same directory, fsync, then os.replace (or the
+    .npy on stdout for ``-`` ).  Any OSError becomes :class:`OutputError`; no temp file stays."""
+    if path == "-":
         try:
-            os.unlink(tmp)
+            out = sys.stdout.buffer
+            np.save(out, arr, allow_pickle=False)
+            out.flush()
+        except (OSError, ValueError) as e:  # closed or broken pipe, full device
+            msg = getattr(e, "strerror", None) or " ".join(str(e).split())
+            raise OutputError(f"-: cannot write the output to stdout ({msg})") from None
+        return
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".xrnpe-", suffix=".npy.tmp", dir=d)
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _new_file_mode(path))
+            np.save(fh, arr, allow_pickle=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+        try:  # the rename itself durable (best effort: not every file system allows it)
+            dfd = os.open(d, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
         except OSError:
             pass
-        raise
+    except OSError as e:
+        msg = e.strerror or " ".join(str(e).split()) or type(e).__name__
+        raise OutputError(f"{path}: cannot write the output ({msg})") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _codes(path: str, arr: np.ndarray, fmt: str, what: str = "codes") -> np.ndarray:
@@ -345,6 +409,9 @@ def main(argv=None) -> int:
     except UsageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
+    except OutputError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 3
     except MemoryError:
         print(f"{PROG}: error: out of memory", file=sys.stderr)
         return 2
