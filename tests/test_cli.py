@@ -294,3 +294,163 @@ def test_subprocess_errors_are_one_line(tmp_path):
         assert not (tmp_path / "o.npy").exists()
     r = _py("--help", cwd=tmp_path)
     assert r.returncode == 0 and "quantize" in r.stdout
+
+
+# ------------------------------------------------------------------------------ output safety
+def _one_line(rc, err, status, *needles):
+    """One ``xrnpe: error:`` line, the documented status, no traceback."""
+    assert rc == status, (rc, err)
+    lines = err.strip("\n").split("\n")
+    assert len(lines) == 1 and lines[0].startswith("xrnpe: error: "), err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0], (n, err)
+
+
+def _x(tmp_path):
+    np.save(tmp_path / "x.npy", np.array([1.0, -2.0, 0.5]))
+    return ["quantize", "-f", "p8", tmp_path / "x.npy"]
+
+
+def test_output_to_stdout(tmp_path):
+    """``-o -`` writes the .npy to stdout, nothing else there, no file named '-'."""
+    np.save(tmp_path / "x.npy", np.array([1.0, -2.0, 0.5]))
+    r = subprocess.run([sys.executable, "-m", "xrnpe", "quantize", "-f", "p16", "x.npy", "-o", "-"],
+                       cwd=tmp_path, capture_output=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    import io
+
+    got = np.load(io.BytesIO(r.stdout))
+    np.testing.assert_array_equal(got, vector.quantize("p16", np.array([1.0, -2.0, 0.5])))
+    assert not (tmp_path / "-").exists()
+    # a closed stdout is an I/O failure: one line, exit 3
+    r = subprocess.run(f"{sys.executable} -m xrnpe quantize -f p16 x.npy -o - >&-", shell=True,
+                       cwd=tmp_path, stderr=subprocess.PIPE, timeout=120)
+    _one_line(r.returncode, r.stderr.decode(), 3, "stdout")
+
+
+def test_non_regular_outputs_refused(tmp_path, capsys):
+    """A symlink, FIFO, device or directory given as -o is refused (exit 2) and left as it is."""
+    argv = _x(tmp_path)
+    target = tmp_path / "target.npy"
+    target.write_bytes(b"target")
+    link = tmp_path / "link.npy"
+    link.symlink_to(target)
+    dangling = tmp_path / "dangling.npy"
+    dangling.symlink_to(tmp_path / "nowhere.npy")
+    fifo = tmp_path / "fifo.npy"
+    os.mkfifo(fifo)
+    cases = [(link, "symbolic link"), (dangling, "symbolic link"), (fifo, "FIFO"),
+             (tmp_path, "directory")]
+    if os.geteuid() == 0:  # a private character device node (like /dev/null), safe to refuse
+        dev = tmp_path / "null"
+        os.mknod(dev, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))
+        cases.append((dev, "device"))
+    for path, kind in cases:
+        before = os.lstat(path)
+        rc, out, err = run(argv + ["-o", path], capsys)
+        _one_line(rc, err, 2, kind, "refusing")
+        after = os.lstat(path)
+        assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino), path
+    assert target.read_bytes() == b"target" and not (tmp_path / "nowhere.npy").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_empty_output_path(tmp_path, capsys):
+    rc, _, err = run(_x(tmp_path) + ["-o", ""], capsys)
+    _one_line(rc, err, 2, "empty output path")
+
+
+def test_new_files_honour_the_umask(tmp_path, capsys):
+    argv = _x(tmp_path)
+    old = os.umask(0o022)
+    try:
+        for mask, mode in ((0o022, 0o644), (0o077, 0o600), (0o002, 0o664)):
+            os.umask(mask)
+            out = tmp_path / f"u{mask:o}.npy"
+            assert run(argv + ["-o", out], capsys)[0] == 0
+            assert (out.stat().st_mode & 0o777) == mode, (oct(mask), oct(out.stat().st_mode))
+        # a replaced file keeps its own mode
+        out = tmp_path / "keep.npy"
+        out.write_bytes(b"x")
+        out.chmod(0o640)
+        assert run(argv + ["-o", out], capsys)[0] == 0
+        assert (out.stat().st_mode & 0o777) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_fsync_before_rename(tmp_path, capsys, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", fd)), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(b))), real_replace(a, b))[1])
+    out = tmp_path / "o.npy"
+    assert run(_x(tmp_path) + ["-o", out], capsys)[0] == 0
+    kinds = [e[0] for e in events]
+    assert "fsync" in kinds and kinds.index("fsync") < kinds.index("replace"), events
+    assert events[kinds.index("replace")][1] == str(out)
+
+
+@pytest.mark.parametrize("where,err_no,needle", [
+    ("mkstemp", 30, "Read-only file system"),   # EROFS: read-only directory / file system
+    ("mkstemp", 13, "Permission denied"),       # EACCES
+    ("save", 28, "No space left on device"),     # ENOSPC while writing
+    ("fsync", 28, "No space left on device"),    # ENOSPC found at fsync (delayed allocation)
+    ("replace", 5, "Input/output error"),        # EIO at the rename
+])
+def test_io_failures_are_one_line_exit_3(tmp_path, capsys, monkeypatch, where, err_no, needle):
+    """Every output I/O failure: one line on stderr, exit 3, the old file untouched, no temp."""
+    import errno as _errno
+    import tempfile
+
+    import xrnpe.cli as cli
+
+    def boom(*a, **k):
+        raise OSError(err_no, os.strerror(err_no))
+
+    argv = _x(tmp_path)
+    real_save = np.save
+    if where == "mkstemp":
+        monkeypatch.setattr(tempfile, "mkstemp", boom)
+    elif where == "save":
+        def partial_save(fh, arr, **k):
+            fh.write(b"\x93NUMPY partial")
+            boom()
+        monkeypatch.setattr(cli.np, "save", partial_save)
+    elif where == "fsync":
+        monkeypatch.setattr(os, "fsync", boom)
+    else:
+        monkeypatch.setattr(os, "replace", boom)
+    out = tmp_path / "o.npy"
+    out.write_bytes(b"old")
+    rc, _stdout, err = run(argv + ["-o", out], capsys)
+    monkeypatch.setattr(cli.np, "save", real_save)
+    _one_line(rc, err, 3, "o.npy", "cannot write", needle)
+    assert out.read_bytes() == b"old" and leftovers(tmp_path) == []
+    assert _errno.errorcode[err_no]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_directory_real(tmp_path, capsys):
+    d = tmp_path / "ro"
+    d.mkdir()
+    argv = _x(tmp_path)
+    d.chmod(0o555)
+    try:
+        rc, _, err = run(argv + ["-o", d / "o.npy"], capsys)
+    finally:
+        d.chmod(0o755)
+    _one_line(rc, err, 3, "cannot write")
+    assert list(d.iterdir()) == []
+
+
+def test_io_failure_in_subprocess_has_no_traceback(tmp_path):
+    """A real (not simulated) write failure end to end: a directory of /proc, where no file
+    can be created."""
+    np.save(tmp_path / "x.npy", np.array([1.0]))
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc")
+    r = _py("quantize", "-f", "p8", "x.npy", "-o", "/proc/self/xrnpe-out.npy", cwd=tmp_path)
+    assert r.returncode in (2, 3), r.stderr
+    _one_line(r.returncode, r.stderr, r.returncode, "xrnpe-out.npy")

@@ -246,8 +246,10 @@ def _save(path: str, arr: np.ndarray) -> None:
     """Write atomically: a temp file in the same directory, fsync, then os.replace (or the
     .npy on stdout for ``-`` ).  Any OSError becomes :class:`OutputError`; no temp file stays."""
     if path == "-":
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:
+            raise OutputError("-: cannot write the output to stdout (stdout is closed)")
         try:
-            out = sys.stdout.buffer
             np.save(out, arr, allow_pickle=False)
             out.flush()
         except (OSError, ValueError) as e:  # closed or broken pipe, full device
