@@ -10,7 +10,8 @@
 // The memory answers every channel without wait states: AR and AW are always accepted,
 // bursts are served in order, one R beat per cycle, W is accepted while an AW is pending,
 // one B per burst.  Every AR/AW is checked like the cocotb FaultRam does (INCR, full-width
-// SIZE, at most 256 beats, no 4 KiB crossing, ID 0, LOCK 0, CACHE 0b0011, PROT 0, QOS 0).
+// SIZE, aligned, at most 256 beats, no 4 KiB crossing, ID 0, LOCK 0, CACHE 0b0011, QOS 0, and
+// PROT equal to the PROT register where the register map has one, else 0).
 //
 // Register addresses and fields come from xrnpe_regmap.h, generated at build time from
 // xrnpe.regmap (itself generated from the register map in spec/).
@@ -73,7 +74,8 @@ struct Burst {
 struct Coproc {
     VerilatedContext context;
     Vdut top{&context, "dut"};
-    unsigned data_bytes = 0;  // bus width in bytes, from CONFIG (probe)
+    unsigned data_bytes = 0;     // bus width in bytes, from CONFIG (probe)
+    unsigned expected_prot = 0;  // AxPROT: the PROT register (probe), 0 without one
     // memory window
     uint8_t *mem = nullptr;
     uint64_t mem_base = 0, mem_size = 0;
@@ -128,7 +130,7 @@ struct Coproc {
         if (addr % bytes) violation(format("%s address 0x%llx not aligned to the bus", channel,
                                            static_cast<unsigned long long>(addr)));
         if (id != 0) violation(format("%s id %llu, not 0", channel, static_cast<unsigned long long>(id)));
-        if (lock != 0 || cache != 0x3 || prot != 0 || qos != 0)
+        if (lock != 0 || cache != 0x3 || prot != expected_prot || qos != 0)
             violation(format("%s lock %u cache 0x%x prot %u qos %u", channel, lock, cache, prot, qos));
     }
 
@@ -326,6 +328,9 @@ XRNPE_EXPORT int64_t xrnpe_coproc_probe(void *handle, uint32_t *out) {
         out[3] = c.read_reg(XRNPE_ADDR_ABUF_WORDS);
         out[4] = c.read_reg(XRNPE_ADDR_BBUF_WORDS);
         c.data_bytes = (out[2] & XRNPE_CONFIG_DATA_BYTES_MASK) >> XRNPE_CONFIG_DATA_BYTES_LSB;
+#ifdef XRNPE_ADDR_PROT
+        c.expected_prot = c.read_reg(XRNPE_ADDR_PROT) & 0x7u;  // AxPROT follows PROT
+#endif
         if (c.data_bytes == 0 || c.data_bytes > 128 || c.data_bytes > sizeof(c.top.m_axi_rdata))
             throw SimError(format("CONFIG.DATA_BYTES = %u does not match the bus", c.data_bytes));
         return 0;
