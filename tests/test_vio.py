@@ -415,3 +415,16 @@ def test_missing_energy_table_is_one_line_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "make ppa" in err and "\n" not in err
     assert not (tmp_path / "o" / "report.json").exists()
+
+
+def test_other_sequence_files(tmp_path, ppa_summary, capsys):
+    """--imu / --gps plug in other files of the same formats (bad paths: exit 2, one line);
+    the sequence's digest keys the training cache."""
+    assert vio_run.main(["--quick", "--ppa-summary", str(ppa_summary), "--imu",
+                         str(tmp_path / "none.txt"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "none.txt: no such file" in err and "\n" not in err
+    imu = _head(data.KITTI_IMU, 3000, tmp_path)
+    seq = data.kitti_sequence(imu, None)
+    assert seq.name.startswith("IMU KittiEquivBiasedImu.txt") and len(seq.imu.t) < 3000
+    assert data.digest(seq) != data.digest(data.kitti_sequence())

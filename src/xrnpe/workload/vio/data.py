@@ -3,7 +3,8 @@
 
 docs/vio.md "Data".  Files (found with ``gtsam.utils.findExampleDataFile``):
 
-- ``KittiEquivBiasedImu.txt``: KITTI raw drive 2011_10_03_drive_0027 (odometry sequence 00),
+- ``KittiEquivBiasedImu.txt``: the KITTI drive of odometry sequence 00 (3.7 km; raw drive
+  2011_10_03_drive_0027),
   OXTS IMU at ~100 Hz: ``Time dt accelX accelY accelZ omegaX omegaY omegaZ`` (s, m/s^2,
   rad/s; body frame x forward, y left, z up).  ``KittiEquivBiasedImu_metadata.txt``: the
   noise model (sigmas) and body-to-IMU pose.
@@ -22,6 +23,7 @@ count, and raises ``ValueError`` with a one-line message naming the file on malf
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,10 +237,22 @@ def load_eqvio(path=None) -> EqvioRecording:
 
 
 def kitti_sequence(imu_path=None, gps_path=None) -> Sequence:
-    """KITTI 00 (drive 2011_10_03_drive_0027): OXTS IMU plus GPS/INS positions as ground
+    """The KITTI odometry 00 drive: OXTS IMU plus GPS/INS positions as ground
     truth, restricted to the time span both cover."""
     imu = load_kitti_imu(imu_path)
     gps = load_kitti_gps(gps_path)
     imu = imu.slice_time(gps.t[0], gps.t[-1])
-    return Sequence("KITTI 00 (2011_10_03_drive_0027), OXTS IMU 100 Hz + GPS/INS positions 1 Hz",
-                    imu, gps)
+    if imu_path is None and gps_path is None:
+        name = "KITTI odometry 00 drive: OXTS IMU 100 Hz + GPS/INS positions 1 Hz (gtsam data)"
+    else:
+        name = (f"IMU {Path(imu_path or data_file(KITTI_IMU)).name} + positions "
+                f"{Path(gps_path or data_file(KITTI_GPS)).name}")
+    return Sequence(name, imu, gps)
+
+
+def digest(seq: Sequence) -> str:
+    """16 hex digits of SHA-256 over a sequence's arrays (its identity in training caches)."""
+    h = hashlib.sha256()
+    for arr in (seq.imu.t, seq.imu.acc, seq.imu.gyro, seq.truth.t, seq.truth.xyz):
+        h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
+    return h.hexdigest()[:16]

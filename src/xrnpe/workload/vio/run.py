@@ -70,7 +70,8 @@ TARGETS = {"dead_reckoning_ratio": 0.5, "p16_pct": 5.0, "mixed_pct": 8.0,
            "mixed_bits_vs_p8": 0.5, "mixed_efficiency_vs_p8": 1.23, "rtl_windows": 200}
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command line (see the module docstring) as a namespace for ``run``."""
     ap = argparse.ArgumentParser(prog="python -m xrnpe.workload.vio.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--retrain", action="store_true", help="ignore the training cache")
@@ -85,14 +86,26 @@ def main(argv=None) -> int:
                     help="PPA summary with energy_pj_per_mac (default build/ppa/summary.json)")
     ap.add_argument("--quick", action="store_true",
                     help="short slice (first 150 s, short training): what make test runs")
+    ap.add_argument("--imu", type=Path, default=None,
+                    help="IMU file in the KittiEquivBiasedImu.txt format (default: the wheel's)")
+    ap.add_argument("--gps", type=Path, default=None,
+                    help="ground-truth positions in the KittiGps_converted.txt format")
     ap.add_argument("--out", type=Path, default=None,
                     help="output dir (default build/vio, build/vio-quick with --quick)")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
     try:
         table = energy.pj_per_mac(args.ppa_summary)
     except energy.EnergyTableError as e:
         print(f"vio: {e}", file=sys.stderr)
         return 2
+    for path in (args.imu, args.gps):
+        if path is not None and not path.is_file():
+            print(f"vio: {path}: no such file", file=sys.stderr)
+            return 2
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover
@@ -116,15 +129,13 @@ class Part:
         self.v0 = float(prep.step_targets(grid, truth, self.ends[:1] - step, step)[0, 0])
 
 
-def run(args, table: dict) -> int:
+def run(args, table: dict, sequence: data.Sequence | None = None) -> int:
+    """The pipeline (see the module docstring) on ``sequence`` (default: the KITTI drive of
+    the gtsam wheel, or the files given by --imu / --gps)."""
     t_start = time.time()
     config = QUICK if args.quick else CONFIG
     out = args.out or repo_root() / "build" / ("vio-quick" if args.quick else "vio")
     out.mkdir(parents=True, exist_ok=True)
-    key = cache_key(config, _SOURCES)
-    window, step = config["window"], config["step"]
-    cache = Cache(out / "cache", key, args.retrain,
-                  make_net=lambda: model.odometry_net(config["init_seed"], window))
     times: dict[str, float] = {}
 
     def tic(name, t0):
@@ -132,7 +143,11 @@ def run(args, table: dict) -> int:
 
     # ---------------------------------------------------------------- data
     t0 = time.time()
-    seq = data.kitti_sequence()
+    seq = sequence or data.kitti_sequence(args.imu, args.gps)
+    key = cache_key({**config, "data": data.digest(seq)}, _SOURCES)
+    window, step = config["window"], config["step"]
+    cache = Cache(out / "cache", key, args.retrain,
+                  make_net=lambda: model.odometry_net(config["init_seed"], window))
     grid_raw = prep.resample(seq.imu, config["rate"])
     if config["span_s"]:
         n = int(config["span_s"] * config["rate"])
