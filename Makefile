@@ -9,6 +9,7 @@
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
 #   make results   docs/results.md from the reports under build/
+#   make coverage  Verilator line/branch/toggle + functional coverage of rtl/ -> build/coverage/ (opt-in)
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
 # Variables: SIM=icarus|verilator restricts the tests to one simulator; WAVES=1 dumps waveforms;
 # JOBS=N pytest workers (default: number of cores).
@@ -43,6 +44,10 @@ test: $(STAMP)
 
 soak: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m soak $(PYTEST_ARGS)
+
+# coverage builds go to build/coverage/sim: the normal builds (and make test's time) are untouched
+coverage: $(STAMP)
+	$(PY) -m scripts.coverage --jobs $(JOBS) $(COVERAGE_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m scripts.lint
