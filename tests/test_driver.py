@@ -224,3 +224,70 @@ def test_driver_error_and_validation(rng):
     with pytest.raises(ValueError, match="bytes of memory"):
         asyncio.run(small.matmul(np.zeros((9, 9), np.uint8), np.zeros((9, 9), np.uint8),
                                  "p8", "p8"))
+
+
+# --------------------------------------------------------------- bus-safety errors and registers
+@pytest.mark.parametrize("code", [R.ERR_ADDR_WRAP, R.ERR_READ_WINDOW, R.ERR_WRITE_WINDOW,
+                                  R.ERR_C_OVERLAP, R.ERR_BUS_TIMEOUT, R.ERR_BUS_PROTOCOL])
+def test_new_errors_raise_a_clear_coproc_error(code):
+    fake = FakeCoproc(fail=code)
+    drv = D.XrnpeDriver(fake, fake)
+    a = np.zeros((2, 2), np.uint8)
+    with pytest.raises(D.CoprocError) as ei:
+        asyncio.run(drv.matmul(a, a, "p8", "p8"))
+    e = ei.value
+    assert e.code == code and e.name == R.ERROR_NAMES[code]
+    assert e.name in str(e) and e.hint and e.hint in str(e)
+    assert e.result.irq_status == R.IRQ_STATUS_ERROR_MASK
+    # every error code has words for it
+    assert set(D.ERROR_HINTS) == set(R.ERROR_NAMES) - {R.ERR_NONE}
+
+
+class PrivFake(FakeCoproc):
+    """A register bus that tells privileged writes apart (like the RTL with CFG_PRIV = 1)."""
+
+    PROTECTED = {"PROT", "RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT", "LOCK"}
+
+    def __init__(self, privileged_path=True):
+        super().__init__()
+        self.regs.update(WDOG_CYCLES=0x10000, PROT=3, RD_WIN_LIMIT=0xFFFFFFFF,
+                         WR_WIN_LIMIT=0xFFFFFFFF)
+        if privileged_path:
+            self.write32_privileged = self._priv
+
+    async def write32(self, addr, value):
+        if self.by_addr[addr] in self.PROTECTED:
+            raise D.BusError("write", addr, 2)  # unprivileged: SLVERR
+        await super().write32(addr, value)
+
+    async def _priv(self, addr, value):
+        name = self.by_addr[addr]
+        if self.regs["LOCK"] and name in self.PROTECTED:
+            raise D.BusError("write", addr, 2)
+        self.log.append(("wp", name, value))
+        self.regs[name] = value
+
+
+def test_windows_prot_lock_watchdog_through_the_driver():
+    fake = PrivFake()
+    drv = D.XrnpeDriver(fake, fake)
+    asyncio.run(drv.set_windows((0x1000, 0x1FFFF), (0x20000, 0x2FFFF)))
+    assert [fake.regs[n] for n in ("RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT")] \
+        == [0x1000, 0x1FFFF, 0x20000, 0x2FFFF]
+    asyncio.run(drv.set_prot(privileged=False, nonsecure=True, instruction=True))
+    assert fake.regs["PROT"] == 0b110
+    asyncio.run(drv.set_watchdog(500))
+    assert fake.regs["WDOG_CYCLES"] == 500 and ("w", "WDOG_CYCLES", 500) in fake.log
+    asyncio.run(drv.set_windows(write=(0x30000, 0x3FFFF), lock=True))
+    assert fake.regs["LOCK"] == 1 and fake.regs["RD_WIN_BASE"] == 0x1000
+    with pytest.raises(D.BusError, match="SLVERR"):
+        asyncio.run(drv.set_windows((0, 0xFFFFFFFF)))
+    for bad in ((5, 4), (-1, 10), (0, 1 << 32)):
+        with pytest.raises(ValueError, match="window"):
+            asyncio.run(drv.set_windows(bad))
+    with pytest.raises(ValueError):
+        asyncio.run(drv.set_watchdog(1 << 32))
+    # without a privileged path the plain write is used: refused by an unprivileged bus
+    plain = D.XrnpeDriver(PrivFake(privileged_path=False), None)
+    with pytest.raises(D.BusError):
+        asyncio.run(plain.set_prot())
