@@ -1019,11 +1019,16 @@ async def counters_and_nar(dut):
 # ===================================================================================== soak
 @cocotb.test(timeout_time=6 * 3600 * 1000, timeout_unit="ms", skip=os.environ.get("XRNPE_SOAK_JOBS") is None)
 async def soak(dut):
-    """Hundreds of random jobs: random formats/shapes/pauses, occasional faults and aborts."""
+    """A thousand random jobs: random formats/shapes/pauses; now and then error responses,
+    soft and hard resets mid-job, START while busy, hung or misbehaving slaves (watchdog
+    expiry, protocol errors, then an interconnect reset), wrap/window/overlap violations and
+    configuration errors; every normal job bit-exact, nothing ever written outside C."""
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
-    n_jobs = env_int("XRNPE_SOAK_JOBS", 300)
-    tally = {"ok": 0, "read_fault": 0, "write_fault": 0, "soft_reset": 0, "cfg_error": 0}
+    n_jobs = env_int("XRNPE_SOAK_JOBS", 1000)
+    kinds = ["read_fault", "write_fault", "soft_reset", "cfg_error", "hard_reset",
+             "start_busy", "bus_fault", "addr_error"]
+    tally = dict.fromkeys(["ok", *kinds], 0)
     for i in range(n_jobs):
         fmt, out = PAIRS[int(env.rng.integers(len(PAIRS)))]
         lanes = FORMATS[fmt].lanes
@@ -1035,7 +1040,7 @@ async def soak(dut):
         a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
         b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
         env.set_pauses(bool(env.rng.random() < 0.5))
-        what = env.rng.choice(["ok"] * 12 + ["read_fault", "write_fault", "soft_reset", "cfg_error"])
+        what = env.rng.choice(["ok"] * 12 + kinds)
         lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=int(env.rng.integers(0, 3)))
         if what == "ok":
             await checked_job(env, a, b, fmt, out, lay=lay)
@@ -1058,6 +1063,62 @@ async def soak(dut):
             await drv.start()
             await ClockCycles(dut.clk, int(env.rng.integers(1, 400)))
             assert await drv.soft_reset(50000) == 0
+        elif what == "hard_reset":
+            await drv.load(lay, a, b)
+            await drv.program(lay)
+            await drv.start()
+            await ClockCycles(dut.clk, int(env.rng.integers(1, 400)))
+            await env.reset(int(env.rng.integers(1, 4)))
+            assert await drv.read("STATUS") == 0 and await drv.read("M") == 0
+            await drv.probe()
+        elif what == "start_busy":
+            async def second_start():
+                await RisingEdge(dut.u_ctrl.st_busy)
+                await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+            t = cocotb.start_soon(second_start())
+            _, res = await checked_job(env, a, b, fmt, out, lay=lay)
+            await t
+            assert res.status & R.STATUS_START_REFUSED_MASK, "START while busy not flagged"
+        elif what == "bus_fault":
+            env.set_pauses(False)  # (a pause generator would override a stuck READY)
+            desc, setup, exp, _, _ = BUS_FAULTS[int(env.rng.integers(len(BUS_FAULTS)))]
+            await drv.set_watchdog(int(env.rng.choice([64, 300, 2000])))
+            inj = None
+            if isinstance(setup, str):
+                inj = cocotb.start_soon(_inject_when_quiet(env, setup))
+            else:
+                setup(env.ram)
+            try:
+                await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
+            except AssertionError as e:
+                # a fault armed after the job's last beat of that kind cannot fire
+                if "got success" not in str(e):
+                    raise
+            if inj is not None:
+                inj.cancel()
+            _only_withdrawals(env, desc)
+            env.axi_m.clear()
+            env.reset_bus()
+            await drv.set_watchdog(RESET_VALUES["WDOG_CYCLES"])
+        elif what == "addr_error":
+            (a0, a1), (b0, b1), (c0, c1) = _window_spans(lay, cfg.data_bytes)
+            case = int(env.rng.integers(5))
+            top, size = 1 << 32, layout.c_elem_bytes(out)
+            if case == 0:
+                await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_C_OVERLAP, "soak overlap")
+            elif case == 1:
+                cb = top - (lay.m - 1) * lay.c_stride - lay.n * size + size
+                await _expect_start_error(env, lay, {"C_BASE": cb}, R.ERR_ADDR_WRAP, "soak C wrap")
+            elif case == 2:
+                ab = top - (a1 - a0 + 1) + cfg.data_bytes
+                await _expect_start_error(env, lay, {"A_BASE": ab}, R.ERR_ADDR_WRAP, "soak A wrap")
+            else:
+                rd = (a0, b1 - cfg.data_bytes) if case == 3 else (0, 0xFFFFFFFF)
+                wr = (c0 + 1, c1 + 1) if case == 4 else (0, 0xFFFFFFFF)
+                await drv.set_windows(rd, wr)
+                await _expect_start_error(env, lay, {}, R.ERR_READ_WINDOW if case == 3 else
+                                          R.ERR_WRITE_WINDOW, "soak window")
+                await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
         else:
             await _program_raw(drv, lay, {"K": 0})
             await drv.start()
@@ -1128,5 +1189,5 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
     def test_coprocessor_soak(sim, pset, request):
         if "soak" not in (request.config.getoption("-m") or ""):
             pytest.skip("soak: select it with -m soak (make soak)")
-        run_group(sim, pset, ["soak"], {"XRNPE_SOAK_JOBS": os.environ.get("XRNPE_SOAK_JOBS", "300")},
+        run_group(sim, pset, ["soak"], {"XRNPE_SOAK_JOBS": os.environ.get("XRNPE_SOAK_JOBS", "1000")},
                   name=f"{pset}-soak", seed=int(os.environ.get("XRNPE_SEED", "7")))
