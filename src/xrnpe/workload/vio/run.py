@@ -462,7 +462,9 @@ def run(args, table: dict, sequence: data.Sequence | None = None) -> int:
                      "k": layer.k, "stride": layer.stride, "gap": layer.gap, "relu": layer.relu,
                      "weights": layer.n_weights, "macs": m}
                     for layer, m in zip(fp32_net.layers, macs, strict=True)],
-        "pj_per_mac": table, "results": results,
+        "pj_per_mac": table, "pj_per_mac_source": str(args.ppa_summary
+                                                       or energy.default_summary_path()),
+        "results": results,
         "dead_reckoning": {"test": dr_kitti, "evo": dr_evo, "alignment_study": alignment,
                            "position_error_m_after_s": {f"{k * step / grid.rate:g}": float(dr_err[k])
                                                         for k in (10, 20, 60, 120, 200)
@@ -472,7 +474,7 @@ def run(args, table: dict, sequence: data.Sequence | None = None) -> int:
     }
     (out / "details.json").write_text(json.dumps(details, indent=1) + "\n")
     plot_trajectories(out / "trajectory.png", truth, grid, splits, trajectories, dr_tr, report)
-    plot_error_energy(out / "error_vs_energy.png", report, results)
+    plot_error_energy(out / "error_vs_energy.png", report, table)
     log(json.dumps(report))
     log("targets: " + ", ".join(f"{k} {'met' if v['met'] else 'MISSED'}"
                                 for k, v in targets.items()) + f"; total {times['total']} s")
@@ -611,8 +613,9 @@ def plot_trajectories(path: Path, truth, grid, splits, trajectories, dr_tr, repo
     plt.close(fig)
 
 
-def plot_error_energy(path: Path, report: dict, results: dict) -> None:
+def plot_error_energy(path: Path, report: dict, table: dict) -> None:
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -636,7 +639,15 @@ def plot_error_energy(path: Path, report: dict, results: dict) -> None:
     ax.axhline(fp32 * 1.08, c="grey", ls=":", lw=1)
     ax.text(1.0, fp32 * 1.08, "fp32 + 8 % ", transform=ax.get_yaxis_transform(), ha="right",
             va="bottom", fontsize=8, color="grey")
-    ax.set_xscale("log", base=2)
+    ax.set_xscale("log")
+    energies = [r["energy_pj_per_inference"] / 1e3 for r in report["formats"].values()]
+    ax.set_xlim(min(energies) / 1.25, max(energies) * 2.2)
+    ticks = [v for v in (50, 100, 200, 400, 800, 1600, 3200)
+             if min(energies) / 1.25 <= v <= max(energies) * 2.2]
+    ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.text(0.99, 0.03, "pJ/MAC " + ", ".join(f"{f} {v:g}" for f, v in table.items()),
+            transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="grey")
     ax.set_xlabel("energy per inference (nJ; pJ/MAC from make ppa x MACs per layer)")
     ax.set_ylabel("relative translation error on the test part (%)")
     ax.set_title(f"odometry network: error vs energy (dead reckoning: "
