@@ -4,6 +4,7 @@
 The flow (every design the same; docs/ppa.md):
 
   read_verilog -sv -DSYNTHESIS ...; chparam ...; hierarchy -check -top TOP
+  [proc; flatten PE]                        hierarchical designs: each PE module one block
   synth [-flatten] -noabc -top TOP          generic synthesis, no generic ABC pass
   dfflibmap -liberty LIB                    flip-flops
   abc -liberty LIB -constr CONSTR -script ABC_SCRIPT
@@ -62,8 +63,10 @@ def script(spec: dict) -> list[str]:
         + " ".join(_q(s) for s in spec["sources"])
     ]
     cmds += [f"chparam -set {k} {v} {spec['top']}" for k, v in spec.get("params", {}).items()]
+    cmds.append(f"hierarchy -check -top {spec['top']}")
+    if not flat:  # hierarchical: these modules are still flattened inside (each PE one block)
+        cmds += ["proc"] + [f"flatten {m}" for m in spec.get("flatten_modules", [])]
     cmds += [
-        f"hierarchy -check -top {spec['top']}",
         f"synth {'-flatten ' if flat else ''}-noabc -top {spec['top']}",
         "delete t:$scopeinfo",
         f"dfflibmap -liberty {lib}",

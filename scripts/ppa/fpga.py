@@ -6,8 +6,12 @@ The YoWASP tools are WebAssembly builds (PyPI); they see the working directory o
 sources are copied into it and named by relative paths (and there is no Tcl).  Every design
 gets the same options; nextpnr runs timing-driven against TARGET_MHZ (above what any design
 reaches, so every design is pushed) with --timing-allow-fail, and reports the post-route Fmax
-of the clock.  Hierarchical designs (the co-processor) are synthesised without flattening
-(each module once; nextpnr flattens the netlist when it reads it).
+of the clock.  Hierarchical designs (the co-processor) are synthesised without flattening,
+each module once, except that every PE is flattened inside (``flatten_modules``): the PE is
+mapped as one block as when it is synthesised alone (nextpnr flattens the netlist when it
+reads it).  A fully flattened co-processor takes far longer in synth_ecp5 (abc9 alone runs
+for more than 5 CPU minutes), and one mapped module by module does not fit the 85F (91,150
+LUT4 of 83,640: the PE boundaries cost about 1,300 LUT4 per PE).
 
 Reported: lut4 = TRELLIS_COMB cells used (LUT4s, including the LUT halves of the CCU2C carry
 cells), ff = TRELLIS_FF, dsp = MULT18X18D, bram = DP16KD, fmax_mhz = nextpnr's post-route
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -50,7 +55,8 @@ def run(
     out: Path,
     flatten: bool = True,
     include_dirs: list[Path] = (),
-    timeout: float = 3600,
+    flatten_modules: list[str] = (),
+    timeout: float = 7200,
 ) -> dict:
     """Synthesise and place-and-route; returns the resource counts, Fmax and runtimes."""
     out.mkdir(parents=True, exist_ok=True)
@@ -65,8 +71,10 @@ def run(
         names.append(f"src/{s.name}")
     cmds = [f"read_verilog -sv -DSYNTHESIS -noassert -noassume -Isrc {' '.join(names)}"]
     cmds += [f"chparam -set {k} {v} {top}" for k, v in params.items()]
+    cmds.append(f"hierarchy -check -top {top}")
+    if not flatten:  # hierarchical: these modules are still flattened inside (each PE one block)
+        cmds += ["proc"] + [f"flatten {m}" for m in flatten_modules]
     cmds += [
-        f"hierarchy -check -top {top}",
         f"synth_ecp5 {'' if flatten else '-noflatten '}-top {top} -json design.json",
         "tee -q -o stat.txt stat",
     ]
@@ -122,6 +130,7 @@ def run(
     if not fmax:
         raise RuntimeError(f"{out / 'report.json'}: no clock frequency")
     return {
+        "critical_path": critical_path(out / "pnr.log"),
         "lut4": used("TRELLIS_COMB"),
         "ff": used("TRELLIS_FF"),
         "dsp": used("MULT18X18D"),
@@ -137,6 +146,37 @@ def run(
     }
 
 
+def _cell_name(name: str) -> str:
+    """A register's RTL name from a packed cell name (`x_q_TRELLIS_FF_Q_3.M` -> `x_q`)."""
+    return re.split(r"_TRELLIS_|_LUT4|_CCU2C|_PFUMX|_L6MUX|\$", name.rsplit(".", 1)[0], maxsplit=1)[
+        0
+    ]
+
+
+def critical_path(log: Path) -> dict | None:
+    """nextpnr's register-to-register critical path of the clock: start and end register,
+    cells (logic stages) and the logic/routing split (ns)."""
+    block, inside = [], False
+    for line in log.read_text(errors="replace").splitlines():
+        if re.search(r"Critical path report for clock .*\(posedge -> posedge\)", line):
+            block, inside = [], True
+            continue
+        if inside:
+            block.append(line)
+            m = re.search(r"([0-9.]+) ns logic, ([0-9.]+) ns routing", line)
+            if m:
+                srcs = [x.split()[-1] for x in block if " Source " in x]
+                sinks = [x.split()[-1] for x in block if " Sink " in x]
+                return {
+                    "start": _cell_name(srcs[0]),
+                    "end": _cell_name(sinks[-1]),
+                    "logic_stages": sum(1 for x in block if re.search(r"^Info:\s+logic\s", x)),
+                    "logic_ns": float(m.group(1)),
+                    "routing_ns": float(m.group(2)),
+                }
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from xrnpe.sim import manifest
 
@@ -144,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("block", help="manifest block (e.g. pe_rmmec, fpga_shell)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--hier", action="store_true", help="synthesise without flattening")
+    ap.add_argument(
+        "--flatten-module",
+        action="append",
+        default=[],
+        help="with --hier: flatten this module inside (repeatable)",
+    )
     args = ap.parse_args(argv)
     out = args.out or Path("build") / "ppa" / "fpga" / args.block
     res = run(
@@ -153,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         out.resolve(),
         flatten=not args.hier,
         include_dirs=manifest.include_dirs(args.block),
+        flatten_modules=args.flatten_module,
     )
     print(json.dumps(res, indent=1))
     return 0

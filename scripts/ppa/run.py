@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -54,13 +55,22 @@ class Design:
     fpga_block: str  # manifest block of the FPGA flow (the co-processor's shell)
     hierarchical: bool = False
     energy: bool = True  # PE ports: gate-level energy
+    # hierarchical designs: modules flattened inside (each PE is mapped as one block)
+    flatten_modules: tuple[str, ...] = ()
 
 
 DESIGNS = [
     Design("pe_rmmec", "pe_rmmec", "pe_rmmec"),
     Design("pe_baseline", "pe_baseline", "pe_baseline"),
     Design("pe_wide", "pe_wide", "pe_wide"),
-    Design("coprocessor", "coprocessor", "fpga_shell", hierarchical=True, energy=False),
+    Design(
+        "coprocessor",
+        "coprocessor",
+        "fpga_shell",
+        hierarchical=True,
+        energy=False,
+        flatten_modules=("xrnpe_pe_rmmec",),
+    ),
 ]
 
 
@@ -122,6 +132,7 @@ def task_asic(d: Design, out: Path, args) -> dict:
         "sources": [str(s) for s in manifest.sources(d.block)],
         "params": params_of(d),
         "flatten": not d.hierarchical,
+        "flatten_modules": list(d.flatten_modules),
         "liberty": str(OSU018),
         "out": str(work),
     }
@@ -205,6 +216,7 @@ def task_fpga(d: Design, out: Path, args) -> dict:
         out / "fpga",
         flatten=not d.hierarchical,
         include_dirs=manifest.include_dirs(d.fpga_block),
+        flatten_modules=list(d.flatten_modules),
     )
 
 
@@ -262,6 +274,11 @@ def run_task(task: str, d: Design, out: Path, args) -> int:
         print(f"ERROR: {type(e).__name__}: {e}", flush=True)
         return 1
     res["seconds_task"] = round(time.time() - t0, 1)
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    res["cpu_seconds"] = round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 1)
     (out / f"{task}.json").write_text(json.dumps(res, indent=1) + "\n")
     return 0
 
@@ -432,7 +449,7 @@ def pareto(summary: dict, path: Path) -> None:
         for name, (mk, col, label) in markers.items():
             e = summary["designs"].get(name, {})
             tp = throughput_per_mm2(e)
-            if not tp or "energy_pj_per_mac" not in e:
+            if not tp or fmt not in e.get("energy_pj_per_mac", {}):
                 continue
             x, y = e["energy_pj_per_mac"][fmt], tp[fmt] / 1e9
             ax.scatter([x], [y], marker=mk, color=col, s=70, label=label)
@@ -540,6 +557,14 @@ def tables(summary: dict, report: dict) -> str:
                     f"{p['period_ps']} | {p['period_fo4']} | {p['fmax_mhz']} |"
                 )
             lines.append("")
+            fcp = (det.get("fpga") or {}).get("critical_path")
+            if fcp:
+                lines.append(
+                    f"ECP5 critical path (nextpnr): `{fcp['start']}` -> `{fcp['end']}`, "
+                    f"{fcp['logic_stages']} logic stages, {fcp['logic_ns']} ns logic + "
+                    f"{fcp['routing_ns']} ns routing."
+                )
+                lines.append("")
             vc = s.get("vesta_check", {})
             v, mine = vc.get("vesta") or {}, vc.get("this_sta_no_wire") or {}
             if "period_ps" in v and mine:
@@ -550,6 +575,26 @@ def tables(summary: dict, report: dict) -> str:
                     f"ABC stime (logic only): {max(det.get('asic', {}).get('stime_ps') or [0]):.0f} ps."
                 )
                 lines.append("")
+    tasks = report.get("tasks") or {}
+    if tasks:
+        lines.append(
+            f"Runtime of this run: {report.get('seconds', 0):.0f} s wall, "
+            f"{report.get('cpu_seconds', 0):.0f} s CPU ({report.get('jobs')} tasks at a time, "
+            f"load average {report.get('load_average', 'n/a')} at the end)."
+        )
+        lines.append("")
+        names = list(dict.fromkeys(k.split("/")[0] for k in tasks))
+        lines.append("| task (wall s / CPU s) | " + " | ".join(names) + " |")
+        lines.append("|---|" + "---:|" * len(names))
+        for t in TASKS:
+            row = []
+            for n in names:
+                r = tasks.get(f"{n}/{t}")
+                row.append(
+                    f"{r['wall_s']:.0f} / {r['cpu_s'] or 0:.0f}" if r and r.get("wall_s") else "-"
+                )
+            lines.append(f"| {t} | " + " | ".join(row) + " |")
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -599,7 +644,13 @@ def main(argv: list[str] | None = None) -> int:
     fo4_ps = Library(OSU018).fo4()["fo4_ns"] * 1000
     summary, report = assemble(designs, done, fo4_ps)
     report["seconds"] = round(time.time() - t0, 1)
-    report["tasks"] = {f"{d}/{t}": r.get("seconds_wall") for (d, t), r in done.items()}
+    report["tasks"] = {
+        f"{d}/{t}": {"wall_s": r.get("seconds_wall"), "cpu_s": r.get("cpu_seconds")}
+        for (d, t), r in done.items()
+    }
+    report["jobs"] = args.jobs
+    report["load_average"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    report["cpu_seconds"] = round(sum(r.get("cpu_seconds") or 0 for r in done.values()), 1)
     (out_root / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     (out_root / "report.json").write_text(json.dumps(report, indent=1) + "\n")
     text = tables(summary, report)
