@@ -214,7 +214,7 @@ module xrnpe_coproc_rd_dma #(
       if (flush || r_last_fire) rb_q <= '0;
       else if (r_fire) rb_q <= rb_q + 8'd1;
       if (flush || !waiting || ar_fire || r_hs) wd_q <= '0;
-      else if (wd_q != '1) wd_q <= wd_q + 32'd1;
+      else wd_q <= wd_q + 32'd1;  // (wraps after 2**32 cycles: only if the watchdog is off)
     end
   end
   assign tmo   = tmo_q;

@@ -386,7 +386,7 @@ module xrnpe_coproc_wr_dma #(
       if (clr) dead_q <= 1'b0;
       else if (fault_proto || fault_tmo) dead_q <= 1'b1;
       if (flush || !waiting || aw_fire || w_fire || b_hs) wd_q <= '0;
-      else if (wd_q != '1) wd_q <= wd_q + 32'd1;
+      else wd_q <= wd_q + 32'd1;  // (wraps after 2**32 cycles: only if the watchdog is off)
     end
   end
   assign tmo   = tmo_q;

@@ -124,6 +124,11 @@ async def regs_reset_and_access(dut):
     r = await env.axil.write(R.ADDR_M + 2, b"\xab")
     assert int(r.resp) == OKAY
     assert await drv.read("M") == 0x11AB3344, hex(await drv.read("M"))
+    await drv.write("FORMAT", 0x0302)  # FORMAT takes each field's byte alone
+    await env.axil.write(R.ADDR_FORMAT + 1, b"\x04")
+    assert await drv.read("FORMAT") == 0x0402
+    await env.axil.write(R.ADDR_FORMAT, b"\x01")
+    assert await drv.read("FORMAT") == 0x0401
     env.check_protocol()
 
 
@@ -730,6 +735,13 @@ async def address_checks(dut):
     await drv.mem.write(lay.a_base, layout.operand_image(a, "p8", lay.a_stride))
     res = await drv.run(lay2)
     assert res.err_code == 0 and same(await drv.fetch_c(lay2), matmul(a, b2, "p8", "p8"))
+    # rows of A, Bt and C across 4 KiB boundaries: the DMAs split their bursts there
+    k4 = 4 * db
+    a4, b4 = small_operands(env, "p8", 3, k4, 6)
+    st = k4  # p8: one byte per element, rows of 4 bus words
+    lay4 = layout.Layout(3, 6, k4, "p8", "fp32", 0x4_0000 - st - 2 * db, st, 0x4_1000 - 2 * db, st,
+                         0x4_8000 - 12, 6 * 4 + 4, 0x4_8000 + 4 * (6 * 4 + 4) + 64)
+    await checked_job(env, a4, b4, "p8", "fp32", lay=lay4)
     await clean_job(env)
     env.check_protocol()
 
