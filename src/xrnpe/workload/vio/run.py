@@ -16,6 +16,7 @@ with --quick, the short slice the regression runs).  docs/vio.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -319,7 +320,9 @@ def run(args, table: dict, sequence: data.Sequence | None = None) -> int:
         return {"chosen": chosen, "limit_val_error": limit, "attempts": attempts,
                 "n_feasible": len(cands), "ranked_head": cands[:8]}
 
-    selection = cache.json("selection", build_selection)
+    # the ranking depends on the energy table: one cached selection per table
+    table_tag = hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()[:8]
+    selection = cache.json(f"selection_{table_tag}", build_selection)
     mixed_formats = selection["chosen"]
     nets["mixed"] = cache.net(net_name(mixed_formats), finetune_build(mixed_formats, "mixed"))
     tic("selection", t0)
