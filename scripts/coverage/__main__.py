@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """`make coverage` (docs/coverage.md).
 
-    python -m scripts.coverage [--report-only] [--jobs N] [-- pytest args]
+    python -m scripts.coverage [--report-only] [--keep] [--jobs N] [-- pytest args]
 
 1. Runs the RTL regression (``pytest tb/ -m "not soak"``) on Verilator with coverage builds
    (``-p scripts.coverage.plugin``) in the separate tree build/coverage/sim, with the
@@ -55,7 +55,25 @@ WAIVERS: list[tuple[str | None, str, str, str, str]] = [
     ("branch", "rtl/xrnpe_coproc_wr_dma.sv", r"a_beats_left_q < 18'\(blen\)", "else",
      "a C row segment of more than 256 beats: a segment is at most one panel, "
      "COLS * CBUF_TILES * 4 bytes <= 256 bytes, in every parameter set the benches build"),
+    ("branch", "rtl/xrnpe_coproc_ctrl.sv", r"P_PUSH: if \(stq_push && last_step\)", "else",
+     "the producer waiting on a full step queue: a step needs a free A or B slot (two of each) "
+     "before it is pushed, so at most two steps wait in the feed's four-entry queue"),
+    (None, "rtl/xrnpe_rmmec_mul.sv",
+     r"function automatic logic \[169-1:0\] lane_masks|for \(int [ij] = 0; [ij] < 13|"
+     r"if \(mode == (16|8|4) ", "",
+     "lane_masks is a constant function: Verilator evaluates it at elaboration, never at run time"),
+    (None, "rtl/xrnpe_acc_encode.sv", r"default:\s*pick = 32'h0;", "",
+     "default arm of the output-format case: other OUT_FMT codes are refused at START "
+     "(BAD_OUT_FMT) and the PE benches drive legal formats only"),
 ]
+
+# Files of rtl/ that no suite under tb/ builds, with the reason (reported as waived); any
+# other module file without coverage points makes the report fail.
+NOT_SIMULATED = {
+    "rtl/xrnpe_fpga_shell.sv": "place-and-route shell of make ppa (serialised ports for the "
+                               "ECP5 flow), no function of its own: the co-processor it wraps "
+                               "is covered",
+}
 
 
 # ------------------------------------------------------------------ coverage.dat
@@ -153,10 +171,11 @@ def write_info(points: dict, path: Path) -> None:
 
 
 # ------------------------------------------------------------------ steps
-def run_regression(jobs: int, extra: list[str]) -> tuple[int, float]:
-    for dat in SIM_DIR.rglob("coverage.dat"):
-        dat.unlink()
-    shutil.rmtree(FCOV_DIR, ignore_errors=True)
+def run_regression(jobs: int, extra: list[str], keep: bool = False) -> tuple[int, float]:
+    if not keep:  # (--keep: a partial re-run; its simulations overwrite their own files)
+        for dat in SIM_DIR.rglob("coverage.dat"):
+            dat.unlink()
+        shutil.rmtree(FCOV_DIR, ignore_errors=True)
     FCOV_DIR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, XRNPE_BUILD_DIR=str(SIM_DIR), SIM="verilator",
                XRNPE_FCOV_DIR=str(FCOV_DIR))
@@ -216,6 +235,13 @@ def report(run_seconds: float | None, rc: int) -> int:
     waived_list = [{"what": f"{file}: {n} {kind} point(s)", "why": why}
                    for (file, kind, why), n in sorted(groups.items())]
     waived_list += fsum["waived"]
+    seen = {key[1] for key in points}
+    modules = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rtl").glob("*.sv")
+                     if re.search(r"^\s*module\s", p.read_text(), re.M))
+    unsimulated = [f for f in modules if f not in seen]
+    unexplained = [f for f in unsimulated if f not in NOT_SIMULATED]
+    waived_list += [{"what": f"{f}: not simulated", "why": NOT_SIMULATED[f]}
+                    for f in unsimulated if f in NOT_SIMULATED]
     summary = {"line_pct": round(pct["line"][0], 2), "branch_pct": round(pct["branch"][0], 2),
                "toggle_pct": round(pct["toggle"][0], 2), "functional_pct": round(fsum["pct"], 2),
                "waived": waived_list}
@@ -244,6 +270,9 @@ def report(run_seconds: float | None, rc: int) -> int:
     print(f"coverage: build/coverage/summary.json, HTML in build/coverage/html/index.html"
           + (f"; regression {run_seconds:.0f} s" if run_seconds is not None else ""))
     bad = [k for k, t in TARGETS.items() if summary[k] < t]
+    for f in unexplained:
+        print(f"coverage: {f} is not simulated by any suite under tb/", file=sys.stderr)
+    bad += unexplained
     for k in bad:
         print(f"coverage: {k} {summary[k]} below the target {TARGETS[k]}", file=sys.stderr)
     if rc:
@@ -256,12 +285,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true",
                     help="only merge and report the last run's files")
     ap.add_argument("--jobs", "-n", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the other runs' files (re-run a part, e.g. -- -k coprocessor)")
     ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     rc, secs = 0, None
     if not args.report_only:
-        rc, secs = run_regression(args.jobs, args.pytest_args)
+        rc, secs = run_regression(args.jobs, args.pytest_args, args.keep)
     return report(secs, rc)
 
 
