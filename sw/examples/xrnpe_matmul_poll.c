@@ -27,8 +27,10 @@ struct xrnpe_job {
     uint32_t c_base, c_stride;
 };
 
-// Returns 0 on success, the co-processor's error code (enum xrnpe_err_code_e) on an error,
-// or -1 when the ID does not match or the job does not end within `max_polls` reads.
+// Returns 0 on success, the co-processor's error code (enum xrnpe_err_code_e, e.g.
+// XRNPE_ERR_C_OVERLAP; after XRNPE_ERR_BUS_TIMEOUT or XRNPE_ERR_BUS_PROTOCOL reset the
+// interconnect before the next job) on an error, or -1 when the ID does not match or the job
+// does not end within `max_polls` reads.
 int xrnpe_matmul_poll(const struct xrnpe_job *job, uint32_t max_polls, uint64_t *cycles) {
     if (XRNPE->ID != XRNPE_REGS__ID__VALUE_reset) {
         return -1;
@@ -62,4 +64,26 @@ int xrnpe_matmul_poll(const struct xrnpe_job *job, uint32_t max_polls, uint64_t 
         return (int)FIELD_GET(status, STATUS__ERR_CODE);
     }
     return XRNPE_ERR_NONE;
+}
+
+// Privileged set-up, once after reset and before the device is handed to less trusted code:
+// the DMA windows (inclusive limits: A and Bt must lie in the read window, C in the write
+// window, or START ends with XRNPE_ERR_READ_WINDOW / XRNPE_ERR_WRITE_WINDOW), AxPROT of the
+// DMA, then LOCK, which freezes all of them until the next hardware reset.  Must run in a
+// privileged CPU mode (AWPROT[0] = 1) unless the design sets CFG_PRIV = 0; refused writes
+// answer SLVERR (a bus error on most CPUs).  Returns 0, or -1 if the values did not stick.
+int xrnpe_protect(uint32_t rd_base, uint32_t rd_limit, uint32_t wr_base, uint32_t wr_limit,
+                  uint32_t prot) {
+    XRNPE->RD_WIN_BASE = rd_base;
+    XRNPE->RD_WIN_LIMIT = rd_limit;
+    XRNPE->WR_WIN_BASE = wr_base;
+    XRNPE->WR_WIN_LIMIT = wr_limit;
+    XRNPE->PROT = prot;
+    XRNPE->LOCK = XRNPE_REGS__LOCK__LOCKED_bm;
+    if (XRNPE->RD_WIN_BASE != rd_base || XRNPE->RD_WIN_LIMIT != rd_limit ||
+        XRNPE->WR_WIN_BASE != wr_base || XRNPE->WR_WIN_LIMIT != wr_limit ||
+        (XRNPE->LOCK & XRNPE_REGS__LOCK__LOCKED_bm) == 0) {
+        return -1;
+    }
+    return 0;
 }
