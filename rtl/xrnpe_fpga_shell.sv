@@ -18,7 +18,8 @@ module xrnpe_fpga_shell #(
     parameter int AXIL_ADDR_W = 8,
     parameter int ABUF_WORDS = 128,
     parameter int BBUF_WORDS = 256,
-    parameter int CBUF_TILES = 16
+    parameter int CBUF_TILES = 16,
+    parameter bit CFG_PRIV = 1'b1
 ) (
     input  logic clk,
     input  logic rst_n,
@@ -84,7 +85,7 @@ module xrnpe_fpga_shell #(
   xrnpe_coprocessor #(
       .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W),
       .AXIL_ADDR_W(AXIL_ADDR_W), .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS),
-      .CBUF_TILES(CBUF_TILES)
+      .CBUF_TILES(CBUF_TILES), .CFG_PRIV(CFG_PRIV)
   ) u_coproc (
       .clk(clk), .rst_n(rst_n), .irq(irq),
       .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot),

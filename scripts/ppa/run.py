@@ -441,30 +441,32 @@ def pareto(summary: dict, path: Path) -> None:
     fmts = ("fp4", "p4", "p8", "p16")
     fig, axes = plt.subplots(1, 4, figsize=(15, 4.2))
     markers = {
-        "pe_rmmec": ("o", "tab:red", "RMMEC (pe_rmmec)"),
-        "pe_baseline": ("s", "tab:blue", "per-format (pe_baseline)"),
-        "pe_wide": ("^", "tab:green", "wide (pe_wide)"),
+        "pe_rmmec": ("o", "tab:red", "RMMEC (pe_rmmec)", (6, 6)),
+        "pe_baseline": ("s", "tab:blue", "per-format (pe_baseline)", (6, -13)),
+        "pe_wide": ("^", "tab:green", "wide (pe_wide)", (6, 6)),
     }
     for ax, fmt in zip(axes, fmts, strict=True):
-        for name, (mk, col, label) in markers.items():
+        xmax = ymax = 0.0
+        for name, (mk, col, label, offset) in markers.items():
             e = summary["designs"].get(name, {})
             tp = throughput_per_mm2(e)
             if not tp or fmt not in e.get("energy_pj_per_mac", {}):
                 continue
             x, y = e["energy_pj_per_mac"][fmt], tp[fmt] / 1e9
+            xmax, ymax = max(xmax, x), max(ymax, y)
             ax.scatter([x], [y], marker=mk, color=col, s=70, label=label)
             ax.annotate(
                 name.replace("pe_", ""),
                 (x, y),
                 textcoords="offset points",
-                xytext=(5, 4),
+                xytext=offset,
                 fontsize=8,
             )
         ax.set_title(f"{fmt}")
         ax.set_xlabel(f"energy (pJ/MAC, osu018, {REF_MHZ:g} MHz)")
         ax.grid(alpha=0.3)
-        ax.set_xlim(left=0)
-        ax.set_ylim(bottom=0)
+        ax.set_xlim(0, xmax * 1.25 or None)
+        ax.set_ylim(0, ymax * 1.2 or None)
     axes[0].set_ylabel("throughput / area (GMAC/s per mm2 at Fmax)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)

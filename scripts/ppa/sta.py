@@ -128,7 +128,8 @@ class Netlist:
 
 def preferred_names(netnames: dict) -> dict[int, str]:
     """bit -> one readable name: public names first, register names (`_q`) first among those,
-    then the shortest."""
+    then the deepest in the hierarchy (the name in the module that declares the register, not
+    the name of the wire a parent connects it to), then the shortest."""
     cand: dict[int, list[tuple]] = defaultdict(list)
     for name, n in netnames.items():
         bits = n["bits"]
@@ -136,8 +137,9 @@ def preferred_names(netnames: dict) -> dict[int, str]:
         for k, bit in enumerate(bits):
             if isinstance(bit, int):
                 label = name.lstrip("\\") if len(bits) == 1 else f"{name.lstrip(chr(92))}[{k}]"
-                cand[bit].append((hidden, "_q" not in name, len(label), label))
-    return {b: min(c)[3] for b, c in cand.items()}
+                depth = label.split("[", 1)[0].count(".")
+                cand[bit].append((hidden, "_q" not in name, -depth, len(label), label))
+    return {b: min(c)[4] for b, c in cand.items()}
 
 
 def clock_pin(cell: Cell) -> str:
