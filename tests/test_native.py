@@ -96,7 +96,7 @@ def test_native_engine_bit_exact_random_jobs():
     pairs = [(f, o) for f in INPUT_FORMATS for o in OUTPUT_FORMATS]
     rng.shuffle(pairs)
     jobs = []
-    for i, (fmt, out) in enumerate(pairs[:12]):
+    for fmt, out in pairs[:12]:
         m, k, n = (int(x) for x in rng.integers(1, 19, 3))
         jobs.append(dict(a=_codes(rng, fmt, (m, k), 0.02), b=_codes(rng, fmt, (k, n), 0.02),
                          fmt=fmt, out_fmt=out))
@@ -107,7 +107,7 @@ def test_native_engine_bit_exact_random_jobs():
     lines = []
     results = matmul_rtl_many(jobs, sim="verilator-native", progress=lines.append)
     assert any("job 14/14" in ln for ln in lines)
-    for job, (c, stats) in zip(jobs, results):
+    for job, (c, stats) in zip(jobs, results, strict=True):
         want = matmul(job["a"], job["b"], job["fmt"], job["out_fmt"])
         assert _same(c, want, job["out_fmt"]), (job["fmt"], job["out_fmt"], job["a"].shape)
         m, k = job["a"].shape

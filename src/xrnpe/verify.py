@@ -29,6 +29,7 @@ repeatedly; finished shards stay recorded), 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -142,7 +143,8 @@ def check_shard(design: str, fmt: str, out_fmt: str, start: int, stop: int,
                            max_report=SHARD_REPORT)
     t_sim, c_sim = time.perf_counter(), time.thread_time()
     details = []
-    for word, got, got_nar in zip(res.index.tolist(), res.got.tolist(), res.got_nar.tolist()):
+    for word, got, got_nar in zip(res.index.tolist(), res.got.tolist(), res.got_nar.tolist(),
+                                  strict=True):
         pair = word // lanes
         details.append({"a": int(a_codes[pair]), "b": int(b_codes[pair]), "lane": word % lanes,
                         "expected": int(expected[word]), "got": int(got),
@@ -340,10 +342,8 @@ def _write_json(path: Path, obj) -> None:
             fh.write("\n")
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -494,7 +494,7 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
                         s, e = keys[future.key]
                         try:
                             future.result()
-                        except Exception as exc:  # noqa: BLE001 - reported per shard
+                        except Exception as exc:  # reported per shard
                             failures.append(f"shard {s}:{e}: {type(exc).__name__}: "
                                             f"{' '.join(str(exc).split())[:200]}")
                         if progress is not None:

@@ -95,8 +95,9 @@ def build_key(harness: str, toplevel: str, sources, parameters: dict | None = No
     if missing:
         raise NativeBuildError(f"missing RTL sources: {', '.join(missing)}")
     return _digest([harness, toplevel, dict(parameters or {}), VERILATOR_FLAGS, CXX_FLAGS,
-                    LINK_FLAGS, MAKE_VARS, str(runner.verilator_bin()), sorted((headers or {}).items())]
-                   + sources + _include_files(include_dirs(sources)) + harness_files(harness))
+                    LINK_FLAGS, MAKE_VARS, str(runner.verilator_bin()),
+                    sorted((headers or {}).items()), *sources,
+                    *_include_files(include_dirs(sources)), *harness_files(harness)])
 
 
 def build_library(harness: str, toplevel: str, sources, *, name: str | None = None,
@@ -138,7 +139,7 @@ def _build(bdir: Path, harness: str, toplevel: str, sources: list[Path], paramet
     if shutil.which("make") is None:
         raise NativeBuildError("no make on PATH: apt install make")
     jobs = jobs or max(1, min(4, os.cpu_count() or 1))
-    cxx = " ".join(CXX_FLAGS + (f"-I{HARNESS_DIR}", f"-I{obj}"))
+    cxx = " ".join((*CXX_FLAGS, f"-I{HARNESS_DIR}", f"-I{obj}"))
     cmd = [str(runner.verilator_bin()), "--cc", "--exe", "--build", "-j", str(jobs),
            *VERILATOR_FLAGS, "--prefix", "Vdut", "--top-module", toplevel, "-Mdir", str(obj),
            "-o", LIBRARY_NAME, "-CFLAGS", cxx,

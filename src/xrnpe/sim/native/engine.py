@@ -19,7 +19,6 @@ statistics (:func:`matmul_native_many` mirrors :func:`xrnpe.rtl.matmul_rtl_many`
 from __future__ import annotations
 
 import ctypes
-import os
 from pathlib import Path
 
 import numpy as np

@@ -123,5 +123,5 @@ def stream(library, a_words, b_words, fmt: str, out_fmt: str, expected, expected
     return StreamResult(int(rc), idx[:k].astype(np.int64), got[:k], got_nar[:k], int(cycles[0]))
 
 
-__all__ = ["NativeBuildError", "NativeSimError", "PE_PORTS", "StreamResult", "missing_pe_ports",
+__all__ = ["PE_PORTS", "NativeBuildError", "NativeSimError", "StreamResult", "missing_pe_ports",
            "pe_designs", "pe_library", "stream"]
