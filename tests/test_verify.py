@@ -158,6 +158,16 @@ def test_resume_skips_recorded_shards(client, tmp_path):
     assert third["seconds"] >= second["seconds"]  # earlier sessions count
 
 
+def test_a_failing_shard_fails_the_run_and_keeps_the_others(client, tmp_path):
+    """A worker whose RTL differs from the client's refuses its shards; the run raises
+    VerifyRunError (exit 3 from the command) and nothing is reported as checked."""
+    plan = verify.make_plan("pe_rmmec", "fp4", "fp4", 0, 256, 128)
+    plan.library = tmp_path / "native-pe-pe_rmmec-elsewhere" / "libxrnpe_native.so"
+    with pytest.raises(verify.VerifyRunError, match=r"2 of 2 shards failed.*differs"):
+        verify.run(plan, client=client, state_dir=tmp_path / "st")
+    assert not list((tmp_path / "st").glob("*/shards/*.json"))
+
+
 def test_a_dead_worker_loses_only_its_shard(tmp_path, monkeypatch):
     """A worker process that dies mid-shard: Dask reruns that shard elsewhere."""
     monkeypatch.setenv("XRNPE_VERIFY_FAULT", f"{tmp_path}/fault:1024")

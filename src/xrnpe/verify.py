@@ -494,7 +494,9 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
                         s, e = keys[future.key]
                         try:
                             future.result()
-                        except Exception as exc:  # reported per shard
+                        except KeyboardInterrupt:
+                            raise
+                        except BaseException as exc:  # errors, KilledWorker, cancelled: per shard
                             failures.append(f"shard {s}:{e}: {type(exc).__name__}: "
                                             f"{' '.join(str(exc).split())[:200]}")
                         if progress is not None:
