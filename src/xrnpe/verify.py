@@ -35,9 +35,11 @@ import json
 import logging
 import math
 import os
+import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -443,8 +445,16 @@ def connect(workers: int | None = None, scheduler: str | None = None):
             raise VerifyInputError(f"--scheduler {scheduler}: no Dask scheduler answered "
                                    f"({' '.join(str(e).split())[:120]})") from None
     n = workers or default_workers()
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=logging.ERROR)
+    # The worker processes start with SIGINT ignored (inherited), so Ctrl-C reaches only this
+    # process, which records what finished and shuts the cluster down.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=logging.ERROR)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
 
 
