@@ -45,7 +45,7 @@ module bench_tb;
   logic first, last, valid;
   logic [39:0] mem [0:NWORDS-1];
   integer i, nout, fd;
-  TOP dut (.clk(clk), .rst_n(rst_n), .in_valid(valid), .in_ready(in_ready), .in_a(a), .in_b(b),
+  TOP dut (.clk(clk), .rst_n(rst_n), .clear(1'b0), .in_valid(valid), .in_ready(in_ready), .in_a(a), .in_b(b),
            .in_fmt(fmt), .in_out_fmt(ofmt), .in_first(first), .in_last(last),
            .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_nar(out_nar));
   // every result, for the bit-exact check against the model (a wrong netlist or stimulus
