@@ -36,21 +36,21 @@ module xrnpe_rmmec_mul (
   localparam logic [169-1:0] MASK8 = lane_masks(8);
   localparam logic [169-1:0] MASK4 = lane_masks(4);
 
-  // the row sum (a function in a continuous assign, not always_comb: docs/rtl-style.md)
-  function automatic logic [25:0] row_sum(input logic [12:0] a, input logic [12:0] b,
-                                          input logic s16, input logic s8, input logic s4);
+  // the masked partial-product rows (a function in a continuous assign, not always_comb:
+  // docs/rtl-style.md), summed by a carry-save tree
+  function automatic logic [13*26-1:0] pp_rows(input logic [12:0] a, input logic [12:0] b,
+                                               input logic s16, input logic s8, input logic s4);
     logic [169-1:0] msk;  // row i at [13*i +: 13]: the b bits a[i] meets in this mode
     logic [12:0] pp;
-    logic [25:0] acc;
     int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     msk = (s16 ? '1 : '0) | (s8 ? MASK8 : '0) | (s4 ? MASK4 : '0);
-    acc = '0;
     for (i = 0; i < 13; i++) begin
-      pp  = {13{a[i]}} & b & msk[13*i+:13];
-      acc = acc + (26'(pp) << i);
+      pp = {13{a[i]}} & b & msk[13*i+:13];
+      pp_rows[26*i+:26] = 26'(pp) << i;
     end
-    row_sum = acc;
   endfunction
-  assign prod = row_sum(ma, mb, m16, m8, m4);
+  logic [13*26-1:0] rows;
+  assign rows = pp_rows(ma, mb, m16, m8, m4);
+  xrnpe_pp_sum #(.ROWS(13), .W(26)) u_sum (.rows(rows), .sum(prod));
 endmodule
 `default_nettype wire
