@@ -66,9 +66,9 @@ module xrnpe_acc_readout #(
   end
 
   // the result's attributes travel along the pipeline (written only with a valid sum)
-  logic [FW-1:0]    fmt_q [NSTAGE];
-  logic             nar_q [NSTAGE];
-  logic [TAG_W-1:0] tag_q [NSTAGE];
+  logic [NSTAGE-1:0][FW-1:0]    fmt_q;
+  logic [NSTAGE-1:0]            nar_q;
+  logic [NSTAGE-1:0][TAG_W-1:0] tag_q;
   always_ff @(posedge clk) begin
     if (en) begin
       if (in_valid) begin
@@ -95,17 +95,16 @@ module xrnpe_acc_readout #(
   function automatic logic [ACC_W-1:0] resolve(input logic [ACC_W-1:0] seg,
                                                input logic [NSEG-1:0] carry,
                                                input logic [NSEG-1:0] live);
-    logic [NSEG-1:0][SW:0]   t;  // segment + pending carry, with its carry out
-    logic [NSEG-1:0][SW-1:0] v;
-    logic                    rip;
+    logic [SW:0]      t;  // a segment plus its pending carry, with its carry out
+    logic [ACC_W-1:0] v;
+    logic             rip;
     int s;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
-    for (s = 0; s < NSEG; s++)
-      t[s] = {1'b0, live[s] ? seg[SW*s+:SW] : SW'(0)}
-           + (SW + 1)'(s > 0 && live[s] && live[s-1] && carry[s-1]);
     rip = 1'b0;
     for (s = 0; s < NSEG; s++) begin
-      v[s] = live[s] ? t[s][SW-1:0] + SW'(rip) : SW'(0);
-      rip  = t[s][SW] | (&t[s][SW-1:0] & rip);
+      t = {1'b0, live[s] ? seg[SW*s+:SW] : SW'(0)};
+      if (s > 0) t = t + (SW + 1)'(live[s] && live[s-1] && carry[s-1]);
+      v[SW*s+:SW] = live[s] ? t[SW-1:0] + SW'(rip) : SW'(0);
+      rip = t[SW] | (&t[SW-1:0] & rip);
     end
     resolve = v;
   endfunction
@@ -116,7 +115,8 @@ module xrnpe_acc_readout #(
     int s;
     abv[NSEG-1] = !live[NSEG-1];
     for (s = NSEG - 2; s >= 0; s--) abv[s] = abv[s+1] && !live[s];
-    for (s = 0; s < NSEG; s++) top[s] = live[s] && (s == NSEG - 1 || abv[s+1]);
+    top[NSEG-1] = live[NSEG-1];
+    for (s = 0; s < NSEG - 1; s++) top[s] = live[s] && abv[s+1];
     live_bounds = {abv, top};
   endfunction
 
@@ -149,7 +149,7 @@ module xrnpe_acc_readout #(
     int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     sgn = 1'b0;
     for (i = 0; i < NSEG; i++) if (top[i]) sgn = v[SW*i+SW-1];
-    for (i = 0; i < ACC_W; i++) y[i] = abv[i/SW] ? 1'b0 : v[i] ^ sgn;
+    for (i = 0; i < NSEG; i++) y[SW*i+:SW] = abv[i] ? SW'(0) : v[SW*i+:SW] ^ {SW{sgn}};
     yx = {y, {(32) {sgn}}};
     for (i = 0; i < NG; i++) nz[i] = |y[16*i+:16];
     any = |nz;

@@ -97,13 +97,9 @@ module xrnpe_acc_seg #(
     always_ff @(posedge clk) begin
       if (add && live[s]) seg_q[SW*s+:SW] <= seg_d[SW*s+:SW];
     end
-    // the top segment's carry leaves the accumulator's range: not kept
-    if (s < NSEG - 1) begin : g_carry
-      always_ff @(posedge clk) begin
-        if (add && live[s]) carry_q[s] <= carry_d[s];
-      end
-    end else begin : g_no_carry
-      assign carry_q[s] = 1'b0;
+    // (the top segment's carry leaves the accumulator's range: kept as 0)
+    always_ff @(posedge clk) begin
+      if (add && live[s]) carry_q[s] <= s < NSEG - 1 ? carry_d[s] : 1'b0;
     end
   end
   assign nar_d = w_nar | (nar_q & ~w_first);

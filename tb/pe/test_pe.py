@@ -522,10 +522,12 @@ if cocotb is not None:
     # signals a mode must leave alone: (hierarchical path, bit mask or None = all bits)
     def isolation_signals(dut, top: str):
         fmts = ("fp4", "p4", "p8", "p16")
-        sig = {}
-        for f in fmts:
-            sig[f] = [getattr(dut.u_operands, f"iso_a_{f}"), getattr(dut.u_operands, f"iso_b_{f}")]
-        return sig
+        ops = front_end(dut, top).u_operands
+        return {f: [getattr(ops, f"iso_a_{f}"), getattr(ops, f"iso_b_{f}")] for f in fmts}
+
+    def front_end(dut, top: str):
+        """The block holding the operand stage and datapath (pe_rmmec: its core)."""
+        return dut.u_core if top == "pe_rmmec" else dut
 
     @cocotb.test()
     async def isolation(dut):
@@ -537,11 +539,12 @@ if cocotb is not None:
         if top == "pe_rmmec":
             # RMMEC partitions: multiplier operand bits outside a mode's lanes, reducer inputs
             # in p16 mode
+            core = front_end(dut, top)
             extra = {
-                "fp4": [(dut.u_mul.ma, 0x1F00), (dut.u_mul.mb, 0x1F00)],
-                "p4": [(dut.u_mul.ma, 0x1F55), (dut.u_mul.mb, 0x1F55)],  # no fraction bits
-                "p8": [(dut.u_mul.ma, 0x0040), (dut.u_mul.mb, 0x0040)],
-                "p16": [(dut.u_align.win, None), (dut.u_align.ls, None)],
+                "fp4": [(core.u_mul.ma, 0x1F00), (core.u_mul.mb, 0x1F00)],
+                "p4": [(core.u_mul.ma, 0x1F55), (core.u_mul.mb, 0x1F55)],  # no fraction bits
+                "p8": [(core.u_mul.ma, 0x0040), (core.u_mul.mb, 0x0040)],
+                "p16": [(core.u_align.win, None), (core.u_align.ls, None)],
             }
         for f in ("fp4", "p4", "p8", "p16"):
             n = size("iso_words")
