@@ -241,12 +241,25 @@ module xrnpe_coproc_feed #(
   end
 
   // ------------------------------------------------------------------ PE array
-  // Every PE sees the same handshake, so they stay in lockstep: a word enters all of them
-  // in the same cycle or none.
+  // Every PE core sees the same handshake, so they stay in lockstep: a word enters all of
+  // them in the same cycle or none.  The cores keep only their accumulators (with a result
+  // buffer); one readout per row normalises, rounds and encodes the finished sums of its
+  // COLS cores in strict column order.  All cores of a row finish the same dot products in
+  // the same cycle, so the rotation hands results to the collector tile by tile: a result of
+  // the next tile never overtakes one of the current tile (the collector takes them in any
+  // order within a tile, but holds a PE's next result until the tile is written).
+  localparam int NSEG = xrnpe_pkg::ACC_NSEG;
+  localparam int TAG_W = COLS > 1 ? $clog2(COLS) : 1;
   for (genvar r = 0; r < ROWS; r++) begin : g_row
+    logic [COLS-1:0]                  res_valid, res_take, res_nar;
+    logic [COLS*xrnpe_pkg::ACC_W-1:0] res_seg;
+    logic [COLS*NSEG-1:0]             res_carry, res_live;
+    logic [COLS*xrnpe_pkg::FMT_W-1:0] res_out_fmt;
     for (genvar c = 0; c < COLS; c++) begin : g_col
       localparam int P = r * COLS + c;
-      xrnpe_pe_rmmec u_pe (
+      xrnpe_pe_rmmec_core #(
+        .RES_BUF(1'b1)
+      ) u_pe (
         .clk,
         .rst_n(rst_n),
         .clear(pe_clear),
@@ -258,11 +271,59 @@ module xrnpe_coproc_feed #(
         .in_out_fmt(job_out_fmt),
         .in_first(first1_q),
         .in_last(last1_q),
-        .out_valid(pe_out_valid[P]),
-        .out_ready(pe_out_ready[P]),
-        .out_data(pe_out_data[P*32 +: 32]),
-        .out_nar(pe_out_nar[P])
+        .res_valid(res_valid[c]),
+        .res_take(res_take[c]),
+        .res_seg(res_seg[c*xrnpe_pkg::ACC_W +: xrnpe_pkg::ACC_W]),
+        .res_carry(res_carry[c*NSEG +: NSEG]),
+        .res_live(res_live[c*NSEG +: NSEG]),
+        .res_out_fmt(res_out_fmt[c*xrnpe_pkg::FMT_W +: xrnpe_pkg::FMT_W]),
+        .res_nar(res_nar[c])
       );
+    end
+
+    // the column whose result the readout takes next
+    logic [TAG_W-1:0] turn_q;
+    logic             ro_ready, ro_valid, ro_nar;
+    logic [31:0]      ro_data;
+    logic [TAG_W-1:0] ro_tag;
+    logic             take;
+    logic [COLS-1:0]  row_ready;
+    assign take      = res_valid[turn_q] && ro_ready;
+    assign row_ready = pe_out_ready[r*COLS +: COLS];
+    for (genvar c = 0; c < COLS; c++) begin : g_take
+      assign res_take[c] = take && turn_q == TAG_W'(c);
+    end
+    always_ff @(posedge clk or negedge rst_n) begin
+      if (!rst_n) turn_q <= '0;
+      else if (pe_clear) turn_q <= '0;
+      else if (take) turn_q <= turn_q == TAG_W'(COLS - 1) ? '0 : turn_q + TAG_W'(1);
+    end
+
+    xrnpe_acc_readout #(
+      .TAG_W(TAG_W)
+    ) u_readout (
+      .clk,
+      .rst_n,
+      .clear(pe_clear),
+      .in_valid(res_valid[turn_q]),
+      .in_ready(ro_ready),
+      .in_seg(res_seg[turn_q*xrnpe_pkg::ACC_W +: xrnpe_pkg::ACC_W]),
+      .in_carry(res_carry[turn_q*NSEG +: NSEG]),
+      .in_live(res_live[turn_q*NSEG +: NSEG]),
+      .in_out_fmt(res_out_fmt[turn_q*xrnpe_pkg::FMT_W +: xrnpe_pkg::FMT_W]),
+      .in_nar(res_nar[turn_q]),
+      .in_tag(turn_q),
+      .out_valid(ro_valid),
+      .out_ready(row_ready[ro_tag]),
+      .out_data(ro_data),
+      .out_nar(ro_nar),
+      .out_tag(ro_tag)
+    );
+    for (genvar c = 0; c < COLS; c++) begin : g_out
+      localparam int P = r * COLS + c;
+      assign pe_out_valid[P]       = ro_valid && ro_tag == TAG_W'(c);
+      assign pe_out_data[P*32+:32] = ro_data;
+      assign pe_out_nar[P]         = ro_nar;
     end
   end
 endmodule

@@ -5,7 +5,10 @@
 // (xrnpe_pkg::FP32_NAN_CODE).  An underflow to zero keeps its sign (-0), as IEEE does.
 module xrnpe_fp32_encode #(
     parameter int SCALE_W = 10,  // signed scale input, any width >= 2
-    parameter int FRAC_W  = 24   // fraction bits after the hidden 1, any width >= 1
+    parameter int FRAC_W  = 24,  // fraction bits after the hidden 1, any width >= 1
+    // the lowest scale the caller delivers (default: any SCALE_W value); from -126 up no
+    // value is subnormal and the denormalising shifter is not built
+    parameter int MIN_SCALE = -(1 << (SCALE_W - 1))
 ) (
     input  logic                      sign,
     input  logic signed [SCALE_W-1:0] scale,
@@ -39,7 +42,7 @@ module xrnpe_fp32_encode #(
   localparam logic signed [XW-1:0] EMAX = XW'(BIAS);      // 127
 
   assign sx     = {{(XW - SCALE_W) {scale[SCALE_W-1]}}, scale};
-  assign normal = sx >= EMIN;
+  assign normal = MIN_SCALE >= 1 - BIAS || sx >= EMIN;
   assign sat_hi = sx > EMAX;
   // Below 2^-126 the significand is shifted right by -126 - scale (clamped) into subnormal
   // position; the shifter's sticky keeps the rounding exact.

@@ -37,20 +37,22 @@ module xrnpe_pe_baseline (
 
   // ================================================================ R1: operands
   logic            v1, first1, last1;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt1;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt1, ofmt1;
   logic            is_fp4, is_p4, is_p8, is_p16;
   logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
   xrnpe_pe_operands u_operands (
       .clk, .rst_n, .clear, .en, .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
-      .in_last, .valid(v1), .first(first1), .last(last1), .out_fmt(ofmt1), .is_fp4, .is_p4,
+      .in_last, .valid(v1), .first(first1), .last(last1), .fmt(fmt1), .out_fmt(ofmt1), .is_fp4,
+      .is_p4,
       .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
       .iso_a_p16, .iso_b_p16);
   assign in_ready = en;
 
   // ================================================================ S2: decode, scale add
-  // fp4 lane: 2-bit mantissa {1, m}; t = (sa+1)+(sb+1) in 0..6 (window LSB 2^-2)
+  // fp4 lane: 2-bit mantissa {1, m}; biased scales s+1, t = (sa+1)+(sb+1) in 0..6 (window
+  // LSB 2^-2).  Every format's scale sum t is formed in S3a, beside the multiplier.
   logic [3:0][1:0] fa_m, fb_m;
-  logic [3:0][2:0] f_t;
+  logic [3:0][2:0] f_ba, f_bb;
   logic [3:0]      f_s;
   for (genvar l = 0; l < 4; l++) begin : g_fp4
     logic sa, sb, za, zb;
@@ -62,12 +64,13 @@ module xrnpe_pe_baseline (
         .code(iso_b_fp4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(mb), .zero(zb));
     assign fa_m[l] = {~za, ma};
     assign fb_m[l] = {~zb, mb};
-    assign f_t[l]  = 3'(ea + 3'sd1) + 3'(eb + 3'sd1);
+    assign f_ba[l] = 3'(ea + 3'sd1);
+    assign f_bb[l] = 3'(eb + 3'sd1);
     assign f_s[l]  = (sa ^ sb) & ~za & ~zb;
   end
 
   // p4 lane: the product is +-2^(sa+sb); t = (sa+4)+(sb+4) in 0..16 (window LSB 2^-8)
-  logic [3:0][4:0] q_t;
+  logic [3:0][3:0] q_ba, q_bb;
   logic [3:0]      q_nz, q_s, q_nar;
   for (genvar l = 0; l < 4; l++) begin : g_p4
     logic sa, sb, za, zb, na, nb;
@@ -77,7 +80,8 @@ module xrnpe_pe_baseline (
         .code(iso_a_p4[4*l+3:4*l]), .sign(sa), .scale(ea), .frac(fa), .zero(za), .nar(na));
     xrnpe_posit_decode #(.N(4), .ES(xrnpe_pkg::P4_ES)) u_db (
         .code(iso_b_p4[4*l+3:4*l]), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
-    assign q_t[l]   = (5'(ea) + 5'd4) + (5'(eb) + 5'd4);
+    assign q_ba[l]  = 4'(ea + 4'sd4);
+    assign q_bb[l]  = 4'(eb + 4'sd4);
     assign q_nz[l]  = ~za & ~zb & ~na & ~nb;
     assign q_s[l]   = (sa ^ sb) & q_nz[l];
     assign q_nar[l] = na | nb;
@@ -89,7 +93,7 @@ module xrnpe_pe_baseline (
 
   // p8 lane: 6-bit mantissas; t = (sa+6)+(sb+6) in 0..24 (window LSB 2^-12)
   logic [1:0][5:0] e_ma, e_mb;
-  logic [1:0][4:0] e_t;
+  logic [1:0][3:0] e_ba, e_bb;
   logic [1:0]      e_s, e_nar;
   for (genvar l = 0; l < 2; l++) begin : g_p8
     logic sa, sb, za, zb, na, nb;
@@ -101,14 +105,15 @@ module xrnpe_pe_baseline (
         .code(iso_b_p8[8*l+7:8*l]), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
     assign e_ma[l]  = {~za & ~na, fa};
     assign e_mb[l]  = {~zb & ~nb, fb};
-    assign e_t[l]   = 5'(ea + 5'sd6) + 5'(eb + 5'sd6);
+    assign e_ba[l]  = 4'(ea + 5'sd6);
+    assign e_bb[l]  = 4'(eb + 5'sd6);
     assign e_s[l]   = (sa ^ sb) & ~za & ~zb & ~na & ~nb;
     assign e_nar[l] = na | nb;
   end
 
   // p16 lane: 13-bit mantissas; t = (sa+28)+(sb+28) in 0..112 (window LSB 2^-56)
   logic [12:0] h_ma, h_mb;
-  logic [6:0]  h_t;
+  logic [5:0]  h_ba, h_bb;
   logic        h_s, h_nar;
   if (1) begin : g_p16
     logic sa, sb, za, zb, na, nb;
@@ -120,58 +125,72 @@ module xrnpe_pe_baseline (
         .code(iso_b_p16), .sign(sb), .scale(eb), .frac(fb), .zero(zb), .nar(nb));
     assign h_ma  = {~za & ~na, fa};
     assign h_mb  = {~zb & ~nb, fb};
-    assign h_t   = 7'(ea + 7'sd28) + 7'(eb + 7'sd28);
+    assign h_ba  = 6'(ea + 7'sd28);
+    assign h_bb  = 6'(eb + 7'sd28);
     assign h_s   = (sa ^ sb) & ~za & ~zb & ~na & ~nb;
     assign h_nar = na | nb;
   end
 
   // R2: every format's decoded lanes (a format's registers only change in its own mode)
-  logic v2_q, first2_q, last2_q, nar2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt2_q;
+  logic v2, first2, last2, nar2;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt2, ofmt2;
+  logic fp4_2_q, p4_2_q, p8_2_q, p16_2_q;
   logic [3:0][1:0] fa_m2_q, fb_m2_q;
-  logic [3:0][2:0] f_t2_q;
+  logic [3:0][2:0] f_ba2_q, f_bb2_q;
   logic [3:0] f_s2_q, q_nz2_q, q_s2_q;
-  logic [3:0][4:0] q_t2_q;
+  logic [3:0][3:0] q_ba2_q, q_bb2_q;
   logic [1:0][5:0] e_ma2_q, e_mb2_q;
-  logic [1:0][4:0] e_t2_q;
+  logic [1:0][3:0] e_ba2_q, e_bb2_q;
   logic [1:0] e_s2_q;
   logic [12:0] h_ma2_q, h_mb2_q;
-  logic [6:0] h_t2_q;
+  logic [5:0] h_ba2_q, h_bb2_q;
   logic h_s2_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) v2_q <= 1'b0;
-    else if (clear) v2_q <= 1'b0;
-    else if (en) v2_q <= v1;
-  end
+  xrnpe_pe_stage u_r2 (
+      .clk, .rst_n, .clear, .en, .in_valid(v1), .in_first(first1), .in_last(last1),
+      .in_fmt(fmt1), .in_out_fmt(ofmt1), .in_nar((|q_nar) | (|e_nar) | h_nar), .valid(v2),
+      .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
   always_ff @(posedge clk) begin
     if (en && v1) begin
-      first2_q <= first1;
-      last2_q  <= last1;
-      ofmt2_q  <= ofmt1;
-      nar2_q   <= (|q_nar) | (|e_nar) | h_nar;
       fp4_2_q  <= is_fp4;
       p4_2_q   <= is_p4;
       p8_2_q   <= is_p8;
       p16_2_q  <= is_p16;
       fa_m2_q  <= fa_m;
       fb_m2_q  <= fb_m;
-      f_t2_q   <= f_t;
+      f_ba2_q  <= f_ba;
+      f_bb2_q  <= f_bb;
       f_s2_q   <= f_s;
       q_nz2_q  <= q_nz;
       q_s2_q   <= q_s;
-      q_t2_q   <= q_t;
+      q_ba2_q  <= q_ba;
+      q_bb2_q  <= q_bb;
       e_ma2_q  <= e_ma;
       e_mb2_q  <= e_mb;
-      e_t2_q   <= e_t;
+      e_ba2_q  <= e_ba;
+      e_bb2_q  <= e_bb;
       e_s2_q   <= e_s;
       h_ma2_q  <= h_ma;
       h_mb2_q  <= h_mb;
-      h_t2_q   <= h_t;
+      h_ba2_q  <= h_ba;
+      h_bb2_q  <= h_bb;
       h_s2_q   <= h_s;
     end
   end
 
-  // ================================================================ S3: multiply, align, sum
+  // ================================================================ S3a: multiply, add scales
+  logic [3:0][2:0] f_t;
+  logic [3:0][4:0] q_t;
+  logic [1:0][4:0] e_t;
+  logic [6:0]      h_t;
+  for (genvar l = 0; l < 4; l++) begin : g_t4
+    assign f_t[l] = f_ba2_q[l] + f_bb2_q[l];
+    assign q_t[l] = 5'(q_ba2_q[l]) + 5'(q_bb2_q[l]);
+  end
+  for (genvar l = 0; l < 2; l++) begin : g_t8
+    assign e_t[l] = 5'(e_ba2_q[l]) + 5'(e_bb2_q[l]);
+  end
+  assign h_t = 7'(h_ba2_q) + 7'(h_bb2_q);
+
   logic [3:0][3:0] f_p;
   for (genvar l = 0; l < 4; l++) begin : g_fp4_mul
     xrnpe_pe_mul_array #(.W(2)) u_mul (.a(fa_m2_q[l]), .b(fb_m2_q[l]), .p(f_p[l]));
@@ -183,6 +202,54 @@ module xrnpe_pe_baseline (
   logic [25:0] h_p;
   xrnpe_pe_mul_array #(.W(13)) u_mul16 (.a(h_ma2_q), .b(h_mb2_q), .p(h_p));
 
+  // R3a: every format's lane products (again only the active format's registers change)
+  logic v3a, first3a, last3a, nar3a;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3a, ofmt3a;
+  logic fp4_3a_q, p4_3a_q, p8_3a_q, p16_3a_q;
+  logic [3:0][3:0] f_p3a_q;
+  logic [3:0][2:0] f_t3a_q;
+  logic [3:0] f_s3a_q, q_nz3a_q, q_s3a_q;
+  logic [3:0][4:0] q_t3a_q;
+  logic [1:0][11:0] e_p3a_q;
+  logic [1:0][4:0] e_t3a_q;
+  logic [1:0] e_s3a_q;
+  logic [25:0] h_p3a_q;
+  logic [6:0] h_t3a_q;
+  logic h_s3a_q;
+  xrnpe_pe_stage u_r3a (
+      .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
+      .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
+  always_ff @(posedge clk) begin
+    if (en && v2) begin
+      fp4_3a_q <= fp4_2_q;
+      p4_3a_q  <= p4_2_q;
+      p8_3a_q  <= p8_2_q;
+      p16_3a_q <= p16_2_q;
+      if (fp4_2_q) begin
+        f_p3a_q <= f_p;
+        f_t3a_q <= f_t;
+        f_s3a_q <= f_s2_q;
+      end
+      if (p4_2_q) begin
+        q_nz3a_q <= q_nz2_q;
+        q_s3a_q  <= q_s2_q;
+        q_t3a_q  <= q_t;
+      end
+      if (p8_2_q) begin
+        e_p3a_q <= e_p;
+        e_t3a_q <= e_t;
+        e_s3a_q <= e_s2_q;
+      end
+      if (p16_2_q) begin
+        h_p3a_q <= h_p;
+        h_t3a_q <= h_t;
+        h_s3a_q <= h_s2_q;
+      end
+    end
+  end
+
+  // ================================================================ S3b: align, lane sum
   logic [114:0] addend;
   logic cin;
   // (a function in a continuous assign, not always_comb: docs/rtl-style.md;
@@ -234,23 +301,20 @@ module xrnpe_pe_baseline (
     end
     lane_sum = {add, c};
   endfunction
-  assign {addend, cin} = lane_sum(f_p, f_t2_q, f_s2_q, q_nz2_q, q_t2_q, q_s2_q, e_p, e_t2_q, e_s2_q,
-                                  h_p, h_t2_q, h_s2_q, fp4_2_q, p4_2_q, p8_2_q, p16_2_q);
+  assign {addend, cin} = lane_sum(f_p3a_q, f_t3a_q, f_s3a_q, q_nz3a_q, q_t3a_q, q_s3a_q, e_p3a_q,
+                                  e_t3a_q, e_s3a_q, h_p3a_q, h_t3a_q, h_s3a_q, fp4_3a_q, p4_3a_q,
+                                  p8_3a_q, p16_3a_q);
 
-  logic            v3_q, first3_q, last3_q, nar3_q, cin3_q;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt3_q;
-  logic [114:0]    addend3_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) v3_q <= 1'b0;
-    else if (clear) v3_q <= 1'b0;
-    else if (en) v3_q <= v2_q;
-  end
+  // R3: the active format's addend at its accumulator position
+  logic v3, first3, last3, nar3, cin3_q;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3, ofmt3;
+  logic [114:0] addend3_q;
+  xrnpe_pe_stage u_r3 (
+      .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
+      .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(v3), .first(first3),
+      .last(last3), .fmt(fmt3), .out_fmt(ofmt3), .nar(nar3));
   always_ff @(posedge clk) begin
-    if (en && v2_q) begin
-      first3_q  <= first2_q;
-      last3_q   <= last2_q;
-      ofmt3_q   <= ofmt2_q;
-      nar3_q    <= nar2_q;
+    if (en && v3a) begin
       addend3_q <= addend;
       cin3_q    <= cin;
     end
@@ -261,8 +325,8 @@ module xrnpe_pe_baseline (
       .ADD_W(115)
   ) u_backend (
       .clk(clk), .rst_n(rst_n), .clear(clear), .en(en),
-      .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
-      .w_nar(nar3_q), .w_addend(addend3_q), .w_cin(cin3_q),
+      .w_valid(v3), .w_first(first3), .w_last(last3), .w_fmt(fmt3), .w_out_fmt(ofmt3),
+      .w_nar(nar3), .w_addend(addend3_q), .w_cin(cin3_q),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));
 
   /* verilator lint_off UNUSEDSIGNAL */

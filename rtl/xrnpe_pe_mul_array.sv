@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
-// Unsigned W x W array multiplier written as a partial-product row sum, the same
-// construction as xrnpe_rmmec_mul without the lane masks, so area comparisons between xrnpe_pe_baseline
-// and xrnpe_pe_rmmec compare like with like (and no DSP block is inferred for either).
+// Unsigned W x W array multiplier: partial-product rows summed by a carry-save tree
+// (xrnpe_pp_sum), the same construction as xrnpe_rmmec_mul without the lane masks, so area
+// comparisons between xrnpe_pe_baseline and xrnpe_pe_rmmec compare like with like (and no DSP
+// block is inferred for either).
 module xrnpe_pe_mul_array #(
     parameter int W = 13
 ) (
@@ -14,17 +15,16 @@ module xrnpe_pe_mul_array #(
     initial $fatal(1, "xrnpe_pe_mul_array: W must be >= 1");
   end
   // (a function in a continuous assign, not always_comb: docs/rtl-style.md)
-  function automatic logic [2*W-1:0] row_sum(input logic [W-1:0] x, input logic [W-1:0] y);
-    logic [2*W-1:0] acc;
+  function automatic logic [W*2*W-1:0] pp_rows(input logic [W-1:0] x, input logic [W-1:0] y);
     logic [W-1:0] pp;
     int i;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
-    acc = '0;
     for (i = 0; i < W; i++) begin
-      pp  = {W{x[i]}} & y;
-      acc = acc + ((2*W)'(pp) << i);
+      pp = {W{x[i]}} & y;
+      pp_rows[2*W*i+:2*W] = (2*W)'(pp) << i;
     end
-    row_sum = acc;
   endfunction
-  assign p = row_sum(a, b);
+  logic [W*2*W-1:0] rows;
+  assign rows = pp_rows(a, b);
+  xrnpe_pp_sum #(.ROWS(W), .W(2 * W)) u_sum (.rows(rows), .sum(p));
 endmodule
 `default_nettype wire

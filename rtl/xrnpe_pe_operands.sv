@@ -20,6 +20,7 @@ module xrnpe_pe_operands (
     output logic                         valid,
     output logic                         first,
     output logic                         last,
+    output logic [xrnpe_pkg::FMT_W-1:0]  fmt,
     output logic [xrnpe_pkg::FMT_W-1:0]  out_fmt,
     // one-hot mode of the registered word (all zero for a code that is no input format)
     output logic                         is_fp4,
@@ -68,6 +69,7 @@ module xrnpe_pe_operands (
   assign valid   = valid_q;
   assign first   = first_q;
   assign last    = last_q;
+  assign fmt     = fmt_q;
   assign out_fmt = out_fmt_q;
 
   assign is_fp4 = fmt_q == xrnpe_pkg::FMT_FP4;

@@ -51,12 +51,13 @@ module xrnpe_pe_wide (
 
   // ================================================================ R1: operands, lane counter
   logic            v1, first1, last1;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt1;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt1, ofmt1;
   logic            is_fp4, is_p4, is_p8, is_p16;
   logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
   xrnpe_pe_operands u_operands (
       .clk, .rst_n, .clear, .en(r1_en), .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
-      .in_last, .valid(v1), .first(first1), .last(last1), .out_fmt(ofmt1), .is_fp4, .is_p4,
+      .in_last, .valid(v1), .first(first1), .last(last1), .fmt(fmt1), .out_fmt(ofmt1), .is_fp4,
+      .is_p4,
       .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
       .iso_a_p16, .iso_b_p16);
 
@@ -144,63 +145,74 @@ module xrnpe_pe_wide (
     /* verilator lint_on UNUSEDSIGNAL */
   end
 
-  // t = (sa + 28) + (sb + 28) in 0..112: the product's shift, LSB 2^-56
-  logic [6:0] tsum;
-  logic       psign;
-  assign tsum  = 7'(bscale[5:0]) + 7'(bscale[11:6]);
+  logic psign;
   assign psign = (osign[0] ^ osign[1]) & onz[0] & onz[1];
 
   // R2: the decoded lane
-  logic            v2_q, first2_q, last2_q, nar2_q, psign2_q;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt2_q;
+  logic            v2, first2, last2, nar2;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt2, ofmt2;
+  logic            psign2_q;
   logic [12:0]     ma2_q, mb2_q;
-  logic [6:0]      tsum2_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) v2_q <= 1'b0;
-    else if (clear) v2_q <= 1'b0;
-    else if (en) v2_q <= v1;
-  end
+  logic [11:0]     bscale2_q;
+  xrnpe_pe_stage u_r2 (
+      .clk, .rst_n, .clear, .en, .in_valid(v1), .in_first(first1 & (lane_q == 2'd0)),
+      .in_last(last1 & last_lane), .in_fmt(fmt1), .in_out_fmt(ofmt1), .in_nar(|onar),
+      .valid(v2), .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
   always_ff @(posedge clk) begin
     if (en && v1) begin
-      first2_q <= first1 & (lane_q == 2'd0);
-      last2_q  <= last1 & last_lane;
-      ofmt2_q  <= ofmt1;
-      nar2_q   <= |onar;
       psign2_q <= psign;
       ma2_q    <= mant[12:0];
       mb2_q    <= mant[25:13];
-      tsum2_q  <= tsum;
+      bscale2_q <= bscale;
     end
   end
 
-  // ================================================================ S3: multiply, fine align
+  // ================================================================ S3a: multiply, add scales
   logic [25:0] prod;  // 2.24 fixed point
   xrnpe_pe_mul_array #(.W(13)) u_mul (.a(ma2_q), .b(mb2_q), .p(prod));
 
+  // t = (sa + 28) + (sb + 28) in 0..112: the product's shift, LSB 2^-56
+  logic [6:0] tsum;
+  assign tsum = 7'(bscale2_q[5:0]) + 7'(bscale2_q[11:6]);
+
+  // R3a: the product
+  logic            v3a, first3a, last3a, nar3a;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3a, ofmt3a;
+  logic            psign3a_q;
+  logic [25:0]     prod3a_q;
+  logic [6:0]      tsum3a_q;
+  xrnpe_pe_stage u_r3a (
+      .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
+      .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
+  always_ff @(posedge clk) begin
+    if (en && v2) begin
+      psign3a_q <= psign2_q;
+      prod3a_q  <= prod;
+      tsum3a_q  <= tsum;
+    end
+  end
+
+  // ================================================================ S3b: fine align, negate
   // fine shift t[2:0] (0..7), then the sign: red bit 0 sits at accumulator bit 8*t[6:3] - 24
   logic [32:0] fine;
   logic [33:0] red;
-  assign fine = 33'(prod) << tsum2_q[2:0];
-  assign red  = ({1'b0, fine} ^ {34{psign2_q}}) + 34'(psign2_q);
+  assign fine = 33'(prod3a_q) << tsum3a_q[2:0];
+  assign red  = ({1'b0, fine} ^ {34{psign3a_q}}) + 34'(psign3a_q);
 
   // R3: the signed product and its byte shift
-  logic            v3_q, first3_q, last3_q, nar3_q;
-  logic [xrnpe_pkg::FMT_W-1:0] ofmt3_q;
+  logic            v3, first3, last3, nar3;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3, ofmt3;
   logic [33:0]     red3_q;
   logic [3:0]      coarse3_q;
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) v3_q <= 1'b0;
-    else if (clear) v3_q <= 1'b0;
-    else if (en) v3_q <= v2_q;
-  end
+  xrnpe_pe_stage u_r3 (
+      .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
+      .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(v3), .first(first3),
+      .last(last3), .fmt(fmt3), .out_fmt(ofmt3), .nar(nar3));
   always_ff @(posedge clk) begin
-    if (en && v2_q) begin
-      first3_q  <= first2_q;
-      last3_q   <= last2_q;
-      ofmt3_q   <= ofmt2_q;
-      nar3_q    <= nar2_q;
+    if (en && v3a) begin
       red3_q    <= red;
-      coarse3_q <= tsum2_q[6:3];
+      coarse3_q <= tsum3a_q[6:3];
     end
   end
 
@@ -226,8 +238,8 @@ module xrnpe_pe_wide (
       .ADD_W(115)
   ) u_backend (
       .clk(clk), .rst_n(rst_n), .clear(clear), .en(en),
-      .w_valid(v3_q), .w_first(first3_q), .w_last(last3_q), .w_out_fmt(ofmt3_q),
-      .w_nar(nar3_q), .w_addend(addend3), .w_cin(1'b0),
+      .w_valid(v3), .w_first(first3), .w_last(last3), .w_fmt(fmt3), .w_out_fmt(ofmt3),
+      .w_nar(nar3), .w_addend(addend3), .w_cin(1'b0),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_nar(out_nar));
 endmodule
 `default_nettype wire

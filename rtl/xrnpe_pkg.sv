@@ -59,6 +59,23 @@ package xrnpe_pkg;
   localparam int ACC_FRAC = 56;
   localparam int K_LIMIT = 65536;  // K register limit (all formats)
 
+  // Accumulator segments (docs/pe.md): each format updates only the segments its exact
+  // sums can reach (bit ranges ACC_LO..ACC_HI, the sign included); the others hold.
+  localparam int ACC_SEG_W = 16;
+  localparam int ACC_NSEG = 8;
+  localparam int FP4_ACC_LO = 54;
+  localparam int FP4_ACC_HI = 79;
+  localparam logic [7:0] FP4_ACC_SEGS = 8'b00011000;
+  localparam int P4_ACC_LO = 48;
+  localparam int P4_ACC_HI = 81;
+  localparam logic [7:0] P4_ACC_SEGS = 8'b00111000;
+  localparam int P8_ACC_LO = 44;
+  localparam int P8_ACC_HI = 85;
+  localparam logic [7:0] P8_ACC_SEGS = 8'b00111100;
+  localparam int P16_ACC_LO = 0;
+  localparam int P16_ACC_HI = 127;
+  localparam logic [7:0] P16_ACC_SEGS = 8'b11111111;
+
   // Codes returned for a NaR result in formats without NaR.
   localparam logic [3:0] FP4_NAR_CODE = 4'h8;  // '-0', never produced by rounding
   localparam logic [31:0] FP32_NAN_CODE = 32'h7FC00000;

@@ -62,6 +62,16 @@ def render() -> str:
         f"  localparam int ACC_FRAC = {F.ACC_FRAC_BITS};",
         f"  localparam int K_LIMIT = {F.K_LIMIT};  // K register limit (all formats)",
         "",
+        "  // Accumulator segments (docs/pe.md): each format updates only the segments its exact",
+        "  // sums can reach (bit ranges ACC_LO..ACC_HI, the sign included); the others hold.",
+        f"  localparam int ACC_SEG_W = {F.ACC_SEG_W};",
+        f"  localparam int ACC_NSEG = {F.ACC_WIDTH // F.ACC_SEG_W};",
+        *[line for n in F.INPUT_FORMATS for line in (
+            f"  localparam int {n.upper()}_ACC_LO = {F.acc_bit_range(n)[0]};",
+            f"  localparam int {n.upper()}_ACC_HI = {F.acc_bit_range(n)[1]};",
+            f"  localparam logic [{F.ACC_WIDTH // F.ACC_SEG_W - 1}:0] {n.upper()}_ACC_SEGS = "
+            f"{F.ACC_WIDTH // F.ACC_SEG_W}'b{F.acc_live_segments(n):0{F.ACC_WIDTH // F.ACC_SEG_W}b};")],
+        "",
         "  // Codes returned for a NaR result in formats without NaR.",
         "  localparam logic [3:0] FP4_NAR_CODE = 4'h8;  // '-0', never produced by rounding",
         "  localparam logic [31:0] FP32_NAN_CODE = 32'h7FC00000;",

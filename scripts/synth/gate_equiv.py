@@ -57,6 +57,9 @@ ENC = dict(SCALE_W=8, FRAC_W=24)
 # scales near the formats' ranges are the interesting ones: shift the random scale right
 ENC_SHAPE = ("scale = $signed(scale) >>> ($urandom % 8); "
              "zero = $urandom % 16 == 0; nar = $urandom % 16 == 0;")
+ACC_SHAPE = ("in_live = ($urandom % 4 == 0) ? 8'hff : ($urandom % 3 == 0) ? 8'h18 : "
+             "($urandom % 2) ? 8'h38 : 8'h3c; in_seg = in_seg >> ($urandom % 128); "
+             "in_out_fmt = $urandom % 5; ")
 MODES = "{m16, m8, m4} = 3'b001 << ($urandom % 3);"  # one-hot, as pe_rmmec drives them
 
 CASES: dict[str, Case] = {
@@ -71,8 +74,6 @@ CASES: dict[str, Case] = {
     "posit_encode_4_1": Case("xrnpe_posit_encode", {"N": 4, "ES": 1, **ENC}, ENC_SHAPE),
     "fp4_encode": Case("xrnpe_fp4_encode", ENC, ENC_SHAPE),
     "fp32_encode": Case("xrnpe_fp32_encode", ENC, ENC_SHAPE),
-    "acc_readout": Case("xrnpe_acc_readout", {}, "acc = acc >> ($urandom % 128); if ($urandom % 2) acc = -acc;"),
-    "acc_encode": Case("xrnpe_acc_encode", {}, "out_fmt = $urandom % 5; " + ENC_SHAPE),
     "rmmec_mul": Case("xrnpe_rmmec_mul", {}, MODES),
     "rmmec_scale_add": Case("xrnpe_rmmec_scale_add"),
     "rmmec_align": Case("xrnpe_rmmec_align", {}, MODES),
@@ -81,7 +82,13 @@ CASES: dict[str, Case] = {
     # sequential blocks: random inputs every cycle exercise their decoding, counters and FSMs
     # (not whole jobs: tb/coprocessor does that on the RTL); the PEs are checked end to end by
     # tests/test_gate_equiv.py
-    "acc_backend": Case("xrnpe_acc_backend", {}, "out_ready = $urandom % 4 != 0;", clocked=True),
+    "acc_seg": Case("xrnpe_acc_seg", {}, "w_fmt = $urandom % 4; w_first = $urandom % 8 == 0; "
+                    "res_take = $urandom % 2;", clocked=True),
+    # finished sums of every format: live segments as the format masks, values of every size
+    "acc_readout": Case("xrnpe_acc_readout", {"TAG_W": 2}, ACC_SHAPE + "out_ready = $urandom % 4 != 0;",
+                        clocked=True),
+    "acc_backend": Case("xrnpe_acc_backend", {}, "w_fmt = $urandom % 4; "
+                        "out_ready = $urandom % 4 != 0;", clocked=True),
     "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
     "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),
     # datapath registers have no reset (docs/rtl-style.md): outputs read from them are X

@@ -112,6 +112,11 @@ ACC_WIDTH = 128
 K_LIMIT = 1 << 16
 """Largest K the co-processor's registers and the CLI accept for any format."""
 
+ACC_SEG_W = 16
+"""Accumulator segment width: the accumulator adds segment by segment (carries between
+segments are kept for the next cycle) and each format updates only the segments its sums can
+reach (docs/pe.md, "Accumulator")."""
+
 
 def get_format(name: str, *, output: bool = False) -> Format:
     """Look a format up by name; ``output=True`` also allows output-only formats."""
@@ -136,6 +141,23 @@ def as_format(fmt: Format | str, *, output: bool = False) -> Format:
 def max_product_log2(fmt: Format) -> int:
     """log2 of the largest |a*b| for a, b in ``fmt``."""
     return 2 * fmt.max_magnitude_log2_ceil
+
+
+def acc_bit_range(fmt: Format | str) -> tuple[int, int]:
+    """(lowest, highest) accumulator bit an exact sum of up to k_max(fmt) products of ``fmt``
+    can set, the highest being the two's complement sign bit."""
+    f = as_format(fmt)
+    lo = ACC_FRAC_BITS + 2 * f.min_scale
+    # |sum| <= k_max * 2**max_product_log2 < 2**(max_product_log2 + bitlen(k_max))
+    hi = ACC_FRAC_BITS + max_product_log2(f) + (k_max(f)).bit_length()
+    return lo, min(hi, ACC_WIDTH - 1)
+
+
+def acc_live_segments(fmt: Format | str) -> int:
+    """Bit mask of the ACC_SEG_W-bit accumulator segments ``fmt``'s sums can reach."""
+    lo, hi = acc_bit_range(fmt)
+    return sum(1 << s for s in range(ACC_WIDTH // ACC_SEG_W)
+               if s * ACC_SEG_W <= hi and (s + 1) * ACC_SEG_W - 1 >= lo)
 
 
 def k_max(fmt: Format | str) -> int:

@@ -4,7 +4,7 @@
 pe_rmmec and pe_baseline take one word per cycle; pe_wide takes 4 (fp4, p4), 2 (p8) or 1 (p16)
 cycles per word and holds in_ready low meanwhile (docs/ppa.md).  The driver models that rule
 exactly (``word_cycles``): it checks in_ready every cycle against it on pe_wide, and every
-latency against 6 + (cycles of the job's last word - 1), which is 6 on the other two PEs.
+latency against 11 + (cycles of the job's last word - 1), which is 11 on the other two PEs.
 
 This file is both the cocotb test module and the pytest entry point.  Stimuli and expected
 results are precomputed with ``pe_model`` (xrnpe value tables, codec, Quire); the cocotb side
@@ -37,7 +37,7 @@ from xrnpe.sim import pe_model as pm
 from xrnpe import codec, formats
 from xrnpe.formats import FORMATS
 
-LATENCY = 6  # cycles from accepting a 1-cycle in_last word to out_valid (docs/pe.md)
+LATENCY = 11  # cycles from accepting a 1-cycle in_last word to out_valid (docs/pe.md)
 SEED = int(os.environ.get("PE_SEED", "20260513"))
 # Both simulators run the full sizes in `make test` (Icarus ~3,500 cycles/s, Verilator faster).
 # PE_QUICK=1 runs the same checks on a reduced stimulus, for quick iteration while editing RTL.
@@ -61,7 +61,7 @@ def size(name):
 try:
     import cocotb
     from cocotb.clock import Clock
-    from cocotb.triggers import FallingEdge, RisingEdge
+    from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge, Timer
 except ImportError:  # pytest collection without cocotb is not expected, but keep it importable
     cocotb = None
 
@@ -107,8 +107,10 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
 
     One loop iteration per clock: at the falling edge the registered outputs of this cycle
     are sampled and the inputs for the next rising edge are written (only when they change).
-    A PE that takes several cycles per word (``word_cycles``) has in_ready checked every cycle
-    against the documented rule, and a word counts as accepted only when that rule says so.
+    Without gaps and stalls in_ready is checked every cycle against the exact rule (always 1;
+    on a PE that takes several cycles per word, ``word_cycles``, 1 in a word's last lane).
+    With them, in_ready is read after out_ready settles, a word is accepted when it is 1, and
+    it may be 0 only within a word's lanes or while a result waits (docs/pe.md, "Handshake").
     Returns (codes, nars, latencies).
     """
     rng = random.Random(seed)
@@ -129,6 +131,7 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
     dut.out_ready.value = 1
     dut.in_valid.value = 0
     simple = gap_p == 0.0 and stall_p == 0.0
+    acc_cyc, stalled = 0, False  # non-simple runs: when R1 took its word, stalls since then
     n_cyc = int(cycles.sum()) if multi else n
     limit = max_cycles or (n_cyc * 4 + 200 if not simple else n_cyc + 200)
     ov_sig, od_sig, on_sig, ir_sig = dut.out_valid, dut.out_data, dut.out_nar, dut.in_ready
@@ -138,16 +141,31 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
         if cyc > limit:
             raise AssertionError(f"timeout: {len(codes)} of {n_out} results after {cyc} cycles")
         ov = int(ov_sig.value)
-        if not simple or multi:
-            # in_ready is combinational: check it against the rule before changing out_ready
-            ir = int(ir_sig.value)
-            want_ir = int(not (ov and not out_ready) and remaining <= 1)
-            assert ir == want_ir, f"in_ready={ir} at cycle {cyc}, expected {want_ir}"
         if not simple:
             new_ready = 0 if rng.random() < stall_p else 1
             if new_ready != out_ready:
                 out_ready = new_ready
                 dut.out_ready.value = out_ready
+            # in_ready depends on out_ready within the cycle: read it once out_ready settled,
+            # then drive the inputs a step later (still long before the rising edge)
+            await ReadOnly()
+            ir = int(ir_sig.value)
+            # The PE holds in_ready low only while it serialises a word's lanes (never fewer
+            # cycles than the lanes) or while a result waits on out_ready: then it may stall
+            # once its pipeline is full, which also makes the lanes take longer.
+            waiting = bool(ov and not out_ready)
+            stalled |= waiting
+            busy = multi and i > 0 and cyc - acc_cyc < cyc_list[i - 1] - 1
+            if busy:
+                assert not ir, f"in_ready=1 at cycle {cyc}, {cyc - acc_cyc} cycles into a word"
+            elif not ir:
+                assert waiting or (multi and stalled), \
+                    f"in_ready=0 at cycle {cyc} without a waiting result"
+            await Timer(1, unit="ns")
+        else:
+            ir = int(remaining <= 1)
+            if multi:
+                assert int(ir_sig.value) == ir, f"in_ready={1 - ir} at cycle {cyc}, expected {ir}"
         if ov and out_ready:
             codes.append(int(od_sig.value))
             nars.append(int(on_sig.value))
@@ -163,14 +181,14 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
         if want != in_valid:
             in_valid = want
             dut.in_valid.value = want
-        advance = not (ov and not out_ready)  # the pipeline moves at the next rising edge
-        if want and advance and remaining <= 1:  # accepted at the next rising edge
+        if want and ir:  # accepted at the next rising edge
+            acc_cyc, stalled = cyc + 1, False  # R1 holds the word from the next cycle
             if cols[5][i]:
                 last_acc.append(cyc)
             if multi:
                 remaining = cyc_list[i] + 1  # R1 holds it from the next cycle (-1 below)
             i += 1
-        if multi and advance and remaining:
+        if multi and remaining:  # (without stalls R1 moves one lane per cycle)
             remaining -= 1
     await FallingEdge(dut.clk)
     dut.in_valid.value = 0
@@ -504,10 +522,12 @@ if cocotb is not None:
     # signals a mode must leave alone: (hierarchical path, bit mask or None = all bits)
     def isolation_signals(dut, top: str):
         fmts = ("fp4", "p4", "p8", "p16")
-        sig = {}
-        for f in fmts:
-            sig[f] = [getattr(dut.u_operands, f"iso_a_{f}"), getattr(dut.u_operands, f"iso_b_{f}")]
-        return sig
+        ops = front_end(dut, top).u_operands
+        return {f: [getattr(ops, f"iso_a_{f}"), getattr(ops, f"iso_b_{f}")] for f in fmts}
+
+    def front_end(dut, top: str):
+        """The block holding the operand stage and datapath (pe_rmmec: its core)."""
+        return dut.u_core if top == "pe_rmmec" else dut
 
     @cocotb.test()
     async def isolation(dut):
@@ -519,11 +539,12 @@ if cocotb is not None:
         if top == "pe_rmmec":
             # RMMEC partitions: multiplier operand bits outside a mode's lanes, reducer inputs
             # in p16 mode
+            core = front_end(dut, top)
             extra = {
-                "fp4": [(dut.u_mul.ma, 0x1F00), (dut.u_mul.mb, 0x1F00)],
-                "p4": [(dut.u_mul.ma, 0x1F55), (dut.u_mul.mb, 0x1F55)],  # no fraction bits
-                "p8": [(dut.u_mul.ma, 0x0040), (dut.u_mul.mb, 0x0040)],
-                "p16": [(dut.u_align.win, None), (dut.u_align.ls, None)],
+                "fp4": [(core.u_mul.ma, 0x1F00), (core.u_mul.mb, 0x1F00)],
+                "p4": [(core.u_mul.ma, 0x1F55), (core.u_mul.mb, 0x1F55)],  # no fraction bits
+                "p8": [(core.u_mul.ma, 0x0040), (core.u_mul.mb, 0x0040)],
+                "p16": [(core.u_align.win, None), (core.u_align.ls, None)],
             }
         for f in ("fp4", "p4", "p8", "p16"):
             n = size("iso_words")

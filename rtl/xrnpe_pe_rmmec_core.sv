@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+// XR-NPE processing element, RMMEC flavour, without its readout: a 16-bit SIMD dot-product MAC
+// for fp4 (4 lanes), p4 (4 lanes), p8 (2 lanes) and p16 (1 lane) whose mantissa multiplier,
+// scale adder and aligner are one reconfigurable datapath (xrnpe_rmmec_mul,
+// xrnpe_rmmec_scale_add, xrnpe_rmmec_align) shared by every format, ending in the segmented,
+// format-gated accumulator (xrnpe_acc_seg).  Finished sums leave on the res_* port for a
+// readout: its own in xrnpe_pe_rmmec, one per PE row in the co-processor (xrnpe_coproc_feed).
+//
+// Pipeline (docs/pe.md): R1 operands | S2 decode | S3a multiply, scale add | S3b fine align,
+// lane sum | S4 coarse byte shift, accumulate.  II = 1; the finished sum is valid 5 cycles
+// after its in_last word is accepted.  The PE stalls (in_ready low) only when the
+// accumulator cannot hand over a finished sum (xrnpe_acc_seg, RES_BUF).
+//
+// Operand isolation: R1 holds the operands of the last accepted word; each format's decoders
+// see them only in that format's mode (else constant 0; the p16 decoder, which also decodes p8
+// lane 1, in p16 and p8 mode), and the multiplier/aligner lanes a mode does not use see
+// constant zeros, so they do not toggle.  Accumulator segments a format cannot reach hold.
+module xrnpe_pe_rmmec_core #(
+    parameter bit RES_BUF = 1'b0,  // xrnpe_acc_seg: a result buffer (a shared readout)
+    localparam int NSEG = xrnpe_pkg::ACC_NSEG
+) (
+    input  logic                         clk,
+    input  logic                         rst_n,
+    input  logic                         clear,      // drop every word and sum in flight
+    input  logic                         in_valid,
+    output logic                         in_ready,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
+    input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
+    input  xrnpe_pkg::fmt_e              in_fmt,
+    input  xrnpe_pkg::fmt_e              in_out_fmt,
+    input  logic                         in_first,
+    input  logic                         in_last,
+    // finished sums (xrnpe_acc_seg)
+    output logic                         res_valid,
+    input  logic                         res_take,
+    output logic [xrnpe_pkg::ACC_W-1:0]  res_seg,
+    output logic [NSEG-1:0]              res_carry,
+    output logic [NSEG-1:0]              res_live,
+    output logic [xrnpe_pkg::FMT_W-1:0]  res_out_fmt,
+    output logic                         res_nar
+);
+  if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
+      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
+      xrnpe_pkg::FP4_MIN_SCALE != -1)
+  begin : g_bad_pkg
+    initial $fatal(1, "xrnpe_pe_rmmec_core: the RMMEC partition is laid out for the xrnpe_pkg formats");
+  end
+
+  logic en;
+
+  // ================================================================ R1: operands
+  logic            v1, first1, last1;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt1, ofmt1;
+  logic            is_fp4, is_p4, is_p8, is_p16;
+  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
+  xrnpe_pe_operands u_operands (
+      .clk, .rst_n, .clear, .en, .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
+      .in_last, .valid(v1), .first(first1), .last(last1), .fmt(fmt1), .out_fmt(ofmt1), .is_fp4,
+      .is_p4,
+      .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
+      .iso_a_p16, .iso_b_p16);
+  assign in_ready = en;
+
+  // ================================================================ S2: decode
+  // Each operand (A = 0, B = 1) becomes a 13-bit RMMEC mantissa word, a packed biased-scale
+  // word (xrnpe_rmmec_scale_add layout) and per-lane sign / nonzero bits.  Gated decoders output
+  // all zeros, so the formats' contributions are simply ORed together.
+  // (flat vectors, operand o at [W*o +: W]: Yosys handles these in generate scopes)
+  logic [25:0] mant;
+  logic [47:0] bscale;
+  logic [7:0]  lsign, lnz;
+  logic [1:0]       opnar;
+
+  // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
+  // {sign, nonzero, nar, hidden, frac, biased scale s+6}.  Zero and NaR give scale 6.
+  //   fp4 (E2M1): subnormal 0.5 = 2^-1 * 1.0; p4 (es 1): scales -4,-2,-1,0,1,2,4, no fraction
+  // entry c at [9c+8:9c]
+  localparam logic [143:0] T_FP4 = 144'hdc6a36fa7db69b4a065c2a16ea75b2994a06;
+  localparam logic [143:0] T_P4 = 144'hd16934ba6d3ea35446552a14ea652a914406;
+  function automatic logic [8:0] dec4(input logic [3:0] c, input logic fp4, input logic p4);
+    dec4 = (fp4 ? T_FP4[9*c+:9] : 9'd0) | (p4 ? T_P4[9*c+:9] : 9'd0);
+  endfunction
+
+  for (genvar o = 0; o < 2; o++) begin : g_op
+    logic [15:0] c_fp4, c_p4, c_p8, c_p16;
+    assign c_fp4 = o == 0 ? iso_a_fp4 : iso_b_fp4;
+    assign c_p4  = o == 0 ? iso_a_p4 : iso_b_p4;
+    assign c_p8  = o == 0 ? iso_a_p8 : iso_b_p8;
+    assign c_p16 = o == 0 ? iso_a_p16 : iso_b_p16;
+
+    // The Posit(16,1) decoder also serves p8 lane 1: in p8 mode it sees {lane 1 code, 8'h00}.
+    // Its regime, sign, zero and NaR are then the p8 lane's; the bit it reads as the exponent
+    // e is the lane's first fraction bit, so the p8 scale is scale16 >>> 1 (2k + e -> k) and the
+    // p8 fraction is {scale16[0], frac16[11:8]}.  Only p8 lane 0 has a decoder of its own.
+    logic [15:0] c_dec16;
+    assign c_dec16 = c_p16 | {c_p8[15:8], 8'h00};
+    logic        s16d, z16d, n16d;
+    logic signed [6:0] e16;
+    logic [11:0] f16d;
+    xrnpe_posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_p16 (
+        .code(c_dec16), .sign(s16d), .scale(e16), .frac(f16d), .zero(z16d), .nar(n16d));
+    // p16 mode fields (constant 0 in the other modes)
+    logic        s16, z16, n16;
+    logic [11:0] f16;
+    assign s16 = is_p16 & s16d;
+    assign z16 = ~is_p16 | z16d;
+    assign n16 = is_p16 & n16d;
+    assign f16 = is_p16 ? f16d : 12'd0;
+    logic [5:0] b16;
+    assign b16 = is_p16 ? 6'(e16 + 7'sd28) : 6'd0;
+
+    // p8: two lanes; biased scale s+6 in 0..12
+    logic [1:0] s8, z8, n8;
+    logic [9:0] f8;  // lane l at [5l+4:5l]
+    logic [7:0] b8;  // lane l at [4l+3:4l]
+    // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12.
+    // fp4 and p4 share one 4-bit decoder per lane (dec4: lane l at [9l+8:9l])
+    logic [35:0] d4;
+    logic signed [4:0] e8;
+    xrnpe_posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
+        .code(c_p8[7:0]), .sign(s8[0]), .scale(e8), .frac(f8[4:0]), .zero(z8[0]), .nar(n8[0]));
+    assign b8[3:0] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
+    assign s8[1] = is_p8 & s16d;
+    assign z8[1] = ~is_p8 | z16d;
+    assign n8[1] = is_p8 & n16d;
+    assign f8[9:5] = is_p8 ? {e16[0], f16d[11:8]} : 5'd0;
+    assign b8[7:4] = is_p8 ? 4'(e16[6:1] + 6'sd6) : 4'd0;
+    for (genvar l = 0; l < 4; l++) begin : g_l4
+      assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
+    end
+
+    // every format's fields ORed into place (continuous assigns: docs/rtl-style.md, Icarus)
+    //   mant: p16 [12:0]; p8 lane l [7l+5:7l]; 4-lane lane l [2l+1:2l] = d4[9l+5:9l+4]
+    //   bscale field l [6l+3:6l]: p8 lanes 0-1 b8[4l+3:4l], 4-lane lanes 0-3 d4[9l+3:9l]
+    logic [12:0] mant_o;
+    logic [23:0] bscale_o;
+    assign mant_o   = {~z16 & ~n16, f16}
+                    | {~z8[1] & ~n8[1], f8[9:5], 1'b0, ~z8[0] & ~n8[0], f8[4:0]}
+                    | {5'b0, d4[32:31], d4[23:22], d4[14:13], d4[5:4]};
+    assign bscale_o = {17'b0, b16[5], 1'b0, b16[4:0]}
+                    | {2'b0, d4[30:27], 2'b0, d4[21:18], 2'b0, d4[12:9] | b8[7:4],
+                       2'b0, d4[3:0] | b8[3:0]};
+    assign mant[13*o+:13]   = mant_o;
+    assign bscale[24*o+:24] = bscale_o;
+    // lane signs and "operand is a nonzero number" bits
+    assign lsign[4*o+:4] = {d4[35], d4[26], d4[17] | s8[1], d4[8] | s8[0] | s16};
+    for (genvar l = 0; l < 4; l++) begin : g_nz
+      assign lnz[4*o+l] = d4[9*l+7] | (l < 2 ? ~z8[l%2] & ~n8[l%2] : 1'b0)
+                       | (l == 0 ? ~z16 & ~n16 : 1'b0);
+    end
+    assign opnar[o] = n16 | (|n8) | d4[6] | d4[15] | d4[24] | d4[33];
+
+  end
+
+  // R2: decoded operands
+  logic                        v2, first2, last2, nar2;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt2, ofmt2;
+  logic [25:0]                 mant2_q;
+  logic [47:0]                 bscale2_q;
+  logic [7:0]                  lsign2_q, lnz2_q;
+  logic                        m16_2_q, m8_2_q, m4_2_q;
+  xrnpe_pe_stage u_r2 (
+      .clk, .rst_n, .clear, .en, .in_valid(v1), .in_first(first1), .in_last(last1),
+      .in_fmt(fmt1), .in_out_fmt(ofmt1), .in_nar(|opnar), .valid(v2), .first(first2),
+      .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
+  always_ff @(posedge clk) begin
+    if (en && v1) begin
+      mant2_q   <= mant;
+      bscale2_q <= bscale;
+      lsign2_q  <= lsign;
+      lnz2_q    <= lnz;
+      m16_2_q   <= is_p16;
+      m8_2_q    <= is_p8;
+      m4_2_q    <= is_fp4 | is_p4;
+    end
+  end
+
+  // ================================================================ S3a: multiply, add scales
+  // (the scale adder and the lane signs work beside the multiplier: the aligner needs both)
+  logic [25:0] prod;
+  xrnpe_rmmec_mul u_mul (
+      .ma(mant2_q[12:0]), .mb(mant2_q[25:13]), .m16(m16_2_q), .m8(m8_2_q), .m4(m4_2_q),
+      .prod(prod));
+
+  logic [23:0] tsum;
+  xrnpe_rmmec_scale_add u_sadd (
+      .sa(bscale2_q[23:0]), .sb(bscale2_q[47:24]), .m16(m16_2_q), .sum(tsum));
+
+  logic [3:0] psign;
+  assign psign = (lsign2_q[3:0] ^ lsign2_q[7:4]) & lnz2_q[3:0] & lnz2_q[7:4];
+
+  // R3a: lane products, their shifts and signs
+  logic                        v3a, first3a, last3a, nar3a;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3a, ofmt3a;
+  logic                        m16_3a_q, m8_3a_q, m4_3a_q;
+  logic [25:0]                 prod3a_q;
+  logic [23:0]                 tsum3a_q;
+  logic [3:0]                  psign3a_q;
+  xrnpe_pe_stage u_r3a (
+      .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
+      .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
+  always_ff @(posedge clk) begin
+    if (en && v2) begin
+      m16_3a_q  <= m16_2_q;
+      m8_3a_q   <= m8_2_q;
+      m4_3a_q   <= m4_2_q;
+      prod3a_q  <= prod;
+      tsum3a_q  <= tsum;
+      psign3a_q <= psign;
+    end
+  end
+
+  // ================================================================ S3b: align, reduce
+  logic [33:0] red;
+  logic [3:0] coarse;
+  xrnpe_rmmec_align u_align (
+      .prod(prod3a_q), .tsum(tsum3a_q), .psign(psign3a_q), .m16(m16_3a_q), .m8(m8_3a_q),
+      .m4(m4_3a_q), .red(red), .coarse(coarse));
+
+  // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
+  logic                        v3, first3, last3, nar3;
+  logic [xrnpe_pkg::FMT_W-1:0] fmt3, ofmt3;
+  logic [33:0]                 red3_q;
+  logic [3:0]                  coarse3_q;
+  xrnpe_pe_stage u_r3 (
+      .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
+      .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(v3), .first(first3),
+      .last(last3), .fmt(fmt3), .out_fmt(ofmt3), .nar(nar3));
+  always_ff @(posedge clk) begin
+    if (en && v3a) begin
+      red3_q    <= red;
+      coarse3_q <= coarse;
+    end
+  end
+
+  // S4 (before the accumulator adder): coarse byte shift of the signed sum; red3_q bit 0 sits
+  // at accumulator bit 8*coarse - 24 (bits that fall below the LSB are 0 for exact products)
+  // (a function in a continuous assign, not an always_comb: docs/rtl-style.md, Icarus)
+  function automatic logic [114:0] byte_shift(input logic [33:0] r, input logic [3:0] c);
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [138:0] y;
+    /* verilator lint_on UNUSEDSIGNAL */
+    y = 139'($signed(r));
+    if (c[0]) y = y << 8;
+    if (c[1]) y = y << 16;
+    if (c[2]) y = y << 32;
+    if (c[3]) y = y << 64;
+    byte_shift = y[138:24];
+  endfunction
+  logic [114:0] addend3;
+  assign addend3 = byte_shift(red3_q, coarse3_q);
+
+  // ================================================================ S4: accumulate
+  xrnpe_acc_seg #(
+      .ADD_W(115), .RES_BUF(RES_BUF)
+  ) u_acc (
+      .clk, .rst_n, .clear, .en, .w_valid(v3), .w_first(first3), .w_last(last3), .w_fmt(fmt3),
+      .w_out_fmt(ofmt3), .w_nar(nar3), .w_addend(addend3), .w_cin(1'b0), .res_valid,
+      .res_take, .res_seg, .res_carry, .res_live, .res_out_fmt, .res_nar);
+endmodule
+`default_nettype wire
