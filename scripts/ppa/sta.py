@@ -421,12 +421,20 @@ def endpoints(net: Netlist, tm: Timing, clock_slew: float | None = None) -> list
 # ---------------------------------------------------------------------------------------------
 
 PE_STAGES = [
-    # (regex on the endpoint register name, stage label); first match wins
-    (r"(^|\.)(out_valid_q|out_data|out_nar)\b", "S6 round/encode (R5->R6)"),
-    (r"(^|\.)\w*5_q\b", "S5 normalise (R4->R5)"),
-    (r"(^|\.)(v4_q|acc_q|nar_q|fmt4_q)\b", "S4 accumulate (R3->R4)"),
-    (r"(^|\.)\w*3_q\b", "S3 multiply/align (R2->R3)"),
-    (r"(^|\.)\w*2_q\b", "S2 decode/scale add (R1->R2)"),
+    # (regex on the endpoint register name, stage label); first match wins.  The readout's
+    # registers carry their stage number (val1_q .. fp32_5_q, out_data), the front end's its
+    # register (mant2_q, prod3a_q, red3_q); docs/pe.md has the pipeline.
+    (r"u_readout\.(v|fmt|nar|tag)_q\b", "P1-P6 readout valid bits and attributes"),
+    (r"u_readout\.out_data\b", "P6 output pick (P5->out)"),
+    (r"u_readout\.\w*5_q\b", "P5 encode (P4->P5)"),
+    (r"u_readout\.\w*4_q\b", "P4 round-up, scale (P3->P4)"),
+    (r"u_readout\.\w*3_q\b", "P3 leading zeros, keep (P2->P3)"),
+    (r"u_readout\.\w*2_q\b", "P2 window (P1->P2)"),
+    (r"u_readout\.", "P1 carry resolve (acc->P1)"),
+    (r"u_acc\.|(^|\.)res_\w*_q\b", "S4 accumulate (R3->acc)"),
+    (r"(^|\.)(u_r3\.|\w*3_q\b)", "S3b align, lane sum (R3a->R3)"),
+    (r"(^|\.)(u_r3a\.|\w*3a_q\b)", "S3a multiply, scale add (R2->R3a)"),
+    (r"(^|\.)(u_r2\.|\w*2_q\b)", "S2 decode (R1->R2)"),
     (r"u_operands\.|(^|\.)lane_q\b", "R1 operands (in->R1)"),
 ]
 PE_PREFIX = re.compile(r"^(?P<pe>.*\bu_pe)\.")

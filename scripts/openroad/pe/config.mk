@@ -1,19 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
-# OpenROAD-flow-scripts configuration for the RMMEC PE (not run in CI; see docs/pe.md).
-# Usage from an ORFS checkout:  make DESIGN_CONFIG=<xrnpe>/scripts/openroad/pe/config.mk
-# (for the baseline: make DESIGN_CONFIG=... DESIGN_NAME=pe_baseline)
-export PLATFORM      = sky130hd
-export DESIGN_NAME  ?= pe_rmmec
-export DESIGN_NICKNAME = xrnpe_$(DESIGN_NAME)
-XRNPE_RTL := $(realpath $(dir $(lastword $(MAKEFILE_LIST)))/../../../rtl)
-export VERILOG_FILES = $(XRNPE_RTL)/xrnpe_pkg.sv $(XRNPE_RTL)/lzc.sv \
-    $(XRNPE_RTL)/shift_right_sticky.sv $(XRNPE_RTL)/posit_decode.sv $(XRNPE_RTL)/fp4_decode.sv \
-    $(XRNPE_RTL)/posit_encode.sv $(XRNPE_RTL)/fp4_encode.sv $(XRNPE_RTL)/fp32_encode.sv \
-    $(XRNPE_RTL)/acc_readout.sv $(XRNPE_RTL)/acc_encode.sv $(XRNPE_RTL)/acc_backend.sv \
-    $(XRNPE_RTL)/rmmec_mul.sv $(XRNPE_RTL)/rmmec_scale_add.sv $(XRNPE_RTL)/rmmec_align.sv \
-    $(XRNPE_RTL)/pe_mul_array.sv $(XRNPE_RTL)/$(DESIGN_NAME).sv
+# OpenROAD-flow-scripts configuration for a PE (not run here: OpenROAD cannot be installed on
+# the project's machines; `make ppa` gives the official timing, area and energy).  Usage from
+# an ORFS checkout's flow/ directory:
+#   make DESIGN_CONFIG=<xrnpe>/scripts/openroad/pe/config.mk XRNPE_ROOT=<xrnpe> [XRNPE_BLOCK=pe_baseline]
+# The file list comes from the source manifest (xrnpe.core) through xrnpe.sim.manifest, so it
+# never goes stale; XRNPE_PY must be a Python that can import xrnpe (the project's venv).
+XRNPE_ROOT ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../../..)
+XRNPE_PY   ?= $(XRNPE_ROOT)/.venv/bin/python
+XRNPE_BLOCK ?= pe_rmmec
+XRNPE_MANIFEST = cd $(XRNPE_ROOT) && PYTHONPATH=$(XRNPE_ROOT)/src $(XRNPE_PY) -m xrnpe.sim.manifest
+
+export PLATFORM        ?= sky130hd
+export DESIGN_NAME      = $(shell $(XRNPE_MANIFEST) toplevel $(XRNPE_BLOCK))
+export DESIGN_NICKNAME  = $(DESIGN_NAME)
+export VERILOG_FILES    = $(shell $(XRNPE_MANIFEST) sources $(XRNPE_BLOCK))
 export SYNTH_HDL_FRONTEND = slang
-export SDC_FILE      = $(dir $(lastword $(MAKEFILE_LIST)))constraint.sdc
+export SDC_FILE         = $(XRNPE_ROOT)/scripts/openroad/pe/constraint.sdc
 export CORE_UTILIZATION = 40
 export PLACE_DENSITY    = 0.60
 export TNS_END_PERCENT  = 100

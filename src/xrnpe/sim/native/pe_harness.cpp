@@ -18,7 +18,7 @@
 
 namespace {
 
-constexpr uint64_t kDrainCycles = 64;  // far above the PE latency (6) for the tail results
+constexpr uint64_t kDrainCycles = 64;  // far above the PE latency (11) for the tail results
 
 struct Pe {
     VerilatedContext context;
