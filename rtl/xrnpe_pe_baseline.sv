@@ -6,8 +6,9 @@
 // and a mux picks the active format's addend for the shared accumulator (xrnpe_acc_backend).
 // It exists to measure what the RMMEC sharing saves; see docs/pe.md.
 //
-// Pipeline: R1 operands | S2 decode, scale add | S3 multiply, align, lane sum |
-// S4 accumulate | S5 normalise | S6 round.  Latency 6, II = 1, same stall rule.
+// Pipeline (docs/pe.md): R1 operands | S2 decode | S3a multiply, scale add | S3b align, lane
+// sum, format mux | S4 byte shift, accumulate (xrnpe_acc_seg) | P1..P6 readout
+// (xrnpe_acc_readout).  Latency 11, II = 1, same stall rule.
 // Operand isolation as in xrnpe_pe_rmmec: each format's datapath sees its operands only in its mode.
 module xrnpe_pe_baseline (
     input  logic                         clk,
@@ -48,7 +49,7 @@ module xrnpe_pe_baseline (
       .iso_a_p16, .iso_b_p16);
   assign in_ready = en;
 
-  // ================================================================ S2: decode, scale add
+  // ================================================================ S2: decode
   // fp4 lane: 2-bit mantissa {1, m}; biased scales s+1, t = (sa+1)+(sb+1) in 0..6 (window
   // LSB 2^-2).  Every format's scale sum t is formed in S3a, beside the multiplier.
   logic [3:0][1:0] fa_m, fb_m;
@@ -320,7 +321,7 @@ module xrnpe_pe_baseline (
     end
   end
 
-  // ================================================================ S4..S6 (shared)
+  // ================================================================ S4, P1..P6 (shared back end)
   xrnpe_acc_backend #(
       .ADD_W(115)
   ) u_backend (

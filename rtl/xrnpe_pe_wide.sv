@@ -11,14 +11,15 @@
 // cycle, lane 0 (bits 3:0 / 7:0) first.  A word takes 4 cycles in fp4 and p4, 2 in p8, 1 in
 // p16 (and in an unknown format, which contributes 0).  in_ready is high only in the cycle
 // that consumes the word's last lane (or when R1 is empty) and the pipeline is not stalled:
-//   in_ready = !(out_valid && !out_ready) && (R1 empty || R1's lane is its word's last)
+//   in_ready = en && (R1 empty || R1's lane is its word's last)
+// where en is the back end's stall (low only while results back up, as in the other PEs)
 // so a new word is taken in the same cycle as the last lane of the previous one (no bubble).
 // A word's in_first goes with its lane 0, its in_last with its last lane.
 //
-// Pipeline (per lane): R1 operands, lane counter | S2 lane select, decode, scale add |
-// S3 multiply (13x13), fine align 0..7, negate | S4 coarse byte shift, accumulate | S5
-// normalise | S6 round.  Latency: a result appears 5 + L cycles after its in_last word was
-// accepted (L = cycles of that word: 6 in p16, 7 in p8, 9 in fp4 and p4).
+// Pipeline (per lane): R1 operands, lane counter | S2 lane select, decode | S3a multiply
+// (13x13), scale add | S3b fine align 0..7, negate | S4 coarse byte shift, accumulate |
+// P1..P6 readout (xrnpe_acc_backend).  Latency: a result appears 10 + L cycles after its
+// in_last word was accepted (L = cycles of that word: 1 in p16, 2 in p8, 4 in fp4 and p4).
 //
 // Operand isolation: each format's decoder sees R1's operands only in its mode (constant 0
 // otherwise), and R1 holds its operands while idle, so unused decoders do not toggle.
@@ -233,7 +234,7 @@ module xrnpe_pe_wide (
   logic [114:0] addend3;
   assign addend3 = byte_shift(red3_q, coarse3_q);
 
-  // ================================================================ S4..S6 (shared)
+  // ================================================================ S4, P1..P6 (shared back end)
   xrnpe_acc_backend #(
       .ADD_W(115)
   ) u_backend (

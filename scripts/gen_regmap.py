@@ -184,8 +184,10 @@ def render_enum_h(m: dict) -> str:
 
 
 def peakrdl(kind: str, out: Path, *extra: str) -> None:
-    r = subprocess.run([sys.executable, "-m", "peakrdl", kind, str(RDL), "-o", str(out), *extra],
-                       capture_output=True, text=True)
+    # the source path relative to the checkout: PeakRDL writes it into the outputs, which must
+    # not depend on where the repository was cloned
+    r = subprocess.run([sys.executable, "-m", "peakrdl", kind, str(RDL.relative_to(ROOT)), "-o",
+                        str(out), *extra], capture_output=True, text=True, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"gen_regmap: peakrdl {kind} failed: {r.stderr.strip()}")
 
