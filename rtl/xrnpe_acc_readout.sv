@@ -66,21 +66,22 @@ module xrnpe_acc_readout #(
   end
 
   // the result's attributes travel along the pipeline (written only with a valid sum)
-  logic [NSTAGE-1:0][FW-1:0]    fmt_q;
-  logic [NSTAGE-1:0]            nar_q;
-  logic [NSTAGE-1:0][TAG_W-1:0] tag_q;
+  // (flat vectors, stage s at [W*s +: W]: Yosys 0.23 reads no packed 2-D declarations here)
+  logic [NSTAGE*FW-1:0]    fmt_q;
+  logic [NSTAGE-1:0]       nar_q;
+  logic [NSTAGE*TAG_W-1:0] tag_q;
   always_ff @(posedge clk) begin
     if (en) begin
       if (in_valid) begin
-        fmt_q[0] <= in_out_fmt;
+        fmt_q[FW-1:0] <= in_out_fmt;
         nar_q[0] <= in_nar;
-        tag_q[0] <= in_tag;
+        tag_q[TAG_W-1:0] <= in_tag;
       end
       for (int s = 1; s < NSTAGE; s++) begin
         if (v_q[s-1]) begin
-          fmt_q[s] <= fmt_q[s-1];
+          fmt_q[FW*s+:FW] <= fmt_q[FW*(s-1)+:FW];
           nar_q[s] <= nar_q[s-1];
-          tag_q[s] <= tag_q[s-1];
+          tag_q[TAG_W*s+:TAG_W] <= tag_q[TAG_W*(s-1)+:TAG_W];
         end
       end
     end
@@ -287,11 +288,11 @@ module xrnpe_acc_readout #(
     endcase
   endfunction
   logic [31:0] code;
-  assign code = pick(fmt_q[4], fp4_5_q, p4_5_q, p8_5_q, p16_5_q, fp32_5_q);
+  assign code = pick(fmt_q[FW*4+:FW], fp4_5_q, p4_5_q, p8_5_q, p16_5_q, fp32_5_q);
   always_ff @(posedge clk) begin
     if (en && v_q[4]) out_data <= code;
   end
   assign out_nar = nar_q[NSTAGE-1];
-  assign out_tag = tag_q[NSTAGE-1];
+  assign out_tag = tag_q[TAG_W*(NSTAGE-1)+:TAG_W];
 endmodule
 `default_nettype wire

@@ -15,7 +15,7 @@ module xrnpe_pp_sum #(
   end
   // (a function in a continuous assign, not always_comb: docs/rtl-style.md)
   function automatic logic [2*W-1:0] reduce(input logic [ROWS*W-1:0] in_rows);
-    logic [ROWS-1:0][W-1:0] r;
+    logic [ROWS*W-1:0] r;  // row i at [W*i +: W] (flat: Yosys 0.23 has no packed 2-D locals)
     logic [W-1:0] x0, x1, x2;
     int n, m, g, k;  // declared here, not in a for: a loop scope costs Icarus a thread fork
     r = in_rows;
@@ -25,24 +25,24 @@ module xrnpe_pp_sum #(
         m = 0;
         for (g = 0; g + 2 < ROWS; g = g + 3) begin
           if (g + 2 < n) begin
-            x0 = r[g];
-            x1 = r[g+1];
-            x2 = r[g+2];
-            r[m]   = x0 ^ x1 ^ x2;
-            r[m+1] = ((x0 & x1) | (x0 & x2) | (x1 & x2)) << 1;
+            x0 = r[W*g+:W];
+            x1 = r[W*(g+1)+:W];
+            x2 = r[W*(g+2)+:W];
+            r[W*m+:W] = x0 ^ x1 ^ x2;
+            r[W*(m+1)+:W] = ((x0 & x1) | (x0 & x2) | (x1 & x2)) << 1;
             m = m + 2;
           end
         end
         for (g = 0; g < ROWS; g++) begin  // rows left over (n mod 3) move down
           if (g >= n - n % 3 && g < n) begin
-            r[m] = r[g];
+            r[W*m+:W] = r[W*g+:W];
             m = m + 1;
           end
         end
         n = m;
       end
     end
-    reduce = {n > 1 ? r[1] : W'(0), r[0]};
+    reduce = {n > 1 ? r[W+:W] : W'(0), r[W-1:0]};
   endfunction
   logic [W-1:0] s0, s1;
   assign {s1, s0} = reduce(rows);

@@ -88,7 +88,7 @@ CASES: dict[str, Case] = {
     "acc_readout": Case("xrnpe_acc_readout", {"TAG_W": 2}, ACC_SHAPE + "out_ready = $urandom % 4 != 0;",
                         clocked=True),
     "acc_backend": Case("xrnpe_acc_backend", {}, "w_fmt = $urandom % 4; "
-                        "out_ready = $urandom % 4 != 0;", clocked=True),
+                        "out_ready = $urandom % 4 != 0;", clocked=True, min_known=0.8),
     "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
     "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),
     # datapath registers have no reset (docs/rtl-style.md): outputs read from them are X
