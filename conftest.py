@@ -17,15 +17,30 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    counts = {k: len(reporter.stats.get(k, [])) for k in ("passed", "failed", "error", "skipped")} \
-        if reporter else {}
+    counts = (
+        {k: len(reporter.stats.get(k, [])) for k in ("passed", "failed", "error", "skipped")}
+        if reporter
+        else {}
+    )
     args = session.config.invocation_params.args
     full = not any(str(a).startswith(("tests/", "tb/", "-k")) or "::" in str(a) for a in args)
-    out = Path(session.config.rootpath) / "build" / "test" / ("summary.json" if full else "last.json")
+    out = (
+        Path(session.config.rootpath) / "build" / "test" / ("summary.json" if full else "last.json")
+    )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({"exitstatus": int(exitstatus), "seconds": round(time.time() - _START, 1),
-                                   "counts": counts, "args": [str(a) for a in args],
-                                   "workers": os.environ.get("PYTEST_XDIST_WORKER_COUNT")}, indent=1) + "\n")
+        out.write_text(
+            json.dumps(
+                {
+                    "exitstatus": int(exitstatus),
+                    "seconds": round(time.time() - _START, 1),
+                    "counts": counts,
+                    "args": [str(a) for a in args],
+                    "workers": os.environ.get("PYTEST_XDIST_WORKER_COUNT"),
+                },
+                indent=1,
+            )
+            + "\n"
+        )
     except OSError:
         pass

@@ -44,7 +44,7 @@ module xrnpe_pe_rmmec_core #(
       xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
       xrnpe_pkg::FP4_MIN_SCALE != -1)
   begin : g_bad_pkg
-    initial $fatal(1, "xrnpe_pe_rmmec_core: the RMMEC partition is laid out for the xrnpe_pkg formats");
+    initial $fatal(1, "xrnpe_pe_rmmec_core: the RMMEC partition is laid out for xrnpe_pkg");
   end
 
   logic en;

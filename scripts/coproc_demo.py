@@ -60,27 +60,39 @@ def main() -> int:
         if FORMATS[fmt].nar is not None and len(jobs) == 2:
             a[0, 0] = FORMATS[fmt].nar  # one NaR operand: row 0 of C is NaR, STATUS.INVALID
         jobs.append(dict(a=a, b=b, fmt=fmt, out_fmt=out))
-    print(f"{len(jobs)} random matrix multiplies on the RTL co-processor ({args.sim}), checked "
-          "against the exact model", flush=True)
+    print(
+        f"{len(jobs)} random matrix multiplies on the RTL co-processor ({args.sim}), checked "
+        "against the exact model",
+        flush=True,
+    )
     t0 = time.time()
     try:
-        results = matmul_rtl_many(jobs, sim=args.sim, progress=lambda s: print("  " + s, flush=True))
+        results = matmul_rtl_many(
+            jobs, sim=args.sim, progress=lambda s: print("  " + s, flush=True)
+        )
     except RtlEngineError as e:
         print(f"coproc_demo: {e}", file=sys.stderr)
         return 2
     wall = time.time() - t0
-    print(f"\n{'in':<5}{'out':<6}{'M x K x N':<14}{'cycles':>8}{'MACs':>8}{'peak':>6}{'util':>7}"
-          f"{'NaR':>5}  result")
+    print(
+        f"\n{'in':<5}{'out':<6}{'M x K x N':<14}{'cycles':>8}{'MACs':>8}{'peak':>6}{'util':>7}"
+        f"{'NaR':>5}  result"
+    )
     fails = 0
     for job, (c, st) in zip(jobs, results):
         exp = matmul(job["a"], job["b"], job["fmt"], job["out_fmt"])
-        ok = (np.array_equal(c.view(np.uint32), exp.view(np.uint32)) if exp.dtype == np.float32
-              else c.dtype == exp.dtype and np.array_equal(c, exp))
+        ok = (
+            np.array_equal(c.view(np.uint32), exp.view(np.uint32))
+            if exp.dtype == np.float32
+            else c.dtype == exp.dtype and np.array_equal(c, exp)
+        )
         fails += not ok
         shape = f"{st['m']}x{st['k']}x{st['n']}"
-        print(f"{job['fmt']:<5}{job['out_fmt']:<6}{shape:<14}{st['cycles']:>8}{st['macs']:>8}"
-              f"{st['peak_macs_per_cycle']:>6}{st['utilization']:>7.3f}{'yes' if st['invalid'] else '':>5}"
-              f"  {'PASS' if ok else 'FAIL'}")
+        print(
+            f"{job['fmt']:<5}{job['out_fmt']:<6}{shape:<14}{st['cycles']:>8}{st['macs']:>8}"
+            f"{st['peak_macs_per_cycle']:>6}{st['utilization']:>7.3f}{'yes' if st['invalid'] else '':>5}"
+            f"  {'PASS' if ok else 'FAIL'}"
+        )
     print(f"\n{len(jobs) - fails}/{len(jobs)} bit-exact ({wall:.0f} s)")
     return 1 if fails else 0
 

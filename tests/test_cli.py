@@ -3,20 +3,21 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from reference_tables import ref_float_table
 
-from reference_tables import ROOT, ref_float_table
-import importlib
-
-mm = importlib.import_module("xrnpe.matmul")
 from xrnpe import vector
 from xrnpe.cli import main
 from xrnpe.formats import FORMATS, k_max
+
+# the module (xrnpe.matmul the attribute is the function of the same name)
+mm = importlib.import_module("xrnpe.matmul")
 
 FMTS = ["fp4", "p4", "p8", "p16"]
 
@@ -70,20 +71,33 @@ def test_quantize_dequantize_round_trip(tmp_path, capsys, rng, fmt):
 
 
 def test_dequantize_nar_and_fp4_negative_zero(tmp_path, capsys):
-    for fmt, code, check in (("p8", 0x80, np.isnan), ("p16", 0x8000, np.isnan), ("p4", 0x8, np.isnan),
-                             ("fp4", 0x8, lambda v: v == 0 and np.signbit(v))):
+    for fmt, code, check in (
+        ("p8", 0x80, np.isnan),
+        ("p16", 0x8000, np.isnan),
+        ("p4", 0x8, np.isnan),
+        ("fp4", 0x8, lambda v: v == 0 and np.signbit(v)),
+    ):
         np.save(tmp_path / "c.npy", np.array([code], FORMATS[fmt].dtype))
-        assert run(["dequantize", "--format", fmt, tmp_path / "c.npy", "-o", tmp_path / "v.npy"],
-                   capsys)[0] == 0
+        assert (
+            run(
+                ["dequantize", "--format", fmt, tmp_path / "c.npy", "-o", tmp_path / "v.npy"],
+                capsys,
+            )[0]
+            == 0
+        )
         assert check(np.load(tmp_path / "v.npy")[0])
 
 
 def test_quantize_specials(tmp_path, capsys):
     np.save(tmp_path / "x.npy", np.array([np.inf, -np.inf, np.nan, -0.0]))
-    assert run(["quantize", "-f", "p16", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    assert (
+        run(["quantize", "-f", "p16", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    )
     assert np.load(tmp_path / "q.npy").tolist() == [0x8000, 0x8000, 0x8000, 0]
     np.save(tmp_path / "x.npy", np.array([np.inf, -np.inf, -1e-9], np.float32))
-    assert run(["quantize", "-f", "fp4", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    assert (
+        run(["quantize", "-f", "fp4", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    )
     assert np.load(tmp_path / "q.npy").tolist() == [0x7, 0xF, 0x0]
 
 
@@ -94,8 +108,20 @@ def test_matmul_all_output_formats_bit_exact(tmp_path, capsys, rng, fmt):
     np.save(tmp_path / "b.npy", b)
     for o in ("fp4", "p4", "p8", "p16", "fp32"):
         c_path = tmp_path / f"c_{o}.npy"
-        rc, out, err = run(["matmul", "--format", fmt, "--out-format", o, tmp_path / "a.npy",
-                            tmp_path / "b.npy", "-o", c_path], capsys)
+        rc, _out, err = run(
+            [
+                "matmul",
+                "--format",
+                fmt,
+                "--out-format",
+                o,
+                tmp_path / "a.npy",
+                tmp_path / "b.npy",
+                "-o",
+                c_path,
+            ],
+            capsys,
+        )
         assert rc == 0 and err == "", err
         c = np.load(c_path)
         assert c.shape == (5, 7) and c.dtype == FORMATS[o].dtype
@@ -160,13 +186,22 @@ def _error_cases(tmp_path, rng):
         (mmul + [t / "u8.npy", t / "empty.npy"], ["empty.npy", "empty"]),
         (mmul + [t / "u8.npy", t / "u16.npy"], ["u16.npy", "dtype", "uint8", "uint16"]),
         (mmul + [t / "u8.npy", t / "missing.npy"], ["missing.npy", "no such file"]),
-        (["matmul", "-f", "p4", "-O", "p4", t / "p4_big.npy", t / "u8.npy"],
-         ["p4_big.npy", "code 16", "out of range"]),
-        (["matmul", "-f", "p16", "-O", "fp32", t / "wideK.npy", t / "tallK.npy"],
-         ["wideK.npy", f"K={k_max('p16') + 1}", "too large", str(k_max("p16"))]),
-        (["matmul", "-f", "p8", "-O", "fp16", t / "u8.npy", t / "u8.npy"], ["fp16", "invalid choice"]),
-        (["matmul", "-f", "p8", "-O", "p8", "--engine", "fpga", t / "u8.npy", t / "u8.npy"],
-         ["fpga", "invalid choice"]),
+        (
+            ["matmul", "-f", "p4", "-O", "p4", t / "p4_big.npy", t / "u8.npy"],
+            ["p4_big.npy", "code 16", "out of range"],
+        ),
+        (
+            ["matmul", "-f", "p16", "-O", "fp32", t / "wideK.npy", t / "tallK.npy"],
+            ["wideK.npy", f"K={k_max('p16') + 1}", "too large", str(k_max("p16"))],
+        ),
+        (
+            ["matmul", "-f", "p8", "-O", "fp16", t / "u8.npy", t / "u8.npy"],
+            ["fp16", "invalid choice"],
+        ),
+        (
+            ["matmul", "-f", "p8", "-O", "p8", "--engine", "fpga", t / "u8.npy", t / "u8.npy"],
+            ["fpga", "invalid choice"],
+        ),
         (["matmul", "-f", "p8", "-O", "p8", t / "u8.npy"], ["required"]),
         (["frobnicate", t / "u8.npy"], ["frobnicate", "invalid choice"]),
         ([], ["required"]),
@@ -176,7 +211,7 @@ def _error_cases(tmp_path, rng):
 def test_every_error_path_in_process(tmp_path, capsys, rng):
     for argv, needles in _error_cases(tmp_path, rng):
         out_path = tmp_path / "out.npy"
-        rc, out, err = run(argv + ["-o", out_path] if argv else argv, capsys)
+        rc, _out, err = run(argv + ["-o", out_path] if argv else argv, capsys)
         assert_error(rc, err, *needles)
         assert not out_path.exists(), argv
         assert leftovers(tmp_path) == [], argv
@@ -194,17 +229,24 @@ def test_error_never_clobbers_existing_output(tmp_path, capsys, rng):
 
 def test_non_native_byte_order_accepted(tmp_path, capsys):
     np.save(tmp_path / "x.npy", np.array([1.0, -2.0], dtype=">f8"))
-    assert run(["quantize", "-f", "p16", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    assert (
+        run(["quantize", "-f", "p16", tmp_path / "x.npy", "-o", tmp_path / "q.npy"], capsys)[0] == 0
+    )
     q = np.load(tmp_path / "q.npy")
     assert q.dtype == np.uint16 and q.tolist() == [0x4000, (-0x5000) & 0xFFFF]
     np.save(tmp_path / "q.npy", q.astype(">u2"))
-    assert run(["dequantize", "-f", "p16", tmp_path / "q.npy", "-o", tmp_path / "v.npy"], capsys)[0] == 0
+    assert (
+        run(["dequantize", "-f", "p16", tmp_path / "q.npy", "-o", tmp_path / "v.npy"], capsys)[0]
+        == 0
+    )
     assert np.load(tmp_path / "v.npy").tolist() == [1.0, -2.0]
 
 
 def test_output_directory_missing(tmp_path, capsys):
     np.save(tmp_path / "x.npy", np.array([1.0]))
-    rc, _, err = run(["quantize", "-f", "p8", tmp_path / "x.npy", "-o", tmp_path / "no" / "o.npy"], capsys)
+    rc, _, err = run(
+        ["quantize", "-f", "p8", tmp_path / "x.npy", "-o", tmp_path / "no" / "o.npy"], capsys
+    )
     assert_error(rc, err, "does not exist")
 
 
@@ -213,16 +255,41 @@ def test_k_max_is_accepted(tmp_path, capsys):
     a = np.full((1, k), 0x7FFF, np.uint16)  # maxpos: the largest possible sum
     np.save(tmp_path / "a.npy", a)
     np.save(tmp_path / "b.npy", a.T.copy())
-    rc, _, err = run(["matmul", "-f", "p16", "-O", "fp32", tmp_path / "a.npy", tmp_path / "b.npy",
-                      "-o", tmp_path / "c.npy"], capsys)
+    rc, _, err = run(
+        [
+            "matmul",
+            "-f",
+            "p16",
+            "-O",
+            "fp32",
+            tmp_path / "a.npy",
+            tmp_path / "b.npy",
+            "-o",
+            tmp_path / "c.npy",
+        ],
+        capsys,
+    )
     assert rc == 0, err
-    assert np.load(tmp_path / "c.npy")[0, 0] == np.float32(k * 2.0 ** 56)
+    assert np.load(tmp_path / "c.npy")[0, 0] == np.float32(k * 2.0**56)
 
 
 def test_rtl_engine_missing_or_failing(tmp_path, capsys, monkeypatch):
     np.save(tmp_path / "a.npy", np.array([[0x40]], np.uint8))
-    argv = ["matmul", "-f", "p8", "-O", "p8", "--engine", "rtl", "--sim", "verilator",
-            tmp_path / "a.npy", tmp_path / "a.npy", "-o", tmp_path / "c.npy"]
+    argv = [
+        "matmul",
+        "-f",
+        "p8",
+        "-O",
+        "p8",
+        "--engine",
+        "rtl",
+        "--sim",
+        "verilator",
+        tmp_path / "a.npy",
+        tmp_path / "a.npy",
+        "-o",
+        tmp_path / "c.npy",
+    ]
     import types
 
     calls = []
@@ -264,30 +331,57 @@ def test_help_texts(capsys):
 
 # ------------------------------------------------------------------------------ subprocess
 def _py(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "xrnpe", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "xrnpe", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_subprocess_round_trip_and_matmul(tmp_path, rng):
     np.save(tmp_path / "x.npy", rng.standard_normal((4, 6)).astype(np.float32))
     r = _py("quantize", "--format", "p16", "x.npy", "-o", "q.npy", cwd=tmp_path)
     assert r.returncode == 0 and r.stderr == "", r.stderr
-    r = _py("matmul", "--format", "p16", "--out-format", "fp32", "q.npy", "qT.npy", "-o", "c.npy",
-            cwd=tmp_path)
+    r = _py(
+        "matmul",
+        "--format",
+        "p16",
+        "--out-format",
+        "fp32",
+        "q.npy",
+        "qT.npy",
+        "-o",
+        "c.npy",
+        cwd=tmp_path,
+    )
     assert_error(r.returncode, r.stderr, "qT.npy", "no such file")
     q = np.load(tmp_path / "q.npy")
     np.save(tmp_path / "qT.npy", q.T.copy())
-    r = _py("matmul", "--format", "p16", "--out-format", "fp32", "q.npy", "qT.npy", "-o", "c.npy",
-            cwd=tmp_path)
+    r = _py(
+        "matmul",
+        "--format",
+        "p16",
+        "--out-format",
+        "fp32",
+        "q.npy",
+        "qT.npy",
+        "-o",
+        "c.npy",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     np.testing.assert_array_equal(np.load(tmp_path / "c.npy"), mm.matmul(q, q.T, "p16", "fp32"))
 
 
 def test_subprocess_errors_are_one_line(tmp_path):
     np.save(tmp_path / "i.npy", np.arange(3))
-    for args, needles in ((["quantize", "--format", "p8", "i.npy", "-o", "o.npy"], ["i.npy", "int64"]),
-                          (["quantize", "--format", "p8"], ["required"]),
-                          (["matmul", "--format", "p3", "a", "b", "-o", "c"], ["p3"])):
+    for args, needles in (
+        (["quantize", "--format", "p8", "i.npy", "-o", "o.npy"], ["i.npy", "int64"]),
+        (["quantize", "--format", "p8"], ["required"]),
+        (["matmul", "--format", "p3", "a", "b", "-o", "c"], ["p3"]),
+    ):
         r = _py(*args, cwd=tmp_path)
         assert_error(r.returncode, r.stderr, *needles)
         assert r.stdout == ""
@@ -315,8 +409,12 @@ def _x(tmp_path):
 def test_output_to_stdout(tmp_path):
     """``-o -`` writes the .npy to stdout, nothing else there, no file named '-'."""
     np.save(tmp_path / "x.npy", np.array([1.0, -2.0, 0.5]))
-    r = subprocess.run([sys.executable, "-m", "xrnpe", "quantize", "-f", "p16", "x.npy", "-o", "-"],
-                       cwd=tmp_path, capture_output=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "xrnpe", "quantize", "-f", "p16", "x.npy", "-o", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
     assert r.returncode == 0 and r.stderr == b"", r.stderr
     import io
 
@@ -324,8 +422,13 @@ def test_output_to_stdout(tmp_path):
     np.testing.assert_array_equal(got, vector.quantize("p16", np.array([1.0, -2.0, 0.5])))
     assert not (tmp_path / "-").exists()
     # a closed stdout is an I/O failure: one line, exit 3
-    r = subprocess.run(f"{sys.executable} -m xrnpe quantize -f p16 x.npy -o - >&-", shell=True,
-                       cwd=tmp_path, stderr=subprocess.PIPE, timeout=120)
+    r = subprocess.run(
+        f"{sys.executable} -m xrnpe quantize -f p16 x.npy -o - >&-",
+        shell=True,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
     _one_line(r.returncode, r.stderr.decode(), 3, "stdout")
 
 
@@ -340,15 +443,19 @@ def test_non_regular_outputs_refused(tmp_path, capsys):
     dangling.symlink_to(tmp_path / "nowhere.npy")
     fifo = tmp_path / "fifo.npy"
     os.mkfifo(fifo)
-    cases = [(link, "symbolic link"), (dangling, "symbolic link"), (fifo, "FIFO"),
-             (tmp_path, "directory")]
+    cases = [
+        (link, "symbolic link"),
+        (dangling, "symbolic link"),
+        (fifo, "FIFO"),
+        (tmp_path, "directory"),
+    ]
     if os.geteuid() == 0:  # a private character device node (like /dev/null), safe to refuse
         dev = tmp_path / "null"
         os.mknod(dev, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))
         cases.append((dev, "device"))
     for path, kind in cases:
         before = os.lstat(path)
-        rc, out, err = run(argv + ["-o", path], capsys)
+        rc, _out, err = run(argv + ["-o", path], capsys)
         _one_line(rc, err, 2, kind, "refusing")
         after = os.lstat(path)
         assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino), path
@@ -384,7 +491,9 @@ def test_fsync_before_rename(tmp_path, capsys, monkeypatch):
     events = []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", fd)), real_fsync(fd))[1])
-    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(b))), real_replace(a, b))[1])
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: (events.append(("replace", str(b))), real_replace(a, b))[1]
+    )
     out = tmp_path / "o.npy"
     assert run(_x(tmp_path) + ["-o", out], capsys)[0] == 0
     kinds = [e[0] for e in events]
@@ -392,13 +501,16 @@ def test_fsync_before_rename(tmp_path, capsys, monkeypatch):
     assert events[kinds.index("replace")][1] == str(out)
 
 
-@pytest.mark.parametrize("where,err_no,needle", [
-    ("mkstemp", 30, "Read-only file system"),   # EROFS: read-only directory / file system
-    ("mkstemp", 13, "Permission denied"),       # EACCES
-    ("save", 28, "No space left on device"),     # ENOSPC while writing
-    ("fsync", 28, "No space left on device"),    # ENOSPC found at fsync (delayed allocation)
-    ("replace", 5, "Input/output error"),        # EIO at the rename
-])
+@pytest.mark.parametrize(
+    "where,err_no,needle",
+    [
+        ("mkstemp", 30, "Read-only file system"),  # EROFS: read-only directory / file system
+        ("mkstemp", 13, "Permission denied"),  # EACCES
+        ("save", 28, "No space left on device"),  # ENOSPC while writing
+        ("fsync", 28, "No space left on device"),  # ENOSPC found at fsync (delayed allocation)
+        ("replace", 5, "Input/output error"),  # EIO at the rename
+    ],
+)
 def test_io_failures_are_one_line_exit_3(tmp_path, capsys, monkeypatch, where, err_no, needle):
     """Every output I/O failure: one line on stderr, exit 3, the old file untouched, no temp."""
     import errno as _errno
@@ -414,9 +526,11 @@ def test_io_failures_are_one_line_exit_3(tmp_path, capsys, monkeypatch, where, e
     if where == "mkstemp":
         monkeypatch.setattr(tempfile, "mkstemp", boom)
     elif where == "save":
+
         def partial_save(fh, arr, **k):
             fh.write(b"\x93NUMPY partial")
             boom()
+
         monkeypatch.setattr(cli.np, "save", partial_save)
     elif where == "fsync":
         monkeypatch.setattr(os, "fsync", boom)

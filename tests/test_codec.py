@@ -9,9 +9,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import softposit as sp
+from reference_tables import (
+    ref_round_fp4,
+    ref_round_fp32,
+    ref_round_posit_by_table,
+    ref_values,
+    sp_p8_objs,
+    sp_p16_objs,
+)
 
-from reference_tables import (ref_round_fp4, ref_round_fp32, ref_round_posit_by_table, ref_values,
-                      sp_p8_objs, sp_p16_objs)
 from xrnpe import codec
 from xrnpe.codec import Exact
 from xrnpe.formats import FORMATS
@@ -43,11 +49,17 @@ def test_decode_every_code(fmt):
 
 def test_decode_contract_value_sets():
     p4 = {v for v in ref_values("p4") if v is not None}
-    assert p4 == {Fraction(0)} | {s * Fraction(x) for s in (1, -1)
-                                  for x in ("1/16", "1/4", "1/2", "1", "2", "4", "16")}
+    assert p4 == {Fraction(0)} | {
+        s * Fraction(x) for s in (1, -1) for x in ("1/16", "1/4", "1/2", "1", "2", "4", "16")
+    }
     fp4 = set(ref_values("fp4"))
-    assert fp4 == {s * Fraction(x) for s in (1, -1) for x in ("0", "1/2", "1", "3/2", "2", "3", "4", "6")}
-    assert codec.decode_float("fp4", 0x8) == 0.0 and math.copysign(1, codec.decode_float("fp4", 0x8)) < 0
+    assert fp4 == {
+        s * Fraction(x) for s in (1, -1) for x in ("0", "1/2", "1", "3/2", "2", "3", "4", "6")
+    }
+    assert (
+        codec.decode_float("fp4", 0x8) == 0.0
+        and math.copysign(1, codec.decode_float("fp4", 0x8)) < 0
+    )
     for fmt, lo, hi in (("p8", -6, 6), ("p16", -28, 28), ("p4", -4, 4)):
         mags = [abs(v) for v in ref_values(fmt) if v]
         assert min(mags) == Fraction(2) ** lo == Fraction(2) ** FORMATS[fmt].min_scale
@@ -123,15 +135,19 @@ def test_posit_every_boundary_and_neighbours_vs_softposit(fmt):
 
 
 def test_p16_named_ties_and_saturation():
-    assert codec.encode("p16", 2.0 ** 27) == 0x7FFE  # tie between 2^26 and 2^28 -> even code
-    assert codec.decode("p16", 0x7FFE).to_fraction() == 2 ** 26
-    assert codec.encode("p16", -(2.0 ** 27)) == (-0x7FFE) & 0xFFFF
-    assert codec.encode("p16", 2.0 ** -27) == 0x0002  # 2^-26 is code 2 (even)
+    assert codec.encode("p16", 2.0**27) == 0x7FFE  # tie between 2^26 and 2^28 -> even code
+    assert codec.decode("p16", 0x7FFE).to_fraction() == 2**26
+    assert codec.encode("p16", -(2.0**27)) == (-0x7FFE) & 0xFFFF
+    assert codec.encode("p16", 2.0**-27) == 0x0002  # 2^-26 is code 2 (even)
     for fmt in ("p4", "p8", "p16"):
         n = WIDTH[fmt]
         maxpos, minpos, mask = (1 << (n - 1)) - 1, 1, (1 << n) - 1
-        for big in (Exact(1, 10_000), Exact(3, 200), 1e300, FORMATS[fmt].max_scale and
-                    Fraction(2) ** (FORMATS[fmt].max_scale + 1)):
+        for big in (
+            Exact(1, 10_000),
+            Exact(3, 200),
+            1e300,
+            FORMATS[fmt].max_scale and Fraction(2) ** (FORMATS[fmt].max_scale + 1),
+        ):
             assert codec.encode(fmt, big) == maxpos
         assert codec.encode(fmt, Exact(-1, 10_000)) == (-maxpos) & mask
         for tiny in (Exact(1, -10_000), 5e-324, Fraction(2) ** (FORMATS[fmt].min_scale - 1)):
@@ -172,8 +188,12 @@ def test_fp4_encode_grid_vs_references():
 
 def test_fp4_wide_exact_values():
     # values with far more bits than float32: rounding must look at every bit
-    for x in (Fraction(1, 4) + Fraction(1, 2 ** 80), Fraction(5) - Fraction(1, 2 ** 90),
-              Fraction(5) + Fraction(1, 2 ** 90), Fraction(-3, 4) - Fraction(1, 2 ** 70)):
+    for x in (
+        Fraction(1, 4) + Fraction(1, 2**80),
+        Fraction(5) - Fraction(1, 2**90),
+        Fraction(5) + Fraction(1, 2**90),
+        Fraction(-3, 4) - Fraction(1, 2**70),
+    ):
         assert codec.encode("fp4", exact(x)) == ref_round_fp4(x), x
 
 
@@ -191,11 +211,24 @@ def test_fp32_random_doubles_vs_numpy(rng):
 def test_fp32_ties_and_edges():
     F = Fraction
     cases = [
-        F(1) + F(1, 2 ** 24), F(1) + F(3, 2 ** 24), F(1) + F(1, 2 ** 24) + F(1, 2 ** 100),
-        F(2) - F(1, 2 ** 25), F(1, 2 ** 150), F(3, 2 ** 150), F(1, 2 ** 151),
-        F(1, 2 ** 150) + F(1, 2 ** 300), F(2 ** 128 - 2 ** 103), F(2 ** 128 - 2 ** 104),
-        F(2 ** 128 - 2 ** 103 - 1), F(2 ** 126) * 3, F(2 ** 200), F(2 ** 24 + 1), F(2 ** 24 + 3),
-        F(2 ** -126) - F(2 ** -150), F(2 ** -126) - F(2 ** -149), F(2 ** 127) * F(2 ** 24 - 1, 2 ** 23),
+        F(1) + F(1, 2**24),
+        F(1) + F(3, 2**24),
+        F(1) + F(1, 2**24) + F(1, 2**100),
+        F(2) - F(1, 2**25),
+        F(1, 2**150),
+        F(3, 2**150),
+        F(1, 2**151),
+        F(1, 2**150) + F(1, 2**300),
+        F(2**128 - 2**103),
+        F(2**128 - 2**104),
+        F(2**128 - 2**103 - 1),
+        F(2**126) * 3,
+        F(2**200),
+        F(2**24 + 1),
+        F(2**24 + 3),
+        F(2**-126) - F(2**-150),
+        F(2**-126) - F(2**-149),
+        F(2**127) * F(2**24 - 1, 2**23),
     ]
     for x in cases:
         for s in (1, -1):
@@ -217,7 +250,9 @@ def test_encode_decode_round_trip_every_code(fmt):
 def test_non_finite_floats_follow_quantize_conventions():
     inf, nan = float("inf"), float("nan")
     for fmt in ("p4", "p8", "p16"):
-        assert codec.encode(fmt, nan) == codec.encode(fmt, inf) == codec.encode(fmt, -inf) == NAR[fmt]
+        assert (
+            codec.encode(fmt, nan) == codec.encode(fmt, inf) == codec.encode(fmt, -inf) == NAR[fmt]
+        )
     assert codec.encode("fp4", inf) == 0x7 and codec.encode("fp4", -inf) == 0xF
     with pytest.raises(ValueError, match="NaN"):
         codec.encode("fp4", nan)

@@ -9,6 +9,8 @@ little-endian words), not computed by the code under test.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -33,8 +35,26 @@ def test_pack_rows_by_hand():
 def test_operand_image_bytes_by_hand():
     a = np.array([[0x1, 0x2, 0x3, 0x4, 0x5], [0xF, 0xE, 0xD, 0xC, 0xB]], dtype=np.uint8)
     img = layout.operand_image(a, "fp4", stride=8, pad_byte=0xEE)
-    assert img == bytes([0x21, 0x43, 0x05, 0x00, 0xEE, 0xEE, 0xEE, 0xEE,
-                         0xEF, 0xCD, 0x0B, 0x00, 0xEE, 0xEE, 0xEE, 0xEE])
+    assert img == bytes(
+        [
+            0x21,
+            0x43,
+            0x05,
+            0x00,
+            0xEE,
+            0xEE,
+            0xEE,
+            0xEE,
+            0xEF,
+            0xCD,
+            0x0B,
+            0x00,
+            0xEE,
+            0xEE,
+            0xEE,
+            0xEE,
+        ]
+    )
     with pytest.raises(ValueError):
         layout.operand_image(a, "fp4", stride=2)
 
@@ -73,11 +93,14 @@ def test_unpack_c_dtypes_and_strides(out, rng):
     assert len(img) == m * stride
     got = layout.unpack_c(img, m, n, stride, out)
     assert got.dtype == o.dtype and got.shape == (m, n)
-    assert np.array_equal(got.view(np.uint32) if o.kind == "ieee" else got,
-                          c.view(np.uint32) if o.kind == "ieee" else c)
+    assert np.array_equal(
+        got.view(np.uint32) if o.kind == "ieee" else got,
+        c.view(np.uint32) if o.kind == "ieee" else c,
+    )
     # only the last row's elements are needed
-    assert np.array_equal(layout.unpack_c(img[: (m - 1) * stride + n * size], m, n, stride, out)
-                          .view(got.dtype), got)
+    assert np.array_equal(
+        layout.unpack_c(img[: (m - 1) * stride + n * size], m, n, stride, out).view(got.dtype), got
+    )
 
 
 def test_unpack_c_by_hand():
@@ -93,8 +116,9 @@ def test_unpack_c_by_hand():
 def test_plan_layout_alignment(db):
     for fmt in INPUT_FORMATS:
         for out in OUTPUT_FORMATS:
-            lay = layout.plan_layout(5, 3, 11, fmt, out, db, base=0x1003, gap=40, c_offset=1,
-                                c_pad=2, a_pad=1)
+            lay = layout.plan_layout(
+                5, 3, 11, fmt, out, db, base=0x1003, gap=40, c_offset=1, c_pad=2, a_pad=1
+            )
             kw = layout.words_per_row(11, fmt)
             size = layout.c_elem_bytes(out)
             for v in (lay.a_base, lay.a_stride, lay.b_base, lay.b_stride):
@@ -112,7 +136,7 @@ def test_plan_layout_alignment(db):
 
 def test_regmap_constants_are_used():
     """The driver takes addresses and fields from xrnpe.regmap (no private copies)."""
-    src = open(D.__file__).read()
+    src = Path(D.__file__).read_text()
     assert "0x10" not in src.replace("0x1003", "")  # no hard-coded STATUS address
     assert R.ERROR_NAMES[R.ERR_UNALIGNED] == "UNALIGNED"
     e = D.CoprocError(R.ERR_STRIDE_TOO_SMALL, 0x0606)
@@ -152,18 +176,24 @@ class FakeCoproc:
     def _job(self):
         g = self.regs
         fi, fo = R.field(g["FORMAT"], "FORMAT", "IN_FMT"), R.field(g["FORMAT"], "FORMAT", "OUT_FMT")
-        f = [x for x in FORMATS.values() if x.code == fi][0]
-        o = [x for x in FORMATS.values() if x.code == fo][0]
+        f = next(x for x in FORMATS.values() if x.code == fi)
+        o = next(x for x in FORMATS.values() if x.code == fo)
         m, n, k = g["M"], g["N"], g["K"]
         if self.fail:
-            g["STATUS"] = R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK | (self.fail << R.STATUS_ERR_CODE_LSB)
+            g["STATUS"] = (
+                R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK | (self.fail << R.STATUS_ERR_CODE_LSB)
+            )
             g["IRQ_STATUS"] = R.IRQ_STATUS_ERROR_MASK
             return
         kw = layout.words_per_row(k, f)
 
         def rows(base, stride, r):
-            w = [np.frombuffer(bytes(self.mem[base + i * stride: base + i * stride + 2 * kw]),
-                               "<u2") for i in range(r)]
+            w = [
+                np.frombuffer(
+                    bytes(self.mem[base + i * stride : base + i * stride + 2 * kw]), "<u2"
+                )
+                for i in range(r)
+            ]
             return layout.unpack_rows(np.array(w), f, k)
 
         a = rows(g["A_BASE"], g["A_STRIDE"], m)
@@ -173,7 +203,7 @@ class FakeCoproc:
         size = layout.c_elem_bytes(o.name)
         for i in range(m):
             s = g["C_BASE"] + i * g["C_STRIDE"]
-            self.mem[s: s + n * size] = img[i * g["C_STRIDE"]: i * g["C_STRIDE"] + n * size]
+            self.mem[s : s + n * size] = img[i * g["C_STRIDE"] : i * g["C_STRIDE"] + n * size]
         g["STATUS"] = R.STATUS_DONE_MASK
         g["IRQ_STATUS"] = R.IRQ_STATUS_DONE_MASK
         g["CYCLES_LO"], g["MACS_LO"] = 1000, m * n * k
@@ -182,10 +212,10 @@ class FakeCoproc:
         pass
 
     async def write(self, addr, data):
-        self.mem[addr: addr + len(data)] = data
+        self.mem[addr : addr + len(data)] = data
 
     async def read(self, addr, length):
-        return bytes(self.mem[addr: addr + length])
+        return bytes(self.mem[addr : addr + length])
 
 
 @pytest.mark.parametrize("fmt", INPUT_FORMATS)
@@ -200,8 +230,9 @@ def test_driver_against_fake(fmt, rng):
         c = asyncio.run(drv.matmul(a, b, fmt, out))
         exp = matmul(a, b, fmt, out)
         assert c.dtype == exp.dtype
-        assert np.array_equal(c.view(np.uint32) if out == "fp32" else c,
-                              exp.view(np.uint32) if out == "fp32" else exp)
+        assert np.array_equal(
+            c.view(np.uint32) if out == "fp32" else c, exp.view(np.uint32) if out == "fp32" else exp
+        )
         st = drv.last_stats
         assert st["macs"] == m * n * k and st["peak_macs_per_cycle"] == 2 * 3 * f.lanes
     # the job was started last, after every configuration register
@@ -222,13 +253,23 @@ def test_driver_error_and_validation(rng):
         asyncio.run(drv.matmul(a.astype(np.uint16), a, "p8", "p8"))
     small = D.XrnpeDriver(FakeCoproc(), FakeCoproc(), mem_size=64)
     with pytest.raises(ValueError, match="bytes of memory"):
-        asyncio.run(small.matmul(np.zeros((9, 9), np.uint8), np.zeros((9, 9), np.uint8),
-                                 "p8", "p8"))
+        asyncio.run(
+            small.matmul(np.zeros((9, 9), np.uint8), np.zeros((9, 9), np.uint8), "p8", "p8")
+        )
 
 
 # --------------------------------------------------------------- bus-safety errors and registers
-@pytest.mark.parametrize("code", [R.ERR_ADDR_WRAP, R.ERR_READ_WINDOW, R.ERR_WRITE_WINDOW,
-                                  R.ERR_C_OVERLAP, R.ERR_BUS_TIMEOUT, R.ERR_BUS_PROTOCOL])
+@pytest.mark.parametrize(
+    "code",
+    [
+        R.ERR_ADDR_WRAP,
+        R.ERR_READ_WINDOW,
+        R.ERR_WRITE_WINDOW,
+        R.ERR_C_OVERLAP,
+        R.ERR_BUS_TIMEOUT,
+        R.ERR_BUS_PROTOCOL,
+    ],
+)
 def test_new_errors_raise_a_clear_coproc_error(code):
     fake = FakeCoproc(fail=code)
     drv = D.XrnpeDriver(fake, fake)
@@ -246,12 +287,20 @@ def test_new_errors_raise_a_clear_coproc_error(code):
 class PrivFake(FakeCoproc):
     """A register bus that tells privileged writes apart (like the RTL with CFG_PRIV = 1)."""
 
-    PROTECTED = {"PROT", "RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT", "LOCK"}
+    PROTECTED: ClassVar[set[str]] = {
+        "PROT",
+        "RD_WIN_BASE",
+        "RD_WIN_LIMIT",
+        "WR_WIN_BASE",
+        "WR_WIN_LIMIT",
+        "LOCK",
+    }
 
     def __init__(self, privileged_path=True):
         super().__init__()
-        self.regs.update(WDOG_CYCLES=0x10000, PROT=3, RD_WIN_LIMIT=0xFFFFFFFF,
-                         WR_WIN_LIMIT=0xFFFFFFFF)
+        self.regs.update(
+            WDOG_CYCLES=0x10000, PROT=3, RD_WIN_LIMIT=0xFFFFFFFF, WR_WIN_LIMIT=0xFFFFFFFF
+        )
         if privileged_path:
             self.write32_privileged = self._priv
 
@@ -272,8 +321,9 @@ def test_windows_prot_lock_watchdog_through_the_driver():
     fake = PrivFake()
     drv = D.XrnpeDriver(fake, fake)
     asyncio.run(drv.set_windows((0x1000, 0x1FFFF), (0x20000, 0x2FFFF)))
-    assert [fake.regs[n] for n in ("RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT")] \
-        == [0x1000, 0x1FFFF, 0x20000, 0x2FFFF]
+    assert [
+        fake.regs[n] for n in ("RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT")
+    ] == [0x1000, 0x1FFFF, 0x20000, 0x2FFFF]
     asyncio.run(drv.set_prot(privileged=False, nonsecure=True, instruction=True))
     assert fake.regs["PROT"] == 0b110
     asyncio.run(drv.set_watchdog(500))

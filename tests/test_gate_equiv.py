@@ -26,7 +26,9 @@ from scripts.synth import gate_equiv as GE  # noqa: E402
 def test_module_netlist_matches_rtl(name):
     GE.set_rtl(None)
     bad, first = GE.check(name, vectors=4000, cycles=1000)
-    assert bad == 0, f"{name}: {bad} vectors differ between RTL and gate netlist:\n" + "\n".join(first)
+    assert bad == 0, f"{name}: {bad} vectors differ between RTL and gate netlist:\n" + "\n".join(
+        first
+    )
 
 
 @pytest.mark.parametrize("top", ["pe_rmmec", "pe_baseline"])
@@ -45,9 +47,13 @@ def test_checker_catches_the_yosys_minus_cast(tmp_path):
     src = (rtl / "xrnpe_posit_encode.sv").read_text()
     fixed = "  assign sat_lo = lo_sum[XW-1];"
     assert fixed in src
-    (rtl / "xrnpe_posit_encode.sv").write_text(src.replace(
-        fixed, "  localparam logic signed [XW-1:0] MINS_X = -XW'(MAXS);\n"
-               "  assign sat_lo = sx < MINS_X;"))
+    (rtl / "xrnpe_posit_encode.sv").write_text(
+        src.replace(
+            fixed,
+            "  localparam logic signed [XW-1:0] MINS_X = -XW'(MAXS);\n"
+            "  assign sat_lo = sx < MINS_X;",
+        )
+    )
     try:
         GE.set_rtl(rtl)
         bad, first = GE.check("posit_encode_8_0", vectors=2000)
@@ -58,10 +64,12 @@ def test_checker_catches_the_yosys_minus_cast(tmp_path):
 
 def test_lint_flags_the_minus_cast(tmp_path):
     f = tmp_path / "m.sv"
-    f.write_text("assign a = -W'(1);\n"            # flagged
-                 "assign b = x ? -SCALE_W'(1) : c;\n"  # flagged
-                 "assign c = W'(x) - W'(y);\n"      # binary minus: fine
-                 "assign d = -(W'(1));\n"           # the portable spelling
-                 "// assign e = -W'(1);\n")         # comment
+    f.write_text(
+        "assign a = -W'(1);\n"  # flagged
+        "assign b = x ? -SCALE_W'(1) : c;\n"  # flagged
+        "assign c = W'(x) - W'(y);\n"  # binary minus: fine
+        "assign d = -(W'(1));\n"  # the portable spelling
+        "// assign e = -W'(1);\n"
+    )  # comment
     found = lint.yosys_traps(f)
     assert [x.split(":")[1] for x in found] == ["1", "2"]

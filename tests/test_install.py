@@ -64,7 +64,9 @@ def test_wheel_rtl_engine_from_outside_the_checkout(tmp_path):
     py = venv / "bin" / "python"
     # the project's lock as constraints: the same versions the regression uses (and the pip cache)
     _run([py, "-m", "pip", "install", "-q", "-c", ROOT / "requirements.txt", f"{wheel}[rtl]"])
-    site = Path(_run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+    site = Path(
+        _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
     _read_only(site)
     try:
         work = tmp_path / "work"
@@ -74,14 +76,36 @@ def test_wheel_rtl_engine_from_outside_the_checkout(tmp_path):
         b = quantize("p8", rng.standard_normal((9, 5)))
         np.save(work / "a.npy", a)
         np.save(work / "b.npy", b)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("XRNPE_", "PYTHON", "VIRTUAL_ENV", "COCOTB", "MAKE"))}
-        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                      if not p.startswith(str(ROOT)))
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("XRNPE_", "PYTHON", "VIRTUAL_ENV", "COCOTB", "MAKE"))
+        }
+        env["PATH"] = os.pathsep.join(
+            p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(str(ROOT))
+        )
         env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-        r = _run([venv / "bin" / "xrnpe", "matmul", "--format", "p8", "--out-format", "fp32",
-                  "--engine", "rtl", "--sim", "icarus", "a.npy", "b.npy", "-o", "c.npy"],
-                 cwd=work, env=env, timeout=900)
+        r = _run(
+            [
+                venv / "bin" / "xrnpe",
+                "matmul",
+                "--format",
+                "p8",
+                "--out-format",
+                "fp32",
+                "--engine",
+                "rtl",
+                "--sim",
+                "icarus",
+                "a.npy",
+                "b.npy",
+                "-o",
+                "c.npy",
+            ],
+            cwd=work,
+            env=env,
+            timeout=900,
+        )
         assert "building" in r.stderr  # progress lines even when stderr is not a terminal
         c = np.load(work / "c.npy")
         exp = matmul(a, b, "p8", "fp32")
@@ -94,5 +118,6 @@ def test_wheel_rtl_engine_from_outside_the_checkout(tmp_path):
     # the installed engine builds from its own copy of the RTL, into the cache: no build of
     # the checkout's build tree names the installed sources
     stamps = (ROOT / "build").glob("**/built.stamp")
-    assert not [s for s in stamps if str(site) in s.read_text(errors="replace")], \
+    assert not [s for s in stamps if str(site) in s.read_text(errors="replace")], (
         "the installed engine built into the checkout"
+    )

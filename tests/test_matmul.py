@@ -10,9 +10,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import softposit as sp
+from reference_tables import (
+    ref_round_fp4,
+    ref_round_fp32,
+    ref_round_posit_by_table,
+    ref_values,
+    sp_p8_objs,
+    sp_p16_objs,
+)
 
-from reference_tables import (ref_round_fp4, ref_round_fp32, ref_round_posit_by_table, ref_values,
-                      sp_p8_objs, sp_p16_objs)
 from xrnpe import codec
 from xrnpe.formats import FORMATS, k_max
 
@@ -74,7 +80,7 @@ def rand_codes(rng, fmt, shape, nar_rate=0.0):
 # ------------------------------------------------------------------- every format pair
 @pytest.mark.parametrize("fmt", IN)
 def test_matmul_random_vs_slow_and_independent(fmt, rng):
-    for trial in range(4):
+    for _trial in range(4):
         m, n = (int(v) for v in rng.integers(1, 6, 2))
         k = int(rng.choice([1, 2, 3, 17, 64, 200]))
         a = rand_codes(rng, fmt, (m, k), nar_rate=0.01)
@@ -95,8 +101,9 @@ def test_matmul_bigger_random_vs_slow(fmt, rng):
     a = rand_codes(rng, fmt, (6, 300), nar_rate=0.002)
     b = rand_codes(rng, fmt, (300, 5), nar_rate=0.002)
     for out in OUT:
-        np.testing.assert_array_equal(bits(mm.matmul(a, b, fmt, out), out),
-                                      bits(mm.matmul_slow(a, b, fmt, out), out))
+        np.testing.assert_array_equal(
+            bits(mm.matmul(a, b, fmt, out), out), bits(mm.matmul_slow(a, b, fmt, out), out)
+        )
 
 
 # ------------------------------------------------------------------- quire vs SoftPosit
@@ -126,8 +133,8 @@ def test_quire_dot_products_vs_softposit(fmt, rng):
             a[rng.integers(0, k)] = f.nar
         if trial == 4:  # exact cancellation: second half negates the first
             h = k // 2
-            b[h:2 * h] = b[:h]
-            a[h:2 * h] = (-a[:h].astype(np.int64) & f.code_mask).astype(f.dtype)
+            b[h : 2 * h] = b[:h]
+            a[h : 2 * h] = (-a[:h].astype(np.int64) & f.code_mask).astype(f.dtype)
             if k % 2:
                 a[-1] = 0
         want = _sp_dot(fmt, a.tolist(), b.tolist())
@@ -150,7 +157,7 @@ def test_quire_dot_products_vs_softposit(fmt, rng):
 def _tie_cases():
     """Dot products whose exact sum is a rounding boundary, or a boundary +- 2^-56."""
     F = Fraction
-    eps = F(1, 2 ** 56)  # p16 minpos * minpos, the accumulator LSB
+    eps = F(1, 2**56)  # p16 minpos * minpos, the accumulator LSB
     cases = []
     # p16 output: boundary between codes c and c+1 = c's value + d (both p16 values)
     for c in (3, 4, 5, 0x100, 0x1001, 0x4001, 0x4002, 0x5FFF, 0x7000, 0x7FFD, 0x7FFE, 0x7ABC):
@@ -161,15 +168,18 @@ def _tie_cases():
         v = ref_values("p8")[c]
         bnd = codec.posit_decode(9, 0, 2 * c + 1).to_fraction()
         cases.append(("p8", [v, bnd - v]))
-    cases.append(("fp32", [F(1), F(1, 2 ** 24)]))  # 1 + half an ulp
-    cases.append(("fp32", [F(2 ** 24), F(1)]))
-    cases.append(("fp32", [F(2 ** 56), F(2 ** 32)]))  # 2^56 + half an ulp (2^33 ulp)
-    cases.append(("fp32", [F(3, 2), F(1, 2 ** 24)]))
+    cases.append(("fp32", [F(1), F(1, 2**24)]))  # 1 + half an ulp
+    cases.append(("fp32", [F(2**24), F(1)]))
+    cases.append(("fp32", [F(2**56), F(2**32)]))  # 2^56 + half an ulp (2^33 ulp)
+    cases.append(("fp32", [F(3, 2), F(1, 2**24)]))
     cases.append(("fp4", [F(4), F(1)]))  # 5: tie between 4 and 6
     cases.append(("fp4", [F(1, 4)]))
     cases.append(("p4", [F(8)]))  # tie between 4 and 16 (Posit(5,1) boundary)
+
     def is_p16(t):
-        return Fraction(sp.convertP16ToDouble(sp_p16_objs()[sp.convertDoubleToP16(float(t)).v])) == t
+        return (
+            Fraction(sp.convertP16ToDouble(sp_p16_objs()[sp.convertDoubleToP16(float(t)).v])) == t
+        )
 
     out = []
     for o, terms in cases:
@@ -184,11 +194,11 @@ def _tie_cases():
 @pytest.mark.parametrize("o,terms", _tie_cases())
 def test_constructed_ties_with_p16_operands(o, terms):
     # every term t is written as t * 1 (or minpos*minpos for the 2^-56 nudge)
-    eps = Fraction(1, 2 ** 56)
+    eps = Fraction(1, 2**56)
     a, b = [], []
     for t in terms:
         if abs(t) == eps:
-            a.append(p16_code_of(t / abs(t) * Fraction(1, 2 ** 28)))
+            a.append(p16_code_of(t / abs(t) * Fraction(1, 2**28)))
             b.append(1)  # minpos
         else:
             a.append(p16_code_of(t))
@@ -205,7 +215,7 @@ def test_p16_extreme_sums():
     k = k_max("p16")
     maxpos = np.full((1, k), 0x7FFF, np.uint16)
     neg = np.full((k, 1), 0x8001, np.uint16)  # -maxpos
-    big = Fraction(k) * 2 ** 56
+    big = Fraction(k) * 2**56
     assert mm.matmul(maxpos, maxpos.T.copy(), "p16", "fp32")[0, 0] == np.float32(float(big))
     assert mm.matmul(maxpos, neg, "p16", "fp32")[0, 0] == np.float32(-float(big))
     assert mm.matmul(maxpos, maxpos.T.copy(), "p16", "p16")[0, 0] == 0x7FFF
@@ -214,13 +224,13 @@ def test_p16_extreme_sums():
     # huge + tiny - huge = tiny (the accumulator keeps all 112 bits)
     a = np.array([[0x7FFF, 0x0001, 0x8001]], np.uint16)
     b = np.array([[0x7FFF], [0x0001], [0x7FFF]], np.uint16)
-    assert mm.matmul(a, b, "p16", "fp32")[0, 0] == np.float32(2.0 ** -56)
+    assert mm.matmul(a, b, "p16", "fp32")[0, 0] == np.float32(2.0**-56)
     assert mm.matmul(a, b, "p16", "p16")[0, 0] == 0x0001  # minpos, never 0
     assert mm.matmul(a, b, "p16", "fp4")[0, 0] == 0x0  # rounds to zero -> +0
     # a sum of 2^62 + 2^38 (+-2^-56): more than 117 bits, an fp32 tie decided by the LSB
-    two10 = p16_code_of(Fraction(2 ** 10))
+    two10 = p16_code_of(Fraction(2**10))
     for sgn in (1, -1):
-        for extra, want in ((0, 2.0 ** 62), (1, 2.0 ** 62 + 2.0 ** 39), (-1, 2.0 ** 62)):
+        for extra, want in ((0, 2.0**62), (1, 2.0**62 + 2.0**39), (-1, 2.0**62)):
             row = [0x7FFF] * 64 + [0x7FFF] + ([0x0001 if extra > 0 else 0xFFFF] if extra else [])
             col = [0x7FFF] * 64 + [two10] + ([0x0001] if extra else [])
             ra = np.array([row], np.uint16)

@@ -30,8 +30,9 @@ def _codes(rng, fmt, shape, nar_rate=0.0):
 
 def _same(c, want, out):
     if FORMATS[out].kind == "ieee":
-        return np.array_equal(np.asarray(c, np.float32).view(np.uint32),
-                              np.asarray(want, np.float32).view(np.uint32))
+        return np.array_equal(
+            np.asarray(c, np.float32).view(np.uint32), np.asarray(want, np.float32).view(np.uint32)
+        )
     return c.dtype == want.dtype and np.array_equal(c, want)
 
 
@@ -69,7 +70,7 @@ def test_pe_stream_reports_each_mismatch():
     clean = native_pe.stream(lib, aw, bw, "p8", "p16", expected, nar, group=2)
     assert clean.mismatches == 0 and clean.cycles >= len(aw)
     bad = expected.copy()
-    bad[[7, 100, 101, 300]] ^= 1           # words 100 and 101 are the same pair (group 50)
+    bad[[7, 100, 101, 300]] ^= 1  # words 100 and 101 are the same pair (group 50)
     bad_nar = nar.copy()
     bad_nar[401] ^= 1
     res = native_pe.stream(lib, aw, bw, "p8", "p16", bad, bad_nar, group=2, max_report=3)
@@ -98,12 +99,32 @@ def test_native_engine_bit_exact_random_jobs():
     jobs = []
     for fmt, out in pairs[:12]:
         m, k, n = (int(x) for x in rng.integers(1, 19, 3))
-        jobs.append(dict(a=_codes(rng, fmt, (m, k), 0.02), b=_codes(rng, fmt, (k, n), 0.02),
-                         fmt=fmt, out_fmt=out))
-    jobs.append(dict(a=_codes(rng, "p16", (5, 300)), b=_codes(rng, "p16", (300, 6)),
-                     fmt="p16", out_fmt="fp32"))                # K chunked (KW > ABUF_WORDS)
-    jobs.append(dict(a=_codes(rng, "fp4", (9, 33)), b=_codes(rng, "fp4", (33, 11)),
-                     fmt="fp4", out_fmt="p8", block_rows=4, block_cols=5))  # several jobs
+        jobs.append(
+            dict(
+                a=_codes(rng, fmt, (m, k), 0.02),
+                b=_codes(rng, fmt, (k, n), 0.02),
+                fmt=fmt,
+                out_fmt=out,
+            )
+        )
+    jobs.append(
+        dict(
+            a=_codes(rng, "p16", (5, 300)),
+            b=_codes(rng, "p16", (300, 6)),
+            fmt="p16",
+            out_fmt="fp32",
+        )
+    )  # K chunked (KW > ABUF_WORDS)
+    jobs.append(
+        dict(
+            a=_codes(rng, "fp4", (9, 33)),
+            b=_codes(rng, "fp4", (33, 11)),
+            fmt="fp4",
+            out_fmt="p8",
+            block_rows=4,
+            block_cols=5,
+        )
+    )  # several jobs
     lines = []
     results = matmul_rtl_many(jobs, sim="verilator-native", progress=lines.append)
     assert any("job 14/14" in ln for ln in lines)
@@ -113,7 +134,10 @@ def test_native_engine_bit_exact_random_jobs():
         m, k = job["a"].shape
         n = job["b"].shape[1]
         assert stats["macs"] == m * n * k and stats["cycles"] > 0
-        assert stats["peak_macs_per_cycle"] == stats["rows"] * stats["cols"] * FORMATS[job["fmt"]].lanes
+        assert (
+            stats["peak_macs_per_cycle"]
+            == stats["rows"] * stats["cols"] * FORMATS[job["fmt"]].lanes
+        )
         assert stats["invalid"] == _has_nar(want, job["out_fmt"])
     assert results[-1][1]["jobs"] == 3 * 3 and len(results[-1][1]["blocks"]) == 9
 
@@ -126,8 +150,22 @@ def test_native_engine_matches_the_cocotb_engine_statistics_shape():
     stats = {}
     c = matmul_rtl(a, b, "p8", "p8", sim="verilator-native", stats=stats)
     assert np.array_equal(c, matmul(a, b, "p8", "p8"))
-    assert {"m", "k", "n", "cycles", "macs", "peak_macs_per_cycle", "utilization", "jobs",
-            "invalid", "rows", "cols", "data_bytes", "abuf_words", "bbuf_words"} <= set(stats)
+    assert {
+        "m",
+        "k",
+        "n",
+        "cycles",
+        "macs",
+        "peak_macs_per_cycle",
+        "utilization",
+        "jobs",
+        "invalid",
+        "rows",
+        "cols",
+        "data_bytes",
+        "abuf_words",
+        "bbuf_words",
+    } <= set(stats)
     with pytest.raises(ValueError):
         matmul_rtl(a, b.astype(np.uint16), "p8", "p8", sim="verilator-native")
 
@@ -137,9 +175,28 @@ def test_cli_native_engine(tmp_path):
     a, b = _codes(rng, "p16", (6, 10)), _codes(rng, "p16", (10, 7))
     np.save(tmp_path / "a.npy", a)
     np.save(tmp_path / "b.npy", b)
-    res = subprocess.run([sys.executable, "-m", "xrnpe", "matmul", "-f", "p16", "-O", "fp32",
-                          "--engine", "rtl", "--sim", "verilator-native", str(tmp_path / "a.npy"),
-                          str(tmp_path / "b.npy"), "-o", str(tmp_path / "c.npy")],
-                         capture_output=True, text=True, timeout=900)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xrnpe",
+            "matmul",
+            "-f",
+            "p16",
+            "-O",
+            "fp32",
+            "--engine",
+            "rtl",
+            "--sim",
+            "verilator-native",
+            str(tmp_path / "a.npy"),
+            str(tmp_path / "b.npy"),
+            "-o",
+            str(tmp_path / "c.npy"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stderr
     assert _same(np.load(tmp_path / "c.npy"), matmul(a, b, "p16", "fp32"), "fp32")

@@ -8,8 +8,8 @@ import importlib
 import numpy as np
 import pytest
 import softposit as sp
-
 from reference_tables import ref_float_table, sp_p16_objs
+
 from xrnpe import vector
 
 mm = importlib.import_module("xrnpe.matmul")
@@ -22,8 +22,11 @@ def test_p16_products_20M_vs_softposit():
     for _ in range(20):
         a = rng.integers(0, 1 << 16, 1_000_000)
         b = rng.integers(0, 1 << 16, 1_000_000)
-        want = np.fromiter((mul(objs[x], objs[y]).v for x, y in zip(a.tolist(), b.tolist())),
-                           dtype=np.uint16, count=a.size)
+        want = np.fromiter(
+            (mul(objs[x], objs[y]).v for x, y in zip(a.tolist(), b.tolist())),
+            dtype=np.uint16,
+            count=a.size,
+        )
         np.testing.assert_array_equal(vector.quantize("p16", table[a] * table[b]), want)
 
 

@@ -18,8 +18,15 @@ LIB = ROOT / "data" / "liberty" / "sky130_fd_sc_hd_area.lib"
 
 pytest.importorskip("pyosys")
 
-KEYS = {"lut": int, "ff": int, "dsp": int, "carry": int, "levels": int,
-        "cmos_transistors": int, "area_um2": float}
+KEYS = {
+    "lut": int,
+    "ff": int,
+    "dsp": int,
+    "carry": int,
+    "levels": int,
+    "cmos_transistors": int,
+    "area_um2": float,
+}
 
 PKG = """package tiny_pkg;
   localparam int W = 8;
@@ -61,9 +68,22 @@ targets:
 
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), "--core", str(tmp / "xrnpe.core"),
-                           "--out", str(tmp / "out"), "--jobs", "2", *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--core",
+            str(tmp / "xrnpe.core"),
+            "--out",
+            str(tmp / "out"),
+            "--jobs",
+            "2",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture()
@@ -74,15 +94,25 @@ def rtl(tmp_path: Path) -> Path:
     (d / "tiny_add.sv").write_text(ADD)
     (d / "tiny_top.sv").write_text(TOP)
     (d / "unrelated.sv").write_text("module unrelated; endmodule\n")
-    (d / "broken.sv").write_text("module broken(input logic a, output logic y); assign y = a; endmodule\n")
+    (d / "broken.sv").write_text(
+        "module broken(input logic a, output logic y); assign y = a; endmodule\n"
+    )
     (tmp_path / "xrnpe.core").write_text(CORE)
     return tmp_path
 
 
 def test_summary_schema_skip_and_breakdown(rtl: Path):
     """Two designs (flattened and hierarchical) and an absent one, in one run (< 60 s)."""
-    r = _run(rtl, "--design", "tiny=tiny_top:W=6", "--design", "tinyh=tiny_top:W=6/hier",
-             "--design", "pe_rmmec_absent=no_such_top", "--no-breakdown")
+    r = _run(
+        rtl,
+        "--design",
+        "tiny=tiny_top:W=6",
+        "--design",
+        "tinyh=tiny_top:W=6/hier",
+        "--design",
+        "pe_rmmec_absent=no_such_top",
+        "--no-breakdown",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "skipped: no block of xrnpe.core lists no_such_top.sv" in r.stdout
     summary = json.loads((rtl / "out" / "summary.json").read_text())
@@ -118,8 +148,9 @@ def test_summary_schema_skip_and_breakdown(rtl: Path):
 
 
 def test_broken_design_fails(rtl: Path):
-    (rtl / "rtl" / "broken.sv").write_text("module broken(input logic a, output logic y);\n"
-                                           "  assign y = a +;\nendmodule\n")
+    (rtl / "rtl" / "broken.sv").write_text(
+        "module broken(input logic a, output logic y);\n  assign y = a +;\nendmodule\n"
+    )
     r = _run(rtl, "--design", "broken", "--no-breakdown")
     assert r.returncode != 0
     assert "FAILED" in r.stdout + r.stderr
@@ -130,7 +161,9 @@ def test_sources_come_from_the_manifest_block(rtl: Path):
     rs = _load()
     srcs = [p.name for p in rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", None)]
     assert srcs == ["tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"]
-    srcs = [p.name for p in rs.design_sources(rs.Design("y", "unrelated"), rtl / "xrnpe.core", None)]
+    srcs = [
+        p.name for p in rs.design_sources(rs.Design("y", "unrelated"), rtl / "xrnpe.core", None)
+    ]
     assert srcs[-2:] == ["unrelated.sv", "broken.sv"]
     alt = rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", Path("/elsewhere"))
     assert alt[0] == Path("/elsewhere/tiny_pkg.sv")
@@ -139,8 +172,13 @@ def test_sources_come_from_the_manifest_block(rtl: Path):
 def test_helpers(tmp_path: Path):
     rs = _load()
     assert rs.pretty_module("\\tiny_top") == "tiny_top"
-    assert rs.pretty_module("$paramod\\posit_decode\\N=s32'00000000000000000000000000010000"
-                            "\\ES=s32'00000000000000000000000000000001") == "posit_decode(N=16,ES=1)"
+    assert (
+        rs.pretty_module(
+            "$paramod\\posit_decode\\N=s32'00000000000000000000000000010000"
+            "\\ES=s32'00000000000000000000000000000001"
+        )
+        == "posit_decode(N=16,ES=1)"
+    )
     d = rs.parse_design("x=top:A=3,B=foo")
     assert (d.name, d.top, d.params, d.flatten) == ("x", "top", {"A": 3, "B": "foo"}, True)
     d = rs.parse_design("coprocessor/flat")
@@ -149,24 +187,40 @@ def test_helpers(tmp_path: Path):
     assert rs.parse_design("y=top/hier").flatten is False
     assert rs.parse_design("c2=xrnpe_coprocessor:ROWS=2").flatten is False
     log = tmp_path / "yosys.log"
-    log.write_text("5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"
-                   "Parameter \\W = 64\nParameter \\DEPTH = 32'00000000000000000000000010000000\n"
-                   "Generating RTLIL representation for module `$paramod$0123abcd\\ram'.\n")
+    log.write_text(
+        "5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"
+        "Parameter \\W = 64\nParameter \\DEPTH = 32'00000000000000000000000010000000\n"
+        "Generating RTLIL representation for module `$paramod$0123abcd\\ram'.\n"
+    )
     assert rs.paramod_names(log) == {"$paramod$0123abcd\\ram": "ram(W=64,DEPTH=128)"}
     # LUT depth on a hand-made netlist: in -> LUT -> CARRY4 -> CARRY4 -> LUT -> FF
     dirs = {"I0": "input", "O": "output"}
     cdirs = {"CI": "input", "S": "input", "CO": "output", "O": "output"}
-    mod = {"cells": {
-        "l1": {"type": "LUT1", "port_directions": dirs, "connections": {"I0": [2], "O": [3]}},
-        "c1": {"type": "CARRY4", "port_directions": cdirs,
-               "connections": {"CI": ["0"], "S": [3], "CO": [4], "O": [5]}},
-        "c2": {"type": "CARRY4", "port_directions": cdirs,
-               "connections": {"CI": [4], "S": [5], "CO": [6], "O": [7]}},
-        "l2": {"type": "LUT2", "port_directions": {**dirs, "I1": "input"},
-               "connections": {"I0": [7], "I1": [2], "O": [8]}},
-        "ff": {"type": "FDRE", "port_directions": {"D": "input", "Q": "output"},
-               "connections": {"D": [8], "Q": [2]}},
-    }}
+    mod = {
+        "cells": {
+            "l1": {"type": "LUT1", "port_directions": dirs, "connections": {"I0": [2], "O": [3]}},
+            "c1": {
+                "type": "CARRY4",
+                "port_directions": cdirs,
+                "connections": {"CI": ["0"], "S": [3], "CO": [4], "O": [5]},
+            },
+            "c2": {
+                "type": "CARRY4",
+                "port_directions": cdirs,
+                "connections": {"CI": [4], "S": [5], "CO": [6], "O": [7]},
+            },
+            "l2": {
+                "type": "LUT2",
+                "port_directions": {**dirs, "I1": "input"},
+                "connections": {"I0": [7], "I1": [2], "O": [8]},
+            },
+            "ff": {
+                "type": "FDRE",
+                "port_directions": {"D": "input", "Q": "output"},
+                "connections": {"D": [8], "Q": [2]},
+            },
+        }
+    }
     r = rs.lut_depth(mod)
     assert (r["levels"], r["levels_all"], r["carry4_chains"], r["carry8_equiv"]) == (2, 4, [2], 1)
 

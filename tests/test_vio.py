@@ -65,7 +65,9 @@ def test_kitti_gps_slice_and_metadata(tmp_path):
     assert gps.xyz.shape == (10, 3)
     assert gps.xyz[1] == pytest.approx([3.8971155017667178, 7.5450738511330808, 0.0247879028])
     meta = data.load_kitti_imu_metadata()
-    assert meta["AccelerometerSigma"] == 0.01 and meta["AverageDeltaT"] == pytest.approx(0.01004, rel=1e-3)
+    assert meta["AccelerometerSigma"] == 0.01 and meta["AverageDeltaT"] == pytest.approx(
+        0.01004, rel=1e-3
+    )
 
 
 def test_vo_and_euroc_slices(tmp_path):
@@ -76,7 +78,9 @@ def test_vo_and_euroc_slices(tmp_path):
     assert len(st) == 6 and st["frame"].tolist()[:2] == [0, 1] and st["landmark"][0] == 7
     rec = data.load_eqvio(_head(data.EUROC_EQVIO, 2000, tmp_path))
     assert len(rec.imu.t) > 500 and len(rec.feature_t) > 500 and rec.feature_uv.shape[1] == 2
-    assert rec.meta["format_version"] == "1" and np.median(np.diff(rec.imu.t)) == pytest.approx(0.005, abs=1e-4)
+    assert rec.meta["format_version"] == "1" and np.median(np.diff(rec.imu.t)) == pytest.approx(
+        0.005, abs=1e-4
+    )
 
 
 def test_full_files_and_alignment():
@@ -94,11 +98,14 @@ def test_full_files_and_alignment():
     assert vo_len == pytest.approx(float(gps_len), rel=0.08)
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda t: t.replace("accelX", "accX", 1), "header"),
-    (lambda t: t + "1 2 3\n", "columns"),
-    (lambda t: t.replace("46536.418163923", "abc", 1), "abc"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda t: t.replace("accelX", "accX", 1), "header"),
+        (lambda t: t + "1 2 3\n", "columns"),
+        (lambda t: t.replace("46536.418163923", "abc", 1), "abc"),
+    ],
+)
 def test_parser_errors_are_one_line(tmp_path, mutate, message):
     src = _head(data.KITTI_IMU, 6, tmp_path)
     bad = tmp_path / "bad.txt"
@@ -114,8 +121,9 @@ def test_parser_errors_are_one_line(tmp_path, mutate, message):
 def _straight_sequence(speed=10.0, seconds=60.0, rate=100.0):
     """A car driving along +x at constant speed, perfect IMU (level, no rotation)."""
     t = np.arange(0, seconds, 1 / rate)
-    imu = data.ImuSamples(t, np.tile([0.0, 0.0, inertial.GRAVITY], (len(t), 1)),
-                          np.zeros((len(t), 3)))
+    imu = data.ImuSamples(
+        t, np.tile([0.0, 0.0, inertial.GRAVITY], (len(t), 1)), np.zeros((len(t), 3))
+    )
     gt_t = np.arange(0, seconds + 1, 1.0)
     truth = data.Positions(gt_t, np.stack([speed * gt_t, 0 * gt_t, 0 * gt_t], axis=1))
     return imu, truth
@@ -123,8 +131,11 @@ def _straight_sequence(speed=10.0, seconds=60.0, rate=100.0):
 
 def test_resample_split_windows_targets():
     imu, pos = _straight_sequence()
-    jittered = data.ImuSamples(np.concatenate([[-5.0], imu.t + 0.003]),
-                               np.vstack([imu.acc[:1], imu.acc]), np.vstack([imu.gyro[:1], imu.gyro]))
+    jittered = data.ImuSamples(
+        np.concatenate([[-5.0], imu.t + 0.003]),
+        np.vstack([imu.acc[:1], imu.acc]),
+        np.vstack([imu.gyro[:1], imu.gyro]),
+    )
     grid = prep.resample(jittered)
     assert grid.t[0] == pytest.approx(0.003) and np.allclose(np.diff(grid.t), 0.01)
     parts = prep.split_ranges(len(grid.t))
@@ -140,7 +151,7 @@ def test_resample_split_windows_targets():
     assert np.allclose(y[:, 0], 10.0, rtol=1e-6) and np.allclose(y[:, 1], 0.0, atol=1e-9)
     assert truth.heading(np.array([5.0]))[0] == pytest.approx(0.0, abs=1e-9)
     w = prep.windows(grid, ends[:3], 100)
-    assert w.shape == (3, 100, 6) and np.array_equal(w[1], grid.samples[ends[1] - 100:ends[1]])
+    assert w.shape == (3, 100, 6) and np.array_equal(w[1], grid.samples[ends[1] - 100 : ends[1]])
 
 
 # ------------------------------------------------------------------ inertial
@@ -195,7 +206,9 @@ def test_relative_translation_error_known_scale():
     assert scaled["value"] == pytest.approx(10.0) and set(scaled["per_length"]) >= {"100", "800"}
     # a constant heading offset of the estimate is removed by its own start frame
     rot = np.stack([x * np.cos(0.3), x * np.sin(0.3), 0 * x], 1)
-    assert metrics.relative_translation_error(rot, yaw + 0.3, gt, yaw)["value"] == pytest.approx(0, abs=1e-9)
+    assert metrics.relative_translation_error(rot, yaw + 0.3, gt, yaw)["value"] == pytest.approx(
+        0, abs=1e-9
+    )
     with pytest.raises(ValueError, match="no segment"):
         metrics.relative_translation_error(gt[:5], yaw[:5], gt[:5], yaw[:5])
     ev = metrics.evo_errors(x / 10, gt * 1.1, yaw, gt, yaw)
@@ -221,7 +234,8 @@ def test_energy_table_and_per_inference(ppa_summary, tmp_path):
     assert macs == [19 * 70 * 16, 8 * 80 * 32, 6 * 96 * 32, 32 * 32, 32 * 2]
     fmts = ["p8", "fp4", "p4", "p16", "fp4"]
     assert energy.energy_per_inference(macs, fmts, PJ) == pytest.approx(
-        sum(m * PJ[f] for m, f in zip(macs, fmts, strict=True)))
+        sum(m * PJ[f] for m, f in zip(macs, fmts, strict=True))
+    )
     assert energy.energy_per_inference(macs, "p8", PJ) == pytest.approx(5.0 * sum(macs))
 
 
@@ -231,8 +245,9 @@ def test_im2col1d_matches_loops_and_col2im1d_is_adjoint(rng):
     cols = im2col1d(x, 5, 3)
     assert cols.shape == (2 * 7, 15)
     w = rng.normal(size=(15, 4))
-    ref = np.stack([np.stack([x[b, 3 * o:3 * o + 5].reshape(-1) @ w for o in range(7)])
-                    for b in range(2)])
+    ref = np.stack(
+        [np.stack([x[b, 3 * o : 3 * o + 5].reshape(-1) @ w for o in range(7)]) for b in range(2)]
+    )
     assert np.allclose((cols @ w).reshape(2, 7, 4), ref)
     d = rng.normal(size=cols.shape)
     assert np.isclose((cols * d).sum(), (x * col2im1d(d, x.shape, 5, 3)).sum())
@@ -270,14 +285,23 @@ def test_backprop_through_time_matches_finite_differences():
     carry = np.zeros(len(first))
     for k in reversed(range(4)):
         carry = carry + d_speed[:, k]
-        g = qat.backward(net, caches[k], np.stack([carry * norm.dv, d_vz[:, k] * norm.vz_std], 1),
-                         input_grad=True)
+        g = qat.backward(
+            net,
+            caches[k],
+            np.stack([carry * norm.dv, d_vz[:, k] * norm.vz_std], 1),
+            input_grad=True,
+        )
         carry = carry + g.pop("x")[:, :, 6].sum(axis=1) / norm.speed_std
         for key, v in g.items():
             grads[key] = grads.get(key, 0) + v
     eps = 1e-6
-    for key, idx in (("w", (0, 3, 2)), ("w", (0, 66, 5)), ("w", (2, 10, 1)), ("w", (4, 7, 0)),
-                     ("b", (3, 0, 4))):
+    for key, idx in (
+        ("w", (0, 3, 2)),
+        ("w", (0, 66, 5)),
+        ("w", (2, 10, 1)),
+        ("w", (4, 7, 0)),
+        ("b", (3, 0, 4)),
+    ):
         layer = net.layers[idx[0]]
         arr = getattr(layer, key)
         where = idx[1:] if key == "w" else (idx[2],)
@@ -341,6 +365,7 @@ def _fake_many(corrupt_job=None, bit=0):
                 c.view(np.uint32)[-1, 0] ^= 1 << bit  # bit 0: one ulp off
             out.append((c, {"cycles": 1}))
         return out
+
     return many
 
 
@@ -349,13 +374,20 @@ def test_rtl_check_plumbing_with_fake_engine(small_rollout):
     qcfg = qat.calibrate(net, ["p8", "fp4", "p4", "fp4", "p4"], sd.teacher_inputs(300))
     chk = vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many())
     assert chk["bit_exact"] and chk["windows"] == 5 and chk["speeds_bit_exact"]
-    assert chk["matmul_shapes"] == [[95, 70, 16], [40, 80, 32], [30, 96, 32], [5, 32, 32], [5, 32, 2]]
+    assert chk["matmul_shapes"] == [
+        [95, 70, 16],
+        [40, 80, 32],
+        [30, 96, 32],
+        [5, 32, 32],
+        [5, 32, 2],
+    ]
     for job in (1, 4):
         chk = vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(job))
         assert not chk["bit_exact"] and chk["layers_bit_exact"][job] is False
     # a larger error in the last layer also shows in the recomputed speeds
-    assert not vio_run.rtl_check(net, qcfg, windows[:5], v0, norm,
-                                 engine=_fake_many(4, bit=22))["speeds_bit_exact"]
+    assert not vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(4, bit=22))[
+        "speeds_bit_exact"
+    ]
 
 
 _RTL_OK, _RTL_WHY = api.rtl_available()
@@ -388,13 +420,21 @@ def test_make_vio_quick_slice_and_cache(tmp_path, ppa_summary, capsys):
     report = json.loads((out / "report.json").read_text())
     assert set(report) == REPORT_KEYS
     assert isinstance(report["dataset"], str) and "percent" in report["metric"]
-    assert set(report["fp32"]) == {"value", "weight_bits"} and report["fp32"]["weight_bits"] == 32 * 7840
+    assert (
+        set(report["fp32"]) == {"value", "weight_bits"}
+        and report["fp32"]["weight_bits"] == 32 * 7840
+    )
     assert set(report["formats"]) == {"fp4", "p4", "p8", "p16"}
     for f, r in report["formats"].items():
         assert set(r) == {"value", "weight_bits", "energy_pj_per_inference"}
         assert r["weight_bits"] == 7840 * qat.width(f) and r["value"] > 0
         assert r["energy_pj_per_inference"] == pytest.approx(PJ[f] * 61280)
-    assert set(report["mixed"]) == {"value", "layer_formats", "weight_bits", "energy_pj_per_inference"}
+    assert set(report["mixed"]) == {
+        "value",
+        "layer_formats",
+        "weight_bits",
+        "energy_pj_per_inference",
+    }
     assert len(report["mixed"]["layer_formats"]) == 5
     assert report["rtl_check"] == {"windows": 0, "bit_exact": False}
     assert report["dead_reckoning"] > report["fp32"]["value"] > 0
@@ -410,8 +450,12 @@ def test_make_vio_quick_slice_and_cache(tmp_path, ppa_summary, capsys):
 
 
 def test_missing_energy_table_is_one_line_exit_2(tmp_path, capsys):
-    assert vio_run.main(["--quick", "--ppa-summary", str(tmp_path / "none.json"),
-                         "--out", str(tmp_path / "o")]) == 2
+    assert (
+        vio_run.main(
+            ["--quick", "--ppa-summary", str(tmp_path / "none.json"), "--out", str(tmp_path / "o")]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "make ppa" in err and "\n" not in err
     assert not (tmp_path / "o" / "report.json").exists()
@@ -420,8 +464,20 @@ def test_missing_energy_table_is_one_line_exit_2(tmp_path, capsys):
 def test_other_sequence_files(tmp_path, ppa_summary, capsys):
     """--imu / --gps plug in other files of the same formats (bad paths: exit 2, one line);
     the sequence's digest keys the training cache."""
-    assert vio_run.main(["--quick", "--ppa-summary", str(ppa_summary), "--imu",
-                         str(tmp_path / "none.txt"), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        vio_run.main(
+            [
+                "--quick",
+                "--ppa-summary",
+                str(ppa_summary),
+                "--imu",
+                str(tmp_path / "none.txt"),
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert "none.txt: no such file" in err and "\n" not in err
     imu = _head(data.KITTI_IMU, 3000, tmp_path)

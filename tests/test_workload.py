@@ -4,6 +4,8 @@ model path vs QAT forward, and model vs RTL bit-identity (needs xrnpe.rtl)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -71,7 +73,7 @@ def test_fake_quant_matches_vector_and_is_idempotent(fmt, rng):
 
 def test_max_values():
     assert qat.max_value("fp4") == 6 and qat.max_value("p4") == 16
-    assert qat.max_value("p8") == 64 and qat.max_value("p16") == 2.0 ** 28
+    assert qat.max_value("p8") == 64 and qat.max_value("p16") == 2.0**28
 
 
 def test_mse_scale_beats_naive(rng):
@@ -109,8 +111,7 @@ def test_float_backward_matches_finite_differences(splits):
     _, dlog = qat.softmax_xent(logits, y)
     g = qat.backward(n, caches, dlog)
     eps = 1e-6
-    for key, (i, j, k) in (("w", (0, 4, 1)), ("w", (1, 10, 2)), ("w", (2, 3, 7)),
-                           ("b", (1, 0, 3))):
+    for key, (i, j, k) in (("w", (0, 4, 1)), ("w", (1, 10, 2)), ("w", (2, 3, 7)), ("b", (1, 0, 3))):
         arr = getattr(n.layers[i], key)
         idx = (j, k) if key == "w" else (k,)
         old = arr[idx]
@@ -177,19 +178,29 @@ def test_model_path_matches_qat_forward(small_trained, splits, fmts):
 
 def test_evaluate_api_and_weight_bits(small_trained, splits):
     n = small_trained
-    acc = api.evaluate(n, "p8", splits.x_test[:50], splits.y_test[:50], engine="model",
-                       calib_x=splits.x_train[:200])
+    acc = api.evaluate(
+        n,
+        "p8",
+        splits.x_test[:50],
+        splits.y_test[:50],
+        engine="model",
+        calib_x=splits.x_train[:200],
+    )
     assert 0.0 <= acc <= 1.0
     assert api.weight_bits(n, ["p8", "p4", "p16"]) == 144 * 8 + 4608 * 4 + 1280 * 16
     assert api.evaluate(n, None, splits.x_test[:50], splits.y_test[:50], engine="float") >= 0
 
 
 def test_rank_assignments_orders_by_bits(small_trained):
-    sens = {"layers": [{f: {"drop_pts": 0.0 if f in ("p8", "p16") else d, "dloss": 0.0}
-                        for f in FORMATS} for d in (0.2, 5.0, 0.3)]}
+    sens = {
+        "layers": [
+            {f: {"drop_pts": 0.0 if f in ("p8", "p16") else d, "dloss": 0.0} for f in FORMATS}
+            for d in (0.2, 5.0, 0.3)
+        ]
+    }
     c = mixed.rank_assignments(small_trained, sens, budget_pts=1.0)
     assert c[0]["layer_formats"][1] == "p8" and c[0]["layer_formats"][0] in ("fp4", "p4")
-    assert all(a["weight_bits"] <= b["weight_bits"] for a, b in zip(c, c[1:]))
+    assert all(a["weight_bits"] <= b["weight_bits"] for a, b in itertools.pairwise(c))
     assert all(a["predicted_drop_pts"] <= 1.0 for a in c)
 
 

@@ -54,10 +54,19 @@ def same(c, e) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sim", choices=("icarus", "verilator"), default="verilator",
-                    help="simulator (default verilator: Icarus needs hours for these sizes)")
-    ap.add_argument("--sizes", type=int, nargs="+", default=[64, 128],
-                    help="square sizes to run (64 goes to coproc.json, others to coproc_<n>.json)")
+    ap.add_argument(
+        "--sim",
+        choices=("icarus", "verilator"),
+        default="verilator",
+        help="simulator (default verilator: Icarus needs hours for these sizes)",
+    )
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[64, 128],
+        help="square sizes to run (64 goes to coproc.json, others to coproc_<n>.json)",
+    )
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -77,14 +86,24 @@ def main() -> int:
     for (size, fmt), job, (c, st) in zip(keys, jobs, results):
         exact = same(c, matmul(job["a"], job["b"], fmt, job["out_fmt"]))
         ok &= exact
-        if st["macs"] != size ** 3:
-            print(f"MACS counter {st['macs']} != {size ** 3}", file=sys.stderr)
+        if st["macs"] != size**3:
+            print(f"MACS counter {st['macs']} != {size**3}", file=sys.stderr)
             ok = False
         out[size][fmt] = {k: st[k] for k in KEYS}
         out[size][fmt]["utilization"] = round(float(st["utilization"]), 6)
         meta = {k: st[k] for k in ("rows", "cols", "data_bytes", "abuf_words", "bbuf_words")}
-        rows.append((f"{size}x{size}x{size}", fmt, job["out_fmt"], st["cycles"], st["macs"],
-                     st["peak_macs_per_cycle"], st["utilization"], "PASS" if exact else "FAIL"))
+        rows.append(
+            (
+                f"{size}x{size}x{size}",
+                fmt,
+                job["out_fmt"],
+                st["cycles"],
+                st["macs"],
+                st["peak_macs_per_cycle"],
+                st["utilization"],
+                "PASS" if exact else "FAIL",
+            )
+        )
     bench = ROOT / "build" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
@@ -92,14 +111,19 @@ def main() -> int:
             (bench / "coproc.json").write_text(json.dumps(out[size], indent=2) + "\n")
         else:
             extra = dict(out[size])
-            extra["meta"] = dict(sim=args.sim, out_fmt="same as input format", m=size, k=size,
-                                 n=size, **meta)
+            extra["meta"] = dict(
+                sim=args.sim, out_fmt="same as input format", m=size, k=size, n=size, **meta
+            )
             (bench / f"coproc_{size}.json").write_text(json.dumps(extra, indent=2) + "\n")
-    print(f"\nCo-processor benchmark ({args.sim}, ROWS={meta.get('rows')} COLS={meta.get('cols')} "
-          f"bus {8 * meta.get('data_bytes', 0)} bits; output format = input format; "
-          f"{wall:.0f} s wall)")
-    print(f"{'shape':<14}{'fmt':<6}{'out':<6}{'cycles':>10}{'MACs':>11}{'peak/cyc':>10}"
-          f"{'util':>8}  check")
+    print(
+        f"\nCo-processor benchmark ({args.sim}, ROWS={meta.get('rows')} COLS={meta.get('cols')} "
+        f"bus {8 * meta.get('data_bytes', 0)} bits; output format = input format; "
+        f"{wall:.0f} s wall)"
+    )
+    print(
+        f"{'shape':<14}{'fmt':<6}{'out':<6}{'cycles':>10}{'MACs':>11}{'peak/cyc':>10}"
+        f"{'util':>8}  check"
+    )
     for shape, fmt, o, cyc, macs, peak, util, verdict in rows:
         print(f"{shape:<14}{fmt:<6}{o:<6}{cyc:>10}{macs:>11}{peak:>10}{util:>8.3f}  {verdict}")
     written = ["build/bench/coproc.json"] if 64 in args.sizes else []

@@ -48,7 +48,9 @@ def random_codes(rng, fmt, shape):
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("-o", "--output", default=str(ROOT / "build" / "bench" / "models.json"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("-n", type=int, default=1_000_000, help="values per quantize run")
@@ -77,7 +79,7 @@ def main(argv=None) -> int:
     print(f"  {'format':<8}{'Mvalues/s':>12}")
     for f, v in quant.items():
         print(f"  {f:<8}{v / 1e6:>12.1f}")
-    print("matmul 64x64x64 (ms, best of %d)" % args.repeat)
+    print(f"matmul 64x64x64 (ms, best of {args.repeat})")
     print("  " + "in/out".ljust(8) + "".join(f"{o:>9}" for o in OUTPUT_FORMATS))
     for f, row in mat.items():
         print("  " + f"{f:<8}" + "".join(f"{row[o] * 1e3:>9.2f}" for o in OUTPUT_FORMATS))

@@ -93,14 +93,26 @@ def workload(fmt: str, words: int, seed: int) -> tuple[str, pm.Stream]:
     k = 16
     if words % k:
         raise ValueError(f"--words must be a multiple of {k}")
-    jobs = [(fmt, pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
-             pm.random_words(rng, fmt, k), pm.random_words(rng, fmt, k))
-            for _ in range(words // k)]
+    jobs = [
+        (
+            fmt,
+            pm.OUT_FMTS[int(rng.integers(0, len(pm.OUT_FMTS)))],
+            pm.random_words(rng, fmt, k),
+            pm.random_words(rng, fmt, k),
+        )
+        for _ in range(words // k)
+    ]
     st = pm.chain_jobs(jobs)
     lines = []
     for i in range(words):
-        w = (int(st.a[i]) << 24) | (int(st.b[i]) << 8) | (int(st.fmt[i]) << 5) | (
-            int(st.ofmt[i]) << 2) | (int(st.first[i]) << 1) | int(st.last[i])
+        w = (
+            (int(st.a[i]) << 24)
+            | (int(st.b[i]) << 8)
+            | (int(st.fmt[i]) << 5)
+            | (int(st.ofmt[i]) << 2)
+            | (int(st.first[i]) << 1)
+            | int(st.last[i])
+        )
         lines.append(f"{w:010x}")
     return "\n".join(lines) + "\n", st
 
@@ -112,8 +124,10 @@ def check_results(path: Path, st: pm.Stream, what: str) -> None:
         raise RuntimeError(f"{what}: {len(got)} results, expected {st.n_jobs}")
     for j, (code, nar) in enumerate(got):
         if int(code, 16) != int(st.exp_code[j]) or int(nar) != int(st.exp_nar[j]):
-            raise RuntimeError(f"{what}: job {j}: got {code} nar {nar}, expected "
-                               f"{int(st.exp_code[j]):08x} nar {int(st.exp_nar[j])}")
+            raise RuntimeError(
+                f"{what}: job {j}: got {code} nar {nar}, expected "
+                f"{int(st.exp_code[j]):08x} nar {int(st.exp_nar[j])}"
+            )
 
 
 def count_toggles(vcd: Path) -> int:
@@ -164,9 +178,25 @@ def run(top: str, fmt: str, words: int, seed: int, work: Path, gates: tuple[Path
     d.mkdir(parents=True, exist_ok=True)
     image, st = workload(fmt, words, seed)
     (d / "words.hex").write_text(image)
-    (d / "bench_tb.sv").write_text(TB.replace("TOP", manifest.toplevel(top)).replace("NWORDS", str(words)))
-    subprocess.run(["iverilog", "-g2012", "-o", "sim.vvp", "-s", "bench_tb", str(gates[0]),
-                    str(gates[1]), "bench_tb.sv"], cwd=d, check=True, capture_output=True)
+    (d / "bench_tb.sv").write_text(
+        TB.replace("TOP", manifest.toplevel(top)).replace("NWORDS", str(words))
+    )
+    subprocess.run(
+        [
+            "iverilog",
+            "-g2012",
+            "-o",
+            "sim.vvp",
+            "-s",
+            "bench_tb",
+            str(gates[0]),
+            str(gates[1]),
+            "bench_tb.sv",
+        ],
+        cwd=d,
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=d, check=True, capture_output=True)
     check_results(d / "results.txt", st, f"{top} {fmt}")
     toggles = count_toggles(d / "act.vcd")
@@ -189,10 +219,14 @@ def main() -> int:
         gates = netlist(top, work)
         for fmt in pm.IN_FMTS:
             res[top][fmt] = round(run(top, fmt, args.words, args.seed, work, gates), 1)
-    res["workload"] = {"words_per_format": args.words, "dot_product_words": 16, "seed": args.seed,
-                       "counted": "bit changes of every net of the Yosys gate-level netlist "
-                                  "(synth -flatten; abc simple gates) except clk",
-                       "unit": "toggles per MAC (lane product)"}
+    res["workload"] = {
+        "words_per_format": args.words,
+        "dot_product_words": 16,
+        "seed": args.seed,
+        "counted": "bit changes of every net of the Yosys gate-level netlist "
+        "(synth -flatten; abc simple gates) except clk",
+        "unit": "toggles per MAC (lane product)",
+    }
     out = ROOT / "build" / "bench" / "pe_activity.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

@@ -19,7 +19,10 @@ ORDER = ["bench_models.py", "bench_pe_activity.py", "bench_coproc.py"]
 
 
 def main() -> int:
-    found = sorted(HERE.glob("bench_*.py"), key=lambda p: (ORDER.index(p.name) if p.name in ORDER else 99, p.name))
+    found = sorted(
+        HERE.glob("bench_*.py"),
+        key=lambda p: (ORDER.index(p.name) if p.name in ORDER else 99, p.name),
+    )
     if not found:
         print("bench: no benchmarks found", file=sys.stderr)
         return 1
@@ -27,8 +30,12 @@ def main() -> int:
     for script in found:
         print(f"\n=== {script.name} ===", flush=True)
         t0 = time.time()
-        r = subprocess.run([sys.executable, "-m", f"scripts.bench.{script.stem}", *sys.argv[1:]], cwd=ROOT)
-        print(f"=== {script.name}: {'ok' if r.returncode == 0 else 'FAILED'} in {time.time() - t0:.0f} s")
+        r = subprocess.run(
+            [sys.executable, "-m", f"scripts.bench.{script.stem}", *sys.argv[1:]], cwd=ROOT
+        )
+        print(
+            f"=== {script.name}: {'ok' if r.returncode == 0 else 'FAILED'} in {time.time() - t0:.0f} s"
+        )
         if r.returncode:
             failed.append(script.name)
     reports = sorted((ROOT / "build" / "bench").glob("*.json"))

@@ -55,11 +55,15 @@ class Case:
 
 ENC = dict(SCALE_W=8, FRAC_W=24)
 # scales near the formats' ranges are the interesting ones: shift the random scale right
-ENC_SHAPE = ("scale = $signed(scale) >>> ($urandom % 8); "
-             "zero = $urandom % 16 == 0; nar = $urandom % 16 == 0;")
-ACC_SHAPE = ("in_live = ($urandom % 4 == 0) ? 8'hff : ($urandom % 3 == 0) ? 8'h18 : "
-             "($urandom % 2) ? 8'h38 : 8'h3c; in_seg = in_seg >> ($urandom % 128); "
-             "in_out_fmt = $urandom % 5; ")
+ENC_SHAPE = (
+    "scale = $signed(scale) >>> ($urandom % 8); "
+    "zero = $urandom % 16 == 0; nar = $urandom % 16 == 0;"
+)
+ACC_SHAPE = (
+    "in_live = ($urandom % 4 == 0) ? 8'hff : ($urandom % 3 == 0) ? 8'h18 : "
+    "($urandom % 2) ? 8'h38 : 8'h3c; in_seg = in_seg >> ($urandom % 128); "
+    "in_out_fmt = $urandom % 5; "
+)
 MODES = "{m16, m8, m4} = 3'b001 << ($urandom % 3);"  # one-hot, as pe_rmmec drives them
 
 CASES: dict[str, Case] = {
@@ -82,13 +86,26 @@ CASES: dict[str, Case] = {
     # sequential blocks: random inputs every cycle exercise their decoding, counters and FSMs
     # (not whole jobs: tb/coprocessor does that on the RTL); the PEs are checked end to end by
     # tests/test_gate_equiv.py
-    "acc_seg": Case("xrnpe_acc_seg", {}, "w_fmt = $urandom % 4; w_first = $urandom % 8 == 0; "
-                    "res_take = $urandom % 2;", clocked=True),
+    "acc_seg": Case(
+        "xrnpe_acc_seg",
+        {},
+        "w_fmt = $urandom % 4; w_first = $urandom % 8 == 0; res_take = $urandom % 2;",
+        clocked=True,
+    ),
     # finished sums of every format: live segments as the format masks, values of every size
-    "acc_readout": Case("xrnpe_acc_readout", {"TAG_W": 2}, ACC_SHAPE + "out_ready = $urandom % 4 != 0;",
-                        clocked=True),
-    "acc_backend": Case("xrnpe_acc_backend", {}, "w_fmt = $urandom % 4; "
-                        "out_ready = $urandom % 4 != 0;", clocked=True, min_known=0.8),
+    "acc_readout": Case(
+        "xrnpe_acc_readout",
+        {"TAG_W": 2},
+        ACC_SHAPE + "out_ready = $urandom % 4 != 0;",
+        clocked=True,
+    ),
+    "acc_backend": Case(
+        "xrnpe_acc_backend",
+        {},
+        "w_fmt = $urandom % 4; out_ready = $urandom % 4 != 0;",
+        clocked=True,
+        min_known=0.8,
+    ),
     "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
     "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),
     # datapath registers have no reset (docs/rtl-style.md): outputs read from them are X
@@ -97,13 +114,17 @@ CASES: dict[str, Case] = {
     "coproc_rd_dma": Case("xrnpe_coproc_rd_dma", {}, clocked=True, min_known=0.8),
     "coproc_wr_dma": Case("xrnpe_coproc_wr_dma", {}, clocked=True),
     # small array and C buffer: the default one is ~17 k flip-flops at gate level
-    "coproc_collect": Case("xrnpe_coproc_collect", {"ROWS": 2, "COLS": 2, "CBUF_TILES": 4},
-                           clocked=True),
+    "coproc_collect": Case(
+        "xrnpe_coproc_collect", {"ROWS": 2, "COLS": 2, "CBUF_TILES": 4}, clocked=True
+    ),
     # the A/B buffers and the PE array at the co-processor's "small" parameter set (2x3 PEs,
     # 32-bit bus, 4/8-word buffers)
-    "coproc_feed": Case("xrnpe_coproc_feed", {"ROWS": 2, "COLS": 3, "DATA_W": 32, "ABUF_WORDS": 4,
-                                              "BBUF_WORDS": 8, "CBUF_TILES": 16}, clocked=True,
-                        min_known=0.3),  # PE results of never-written buffer entries are X
+    "coproc_feed": Case(
+        "xrnpe_coproc_feed",
+        {"ROWS": 2, "COLS": 3, "DATA_W": 32, "ABUF_WORDS": 4, "BBUF_WORDS": 8, "CBUF_TILES": 16},
+        clocked=True,
+        min_known=0.3,
+    ),  # PE results of never-written buffer entries are X
 }
 
 
@@ -125,25 +146,26 @@ def stdout_to(path: Path):
 def rtl_sources(top: str) -> list[Path]:
     """The files of the manifest block that lists ``top`` (packages first); --rtl may point
     elsewhere."""
-    from xrnpe.sim import manifest  # noqa: PLC0415
+    from xrnpe.sim import manifest
 
     return manifest.sources_for_module(top, rtl_dir=RTL)
 
 
 def simcells() -> Path:
     """Yosys' simulation models of its internal gate cells (for Icarus)."""
-    from pyosys import libyosys as ys  # noqa: PLC0415 - only needed here
+    from pyosys import libyosys as ys
 
     return Path(ys.__file__).resolve().parent / "share" / "simcells.v"
 
 
-def gate_netlist(top: str, work: Path, params: dict | None = None, rename: str | None = None,
-                 stat: bool = False) -> tuple[Path, dict[str, tuple[str, int]]]:
+def gate_netlist(
+    top: str, work: Path, params: dict | None = None, rename: str | None = None, stat: bool = False
+) -> tuple[Path, dict[str, tuple[str, int]]]:
     """The project's gate-level flow, shared with the activity bench: `top` and the files it
     uses, flattened and mapped by ABC to simple gates.  Writes work/<name>_gates.v (name =
     ``rename`` or ``top``; the module is renamed too) and returns it with the ports
     {name: (direction, width)}.  Yosys' log goes to work/<name>_yosys.log."""
-    from pyosys import libyosys as ys  # noqa: PLC0415 - only needed here
+    from pyosys import libyosys as ys
 
     name = rename or top
     out, js = work / f"{name}_gates.v", work / f"{name}_gates.json"
@@ -151,8 +173,11 @@ def gate_netlist(top: str, work: Path, params: dict | None = None, rename: str |
     incs = " ".join(f"-I{d}" for d in dict.fromkeys(s.parent for s in srcs))
     cmds = [f"read_verilog -sv {incs} {src}" for src in srcs]
     cmds += [f"chparam -set {k} {v} {top}" for k, v in (params or {}).items()]
-    cmds += [f"synth -flatten -top {top}", "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
-             "opt_clean"]
+    cmds += [
+        f"synth -flatten -top {top}",
+        "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX",
+        "opt_clean",
+    ]
     cmds += [f"rename -top {rename}"] if rename else []
     cmds += [f"tee -q -o {work / (name + '_gates.stat')} stat"] if stat else []
     cmds += [f"write_verilog -noattr -noexpr {out}", f"write_json {js}"]
@@ -171,8 +196,12 @@ def testbench(case: Case, ports: dict[str, tuple[str, int]], vectors: int) -> st
     decl = [f"  logic [{w - 1}:0] {n};" for n, w in ins]
     decl += [f"  logic [{w - 1}:0] {n}_rtl, {n}_gl;" for n, w in outs]
     params = ", ".join(f".{k}({v})" for k, v in case.params.items())
-    conn = lambda sfx: ", ".join([f".{n}({n})" for n, _ in ins] + [f".{n}({n}_{sfx})" for n, _ in outs])  # noqa: E731
-    fill = "\n".join(f"      {n} = {{{', '.join(['$urandom'] * ((w + 31) // 32))}}};" for n, w in ins)
+    conn = lambda sfx: ", ".join(
+        [f".{n}({n})" for n, _ in ins] + [f".{n}({n}_{sfx})" for n, _ in outs]
+    )
+    fill = "\n".join(
+        f"      {n} = {{{', '.join(['$urandom'] * ((w + 31) // 32))}}};" for n, w in ins
+    )
     differ = " || ".join(f"{n}_rtl !== {n}_gl" for n, _ in outs)
     shown = ", ".join([n for n, _ in ins] + [f"{n}_rtl, {n}_gl" for n, _ in outs])
     fmt = " ".join([f"{n}=%h" for n, _ in ins] + [f"{n}: rtl %h gate %h" for n, _ in outs])
@@ -208,15 +237,21 @@ def testbench_clocked(case: Case, ports: dict[str, tuple[str, int]], cycles: int
     decl += [f"  logic [{w - 1}:0] {n}_rtl, {n}_gl;" for n, w in outs]
     params = ", ".join(f".{k}({v})" for k, v in case.params.items())
     fixed = [".clk(clk)", ".rst_n(rst_n)"]
-    conn = lambda sfx: ", ".join(fixed + [f".{n}({n})" for n, _ in ins] + [f".{n}({n}_{sfx})" for n, _ in outs])  # noqa: E731
-    fill = "\n".join(f"      {n} = {{{', '.join(['$urandom'] * ((w + 31) // 32))}}};" for n, w in ins)
+    conn = lambda sfx: ", ".join(
+        fixed + [f".{n}({n})" for n, _ in ins] + [f".{n}({n}_{sfx})" for n, _ in outs]
+    )
+    fill = "\n".join(
+        f"      {n} = {{{', '.join(['$urandom'] * ((w + 31) // 32))}}};" for n, w in ins
+    )
     # an output differs when the RTL's value has no X/Z bit and the netlist's is not the same
     cmp_ = "\n".join(
         f"      if (({n}_rtl ^ {n}_rtl) === '0) known = known + 1;\n"
         f"      if (({n}_rtl ^ {n}_rtl) === '0 && {n}_rtl !== {n}_gl) begin\n"
         f"        bad = bad + 1;\n"
-        f"        if (bad <= 3) $display(\"MISMATCH cycle %0d {n}: rtl %h gate %h\", i, {n}_rtl, {n}_gl);\n"
-        f"      end" for n, _ in outs)
+        f'        if (bad <= 3) $display("MISMATCH cycle %0d {n}: rtl %h gate %h", i, {n}_rtl, {n}_gl);\n'
+        f"      end"
+        for n, _ in outs
+    )
     return f"""`timescale 1ns/1ps
 module gate_equiv_tb;
 {chr(10).join(decl)}
@@ -243,8 +278,9 @@ endmodule
 """
 
 
-def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 3000
-          ) -> tuple[int, list[str]]:
+def check(
+    name: str, vectors: int = 20000, keep: bool = False, cycles: int = 3000
+) -> tuple[int, list[str]]:
     """Run one case (``vectors`` random inputs, or ``cycles`` clock cycles for a sequential
     one); returns (mismatching vectors or cycles, the first mismatch lines)."""
     case = CASES[name]
@@ -257,13 +293,30 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
         srcs = [str(s) for s in rtl_sources(case.top)]
         incs = [f"-I{d}" for d in dict.fromkeys(Path(s).parent for s in srcs)]
         # random inputs break the blocks' input protocols on purpose: assertions off
-        r = subprocess.run(["iverilog", "-g2012", "-DXRNPE_NO_ASSERT", *incs, "-o", "sim.vvp",
-                            "-s", "gate_equiv_tb", *srcs,
-                            str(gl), str(cells), "tb.sv"], cwd=work, capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                "iverilog",
+                "-g2012",
+                "-DXRNPE_NO_ASSERT",
+                *incs,
+                "-o",
+                "sim.vvp",
+                "-s",
+                "gate_equiv_tb",
+                *srcs,
+                str(gl),
+                str(cells),
+                "tb.sv",
+            ],
+            cwd=work,
+            capture_output=True,
+            text=True,
+        )
         if r.returncode:
             raise RuntimeError(f"{name}: iverilog failed: {r.stderr.strip()[:2000]}")
-        r = subprocess.run(["vvp", "-n", "sim.vvp"], cwd=work, capture_output=True, text=True,
-                           check=True)
+        r = subprocess.run(
+            ["vvp", "-n", "sim.vvp"], cwd=work, capture_output=True, text=True, check=True
+        )
         lines = r.stdout.splitlines()
         res = [ln for ln in lines if ln.startswith("RESULT ")]
         if not res:
@@ -274,8 +327,10 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
             n_out = sum(1 for d, _ in ports.values() if d == "output")
             total = int(fields[2]) * n_out
             if int(fields[3]) < case.min_known * total:
-                raise RuntimeError(f"only {fields[3]} of {total} output samples of the RTL were "
-                                   f"known (not X), fewer than {case.min_known:.0%}")
+                raise RuntimeError(
+                    f"only {fields[3]} of {total} output samples of the RTL were "
+                    f"known (not X), fewer than {case.min_known:.0%}"
+                )
         return int(fields[1]), [ln for ln in lines if ln.startswith("MISMATCH")]
     finally:
         if not keep:
@@ -285,14 +340,20 @@ def check(name: str, vectors: int = 20000, keep: bool = False, cycles: int = 300
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("cases", nargs="*", help="case names (default: all; --list shows them)")
-    ap.add_argument("--vectors", type=int, default=20000,
-                    help="random input vectors per combinational case")
-    ap.add_argument("--cycles", type=int, default=3000,
-                    help="clock cycles of random inputs per sequential case")
+    ap.add_argument(
+        "--vectors", type=int, default=20000, help="random input vectors per combinational case"
+    )
+    ap.add_argument(
+        "--cycles", type=int, default=3000, help="clock cycles of random inputs per sequential case"
+    )
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the work directories (/tmp)")
-    ap.add_argument("--rtl", type=Path, default=None,
-                    help="read the RTL files by name from this directory (default: the manifest's)")
+    ap.add_argument(
+        "--rtl",
+        type=Path,
+        default=None,
+        help="read the RTL files by name from this directory (default: the manifest's)",
+    )
     args = ap.parse_args(argv)
     set_rtl(args.rtl)
     if args.list:

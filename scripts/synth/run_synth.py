@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,8 +50,8 @@ LIBERTY = HERE.parents[1] / "data" / "liberty" / "sky130_fd_sc_hd_area.lib"
 
 @dataclass
 class Design:
-    name: str                       # key in summary.json
-    top: str                        # top module name
+    name: str  # key in summary.json
+    top: str  # top module name
     params: dict[str, int | str] = field(default_factory=dict)  # top-level parameter overrides
     # Flatten before synthesis (cross-boundary optimisation, each instance mapped on its own).
     # False: every module is mapped once and counted per instance (much faster for arrays of
@@ -81,8 +81,11 @@ def design_sources(d: Design, core: Path | None, rtl: Path | None) -> list[Path]
     from xrnpe.sim import manifest
 
     man = manifest.load(core)
-    block = d.name if d.name in man.blocks and man.block(d.name).toplevel == d.top \
+    block = (
+        d.name
+        if d.name in man.blocks and man.block(d.name).toplevel == d.top
         else man.block_of_file(f"{d.top}.sv")
+    )
     return man.files(block, rtl_dir=rtl)
 
 
@@ -99,7 +102,9 @@ def _q(p) -> str:
 
 def script_read(spec: dict) -> list[tuple[str, str]]:
     files = " ".join(_q(f) for f in spec["sources"])
-    cmds = [("read", f"read_verilog -sv -DSYNTHESIS -noassert -noassume -I {_q(spec['rtl'])} {files}")]
+    cmds = [
+        ("read", f"read_verilog -sv -DSYNTHESIS -noassert -noassume -I {_q(spec['rtl'])} {files}")
+    ]
     cmds += [("read", f"chparam -set {k} {v} {spec['top']}") for k, v in spec["params"].items()]
     cmds.append(("read", f"hierarchy -check -top {spec['top']}"))
     return cmds
@@ -108,14 +113,22 @@ def script_read(spec: dict) -> list[tuple[str, str]]:
 def script_xilinx(spec: dict, out: Path) -> list[tuple[str, str]]:
     top = spec["top"]
     flat = spec.get("flatten", True)
-    return script_read(spec) + [
-        ("synth_xilinx", f"synth_xilinx -family xcup -noiopad {'-flatten ' if flat else ''}-top {top}"),
-        ("report", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
-        ("report", f"tee -q -o {_q(out / 'xilinx_stat.json')} stat -json"),
-        ("report", f"tee -q -o {_q(out / 'xilinx_stat.txt')} stat"),
-    ] + ([] if flat else [("report", "flatten"), ("report", "delete t:$scopeinfo")]) + [
-        ("report", f"write_json {_q(out / 'xilinx_netlist.json')}"),
-    ]
+    return (
+        script_read(spec)
+        + [
+            (
+                "synth_xilinx",
+                f"synth_xilinx -family xcup -noiopad {'-flatten ' if flat else ''}-top {top}",
+            ),
+            ("report", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
+            ("report", f"tee -q -o {_q(out / 'xilinx_stat.json')} stat -json"),
+            ("report", f"tee -q -o {_q(out / 'xilinx_stat.txt')} stat"),
+        ]
+        + ([] if flat else [("report", "flatten"), ("report", "delete t:$scopeinfo")])
+        + [
+            ("report", f"write_json {_q(out / 'xilinx_netlist.json')}"),
+        ]
+    )
 
 
 def post_xilinx(spec: dict, out: Path) -> dict:
@@ -212,9 +225,14 @@ def lut_depth(mod: dict) -> dict:
 
     # CARRY4 chains: a CARRY4 whose CI is driven by another CARRY4 continues that chain
     carry4 = {n for n, c in comb.items() if c["type"] == "CARRY4"}
-    heads = [n for n in carry4
-             if not (set(driver.get(b) for b in comb[n]["connections"].get("CI", [])
-                         if isinstance(b, int)) & carry4)]
+    heads = [
+        n
+        for n in carry4
+        if not (
+            set(driver.get(b) for b in comb[n]["connections"].get("CI", []) if isinstance(b, int))
+            & carry4
+        )
+    ]
     nxt = {}
     for n in carry4:
         for b in comb[n]["connections"].get("CI", []):
@@ -242,12 +260,15 @@ def lut_depth(mod: dict) -> dict:
 CMOS_EXTRA = {
     **{f"$_DFF_{c}{r}{v}_": 20 for c in "PN" for r in "PN" for v in "01"},
     **{f"$_DFFSR_{c}{s}{r}_": 24 for c in "PN" for s in "PN" for r in "PN"},
-    "$_DLATCH_P_": 8, "$_DLATCH_N_": 8,
+    "$_DLATCH_P_": 8,
+    "$_DLATCH_N_": 8,
 }
 # dfflegalize target: plain, async-reset and async-set flops; enables and synchronous
 # resets become gates (mapped by the following abc -g cmos run).
-CMOS_FF_CELLS = ("-cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cell $_DFF_PP0_ 01 "
-                 "-cell $_DFF_PP1_ 01 -cell $_DFFSR_PNN_ 01 -cell $_DLATCH_P_ 01")
+CMOS_FF_CELLS = (
+    "-cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cell $_DFF_PP0_ 01 "
+    "-cell $_DFF_PP1_ 01 -cell $_DFFSR_PNN_ 01 -cell $_DLATCH_P_ 01"
+)
 
 
 def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
@@ -280,7 +301,10 @@ def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
             ("breakdown", f"dfflibmap -liberty {lib}"),
             ("breakdown", f"abc -liberty {lib}"),
             ("breakdown", "opt_clean"),
-            ("breakdown", f"tee -q -o {_q(out / 'sky130_hier_stat.json')} stat -json -liberty {lib}"),
+            (
+                "breakdown",
+                f"tee -q -o {_q(out / 'sky130_hier_stat.json')} stat -json -liberty {lib}",
+            ),
             ("breakdown", f"tee -q -o {_q(out / 'sky130_hier_stat.txt')} stat -liberty {lib}"),
         ]
     return cmds
@@ -297,8 +321,13 @@ def post_asic(spec: dict, out: Path) -> dict:
         raise RuntimeError(f"cmos: no transistor cost for cell types {unknown}")
     gates = sum(CMOS_COST[t] * n for t, n in cells.items() if t in CMOS_COST)
     extra = sum(CMOS_EXTRA[t] * n for t, n in cells.items() if t in CMOS_EXTRA)
-    res["cmos"] = {"cells": cells, "yosys_estimate": est, "priced_by_yosys_table": gates,
-                   "ff_extra": extra, "transistors": gates + extra}
+    res["cmos"] = {
+        "cells": cells,
+        "yosys_estimate": est,
+        "priced_by_yosys_table": gates,
+        "ff_extra": extra,
+        "transistors": gates + extra,
+    }
 
     lib = Path(spec["liberty"])
     lib_areas, _ = liberty_cells(lib)
@@ -314,15 +343,33 @@ def post_asic(spec: dict, out: Path) -> dict:
         res["breakdown"] = breakdown(st, top, local)
     elif not spec.get("no_breakdown"):
         hier = json.loads((out / "sky130_hier_stat.json").read_text())
-        res["breakdown"] = breakdown(hier, top, local_areas(hier, lib, out / "sky130_hier_stat.txt"))
+        res["breakdown"] = breakdown(
+            hier, top, local_areas(hier, lib, out / "sky130_hier_stat.txt")
+        )
     return res
 
 
 # `stat -tech cmos` transistor prices (Yosys kernel/cost.h, CellCosts::cmos_gate_cost)
-CMOS_COST = {"$_BUF_": 1, "$_NOT_": 2, "$_AND_": 6, "$_NAND_": 4, "$_OR_": 6, "$_NOR_": 4,
-             "$_ANDNOT_": 6, "$_ORNOT_": 6, "$_XOR_": 12, "$_XNOR_": 12, "$_AOI3_": 6,
-             "$_OAI3_": 6, "$_AOI4_": 8, "$_OAI4_": 8, "$_MUX_": 12, "$_NMUX_": 10,
-             "$_DFF_P_": 16, "$_DFF_N_": 16}
+CMOS_COST = {
+    "$_BUF_": 1,
+    "$_NOT_": 2,
+    "$_AND_": 6,
+    "$_NAND_": 4,
+    "$_OR_": 6,
+    "$_NOR_": 4,
+    "$_ANDNOT_": 6,
+    "$_ORNOT_": 6,
+    "$_XOR_": 12,
+    "$_XNOR_": 12,
+    "$_AOI3_": 6,
+    "$_OAI3_": 6,
+    "$_AOI4_": 8,
+    "$_OAI4_": 8,
+    "$_MUX_": 12,
+    "$_NMUX_": 10,
+    "$_DFF_P_": 16,
+    "$_DFF_N_": 16,
+}
 
 
 def instances(st: dict, top: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -330,8 +377,14 @@ def instances(st: dict, top: str) -> tuple[dict[str, int], dict[str, dict[str, i
     `stat -json` report."""
     mods = st["modules"]
     key = {k.lstrip("\\"): k for k in mods}
-    children = {k: {key[t.lstrip("\\")]: n for t, n in v.get("num_cells_by_type", {}).items()
-                    if t.lstrip("\\") in key} for k, v in mods.items()}
+    children = {
+        k: {
+            key[t.lstrip("\\")]: n
+            for t, n in v.get("num_cells_by_type", {}).items()
+            if t.lstrip("\\") in key
+        }
+        for k, v in mods.items()
+    }
     inst: dict[str, int] = defaultdict(int)
 
     def walk(k: str, mult: int) -> None:
@@ -361,12 +414,12 @@ def liberty_cells(lib: Path) -> tuple[dict[str, float], set[str]]:
     text = re.sub(r"//[^\n]*|/\*.*?\*/", " ", lib.read_text(), flags=re.S)
     areas, seq = {}, set()
     for m in re.finditer(r"\bcell\s*\(\s*\"?([\w$]+)\"?\s*\)\s*\{", text):
-        body = text[m.end():m.end() + 400]
+        body = text[m.end() : m.end() + 400]
         a = re.search(r"\barea\s*:\s*([\d.eE+-]+)", body)
         if a:
             areas[m.group(1)] = float(a.group(1))
         nxt = text.find("cell (", m.end())
-        if re.search(r"\b(ff|latch)\s*\(", text[m.end():nxt if nxt > 0 else None]):
+        if re.search(r"\b(ff|latch)\s*\(", text[m.end() : nxt if nxt > 0 else None]):
             seq.add(m.group(1))
     return areas, seq
 
@@ -379,8 +432,10 @@ def local_areas(st: dict, lib: Path, txt: Path | None = None) -> dict[str, tuple
     res = {}
     for m, v in st["modules"].items():
         cells = v.get("num_cells_by_type", {})
-        res[m] = (sum(areas.get(t, 0.0) * n for t, n in cells.items()),
-                  sum(areas.get(t, 0.0) * n for t, n in cells.items() if t in seq))
+        res[m] = (
+            sum(areas.get(t, 0.0) * n for t, n in cells.items()),
+            sum(areas.get(t, 0.0) * n for t, n in cells.items() if t in seq),
+        )
     if txt is not None and txt.exists():
         for m, a in re.findall(r"Chip area for module '([^']+)':\s*([\d.]+)", txt.read_text()):
             if m in res and abs(res[m][0] - float(a)) > 1e-3 * max(1.0, float(a)):
@@ -390,8 +445,10 @@ def local_areas(st: dict, lib: Path, txt: Path | None = None) -> dict[str, tuple
 
 def total_area(st: dict, top: str, local: dict[str, tuple[float, float]]) -> tuple[float, float]:
     inst, _ = instances(st, top)
-    return (sum(local[m][0] * k for m, k in inst.items()),
-            sum(local[m][1] * k for m, k in inst.items()))
+    return (
+        sum(local[m][0] * k for m, k in inst.items()),
+        sum(local[m][1] * k for m, k in inst.items()),
+    )
 
 
 def pretty_module(name: str) -> str:
@@ -401,7 +458,7 @@ def pretty_module(name: str) -> str:
         return name
     parts = name.split("\\")
     if parts[0] != "$paramod":  # hashed form $paramod$<hash>\name
-        return f"{parts[-1]}({parts[0][len('$paramod$'):][:8]})"
+        return f"{parts[-1]}({parts[0][len('$paramod$') :][:8]})"
     args = []
     for p in parts[2:]:
         k, _, v = p.partition("=")
@@ -425,11 +482,14 @@ def paramod_names(log: Path) -> dict[str, str]:
     with open(log, errors="replace") as fh:
         for line in fh:
             if line.startswith("Parameter \\"):
-                k, _, v = line[len("Parameter \\"):].strip().partition(" = ")
+                k, _, v = line[len("Parameter \\") :].strip().partition(" = ")
                 m = re.fullmatch(r"(\d+)'([01]+)", v)
                 params.append(f"{k}={int(m.group(2), 2) if m else v}")
                 continue
-            m = re.search(r"(?:Generating|Found cached) RTLIL representation for module `(\$paramod[^']*)'", line)
+            m = re.search(
+                r"(?:Generating|Found cached) RTLIL representation for module `(\$paramod[^']*)'",
+                line,
+            )
             if m:
                 raw = m.group(1)
                 if params and raw not in names:
@@ -458,19 +518,43 @@ def breakdown(st: dict, top: str, local_area: dict[str, tuple[float, float]]) ->
 
     total = subtree(topk)
     by_module = sorted(
-        ({"module": pretty_module(k), "yosys_name": k.lstrip("\\"), "instances": inst[k], "area_um2_each": round(local[k], 3),
-          "area_um2": round(local[k] * inst[k], 3),
-          "sequential_um2": round(seqa[k] * inst[k], 3),
-          "share": round(local[k] * inst[k] / total, 4) if total else 0.0}
-         for k in inst), key=lambda r: -r["area_um2"])
-    top_children = [{"module": "(top-level logic)", "instances": 1, "area_um2": round(local[topk], 3),
-                     "share": round(local[topk] / total, 4) if total else 0.0}]
+        (
+            {
+                "module": pretty_module(k),
+                "yosys_name": k.lstrip("\\"),
+                "instances": inst[k],
+                "area_um2_each": round(local[k], 3),
+                "area_um2": round(local[k] * inst[k], 3),
+                "sequential_um2": round(seqa[k] * inst[k], 3),
+                "share": round(local[k] * inst[k] / total, 4) if total else 0.0,
+            }
+            for k in inst
+        ),
+        key=lambda r: -r["area_um2"],
+    )
+    top_children = [
+        {
+            "module": "(top-level logic)",
+            "instances": 1,
+            "area_um2": round(local[topk], 3),
+            "share": round(local[topk] / total, 4) if total else 0.0,
+        }
+    ]
     for c, n in sorted(children[topk].items(), key=lambda kv: -kv[1] * subtree(kv[0])):
-        top_children.append({"module": pretty_module(c), "yosys_name": c.lstrip("\\"), "instances": n,
-                             "area_um2": round(n * subtree(c), 3),
-                             "share": round(n * subtree(c) / total, 4) if total else 0.0})
-    return {"total_area_um2_hierarchical": round(total, 3), "by_module": by_module,
-            "top_children": top_children}
+        top_children.append(
+            {
+                "module": pretty_module(c),
+                "yosys_name": c.lstrip("\\"),
+                "instances": n,
+                "area_um2": round(n * subtree(c), 3),
+                "share": round(n * subtree(c) / total, 4) if total else 0.0,
+            }
+        )
+    return {
+        "total_area_um2_hierarchical": round(total, 3),
+        "by_module": by_module,
+        "top_children": top_children,
+    }
 
 
 def run_script(cmds: list[tuple[str, str]], out: Path, flow: str, yosys: str) -> dict:
@@ -478,6 +562,7 @@ def run_script(cmds: list[tuple[str, str]], out: Path, flow: str, yosys: str) ->
     times: dict[str, float] = defaultdict(float)
     if yosys == "pyosys":
         from pyosys import libyosys as ys  # only the worker processes load Yosys
+
         d = ys.Design()
         for stage, cmd in cmds:
             t = time.time()
@@ -504,18 +589,27 @@ def check_modules(core: Path | None, rtl: Path | None, tops: list[str], yosys: s
         except ManifestError as e:
             print(f"check {top:<24} skipped: {e}")
             continue
-        spec = {"top": top, "params": {}, "rtl": str(srcs[-1].parent), "sources": [str(s) for s in srcs]}
+        spec = {
+            "top": top,
+            "params": {},
+            "rtl": str(srcs[-1].parent),
+            "sources": [str(s) for s in srcs],
+        }
         cmds = [c for _, c in script_read(spec)] + ["proc", "flatten"]
         if yosys == "pyosys":
-            code = ("from pyosys import libyosys as ys\nd = ys.Design()\n"
-                    + "".join(f"ys.run_pass({c!r}, d)\n" for c in cmds))
+            code = "from pyosys import libyosys as ys\nd = ys.Design()\n" + "".join(
+                f"ys.run_pass({c!r}, d)\n" for c in cmds
+            )
             r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         else:
             r = subprocess.run([yosys, "-p", "; ".join(cmds)], capture_output=True, text=True)
         errs = [ln.strip() for ln in (r.stdout + r.stderr).splitlines() if "ERROR" in ln]
         ok = r.returncode == 0
         failed += not ok
-        print(f"check {top:<24} {'ok' if ok else 'FAIL'}" + ("" if ok or not errs else f"  {errs[-1]}"))
+        print(
+            f"check {top:<24} {'ok' if ok else 'FAIL'}"
+            + ("" if ok or not errs else f"  {errs[-1]}")
+        )
     return 1 if failed else 0
 
 
@@ -526,7 +620,7 @@ def run_worker(flow: str, spec_path: Path) -> int:
     try:
         times = run_script(script(spec, out), out, flow, spec.get("yosys", "pyosys"))
         res = {**post(spec, out), **times}
-    except Exception as e:  # noqa: BLE001 - reported to the parent through the result file
+    except Exception as e:
         (out / f"{flow}_result.json").write_text(json.dumps({"error": f"{type(e).__name__}: {e}"}))
         print(f"ERROR: {type(e).__name__}: {e}", flush=True)
         return 1
@@ -565,27 +659,52 @@ def parse_design(arg: str) -> Design:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Yosys area reports -> build/synth/summary.json")
-    ap.add_argument("--design", action="append", default=[],
-                    help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...], "
-                         "optionally with /flat or /hier; repeatable")
-    ap.add_argument("--core", type=Path, default=None,
-                    help="FuseSoC core (source manifest) to read (default: xrnpe.core)")
-    ap.add_argument("--rtl", type=Path, default=None,
-                    help="read every RTL file by name from this directory instead")
+    ap.add_argument(
+        "--design",
+        action="append",
+        default=[],
+        help="design to synthesise: NAME (a default one), or NAME=TOP[:P=V,...], "
+        "optionally with /flat or /hier; repeatable",
+    )
+    ap.add_argument(
+        "--core",
+        type=Path,
+        default=None,
+        help="FuseSoC core (source manifest) to read (default: xrnpe.core)",
+    )
+    ap.add_argument(
+        "--rtl",
+        type=Path,
+        default=None,
+        help="read every RTL file by name from this directory instead",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "synth")
     ap.add_argument("--liberty", type=Path, default=LIBERTY)
-    ap.add_argument("--jobs", "-j", type=int,
-                    default=int(os.environ.get("SYNTH_JOBS", min(2, os.cpu_count() or 1))),
-                    help="Yosys processes at once (default: 2 or the number of cores if fewer; "
-                         "env SYNTH_JOBS)")
+    ap.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=int(os.environ.get("SYNTH_JOBS", min(2, os.cpu_count() or 1))),
+        help="Yosys processes at once (default: 2 or the number of cores if fewer; env SYNTH_JOBS)",
+    )
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per Yosys process")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the hierarchical area run")
-    ap.add_argument("--flatten", choices=("auto", "yes", "no"), default="auto",
-                    help="flatten before synthesis: per design (auto: PEs yes, coprocessor no)")
-    ap.add_argument("--yosys", default=os.environ.get("SYNTH_YOSYS", "pyosys"),
-                    help="'pyosys' (default) or a yosys executable, e.g. /usr/bin/yosys (env SYNTH_YOSYS)")
-    ap.add_argument("--check", action="store_true",
-                    help="only check that Yosys reads each module of rtl/ (or each --design top)")
+    ap.add_argument(
+        "--flatten",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="flatten before synthesis: per design (auto: PEs yes, coprocessor no)",
+    )
+    ap.add_argument(
+        "--yosys",
+        default=os.environ.get("SYNTH_YOSYS", "pyosys"),
+        help="'pyosys' (default) or a yosys executable, e.g. /usr/bin/yosys (env SYNTH_YOSYS)",
+    )
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that Yosys reads each module of rtl/ (or each --design top)",
+    )
     ap.add_argument("--worker", choices=("xilinx", "asic"), help=argparse.SUPPRESS)
     ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -598,8 +717,15 @@ def main(argv: list[str] | None = None) -> int:
     rtl = args.rtl.resolve() if args.rtl else None
     core = args.core.resolve() if args.core else None
     if args.check:
-        tops = [d.top for d in designs] if args.design else [
-            p.stem for p in manifest.load(core).all_files() if p.parent.name == "rtl" and p.suffix == ".sv"]
+        tops = (
+            [d.top for d in designs]
+            if args.design
+            else [
+                p.stem
+                for p in manifest.load(core).all_files()
+                if p.parent.name == "rtl" and p.suffix == ".sv"
+            ]
+        )
         tops = [t_ for t_ in tops if not t_.endswith("_pkg")]
         return check_modules(core, rtl, tops, args.yosys)
     out_root = args.out.resolve()
@@ -619,11 +745,18 @@ def main(argv: list[str] | None = None) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for stale in [*out.glob("*_result.json"), out / "details.json", out / "breakdown.json"]:
             stale.unlink(missing_ok=True)
-        spec = {"name": d.name, "top": d.top, "params": d.params, "rtl": str(srcs[-1].parent),
-                "sources": [str(s) for s in srcs], "out": str(out),
-                "liberty": str(args.liberty.resolve()), "no_breakdown": args.no_breakdown,
-                "flatten": d.flatten if args.flatten == "auto" else args.flatten == "yes",
-                "yosys": args.yosys}
+        spec = {
+            "name": d.name,
+            "top": d.top,
+            "params": d.params,
+            "rtl": str(srcs[-1].parent),
+            "sources": [str(s) for s in srcs],
+            "out": str(out),
+            "liberty": str(args.liberty.resolve()),
+            "no_breakdown": args.no_breakdown,
+            "flatten": d.flatten if args.flatten == "auto" else args.flatten == "yes",
+            "yosys": args.yosys,
+        }
         spec_path = out / "spec.json"
         spec_path.write_text(json.dumps(spec, indent=1))
         for flow in ("xilinx", "asic"):
@@ -636,9 +769,21 @@ def main(argv: list[str] | None = None) -> int:
     while pending or running:
         while pending and len(running) < max(1, args.jobs):
             d, flow, spec_path, log = pending.pop(0)
-            fh = open(log, "w")
-            p = subprocess.Popen([sys.executable, "-m", "scripts.synth.run_synth", "--worker", flow, "--spec", str(spec_path)],
-                                 stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
+            fh = open(log, "w")  # noqa: SIM115 (open for the worker's lifetime, closed when it ends)
+            p = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "scripts.synth.run_synth",
+                    "--worker",
+                    flow,
+                    "--spec",
+                    str(spec_path),
+                ],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
             running.append((p, d, flow, time.time(), fh))
         time.sleep(0.2)
         for item in list(running):
@@ -657,10 +802,15 @@ def main(argv: list[str] | None = None) -> int:
                 if rfile.exists():
                     results[(d.name, flow)] = json.loads(rfile.read_text())
                 else:
-                    errs = [ln.strip() for ln in Path(fh.name).read_text(errors="replace").splitlines()
-                            if "ERROR" in ln]
-                    results[(d.name, flow)] = {"error": f"yosys process exited with status {rc}"
-                                               + (f": {errs[-1]}" if errs else "")}
+                    errs = [
+                        ln.strip()
+                        for ln in Path(fh.name).read_text(errors="replace").splitlines()
+                        if "ERROR" in ln
+                    ]
+                    results[(d.name, flow)] = {
+                        "error": f"yosys process exited with status {rc}"
+                        + (f": {errs[-1]}" if errs else "")
+                    }
             results[(d.name, flow)]["seconds"] = round(time.time() - t0, 1)
             r = results[(d.name, flow)]
             status = "FAILED: " + r["error"] if "error" in r else "ok"
@@ -672,7 +822,9 @@ def main(argv: list[str] | None = None) -> int:
         rx, ra = results.get((d.name, "xilinx"), {}), results.get((d.name, "asic"), {})
         if "error" in rx or "error" in ra or not rx or not ra:
             failed.append(d.name)
-            print(f"synth {d.name:<14} FAILED, see {out_root / d.name}/yosys_*.log", file=sys.stderr)
+            print(
+                f"synth {d.name:<14} FAILED, see {out_root / d.name}/yosys_*.log", file=sys.stderr
+            )
             continue
         entry = {
             "lut": rx["lut_primitives"] + rx["inv"],
@@ -685,23 +837,34 @@ def main(argv: list[str] | None = None) -> int:
         }
         summary[d.name] = entry
         spec = json.loads((out_root / d.name / "spec.json").read_text())
-        details = {"top": d.top, "params": d.params, "flatten": spec["flatten"],
-                   "sources": [str(Path(s).relative_to(ROOT)) if ROOT in Path(s).parents
-                               else s for s in spec["sources"]],
-                   "summary": entry, "xilinx": rx,
-                   "asic": {k: v for k, v in ra.items() if k != "breakdown"}}
+        details = {
+            "top": d.top,
+            "params": d.params,
+            "flatten": spec["flatten"],
+            "sources": [
+                str(Path(s).relative_to(ROOT)) if ROOT in Path(s).parents else s
+                for s in spec["sources"]
+            ],
+            "summary": entry,
+            "xilinx": rx,
+            "asic": {k: v for k, v in ra.items() if k != "breakdown"},
+        }
         (out_root / d.name / "details.json").write_text(json.dumps(details, indent=1) + "\n")
         if "breakdown" in ra:
             names = paramod_names(out_root / d.name / "yosys_asic.log")
             for row in ra["breakdown"]["by_module"] + ra["breakdown"]["top_children"]:
                 if row.get("yosys_name") in names:
                     row["module"] = names[row["yosys_name"]]
-            (out_root / d.name / "breakdown.json").write_text(json.dumps(ra["breakdown"], indent=1) + "\n")
+            (out_root / d.name / "breakdown.json").write_text(
+                json.dumps(ra["breakdown"], indent=1) + "\n"
+            )
 
     (out_root / "summary.json").write_text(json.dumps({"designs": summary}, indent=1) + "\n")
     print_table(summary, results)
-    print(f"synth: {len(summary)} designs in {time.time() - t_start:.1f} s -> "
-          f"{out_root / 'summary.json'}")
+    print(
+        f"synth: {len(summary)} designs in {time.time() - t_start:.1f} s -> "
+        f"{out_root / 'summary.json'}"
+    )
     return 1 if failed else 0
 
 
@@ -714,14 +877,20 @@ def print_table(summary: dict, results: dict) -> None:
     print("-" * len(hdr))
     for n, e in summary.items():
         secs = sum(results.get((n, f), {}).get("seconds", 0) for f in ("xilinx", "asic"))
-        print(f"{n:<14}{e['lut']:>8}{e['ff']:>7}{e['dsp']:>5}{e['carry']:>7}{e['levels']:>7}"
-              f"{e['cmos_transistors']:>13}{e['area_um2']:>12.1f}{secs:>8.1f}")
+        print(
+            f"{n:<14}{e['lut']:>8}{e['ff']:>7}{e['dsp']:>5}{e['carry']:>7}{e['levels']:>7}"
+            f"{e['cmos_transistors']:>13}{e['area_um2']:>12.1f}{secs:>8.1f}"
+        )
     if "pe_rmmec" in summary and "pe_baseline" in summary:
         a, b = summary["pe_rmmec"], summary["pe_baseline"]
+
         def ratio(k: str) -> str:
             return f"{a[k] / b[k]:.3f}" if b[k] else "n/a"
-        print(f"pe_rmmec / pe_baseline: LUT {ratio('lut')}, FF {ratio('ff')}, "
-              f"transistors {ratio('cmos_transistors')}, area {ratio('area_um2')}")
+
+        print(
+            f"pe_rmmec / pe_baseline: LUT {ratio('lut')}, FF {ratio('ff')}, "
+            f"transistors {ratio('cmos_transistors')}, area {ratio('area_um2')}"
+        )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,17 @@ class CocotbBackend:
     ``clk``; every register access is bounded by ``reg_timeout_cycles``.
     """
 
-    def __init__(self, axil, ram, clk, irq=None, *, clock_period_ns: float = 10.0,
-                 reg_timeout_cycles: int = 2000, raise_on_error: bool = True):
+    def __init__(
+        self,
+        axil,
+        ram,
+        clk,
+        irq=None,
+        *,
+        clock_period_ns: float = 10.0,
+        reg_timeout_cycles: int = 2000,
+        raise_on_error: bool = True,
+    ):
         self.axil, self.ram, self.clk, self.irq = axil, ram, clk, irq
         self.period = clock_period_ns
         self.reg_timeout_cycles = reg_timeout_cycles
@@ -33,15 +42,22 @@ class CocotbBackend:
             self.wait_irq = None  # type: ignore[assignment]  (driver polls instead)
 
     @classmethod
-    def create(cls, dut, *, ram_size: int = 1 << 32, clock_period_ns: float = 10.0,
-               ram_cls=None, **kw):
+    def create(
+        cls, dut, *, ram_size: int = 1 << 32, clock_period_ns: float = 10.0, ram_cls=None, **kw
+    ):
         """AxiLiteMaster on ``s_axil_*``, ``ram_cls`` (AxiRam) on ``m_axi_*``, reset rst_n."""
         from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiRam
 
-        axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst_n,
-                             reset_active_level=False)
-        ram = (ram_cls or AxiRam)(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst_n,
-                                  reset_active_level=False, size=ram_size)
+        axil = AxiLiteMaster(
+            AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst_n, reset_active_level=False
+        )
+        ram = (ram_cls or AxiRam)(
+            AxiBus.from_prefix(dut, "m_axi"),
+            dut.clk,
+            dut.rst_n,
+            reset_active_level=False,
+            size=ram_size,
+        )
         be = cls(axil, ram, dut.clk, dut.irq, clock_period_ns=clock_period_ns, **kw)
         return be, be
 
@@ -51,8 +67,9 @@ class CocotbBackend:
         try:
             return await with_timeout(coro, self.reg_timeout_cycles * self.period, "ns")
         except SimTimeoutError:
-            raise CoprocTimeout(f"{what}: no AXI4-Lite response in "
-                                f"{self.reg_timeout_cycles} cycles") from None
+            raise CoprocTimeout(
+                f"{what}: no AXI4-Lite response in {self.reg_timeout_cycles} cycles"
+            ) from None
 
     async def read32(self, addr: int) -> int:
         r = await self._bounded(self.axil.read(addr, 4), f"read 0x{addr:02x}")
@@ -62,8 +79,9 @@ class CocotbBackend:
         return int.from_bytes(r.data, "little")
 
     async def write32(self, addr: int, value: int) -> None:
-        r = await self._bounded(self.axil.write(addr, int(value).to_bytes(4, "little")),
-                                f"write 0x{addr:02x}")
+        r = await self._bounded(
+            self.axil.write(addr, int(value).to_bytes(4, "little")), f"write 0x{addr:02x}"
+        )
         self.last_resp = int(r.resp)
         if self.raise_on_error and self.last_resp:
             raise BusError("write", addr, self.last_resp)
@@ -103,9 +121,18 @@ class MmapBackend:
     tests (no board); it shows how a backend is written.
     """
 
-    def __init__(self, regs_dev: str, regs_offset: int, mem_dev: str, mem_offset: int,
-                 mem_size: int, *, mem_bus_base: int = 0, clock_hz: float = 100e6,
-                 uio_irq: bool = False):
+    def __init__(
+        self,
+        regs_dev: str,
+        regs_offset: int,
+        mem_dev: str,
+        mem_offset: int,
+        mem_size: int,
+        *,
+        mem_bus_base: int = 0,
+        clock_hz: float = 100e6,
+        uio_irq: bool = False,
+    ):
         import mmap
         import os
 
@@ -140,11 +167,11 @@ class MmapBackend:
 
     async def write(self, addr: int, data: bytes) -> None:
         off = addr - self.mem_bus_base
-        self._mem[off: off + len(data)] = bytes(data)
+        self._mem[off : off + len(data)] = bytes(data)
 
     async def read(self, addr: int, length: int) -> bytes:
         off = addr - self.mem_bus_base
-        return bytes(self._mem[off: off + length])
+        return bytes(self._mem[off : off + length])
 
 
 __all__ = ["CocotbBackend", "MmapBackend"]

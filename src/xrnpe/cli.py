@@ -14,6 +14,7 @@ see a partial file; a new file gets mode 0666 minus the umask, a replaced file k
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
@@ -37,7 +38,7 @@ class OutputError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line usage errors (exit 2) instead of a usage dump."""
 
-    def error(self, message):  # noqa: D102
+    def error(self, message):
         message = " ".join(str(message).split())
         self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
 
@@ -119,8 +120,9 @@ example:  xrnpe verify exhaustive --format p16 --out-format p16 --state st -o p1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description=MAIN_HELP,
-                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog=PROG, description=MAIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     from . import __version__
 
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -128,65 +130,142 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     def common(sp, kind):
-        sp.add_argument("--format", "-f", required=True, choices=INPUT_FORMATS, metavar="FORMAT",
-                        help=f"{kind} format: {', '.join(INPUT_FORMATS)}")
+        sp.add_argument(
+            "--format",
+            "-f",
+            required=True,
+            choices=INPUT_FORMATS,
+            metavar="FORMAT",
+            help=f"{kind} format: {', '.join(INPUT_FORMATS)}",
+        )
 
-    q = sub.add_parser("quantize", help="float32/float64 values -> codes",
-                       description=QUANTIZE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    q = sub.add_parser(
+        "quantize",
+        help="float32/float64 values -> codes",
+        description=QUANTIZE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(q, "target")
     q.add_argument("input", metavar="IN.npy", help="float32 or float64 array")
-    q.add_argument("-o", "--output", required=True, metavar="OUT.npy", help="codes are written here")
+    q.add_argument(
+        "-o", "--output", required=True, metavar="OUT.npy", help="codes are written here"
+    )
 
-    d = sub.add_parser("dequantize", help="codes -> float64 values (NaR -> nan)",
-                       description=DEQUANTIZE_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    d = sub.add_parser(
+        "dequantize",
+        help="codes -> float64 values (NaR -> nan)",
+        description=DEQUANTIZE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(d, "code")
     d.add_argument("input", metavar="IN.npy", help="array of codes")
-    d.add_argument("-o", "--output", required=True, metavar="OUT.npy", help="float64 values are written here")
+    d.add_argument(
+        "-o", "--output", required=True, metavar="OUT.npy", help="float64 values are written here"
+    )
 
-    m = sub.add_parser("matmul", help="exact matrix multiply on codes, one rounding",
-                       description=MATMUL_HELP.format(kmax=", ".join(
-                           f"{n}: {k_max(n)}" for n in INPUT_FORMATS)),
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    m = sub.add_parser(
+        "matmul",
+        help="exact matrix multiply on codes, one rounding",
+        description=MATMUL_HELP.format(kmax=", ".join(f"{n}: {k_max(n)}" for n in INPUT_FORMATS)),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(m, "input")
-    m.add_argument("--out-format", "-O", required=True, choices=OUTPUT_FORMATS, metavar="OUT_FORMAT",
-                   help=f"output format: {', '.join(OUTPUT_FORMATS)}")
-    m.add_argument("--engine", choices=("model", "rtl"), default="model",
-                   help="model (exact Python reference, default) or rtl (RTL simulation)")
-    m.add_argument("--sim", choices=("icarus", "verilator", "verilator-native"), default="icarus",
-                   help="simulator for --engine rtl (default icarus); verilator-native runs the "
-                        "co-processor in a Verilator C++ harness (no Python per cycle, fastest)")
-    m.add_argument("--build-dir", metavar="DIR", default=None,
-                   help="where --engine rtl keeps simulator builds (default $XRNPE_BUILD_DIR, "
-                        "else $XDG_CACHE_HOME/xrnpe/sim)")
+    m.add_argument(
+        "--out-format",
+        "-O",
+        required=True,
+        choices=OUTPUT_FORMATS,
+        metavar="OUT_FORMAT",
+        help=f"output format: {', '.join(OUTPUT_FORMATS)}",
+    )
+    m.add_argument(
+        "--engine",
+        choices=("model", "rtl"),
+        default="model",
+        help="model (exact Python reference, default) or rtl (RTL simulation)",
+    )
+    m.add_argument(
+        "--sim",
+        choices=("icarus", "verilator", "verilator-native"),
+        default="icarus",
+        help="simulator for --engine rtl (default icarus); verilator-native runs the "
+        "co-processor in a Verilator C++ harness (no Python per cycle, fastest)",
+    )
+    m.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        default=None,
+        help="where --engine rtl keeps simulator builds (default $XRNPE_BUILD_DIR, "
+        "else $XDG_CACHE_HOME/xrnpe/sim)",
+    )
     m.add_argument("a", metavar="A.npy", help="(M,K) codes")
     m.add_argument("b", metavar="B.npy", help="(K,N) codes")
     m.add_argument("-o", "--output", required=True, metavar="C.npy", help="(M,N) result")
 
-    v = sub.add_parser("verify", help="exhaustive RTL verification on Dask (every operand pair)",
-                       description=VERIFY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    v = sub.add_parser(
+        "verify",
+        help="exhaustive RTL verification on Dask (every operand pair)",
+        description=VERIFY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     vsub = v.add_subparsers(dest="check", metavar="CHECK", parser_class=_Parser)
     vsub.required = True
-    e = vsub.add_parser("exhaustive", help="every operand pair of a range through the RTL PE",
-                        description=VERIFY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    e = vsub.add_parser(
+        "exhaustive",
+        help="every operand pair of a range through the RTL PE",
+        description=VERIFY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(e, "operand")
-    e.add_argument("--out-format", "-O", required=True, choices=OUTPUT_FORMATS, metavar="OUT_FORMAT",
-                   help=f"output format: {', '.join(OUTPUT_FORMATS)}")
-    e.add_argument("--design", default="pe_rmmec",
-                   help="PE design of the source manifest (default pe_rmmec; also pe_baseline, ...)")
-    e.add_argument("--range", metavar="START:STOP", default=None,
-                   help="pair indices START..STOP-1 (default: every pair; 0x hex allowed)")
+    e.add_argument(
+        "--out-format",
+        "-O",
+        required=True,
+        choices=OUTPUT_FORMATS,
+        metavar="OUT_FORMAT",
+        help=f"output format: {', '.join(OUTPUT_FORMATS)}",
+    )
+    e.add_argument(
+        "--design",
+        default="pe_rmmec",
+        help="PE design of the source manifest (default pe_rmmec; also pe_baseline, ...)",
+    )
+    e.add_argument(
+        "--range",
+        metavar="START:STOP",
+        default=None,
+        help="pair indices START..STOP-1 (default: every pair; 0x hex allowed)",
+    )
     where = e.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N", default=None,
-                       help="local Dask workers (default: one per core)")
-    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="use the Dask cluster of this scheduler (e.g. tcp://host:8786)")
-    e.add_argument("--state", metavar="DIR", default=None,
-                   help="record finished shards here; a rerun skips them")
-    e.add_argument("--shard-size", type=int, metavar="PAIRS", default=None,
-                   help="pairs per shard (default 2^22 for p16, 8192 for p8, 256 for fp4/p4)")
-    e.add_argument("-o", "--output", required=True, metavar="REPORT.json",
-                   help="JSON report ('-' for stdout)")
+    where.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        default=None,
+        help="local Dask workers (default: one per core)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="use the Dask cluster of this scheduler (e.g. tcp://host:8786)",
+    )
+    e.add_argument(
+        "--state",
+        metavar="DIR",
+        default=None,
+        help="record finished shards here; a rerun skips them",
+    )
+    e.add_argument(
+        "--shard-size",
+        type=int,
+        metavar="PAIRS",
+        default=None,
+        help="pairs per shard (default 2^22 for p16, 8192 for p8, 256 for fp4/p4)",
+    )
+    e.add_argument(
+        "-o", "--output", required=True, metavar="REPORT.json", help="JSON report ('-' for stdout)"
+    )
     return p
 
 
@@ -220,13 +299,22 @@ def _check_output_dir(path: str) -> None:
     except OSError as e:
         raise UsageError(f"{path}: cannot use as output ({e.strerror})") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else
-                "a symbolic link" if stat.S_ISLNK(st.st_mode) else
-                "a FIFO" if stat.S_ISFIFO(st.st_mode) else
-                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
-        raise UsageError(f"{path}: is {kind}; refusing to replace it (name a regular file, "
-                         f"or - for stdout)")
+        kind = (
+            "a directory"
+            if stat.S_ISDIR(st.st_mode)
+            else "a symbolic link"
+            if stat.S_ISLNK(st.st_mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a regular file"
+        )
+        raise UsageError(
+            f"{path}: is {kind}; refusing to replace it (name a regular file, or - for stdout)"
+        )
     d = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(d):
         raise UsageError(f"{path}: output directory {d} does not exist")
@@ -280,10 +368,8 @@ def _save(path: str, arr: np.ndarray) -> None:
         raise OutputError(f"{path}: cannot write the output ({msg})") from None
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _codes(path: str, arr: np.ndarray, fmt: str, what: str = "codes") -> np.ndarray:
@@ -312,8 +398,9 @@ def _quantize(args) -> np.ndarray:
         raise UsageError(f"{args.input}: quantize needs float32 or float64 values, got {x.dtype}")
     if FORMATS[args.format].kind == "minifloat" and np.isnan(x).any():
         n = int(np.isnan(x).sum())
-        raise UsageError(f"{args.input}: {n} NaN value(s) cannot be quantized to {args.format} "
-                         f"(fp4 has no NaN)")
+        raise UsageError(
+            f"{args.input}: {n} NaN value(s) cannot be quantized to {args.format} (fp4 has no NaN)"
+        )
     return vector.quantize(args.format, x)
 
 
@@ -338,12 +425,15 @@ def _matmul(args) -> np.ndarray:
         mats.append(_codes(path, m, args.format))
     a, b = mats
     if a.shape[1] != b.shape[0]:
-        raise UsageError(f"{args.a}: K mismatch: A is {a.shape[0]}x{a.shape[1]} but {args.b} "
-                         f"is {b.shape[0]}x{b.shape[1]} (A's columns must equal B's rows)")
+        raise UsageError(
+            f"{args.a}: K mismatch: A is {a.shape[0]}x{a.shape[1]} but {args.b} "
+            f"is {b.shape[0]}x{b.shape[1]} (A's columns must equal B's rows)"
+        )
     k = a.shape[1]
     if k > k_max(f):
-        raise UsageError(f"{args.a}: K={k} is too large for exact {f.name} accumulation "
-                         f"(at most K={k_max(f)})")
+        raise UsageError(
+            f"{args.a}: K={k} is too large for exact {f.name} accumulation (at most K={k_max(f)})"
+        )
     if args.engine == "model":
         return matmul(a, b, args.format, args.out_format)
     try:
@@ -353,8 +443,15 @@ def _matmul(args) -> np.ndarray:
 
     progress = _Progress()
     try:
-        out = matmul_rtl(a, b, args.format, args.out_format, sim=args.sim, progress=progress,
-                         build_dir=args.build_dir)
+        out = matmul_rtl(
+            a,
+            b,
+            args.format,
+            args.out_format,
+            sim=args.sim,
+            progress=progress,
+            build_dir=args.build_dir,
+        )
     except ValueError as e:
         raise UsageError(" ".join(str(e).split())) from None
     finally:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .formats import FORMATS, Format, as_format
+from .formats import Format, as_format
 
 FP4_NAR = 0x8
 """fp4 code returned for a NaR result (the '-0' pattern, which rounding never produces)."""
@@ -29,21 +29,21 @@ FP32_NAN = 0x7FC00000
 class Exact:
     """A dyadic rational ``num * 2**exp`` (num may be 0 or negative)."""
 
-    __slots__ = ("num", "exp")
+    __slots__ = ("exp", "num")
 
     def __init__(self, num: int, exp: int = 0):
         self.num = int(num)
         self.exp = int(exp)
 
     @classmethod
-    def from_fraction(cls, f: Fraction) -> "Exact":
+    def from_fraction(cls, f: Fraction) -> Exact:
         den = f.denominator
         if den & (den - 1):
             raise ValueError(f"{f} is not a dyadic rational")
         return cls(f.numerator, -(den.bit_length() - 1))
 
     @classmethod
-    def from_float(cls, x: float) -> "Exact":
+    def from_float(cls, x: float) -> Exact:
         m, e = float(x).as_integer_ratio()
         return cls.from_fraction(Fraction(m, e))
 

@@ -42,21 +42,21 @@ ERROR_HINTS = {
     regmap.ERR_ZERO_DIM: "M, N and K must be at least 1",
     regmap.ERR_K_TOO_LARGE: "K is above the exact limit of the input format",
     regmap.ERR_UNALIGNED: "A/Bt bases and strides must be multiples of CONFIG.DATA_BYTES, "
-                          "C's of the output element size",
+    "C's of the output element size",
     regmap.ERR_STRIDE_TOO_SMALL: "a row stride is shorter than the row",
     regmap.ERR_READ_RESP: "the memory answered SLVERR/DECERR to a read of A or Bt",
     regmap.ERR_WRITE_RESP: "the memory answered SLVERR/DECERR to a write of C",
     regmap.ERR_DIM_TOO_LARGE: "M and N must be at most 65536",
     regmap.ERR_ADDR_WRAP: "the span of A, Bt or C passes the top of the 32-bit address space",
     regmap.ERR_READ_WINDOW: "A or Bt lies outside the read window RD_WIN_BASE..RD_WIN_LIMIT "
-                            "(set by privileged software)",
+    "(set by privileged software)",
     regmap.ERR_WRITE_WINDOW: "C lies outside the write window WR_WIN_BASE..WR_WIN_LIMIT "
-                             "(set by privileged software)",
+    "(set by privileged software)",
     regmap.ERR_C_OVERLAP: "C overlaps A or Bt: place C in memory of its own",
     regmap.ERR_BUS_TIMEOUT: "a memory transaction got no answer within WDOG_CYCLES cycles; the "
-                            "interconnect needs a reset before the next job",
+    "interconnect needs a reset before the next job",
     regmap.ERR_BUS_PROTOCOL: "the memory broke the AXI protocol (RLAST, RID/BID or an "
-                             "unrequested response); the interconnect needs a reset",
+    "unrequested response); the interconnect needs a reset",
 }
 
 
@@ -71,11 +71,12 @@ class CoprocError(RuntimeError):
         self.hint = ERROR_HINTS.get(self.code, "")
         super().__init__(
             f"co-processor error {self.name} (ERR_CODE {self.code}, STATUS 0x{self.status:08x})"
-            + (f": {msg}" if msg else "") + (f": {self.hint}" if self.hint and not msg else "")
+            + (f": {msg}" if msg else "")
+            + (f": {self.hint}" if self.hint and not msg else "")
         )
 
 
-class CoprocTimeout(CoprocError):
+class CoprocTimeout(CoprocError):  # noqa: N818 (public API name, kept)
     """A job, or a register access, did not finish within its time budget."""
 
     def __init__(self, what: str, status: int | None = None):
@@ -83,8 +84,9 @@ class CoprocTimeout(CoprocError):
         self.status = -1 if status is None else int(status)
         self.name = "TIMEOUT"
         RuntimeError.__init__(
-            self, f"co-processor timeout: {what}"
-            + ("" if status is None else f" (STATUS 0x{status:08x})")
+            self,
+            f"co-processor timeout: {what}"
+            + ("" if status is None else f" (STATUS 0x{status:08x})"),
         )
 
 
@@ -157,8 +159,16 @@ class XrnpeDriver:
     (otherwise, or if False, poll STATUS).
     """
 
-    def __init__(self, regs: RegisterBus, mem: MemoryPort, *, mem_base: int = 0,
-                 mem_size: int | None = None, use_irq: bool = True, log=None):
+    def __init__(
+        self,
+        regs: RegisterBus,
+        mem: MemoryPort,
+        *,
+        mem_base: int = 0,
+        mem_size: int | None = None,
+        use_irq: bool = True,
+        log=None,
+    ):
         self.regs = regs
         self.mem = mem
         self.mem_base = int(mem_base)
@@ -191,13 +201,20 @@ class XrnpeDriver:
         else:
             await self.regs.write32(addr, int(value) & 0xFFFFFFFF)
 
-    async def set_windows(self, read: tuple[int, int] | None = None,
-                          write: tuple[int, int] | None = None, *, lock: bool = False) -> None:
+    async def set_windows(
+        self,
+        read: tuple[int, int] | None = None,
+        write: tuple[int, int] | None = None,
+        *,
+        lock: bool = False,
+    ) -> None:
         """Program the DMA windows, each ``(base, limit)`` with an inclusive ``limit`` (a job
         whose A/Bt span leaves the read window, or whose C leaves the write window, ends with
         READ_WINDOW / WRITE_WINDOW at START); ``lock`` then sets LOCK (until rst_n)."""
-        for (lo_name, hi_name), win in ((("RD_WIN_BASE", "RD_WIN_LIMIT"), read),
-                                        (("WR_WIN_BASE", "WR_WIN_LIMIT"), write)):
+        for (lo_name, hi_name), win in (
+            (("RD_WIN_BASE", "RD_WIN_LIMIT"), read),
+            (("WR_WIN_BASE", "WR_WIN_LIMIT"), write),
+        ):
             if win is None:
                 continue
             lo, hi = (int(v) for v in win)
@@ -208,12 +225,16 @@ class XrnpeDriver:
         if lock:
             await self.lock()
 
-    async def set_prot(self, privileged: bool = True, nonsecure: bool = True,
-                       instruction: bool = False) -> None:
+    async def set_prot(
+        self, privileged: bool = True, nonsecure: bool = True, instruction: bool = False
+    ) -> None:
         """AxPROT of the co-processor's memory accesses (PROT register, protected)."""
-        await self.write_protected("PROT", (int(privileged) << regmap.PROT_PRIVILEGED_LSB)
-                                   | (int(nonsecure) << regmap.PROT_NONSECURE_LSB)
-                                   | (int(instruction) << regmap.PROT_INSTRUCTION_LSB))
+        await self.write_protected(
+            "PROT",
+            (int(privileged) << regmap.PROT_PRIVILEGED_LSB)
+            | (int(nonsecure) << regmap.PROT_NONSECURE_LSB)
+            | (int(instruction) << regmap.PROT_INSTRUCTION_LSB),
+        )
 
     async def lock(self) -> None:
         """Freeze PROT, the windows and LOCK itself until the next hardware reset."""
@@ -235,15 +256,19 @@ class XrnpeDriver:
         """Read ID, VERSION, CONFIG and buffer sizes (checks the ID)."""
         ident = await self.read("ID")
         if ident != regmap.ID_VALUE:
-            raise RuntimeError(f"no XR-NPE co-processor: ID reads 0x{ident:08x}, "
-                               f"expected 0x{regmap.ID_VALUE:08x}")
+            raise RuntimeError(
+                f"no XR-NPE co-processor: ID reads 0x{ident:08x}, expected 0x{regmap.ID_VALUE:08x}"
+            )
         ver = await self.read("VERSION")
         cfg = await self.read("CONFIG")
         self.config = CoprocConfig(
-            id=ident, version=ver,
-            rows=regmap.field(cfg, "CONFIG", "ROWS"), cols=regmap.field(cfg, "CONFIG", "COLS"),
+            id=ident,
+            version=ver,
+            rows=regmap.field(cfg, "CONFIG", "ROWS"),
+            cols=regmap.field(cfg, "CONFIG", "COLS"),
             data_bytes=regmap.field(cfg, "CONFIG", "DATA_BYTES"),
-            abuf_words=await self.read("ABUF_WORDS"), bbuf_words=await self.read("BBUF_WORDS"),
+            abuf_words=await self.read("ABUF_WORDS"),
+            bbuf_words=await self.read("BBUF_WORDS"),
         )
         return self.config
 
@@ -251,23 +276,35 @@ class XrnpeDriver:
         return self.config or await self.probe()
 
     # ------------------------------------------------------------------- job control
-    async def program(self, lay: Layout, *, fmt_code: int | None = None,
-                      out_fmt_code: int | None = None) -> None:
+    async def program(
+        self, lay: Layout, *, fmt_code: int | None = None, out_fmt_code: int | None = None
+    ) -> None:
         """Write FORMAT, M, N, K, bases and strides for ``lay`` (codes may be overridden)."""
         fi = FORMATS[lay.fmt].code if fmt_code is None else fmt_code
         fo = FORMATS[lay.out_fmt].code if out_fmt_code is None else out_fmt_code
-        await self.write("FORMAT", (fi << regmap.FORMAT_IN_FMT_LSB) | (fo << regmap.FORMAT_OUT_FMT_LSB))
-        for reg, val in (("M", lay.m), ("N", lay.n), ("K", lay.k), ("A_BASE", lay.a_base),
-                         ("A_STRIDE", lay.a_stride), ("B_BASE", lay.b_base),
-                         ("B_STRIDE", lay.b_stride), ("C_BASE", lay.c_base),
-                         ("C_STRIDE", lay.c_stride)):
+        await self.write(
+            "FORMAT", (fi << regmap.FORMAT_IN_FMT_LSB) | (fo << regmap.FORMAT_OUT_FMT_LSB)
+        )
+        for reg, val in (
+            ("M", lay.m),
+            ("N", lay.n),
+            ("K", lay.k),
+            ("A_BASE", lay.a_base),
+            ("A_STRIDE", lay.a_stride),
+            ("B_BASE", lay.b_base),
+            ("B_STRIDE", lay.b_stride),
+            ("C_BASE", lay.c_base),
+            ("C_STRIDE", lay.c_stride),
+        ):
             await self.write(reg, val)
 
     async def start(self) -> None:
         """Clear stale interrupt causes, enable interrupts (if used) and write START."""
         await self.write("IRQ_STATUS", regmap.IRQ_STATUS_DONE_MASK | regmap.IRQ_STATUS_ERROR_MASK)
         if self.use_irq and getattr(self.regs, "wait_irq", None) is not None:
-            await self.write("IRQ_ENABLE", regmap.IRQ_ENABLE_DONE_MASK | regmap.IRQ_ENABLE_ERROR_MASK)
+            await self.write(
+                "IRQ_ENABLE", regmap.IRQ_ENABLE_DONE_MASK | regmap.IRQ_ENABLE_ERROR_MASK
+            )
         await self.write("CTRL", regmap.CTRL_START_MASK)
 
     async def soft_reset(self, timeout_cycles: int = 100_000) -> int:
@@ -306,9 +343,14 @@ class XrnpeDriver:
             st = await self._poll_idle(timeout_cycles, "job")
         irq = await self.read("IRQ_STATUS")
         await self.write("IRQ_STATUS", irq)  # acknowledge (write 1 to clear)
-        res = JobResult(status=st, err_code=regmap.field(st, "STATUS", "ERR_CODE"),
-                        cycles=await self.read64("CYCLES"), macs=await self.read64("MACS"),
-                        invalid=bool(st & regmap.STATUS_INVALID_MASK), irq_status=irq)
+        res = JobResult(
+            status=st,
+            err_code=regmap.field(st, "STATUS", "ERR_CODE"),
+            cycles=await self.read64("CYCLES"),
+            macs=await self.read64("MACS"),
+            invalid=bool(st & regmap.STATUS_INVALID_MASK),
+            irq_status=irq,
+        )
         if not st & regmap.STATUS_DONE_MASK:
             e = CoprocError(res.err_code, st, "job idle but STATUS.DONE not set")
         elif st & regmap.STATUS_ERROR_MASK or res.err_code:
@@ -325,8 +367,10 @@ class XrnpeDriver:
             raise RuntimeError("call probe() first")
         lay = plan_layout(m, n, k, fmt, out_fmt, cfg.data_bytes, self.mem_base, **kw)
         if self.mem_size is not None and lay.end > self.mem_base + self.mem_size:
-            raise ValueError(f"job needs {lay.end - self.mem_base} bytes of memory, the window "
-                             f"has {self.mem_size}")
+            raise ValueError(
+                f"job needs {lay.end - self.mem_base} bytes of memory, the window "
+                f"has {self.mem_size}"
+            )
         return lay
 
     async def load(self, lay: Layout, a, b) -> None:
@@ -348,15 +392,30 @@ class XrnpeDriver:
         res = await self.wait(timeout_cycles)
         peak = cfg.peak_macs_per_cycle(lay.fmt)
         self.last_stats = dict(
-            m=lay.m, k=lay.k, n=lay.n, fmt=lay.fmt, out_fmt=lay.out_fmt, cycles=res.cycles,
-            macs=res.macs, peak_macs_per_cycle=peak,
+            m=lay.m,
+            k=lay.k,
+            n=lay.n,
+            fmt=lay.fmt,
+            out_fmt=lay.out_fmt,
+            cycles=res.cycles,
+            macs=res.macs,
+            peak_macs_per_cycle=peak,
             utilization=res.macs / (res.cycles * peak) if res.cycles else 0.0,
             invalid=res.invalid,
         )
         return res
 
-    async def matmul(self, a, b, fmt, out_fmt, *, timeout_cycles: int | None = None,
-                     layout: Layout | None = None, **plan_kw) -> np.ndarray:
+    async def matmul(
+        self,
+        a,
+        b,
+        fmt,
+        out_fmt,
+        *,
+        timeout_cycles: int | None = None,
+        layout: Layout | None = None,
+        **plan_kw,
+    ) -> np.ndarray:
         """C = A x B on the co-processor: validate, lay out, load, run, read C back.
 
         ``a`` (M, K) and ``b`` (K, N) are code arrays (CONTRACT dtypes).  Returns C codes
@@ -377,6 +436,14 @@ class XrnpeDriver:
 
 
 __all__ = [
-    "ERROR_HINTS", "BusError", "CoprocConfig", "CoprocError", "CoprocTimeout", "JobResult", "MemoryPort",
-    "RegisterBus", "XrnpeDriver", "cycle_budget",
+    "ERROR_HINTS",
+    "BusError",
+    "CoprocConfig",
+    "CoprocError",
+    "CoprocTimeout",
+    "JobResult",
+    "MemoryPort",
+    "RegisterBus",
+    "XrnpeDriver",
+    "cycle_budget",
 ]

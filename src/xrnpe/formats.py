@@ -156,8 +156,11 @@ def acc_bit_range(fmt: Format | str) -> tuple[int, int]:
 def acc_live_segments(fmt: Format | str) -> int:
     """Bit mask of the ACC_SEG_W-bit accumulator segments ``fmt``'s sums can reach."""
     lo, hi = acc_bit_range(fmt)
-    return sum(1 << s for s in range(ACC_WIDTH // ACC_SEG_W)
-               if s * ACC_SEG_W <= hi and (s + 1) * ACC_SEG_W - 1 >= lo)
+    return sum(
+        1 << s
+        for s in range(ACC_WIDTH // ACC_SEG_W)
+        if s * ACC_SEG_W <= hi and (s + 1) * ACC_SEG_W - 1 >= lo
+    )
 
 
 def k_max(fmt: Format | str) -> int:

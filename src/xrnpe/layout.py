@@ -12,6 +12,7 @@ import numpy as np
 
 from .formats import as_format
 
+
 def words_per_row(k: int, fmt) -> int:
     """KW: 16-bit words holding one row of ``k`` codes of ``fmt`` (ceil(k / lanes))."""
     return -(-int(k) // as_format(fmt).lanes)
@@ -84,7 +85,9 @@ def c_image(c, out_fmt, stride: int, fill: int = 0) -> bytes:
     else:
         raw = c.astype({1: "<u1", 2: "<u2"}[size])
     img = np.full((m, stride), fill, dtype=np.uint8)
-    img[:, : n * size] = raw.astype({1: "<u1", 2: "<u2", 4: "<u4"}[size]).view(np.uint8).reshape(m, n * size)
+    img[:, : n * size] = (
+        raw.astype({1: "<u1", 2: "<u2", 4: "<u4"}[size]).view(np.uint8).reshape(m, n * size)
+    )
     return img.tobytes()
 
 
@@ -137,9 +140,21 @@ class Layout:
         return self.c_base, self.c_base + self.m * self.c_stride
 
 
-def plan_layout(m: int, n: int, k: int, fmt, out_fmt, data_bytes: int, base: int = 0, *,
-                a_pad: int = 0, b_pad: int = 0, c_pad: int = 0, gap: int = 0,
-                c_offset: int = 0) -> Layout:
+def plan_layout(
+    m: int,
+    n: int,
+    k: int,
+    fmt,
+    out_fmt,
+    data_bytes: int,
+    base: int = 0,
+    *,
+    a_pad: int = 0,
+    b_pad: int = 0,
+    c_pad: int = 0,
+    gap: int = 0,
+    c_offset: int = 0,
+) -> Layout:
     """Lay A, Bt and C out from ``base`` per the alignment rules of docs/coprocessor.md.
 
     A/B rows start on bus words (``data_bytes``): stride = roundup(2*KW, data_bytes) plus
@@ -161,11 +176,19 @@ def plan_layout(m: int, n: int, k: int, fmt, out_fmt, data_bytes: int, base: int
     b_base = _roundup(a_base + m * a_stride + g, db)
     c_base = _roundup(b_base + n * b_stride + g, db) + c_offset * size
     end = _roundup(c_base + m * c_stride + g, db)
-    return Layout(m, n, k, f.name, o.name, a_base, a_stride, b_base, b_stride, c_base,
-                  c_stride, end)
+    return Layout(
+        m, n, k, f.name, o.name, a_base, a_stride, b_base, b_stride, c_base, c_stride, end
+    )
 
 
 __all__ = [
-    "Layout", "c_elem_bytes", "c_image", "operand_image", "pack_rows", "plan_layout", "unpack_c",
-    "unpack_rows", "words_per_row",
+    "Layout",
+    "c_elem_bytes",
+    "c_image",
+    "operand_image",
+    "pack_rows",
+    "plan_layout",
+    "unpack_c",
+    "unpack_rows",
+    "words_per_row",
 ]

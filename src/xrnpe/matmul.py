@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import codec, vector
-from .formats import ACC_FRAC_BITS, Format, as_format, get_format, k_max
+from .formats import ACC_FRAC_BITS, Format, as_format, k_max
 
 
 class Quire:
@@ -83,8 +83,10 @@ def check_operands(a, b, fmt) -> tuple[np.ndarray, np.ndarray]:
     a = check_matrix(a, f, "A")
     b = check_matrix(b, f, "B")
     if a.shape[1] != b.shape[0]:
-        raise ValueError(f"K mismatch: A is {a.shape[0]}x{a.shape[1]} but B is "
-                         f"{b.shape[0]}x{b.shape[1]} (A's columns must equal B's rows)")
+        raise ValueError(
+            f"K mismatch: A is {a.shape[0]}x{a.shape[1]} but B is "
+            f"{b.shape[0]}x{b.shape[1]} (A's columns must equal B's rows)"
+        )
     check_k(a.shape[1], f)
     return a, b
 

@@ -15,6 +15,7 @@ after ``pip install 'xrnpe[rtl]'``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -46,8 +47,13 @@ def _emit(progress, msg: str) -> None:
         getattr(progress, "flush", lambda: None)()
 
 
-def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None, *,
-                    build_dir: str | os.PathLike | None = None) -> list[tuple]:
+def matmul_rtl_many(
+    jobs: list[dict],
+    sim: str = "icarus",
+    progress=None,
+    *,
+    build_dir: str | os.PathLike | None = None,
+) -> list[tuple]:
     """Run several multiplies in one simulator session.
 
     Each job is a dict with ``a``, ``b``, ``fmt``, ``out_fmt`` and optionally ``block_rows`` /
@@ -91,15 +97,23 @@ def matmul_rtl_many(jobs: list[dict], sim: str = "icarus", progress=None, *,
         log = []
         # The child leads its own process group (simulator included) and gets SIGTERM if
         # this process dies, so an interrupted run never leaves a simulator behind.
-        proc = subprocess.Popen(cmd, cwd=d, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, bufsize=1,
-                                start_new_session=True, preexec_fn=_parent_death_signal)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=d,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+            preexec_fn=_parent_death_signal,
+        )
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
                 log.append(line)
                 if line.startswith(PROGRESS):
-                    _emit(progress, line[len(PROGRESS):].rstrip("\n"))
+                    _emit(progress, line[len(PROGRESS) :].rstrip("\n"))
             rc = proc.wait()
         finally:
             if proc.poll() is None:
@@ -120,10 +134,12 @@ def _check_installation(sim: str) -> None:
     try:
         manifest.hw_root()
         runner.check_simulator(sim)
-        import cocotb  # noqa: F401, PLC0415 - the rtl extra
-        import cocotbext.axi  # noqa: F401, PLC0415
+        import cocotb  # noqa: F401 - the rtl extra
+        import cocotbext.axi  # noqa: F401
     except ImportError as e:
-        raise RtlEngineError(f"--engine rtl needs the rtl extra (pip install 'xrnpe[rtl]'): {e}") from None
+        raise RtlEngineError(
+            f"--engine rtl needs the rtl extra (pip install 'xrnpe[rtl]'): {e}"
+        ) from None
     except (manifest.ManifestError, runner.SimulationError) as e:
         raise RtlEngineError(str(e)) from None
 
@@ -152,22 +168,30 @@ def _parent_death_signal() -> None:
         import signal
 
         ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - best effort (non-Linux)
+    except Exception:
         pass
 
 
 def _kill_group(pgid: int) -> None:
     import signal
 
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
-def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats: dict | None = None,
-               block_rows: int | None = None, block_cols: int | None = None,
-               build_dir: str | os.PathLike | None = None) -> np.ndarray:
+def matmul_rtl(
+    a,
+    b,
+    fmt,
+    out_fmt,
+    sim: str = "icarus",
+    progress=None,
+    *,
+    stats: dict | None = None,
+    block_rows: int | None = None,
+    block_cols: int | None = None,
+    build_dir: str | os.PathLike | None = None,
+) -> np.ndarray:
     """C = A x B computed by the RTL co-processor in simulation (icarus, verilator, or
     verilator-native: the Verilator model in a C++ harness, no Python per cycle).
 
@@ -177,9 +201,12 @@ def matmul_rtl(a, b, fmt, out_fmt, sim: str = "icarus", progress=None, *, stats:
     (cycles, macs, peak_macs_per_cycle, utilization, ...).  Matrices with M or N above 65536, or
     ``block_rows``/``block_cols`` given, run as several co-processor jobs.
     """
-    ((c, st),) = matmul_rtl_many([dict(a=a, b=b, fmt=fmt, out_fmt=out_fmt, block_rows=block_rows,
-                                       block_cols=block_cols)], sim=sim, progress=progress,
-                                 build_dir=build_dir)
+    ((c, st),) = matmul_rtl_many(
+        [dict(a=a, b=b, fmt=fmt, out_fmt=out_fmt, block_rows=block_rows, block_cols=block_cols)],
+        sim=sim,
+        progress=progress,
+        build_dir=build_dir,
+    )
     if stats is not None:
         stats.clear()
         stats.update(st)
@@ -196,19 +223,27 @@ def _child(job_dir: str, sim: str) -> int:
 
     # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
     signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
-    print(f"{PROGRESS}building the {sim} simulation of the co-processor (the first Verilator "
-          "build takes a minute or two)", flush=True)
+    print(
+        f"{PROGRESS}building the {sim} simulation of the co-processor (the first Verilator "
+        "build takes a minute or two)",
+        flush=True,
+    )
     name = f"engine-{os.getpid()}"
     results = None
     try:
-        results = runner.run(toplevel=manifest.toplevel("coprocessor"),
-                             sources=manifest.sources("coprocessor"),
-                             test_module="xrnpe.sim.engine_tb", sim=sim,
-                             parameters=PARAM_SETS["default"],
-                             extra_env={"XRNPE_ENGINE_DIR": job_dir,
-                                        "XRNPE_PARAMS": json.dumps(effective(PARAM_SETS["default"]))},
-                             name=name)
-    except Exception as e:  # noqa: BLE001 - reported to the parent
+        results = runner.run(
+            toplevel=manifest.toplevel("coprocessor"),
+            sources=manifest.sources("coprocessor"),
+            test_module="xrnpe.sim.engine_tb",
+            sim=sim,
+            parameters=PARAM_SETS["default"],
+            extra_env={
+                "XRNPE_ENGINE_DIR": job_dir,
+                "XRNPE_PARAMS": json.dumps(effective(PARAM_SETS["default"])),
+            },
+            name=name,
+        )
+    except Exception as e:
         if not Path(job_dir, "error.txt").exists():  # the cocotb side may have said more
             Path(job_dir, "error.txt").write_text(f"{type(e).__name__}: {e}")
         return 1

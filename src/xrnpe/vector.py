@@ -9,12 +9,12 @@ boundaries and values are exact in float64, so float32/float64 inputs round exac
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from . import codec
-from .formats import Format, as_format, get_format
+from .formats import as_format, get_format
 
 
 def _bitlen(x: np.ndarray) -> np.ndarray:
@@ -50,7 +50,7 @@ def posit_values(n: int, es: int, codes) -> np.ndarray:
     return np.where(c == 1 << bits, np.nan, val)
 
 
-@lru_cache(maxsize=None)
+@cache
 def value_table(name: str) -> np.ndarray:
     """float64 value of every code of an input format (NaR -> nan, fp4 0x8 -> -0.0)."""
     f = get_format(name)
@@ -62,7 +62,7 @@ def value_table(name: str) -> np.ndarray:
     return t
 
 
-@lru_cache(maxsize=None)
+@cache
 def _positive_grid(name: str):
     """(positive codes ascending, their values, boundaries between neighbours)."""
     f = get_format(name)
@@ -75,7 +75,9 @@ def _positive_grid(name: str):
         codes = np.arange(0, 1 << (f.width - 1), dtype=np.int64)  # fp4 includes +0
         values = value_table(name)[codes]
         bounds = (values[:-1] + values[1:]) / 2
-    assert np.all(np.diff(bounds) > 0) and np.all(values[:-1] < bounds) and np.all(bounds < values[1:])
+    assert (
+        np.all(np.diff(bounds) > 0) and np.all(values[:-1] < bounds) and np.all(bounds < values[1:])
+    )
     return codes, values, bounds
 
 
@@ -95,7 +97,7 @@ def quantize(fmt, x) -> np.ndarray:
     any_nan = bool(nan.any())
     if f.kind == "minifloat" and any_nan:
         raise ValueError(f"NaN cannot be quantized to {f.name} (it has no NaN)")
-    _, _, bounds = _positive_grid(f.name)
+    _, _, _bounds = _positive_grid(f.name)
     # Every boundary has at most 15 significant bits and lies well inside float32's range, so
     # a float32 input is compared exactly against the float32 copy of the table.
     bnd = _bounds_ext(f.name, x.dtype.char)
@@ -117,7 +119,7 @@ def quantize(fmt, x) -> np.ndarray:
     return code.astype(f.dtype)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bounds_ext(name: str, char: str) -> np.ndarray:
     _, _, bounds = _positive_grid(name)
     b = np.append(bounds, np.nan).astype(np.dtype(char))

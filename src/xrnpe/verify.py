@@ -49,8 +49,8 @@ import numpy as np
 from . import codec, vector
 from .formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS
 
-FIRST_MISMATCHES = 20       # entries of the report's first_mismatches
-SHARD_REPORT = 64           # mismatches each shard returns in detail
+FIRST_MISMATCHES = 20  # entries of the report's first_mismatches
+SHARD_REPORT = 64  # mismatches each shard returns in detail
 DEFAULT_SHARD = {4: 256, 8: 8192, 16: 1 << 22}  # pairs per shard by operand width
 DEFAULT_DESIGN = "pe_rmmec"
 PROG = "xrnpe verify exhaustive"
@@ -115,8 +115,15 @@ def operand_words(fmt: str, a_codes, b_codes) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------ one shard
-def check_shard(design: str, fmt: str, out_fmt: str, start: int, stop: int,
-                library: str | None = None, build_tag: str | None = None) -> dict:
+def check_shard(
+    design: str,
+    fmt: str,
+    out_fmt: str,
+    start: int,
+    stop: int,
+    library: str | None = None,
+    build_tag: str | None = None,
+) -> dict:
     """Check pairs start..stop-1 of ``fmt`` rounded into ``out_fmt`` on ``design``.
 
     Runs on a Dask worker (or anywhere).  ``library`` is the harness the client built (used
@@ -131,8 +138,10 @@ def check_shard(design: str, fmt: str, out_fmt: str, start: int, stop: int,
     if lib is None or not lib.is_file():
         lib = native_pe.pe_library(design)
         if build_tag and lib.parent.name != build_tag:
-            raise VerifyRunError(f"this worker's RTL for {design} differs from the client's "
-                                 f"({lib.parent.name} != {build_tag})")
+            raise VerifyRunError(
+                f"this worker's RTL for {design} differs from the client's "
+                f"({lib.parent.name} != {build_tag})"
+            )
     t_build, c_build = time.perf_counter(), time.thread_time()
     a_codes, b_codes = split_pairs(fmt, start, stop)
     expected, nar = reference(fmt, out_fmt, a_codes, b_codes)
@@ -141,24 +150,44 @@ def check_shard(design: str, fmt: str, out_fmt: str, start: int, stop: int,
     if lanes > 1:
         expected, nar = np.repeat(expected, lanes), np.repeat(nar, lanes)
     t_ref, c_ref = time.perf_counter(), time.thread_time()
-    res = native_pe.stream(lib, a_words, b_words, fmt, out_fmt, expected, nar, group=lanes,
-                           max_report=SHARD_REPORT)
+    res = native_pe.stream(
+        lib, a_words, b_words, fmt, out_fmt, expected, nar, group=lanes, max_report=SHARD_REPORT
+    )
     t_sim, c_sim = time.perf_counter(), time.thread_time()
     details = []
-    for word, got, got_nar in zip(res.index.tolist(), res.got.tolist(), res.got_nar.tolist(),
-                                  strict=True):
+    for word, got, got_nar in zip(
+        res.index.tolist(), res.got.tolist(), res.got_nar.tolist(), strict=True
+    ):
         pair = word // lanes
-        details.append({"a": int(a_codes[pair]), "b": int(b_codes[pair]), "lane": word % lanes,
-                        "expected": int(expected[word]), "got": int(got),
-                        "expected_nar": int(nar[word]), "got_nar": int(got_nar)})
-    return {"start": start, "stop": stop, "pairs": stop - start, "mismatches": res.mismatches,
-            "first_mismatches": details, "cycles": res.cycles,
-            "seconds": t_sim - t0, "build_seconds": t_build - t0,
-            "reference_seconds": t_ref - t_build, "simulation_seconds": t_sim - t_ref,
-            # CPU time of the task's thread: the per-core cost, whatever else the host runs
-            "cpu_seconds": c_sim - c0, "reference_cpu_seconds": c_ref - c_build,
-            "simulation_cpu_seconds": c_sim - c_ref,
-            "host": socket.gethostname(), "pid": os.getpid()}
+        details.append(
+            {
+                "a": int(a_codes[pair]),
+                "b": int(b_codes[pair]),
+                "lane": word % lanes,
+                "expected": int(expected[word]),
+                "got": int(got),
+                "expected_nar": int(nar[word]),
+                "got_nar": int(got_nar),
+            }
+        )
+    return {
+        "start": start,
+        "stop": stop,
+        "pairs": stop - start,
+        "mismatches": res.mismatches,
+        "first_mismatches": details,
+        "cycles": res.cycles,
+        "seconds": t_sim - t0,
+        "build_seconds": t_build - t0,
+        "reference_seconds": t_ref - t_build,
+        "simulation_seconds": t_sim - t_ref,
+        # CPU time of the task's thread: the per-core cost, whatever else the host runs
+        "cpu_seconds": c_sim - c0,
+        "reference_cpu_seconds": c_ref - c_build,
+        "simulation_cpu_seconds": c_sim - c_ref,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
 
 
 def _inject_fault(start: int) -> None:
@@ -209,8 +238,9 @@ def parse_range(text: str | None, fmt: str) -> tuple[int, int]:
     except ValueError:
         raise VerifyInputError(f"--range {text!r}: START and STOP must be integers") from None
     if not 0 <= start < stop <= total:
-        raise VerifyInputError(f"--range {text!r}: need 0 <= START < STOP <= {total} "
-                               f"({fmt} has {total} operand pairs)")
+        raise VerifyInputError(
+            f"--range {text!r}: need 0 <= START < STOP <= {total} ({fmt} has {total} operand pairs)"
+        )
     return start, stop
 
 
@@ -244,23 +274,35 @@ def check_design(design: str) -> None:
     except manifest.ManifestError as e:
         raise VerifyRunError(str(e)) from None
     if design not in names:
-        raise VerifyInputError(f"unknown design {design!r} (PE designs: "
-                               f"{', '.join(native_pe.pe_designs())})")
+        raise VerifyInputError(
+            f"unknown design {design!r} (PE designs: {', '.join(native_pe.pe_designs())})"
+        )
     missing = native_pe.missing_pe_ports(design)
     if missing:
-        raise VerifyInputError(f"design {design!r} is not a PE: its top module "
-                               f"{manifest.toplevel(design) or '(none)'} lacks {', '.join(missing)}")
+        raise VerifyInputError(
+            f"design {design!r} is not a PE: its top module "
+            f"{manifest.toplevel(design) or '(none)'} lacks {', '.join(missing)}"
+        )
 
 
-def make_plan(design: str, fmt: str, out_fmt: str, start: int, stop: int,
-              shard_size: int | None = None, progress=None) -> Plan:
+def make_plan(
+    design: str,
+    fmt: str,
+    out_fmt: str,
+    start: int,
+    stop: int,
+    shard_size: int | None = None,
+    progress=None,
+) -> Plan:
     """Validate, build the harness (once) and cut the range into shards."""
     from .sim.native import pe as native_pe
 
     if fmt not in INPUT_FORMATS:
         raise VerifyInputError(f"unknown input format {fmt!r} (choose {', '.join(INPUT_FORMATS)})")
     if out_fmt not in OUTPUT_FORMATS:
-        raise VerifyInputError(f"unknown output format {out_fmt!r} (choose {', '.join(OUTPUT_FORMATS)})")
+        raise VerifyInputError(
+            f"unknown output format {out_fmt!r} (choose {', '.join(OUTPUT_FORMATS)})"
+        )
     check_design(design)
     size = shard_size or DEFAULT_SHARD[FORMATS[fmt].width]
     if size < 1:
@@ -271,8 +313,10 @@ def make_plan(design: str, fmt: str, out_fmt: str, start: int, stop: int,
         lib = native_pe.pe_library(design)
     except native_pe.NativeBuildError as e:
         raise VerifyRunError(str(e)) from None
-    run_key = f"{design}-{fmt}-{out_fmt}-{size}-" + hashlib.sha256(
-        (lib.parent.name + _model_digest()).encode()).hexdigest()[:16]
+    run_key = (
+        f"{design}-{fmt}-{out_fmt}-{size}-"
+        + hashlib.sha256((lib.parent.name + _model_digest()).encode()).hexdigest()[:16]
+    )
     return Plan(design, fmt, out_fmt, start, stop, size, lib, run_key, shards(start, stop, size))
 
 
@@ -288,9 +332,13 @@ class State:
         """Create the directory on the first write (a run that never starts writes nothing)."""
         if not (self.dir / "run.json").is_file():
             (self.dir / "shards").mkdir(parents=True, exist_ok=True)
-            meta = {"design": self.plan.design, "format": self.plan.fmt,
-                    "out_format": self.plan.out_fmt, "shard_size": self.plan.shard_size,
-                    "build": self.plan.library.parent.name}
+            meta = {
+                "design": self.plan.design,
+                "format": self.plan.fmt,
+                "out_format": self.plan.out_fmt,
+                "shard_size": self.plan.shard_size,
+                "build": self.plan.library.parent.name,
+            }
             _write_json(self.dir / "run.json", meta)
 
     def _shard_file(self, start: int, stop: int) -> Path:
@@ -332,8 +380,17 @@ class State:
         if self.dir:
             self._open()
             with open(self.dir / "sessions.jsonl", "a") as fh:
-                fh.write(json.dumps({"seconds": seconds, "pairs_checked": pairs,
-                                     "range": [start, stop], "finished": time.time()}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "seconds": seconds,
+                            "pairs_checked": pairs,
+                            "range": [start, stop],
+                            "finished": time.time(),
+                        }
+                    )
+                    + "\n"
+                )
 
 
 def _write_json(path: Path, obj) -> None:
@@ -365,8 +422,15 @@ class Progress:
             try:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=total, desc=label, unit="pair", unit_scale=True,
-                                file=self.stream, smoothing=0.1, dynamic_ncols=True)
+                self.bar = tqdm(
+                    total=total,
+                    desc=label,
+                    unit="pair",
+                    unit_scale=True,
+                    file=self.stream,
+                    smoothing=0.1,
+                    dynamic_ncols=True,
+                )
             except ImportError:
                 self.bar = None
 
@@ -401,8 +465,11 @@ class Progress:
         left = self.total - self.done
         eta = _duration(left / rate) if rate > 0 and left > 0 else "0 s"
         pct = 100.0 * self.done / self.total if self.total else 100.0
-        return (f"{self.label}: {self.done:,}/{self.total:,} pairs ({pct:.1f}%), "
-                f"{_rate(rate)}, elapsed {_duration(elapsed)}, ETA {eta}" + (f", {note}" if note else ""))
+        return (
+            f"{self.label}: {self.done:,}/{self.total:,} pairs ({pct:.1f}%), "
+            f"{_rate(rate)}, elapsed {_duration(elapsed)}, ETA {eta}"
+            + (f", {note}" if note else "")
+        )
 
     def close(self) -> None:
         if self.bar is not None:
@@ -442,25 +509,39 @@ def connect(workers: int | None = None, scheduler: str | None = None):
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError, ValueError) as e:
-            raise VerifyInputError(f"--scheduler {scheduler}: no Dask scheduler answered "
-                                   f"({' '.join(str(e).split())[:120]})") from None
+            raise VerifyInputError(
+                f"--scheduler {scheduler}: no Dask scheduler answered "
+                f"({' '.join(str(e).split())[:120]})"
+            ) from None
     n = workers or default_workers()
     # The worker processes start with SIGINT ignored (inherited), so Ctrl-C reaches only this
     # process, which records what finished and shuts the cluster down.
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        )
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
 
 
-def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int | None = None,
-        scheduler: str | None = None, client=None, progress: Progress | None = None,
-        log=None) -> tuple[dict, dict]:
+def run(
+    plan: Plan,
+    *,
+    state_dir: str | os.PathLike | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
+    progress: Progress | None = None,
+    log=None,
+) -> tuple[dict, dict]:
     """Run every unfinished shard of ``plan`` on Dask; returns (report, summary).
 
     ``client``: an existing ``distributed.Client`` (else one is made from ``workers`` /
@@ -476,8 +557,10 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
     records = dict(finished)
     skipped_pairs = sum(e - s for s, e in finished)
     if finished:
-        say(f"{len(finished)} of {len(plan.shards)} shards already recorded in {state.dir}, "
-            f"{len(todo)} to run")
+        say(
+            f"{len(finished)} of {len(plan.shards)} shards already recorded in {state.dir}, "
+            f"{len(todo)} to run"
+        )
     own_client = client is None and bool(todo)
     cluster = None
     failures: list[str] = []
@@ -489,15 +572,25 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
         if todo:
             if own_client:
                 client, cluster = connect(workers, scheduler)
-            say(f"{len(todo)} shards of up to {plan.shard_size:,} pairs on "
-                f"{len(client.scheduler_info().get('workers', {}))} Dask workers")
+            say(
+                f"{len(todo)} shards of up to {plan.shard_size:,} pairs on "
+                f"{len(client.scheduler_info().get('workers', {}))} Dask workers"
+            )
             from distributed import as_completed
 
             keys = {f"xrnpe-verify-{plan.run_key}-{s}-{e}": (s, e) for s, e in todo}
-            futures = client.map(check_shard, [plan.design] * len(todo), [plan.fmt] * len(todo),
-                                 [plan.out_fmt] * len(todo), [s for s, _ in todo],
-                                 [e for _, e in todo], library=str(plan.library),
-                                 build_tag=plan.library.parent.name, key=list(keys), pure=False)
+            futures = client.map(
+                check_shard,
+                [plan.design] * len(todo),
+                [plan.fmt] * len(todo),
+                [plan.out_fmt] * len(todo),
+                [s for s, _ in todo],
+                [e for _, e in todo],
+                library=str(plan.library),
+                build_tag=plan.library.parent.name,
+                key=list(keys),
+                pure=False,
+            )
             try:
                 for future in as_completed(futures):
                     if future.status != "finished":
@@ -507,8 +600,10 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
                         except KeyboardInterrupt:
                             raise
                         except BaseException as exc:  # errors, KilledWorker, cancelled: per shard
-                            failures.append(f"shard {s}:{e}: {type(exc).__name__}: "
-                                            f"{' '.join(str(exc).split())[:200]}")
+                            failures.append(
+                                f"shard {s}:{e}: {type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())[:200]}"
+                            )
                         if progress is not None:
                             progress.message(failures[-1])
                         continue
@@ -532,27 +627,36 @@ def run(plan: Plan, *, state_dir: str | os.PathLike | None = None, workers: int 
             if cluster is not None:
                 cluster.close()
     if failures:
-        raise VerifyRunError(f"{len(failures)} of {len(plan.shards)} shards failed (finished ones "
-                             f"are recorded; rerun with the same --state to finish): {failures[0]}")
+        raise VerifyRunError(
+            f"{len(failures)} of {len(plan.shards)} shards failed (finished ones "
+            f"are recorded; rerun with the same --state to finish): {failures[0]}"
+        )
     report = build_report(plan, records, earlier_seconds + seconds_here)
     ran = [records[s] for s in todo]
-    summary = {"shards": len(plan.shards), "run": len(todo), "skipped": len(finished),
-               "pairs_checked": checked, "seconds": seconds_here,
-               "task_seconds": sum(r["seconds"] for r in ran),
-               "reference_seconds": sum(r["reference_seconds"] for r in ran),
-               "simulation_seconds": sum(r["simulation_seconds"] for r in ran),
-               "build_seconds": sum(r["build_seconds"] for r in ran),
-               "cpu_seconds": sum(r.get("cpu_seconds", 0.0) for r in ran),
-               "reference_cpu_seconds": sum(r.get("reference_cpu_seconds", 0.0) for r in ran),
-               "simulation_cpu_seconds": sum(r.get("simulation_cpu_seconds", 0.0) for r in ran),
-               "cycles": sum(r["cycles"] for r in ran)}
+    summary = {
+        "shards": len(plan.shards),
+        "run": len(todo),
+        "skipped": len(finished),
+        "pairs_checked": checked,
+        "seconds": seconds_here,
+        "task_seconds": sum(r["seconds"] for r in ran),
+        "reference_seconds": sum(r["reference_seconds"] for r in ran),
+        "simulation_seconds": sum(r["simulation_seconds"] for r in ran),
+        "build_seconds": sum(r["build_seconds"] for r in ran),
+        "cpu_seconds": sum(r.get("cpu_seconds", 0.0) for r in ran),
+        "reference_cpu_seconds": sum(r.get("reference_cpu_seconds", 0.0) for r in ran),
+        "simulation_cpu_seconds": sum(r.get("simulation_cpu_seconds", 0.0) for r in ran),
+        "cycles": sum(r["cycles"] for r in ran),
+    }
     return report, summary
 
 
 def build_report(plan: Plan, records: dict, seconds: float) -> dict:
     """The CONTRACT section 5 report from the shard records."""
-    details = sorted((m for r in records.values() for m in r["first_mismatches"]),
-                     key=lambda m: (m["a"], m["b"], m.get("lane", 0)))
+    details = sorted(
+        (m for r in records.values() for m in r["first_mismatches"]),
+        key=lambda m: (m["a"], m["b"], m.get("lane", 0)),
+    )
     first, seen = [], set()
     for m in details:
         if (m["a"], m["b"]) in seen:
@@ -563,11 +667,17 @@ def build_report(plan: Plan, records: dict, seconds: float) -> dict:
             break
     pairs = sum(r["pairs"] for r in records.values())
     seconds = max(seconds, 1e-6)
-    return {"format": plan.fmt, "out_format": plan.out_fmt, "design": plan.design,
-            "range": [plan.start, plan.stop], "pairs": pairs,
-            "mismatches": sum(r["mismatches"] for r in records.values()),
-            "first_mismatches": first, "seconds": round(seconds, 3),
-            "pairs_per_s": round(pairs / seconds, 1)}
+    return {
+        "format": plan.fmt,
+        "out_format": plan.out_fmt,
+        "design": plan.design,
+        "range": [plan.start, plan.stop],
+        "pairs": pairs,
+        "mismatches": sum(r["mismatches"] for r in records.values()),
+        "first_mismatches": first,
+        "seconds": round(seconds, 3),
+        "pairs_per_s": round(pairs / seconds, 1),
+    }
 
 
 def time_breakdown(summary: dict) -> str:
@@ -585,11 +695,13 @@ def time_breakdown(summary: dict) -> str:
     def ns(x):
         return f"{1e9 * x / pairs:.0f} ns/pair"
 
-    return (f"per core {_rate(pairs / cpu if cpu else math.inf)} (CPU time; "
-            f"{_rate(pairs / task if task else math.inf)} by task wall time): "
-            f"reference model {ns(ref)} ({100 * ref / cpu:.0f}%), RTL simulation + compare "
-            f"{ns(sim)} ({100 * sim / cpu:.0f}%, {summary['cycles'] / sim / 1e6:.2f} M cycles/s), "
-            f"other {ns(other)}; wall {_duration(summary['seconds'])} on the cluster")
+    return (
+        f"per core {_rate(pairs / cpu if cpu else math.inf)} (CPU time; "
+        f"{_rate(pairs / task if task else math.inf)} by task wall time): "
+        f"reference model {ns(ref)} ({100 * ref / cpu:.0f}%), RTL simulation + compare "
+        f"{ns(sim)} ({100 * sim / cpu:.0f}%, {summary['cycles'] / sim / 1e6:.2f} M cycles/s), "
+        f"other {ns(other)}; wall {_duration(summary['seconds'])} on the cluster"
+    )
 
 
 # ------------------------------------------------------------------------------ command
@@ -618,10 +730,18 @@ def exhaustive_command(args) -> int:
         client = cluster = None
         try:
             client, cluster = connect(args.workers, args.scheduler)  # fail fast, before the build
-            plan = make_plan(args.design, args.format, args.out_format, start, stop,
-                             args.shard_size, progress=progress.message)
-            report, summary = run(plan, state_dir=args.state, client=client, progress=progress,
-                                  log=progress.message)
+            plan = make_plan(
+                args.design,
+                args.format,
+                args.out_format,
+                start,
+                stop,
+                args.shard_size,
+                progress=progress.message,
+            )
+            report, summary = run(
+                plan, state_dir=args.state, client=client, progress=progress, log=progress.message
+            )
         finally:
             progress.close()
             if client is not None:
@@ -635,28 +755,53 @@ def exhaustive_command(args) -> int:
         print(f"xrnpe: error: {' '.join(str(e).split())}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
-        print("xrnpe: interrupted (finished shards are recorded under --state, if given)",
-              file=sys.stderr)
+        print(
+            "xrnpe: interrupted (finished shards are recorded under --state, if given)",
+            file=sys.stderr,
+        )
         return 130
     text = json.dumps(report, indent=1) + "\n"
     if out == "-":
         sys.stdout.write(text)
     else:
-        fd, tmp = tempfile.mkstemp(prefix=".xrnpe-", suffix=".json.tmp",
-                                   dir=os.path.dirname(os.path.abspath(out)))
+        fd, tmp = tempfile.mkstemp(
+            prefix=".xrnpe-", suffix=".json.tmp", dir=os.path.dirname(os.path.abspath(out))
+        )
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
         os.replace(tmp, out)
-    print(f"xrnpe: {label}: {report['pairs']:,} pairs, {report['mismatches']} mismatches, "
-          f"{_duration(report['seconds'])}, {_rate(report['pairs_per_s'])}", file=sys.stderr)
+    print(
+        f"xrnpe: {label}: {report['pairs']:,} pairs, {report['mismatches']} mismatches, "
+        f"{_duration(report['seconds'])}, {_rate(report['pairs_per_s'])}",
+        file=sys.stderr,
+    )
     print(f"xrnpe: {time_breakdown(summary)}", file=sys.stderr)
     for m in report["first_mismatches"][:5]:
-        print(f"xrnpe: mismatch a=0x{m['a']:x} b=0x{m['b']:x} expected=0x{m['expected']:x} "
-              f"got=0x{m['got']:x}", file=sys.stderr)
+        print(
+            f"xrnpe: mismatch a=0x{m['a']:x} b=0x{m['b']:x} expected=0x{m['expected']:x} "
+            f"got=0x{m['got']:x}",
+            file=sys.stderr,
+        )
     return 1 if report["mismatches"] else 0
 
 
-__all__ = ["FIRST_MISMATCHES", "Plan", "Progress", "State", "VerifyInputError", "VerifyRunError",
-           "build_report", "check_shard", "connect", "exhaustive_command", "make_plan",
-           "operand_words", "pair_count", "parse_range", "reference", "run", "shards",
-           "split_pairs"]
+__all__ = [
+    "FIRST_MISMATCHES",
+    "Plan",
+    "Progress",
+    "State",
+    "VerifyInputError",
+    "VerifyRunError",
+    "build_report",
+    "check_shard",
+    "connect",
+    "exhaustive_command",
+    "make_plan",
+    "operand_words",
+    "pair_count",
+    "parse_range",
+    "reference",
+    "run",
+    "shards",
+    "split_pairs",
+]

@@ -17,8 +17,9 @@ from xrnpe.sim.coproc_env import Env
 
 
 # --------------------------------------------------------------------------- operands
-def random_codes(rng: np.random.Generator, fmt: str, shape, mode: str | None = None,
-                 nar_prob: float = 0.0) -> np.ndarray:
+def random_codes(
+    rng: np.random.Generator, fmt: str, shape, mode: str | None = None, nar_prob: float = 0.0
+) -> np.ndarray:
     """Random codes of ``fmt``: uniform over codes ('codes') or quantized normals ('values');
     NaR (posits) excluded unless ``nar_prob`` > 0 (then a few NaR elements)."""
     f = FORMATS[fmt]
@@ -64,10 +65,22 @@ def _image(words: np.ndarray, stride: int, rng: np.random.Generator) -> bytes:
     return img.tobytes()
 
 
-async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
-                      c_pad: int | None = None, c_offset: int | None = None,
-                      expect_err: int | None = None, timeout_cycles: int | None = None,
-                      junk: bool = True, check_c: bool = True, lay: layout.Layout | None = None):
+async def checked_job(
+    env: Env,
+    a,
+    b,
+    fmt: str,
+    out: str,
+    *,
+    gap: int = 64,
+    c_pad: int | None = None,
+    c_offset: int | None = None,
+    expect_err: int | None = None,
+    timeout_cycles: int | None = None,
+    junk: bool = True,
+    check_c: bool = True,
+    lay: layout.Layout | None = None,
+):
     """Run one job on randomly canaried memory and check everything it touched.
 
     Memory from the first byte of A to the end of the layout (gaps included) is filled with
@@ -84,8 +97,18 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
     if c_offset is None:
         c_offset = int(rng.integers(0, max(1, env.drv.config.data_bytes // size)))
     if lay is None:
-        lay = drv.plan(m, n, k, fmt, out, gap=gap, c_pad=c_pad, c_offset=c_offset,
-                       a_pad=int(rng.integers(0, 2)), b_pad=int(rng.integers(0, 2)))
+        lay = drv.plan(
+            m,
+            n,
+            k,
+            fmt,
+            out,
+            gap=gap,
+            c_pad=c_pad,
+            c_offset=c_offset,
+            a_pad=int(rng.integers(0, 2)),
+            b_pad=int(rng.integers(0, 2)),
+        )
     lo, hi = lay.a_base - gap, lay.end
     canary = rng.integers(0, 256, hi - lo, dtype=np.uint8)
     env.ram.write(lo, canary.tobytes())
@@ -98,9 +121,10 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
     cmask = np.zeros(hi - lo, bool)  # bytes C may write
     for i in range(m):
         s = lay.c_base + i * lay.c_stride - lo
-        cmask[s: s + n * size] = True
-    env.ram.allowed = [(lo + s, lo + s + n * size)
-                       for s in (lay.c_base + i * lay.c_stride - lo for i in range(m))]
+        cmask[s : s + n * size] = True
+    env.ram.allowed = [
+        (lo + s, lo + s + n * size) for s in (lay.c_base + i * lay.c_stride - lo for i in range(m))
+    ]
     env.ram.bad_writes.clear()
     drv.last_layout = lay
     paused_before = dict(env.pause_counts)
@@ -116,24 +140,30 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
     changed = np.nonzero((after != before) & ~cmask)[0]
     assert not len(changed), (
         f"{len(changed)} bytes outside C's elements changed, first at "
-        + ", ".join(f"0x{lo + int(x):x}" for x in changed[:4]) + f" ({lay})")
+        + ", ".join(f"0x{lo + int(x):x}" for x in changed[:4])
+        + f" ({lay})"
+    )
     assert not env.ram.bad_writes, f"writes outside C: {env.ram.bad_writes[:4]}"
     env.ram.allowed = None
     if expect_err is not None or err is not None:
         assert err == expect_err, (
             f"expected error {regmap.ERROR_NAMES.get(expect_err, expect_err)}, got "
-            f"{regmap.ERROR_NAMES.get(err, err) if err is not None else 'success'}")
+            f"{regmap.ERROR_NAMES.get(err, err) if err is not None else 'success'}"
+        )
         return None, res
     c = await drv.fetch_c(lay)
     if check_c:
         exp = matmul(a, b, fmt, out)
         if not same(c, exp):
-            bad = np.argwhere((c.view(np.uint32) if out == "fp32" else c)
-                              != (exp.view(np.uint32) if out == "fp32" else exp))
+            bad = np.argwhere(
+                (c.view(np.uint32) if out == "fp32" else c)
+                != (exp.view(np.uint32) if out == "fp32" else exp)
+            )
             i, j = bad[0]
             raise AssertionError(
                 f"{fmt}->{out} M={m} K={k} N={n}: {len(bad)} wrong results, first C[{i},{j}] = "
-                f"{c[i, j]!r} expected {exp[i, j]!r} (pauses={env.pauses_on})")
+                f"{c[i, j]!r} expected {exp[i, j]!r} (pauses={env.pauses_on})"
+            )
         macs = m * n * k
         assert res.macs == macs, f"MACS = {res.macs}, expected {macs}"
         assert res.cycles > 0
@@ -144,8 +174,15 @@ async def checked_job(env: Env, a, b, fmt: str, out: str, *, gap: int = 64,
     return c, res
 
 
-def shape_cases(rng: np.random.Generator, cfg, fmt: str, n_cases: int, kmax_words: int,
-                first: int = 0, light: bool = False):
+def shape_cases(
+    rng: np.random.Generator,
+    cfg,
+    fmt: str,
+    n_cases: int,
+    kmax_words: int,
+    first: int = 0,
+    light: bool = False,
+):
     """Random (M, K, N) including 1, non-multiples of ROWS/COLS and lanes, K over a buffer.
 
     The K kind rotates with ``first + i`` (tiny, short, just over an A buffer slot, long);
@@ -154,8 +191,16 @@ def shape_cases(rng: np.random.Generator, cfg, fmt: str, n_cases: int, kmax_word
     lanes = FORMATS[fmt].lanes
     out = []
     for i in range(n_cases):
-        m = int(rng.choice([1, cfg.rows, cfg.rows + 1, 2 * cfg.rows + 1, rng.integers(1, 3 * cfg.rows + 2)]))
-        n = int(rng.choice([1, cfg.cols, cfg.cols - 1 or 1, cfg.cols + 1, rng.integers(1, 3 * cfg.cols + 2)]))
+        m = int(
+            rng.choice(
+                [1, cfg.rows, cfg.rows + 1, 2 * cfg.rows + 1, rng.integers(1, 3 * cfg.rows + 2)]
+            )
+        )
+        n = int(
+            rng.choice(
+                [1, cfg.cols, cfg.cols - 1 or 1, cfg.cols + 1, rng.integers(1, 3 * cfg.cols + 2)]
+            )
+        )
         kind = (first + i) % 4
         if light:
             m, n = min(m, cfg.rows + 1), min(n, cfg.cols + 1)
@@ -168,9 +213,10 @@ def shape_cases(rng: np.random.Generator, cfg, fmt: str, n_cases: int, kmax_word
         elif kind == 1:
             k = int(rng.integers(1, 8 * lanes))
         elif kind == 2:  # more than one A buffer slot
-            k = int(rng.integers(cfg.abuf_words * lanes + 1, cfg.abuf_words * lanes + 3 * lanes + 2))
+            k = int(
+                rng.integers(cfg.abuf_words * lanes + 1, cfg.abuf_words * lanes + 3 * lanes + 2)
+            )
         else:
             k = int(rng.integers(1, kmax_words * lanes))
         out.append((m, k, n))
     return out
-

@@ -44,8 +44,15 @@ TEST_MS = 200  # per-test simulated-time cap in ms (20M cycles): a hang fails in
 PROTECTED = ("PROT", "RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT", "LOCK")
 # reset values of the safety registers (spec/xrnpe_regs.rdl): windows open, privileged PROT
 MEM_LO, MEM_HI = MEM_BASE, MEM_BASE + (1 << 24) - 1  # where the suite's jobs live
-RESET_VALUES = {"WDOG_CYCLES": 0x10000, "PROT": 0b011, "RD_WIN_BASE": 0, "RD_WIN_LIMIT": 0xFFFFFFFF,
-                "WR_WIN_BASE": 0, "WR_WIN_LIMIT": 0xFFFFFFFF, "LOCK": 0}
+RESET_VALUES = {
+    "WDOG_CYCLES": 0x10000,
+    "PROT": 0b011,
+    "RD_WIN_BASE": 0,
+    "RD_WIN_LIMIT": 0xFFFFFFFF,
+    "WR_WIN_BASE": 0,
+    "WR_WIN_LIMIT": 0xFFFFFFFF,
+    "LOCK": 0,
+}
 
 
 def env_int(name: str, default: int) -> int:
@@ -57,8 +64,9 @@ async def new_env(dut, **kw) -> Env:
     cfg = await env.start()
     p = env.params
     if p:
-        assert (cfg.rows, cfg.cols, cfg.data_bytes) == (p["ROWS"], p["COLS"], p["DATA_W"] // 8), \
+        assert (cfg.rows, cfg.cols, cfg.data_bytes) == (p["ROWS"], p["COLS"], p["DATA_W"] // 8), (
             f"CONFIG says {cfg}, parameters are {p}"
+        )
         assert (cfg.abuf_words, cfg.bbuf_words) == (p["ABUF_WORDS"], p["BBUF_WORDS"])
     return env
 
@@ -68,7 +76,10 @@ async def expect_idle(env: Env, cycles: int = 2000) -> int:
 
 
 def small_operands(env: Env, fmt="p8", m=3, k=5, n=2):
-    return (random_codes(env.rng, fmt, (m, k), "values"), random_codes(env.rng, fmt, (k, n), "values"))
+    return (
+        random_codes(env.rng, fmt, (m, k), "values"),
+        random_codes(env.rng, fmt, (k, n), "values"),
+    )
 
 
 async def clean_job(env: Env, fmt="p8", out="p16", shape=(3, 5, 2)):
@@ -76,7 +87,7 @@ async def clean_job(env: Env, fmt="p8", out="p16", shape=(3, 5, 2)):
     env.ram.clear_faults()
     m, k, n = shape
     a, b = small_operands(env, fmt, m, k, n)
-    c, res = await checked_job(env, a, b, fmt, out)
+    _c, res = await checked_job(env, a, b, fmt, out)
     return res
 
 
@@ -88,15 +99,25 @@ async def regs_reset_and_access(dut):
     drv = env.drv
     assert await drv.read("ID") == R.ID_VALUE
     assert await drv.read("VERSION") == R.VERSION_VALUE
-    for name in ("STATUS", "IRQ_ENABLE", "IRQ_STATUS", "CTRL", "CYCLES_LO", "CYCLES_HI",
-                 "MACS_LO", "MACS_HI"):
+    for name in (
+        "STATUS",
+        "IRQ_ENABLE",
+        "IRQ_STATUS",
+        "CTRL",
+        "CYCLES_LO",
+        "CYCLES_HI",
+        "MACS_LO",
+        "MACS_HI",
+    ):
         assert await drv.read(name) == 0, f"{name} after reset = 0x{await drv.read(name):x}"
     for name, v in RESET_VALUES.items():
         got = await drv.read(name)
         assert got == v, f"{name} after reset = 0x{got:x}, expected 0x{v:x}"
     assert not await env.irq()
-    masks = {"FORMAT": R.FORMAT_IN_FMT_MASK | R.FORMAT_OUT_FMT_MASK,
-             "IRQ_ENABLE": R.IRQ_ENABLE_DONE_MASK | R.IRQ_ENABLE_ERROR_MASK}
+    masks = {
+        "FORMAT": R.FORMAT_IN_FMT_MASK | R.FORMAT_OUT_FMT_MASK,
+        "IRQ_ENABLE": R.IRQ_ENABLE_DONE_MASK | R.IRQ_ENABLE_ERROR_MASK,
+    }
     rw = [n for n, (_, acc) in R.REGS.items() if acc == "rw" and n not in PROTECTED]
     ro = [n for n, (_, acc) in R.REGS.items() if acc == "ro"]
     for rnd in range(3):
@@ -183,6 +204,7 @@ async def irq_behaviour(dut):
     assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK
     c = await drv.fetch_c(lay)
     from xrnpe.matmul import matmul
+
     assert same(c, matmul(a, b, "p8", "p8"))
     # enabling afterwards raises the (level) interrupt
     await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK)
@@ -243,15 +265,29 @@ def _cfg_error_cases(cfg, lay: layout.Layout):
         ("B_STRIDE+1", {"B_STRIDE": lay.b_stride + 1}, E.ERR_UNALIGNED),
         ("p16 out C_BASE+1", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1}, E.ERR_UNALIGNED),
         ("fp32 out C_STRIDE+2", {"OUT_FMT": 4, "C_STRIDE": 4 * lay.n + 2}, E.ERR_UNALIGNED),
-        ("fp32 out C_BASE+2", {"OUT_FMT": 4, "C_BASE": lay.c_base + 2, "C_STRIDE": 4 * lay.n}, E.ERR_UNALIGNED),
+        (
+            "fp32 out C_BASE+2",
+            {"OUT_FMT": 4, "C_BASE": lay.c_base + 2, "C_STRIDE": 4 * lay.n},
+            E.ERR_UNALIGNED,
+        ),
         ("A_STRIDE=0", {"A_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
         ("B_STRIDE=0", {"B_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
         ("C_STRIDE=N-1", {"C_STRIDE": lay.n - 1}, E.ERR_STRIDE_TOO_SMALL),
-        ("p16 out C_STRIDE=2N-2", {"OUT_FMT": 3, "C_STRIDE": 2 * lay.n - 2}, E.ERR_STRIDE_TOO_SMALL),
-        ("A_STRIDE one bus word short", {"K": 2 * db + 1, "A_STRIDE": 2 * db, "B_STRIDE": 4 * db},
-         E.ERR_STRIDE_TOO_SMALL),
-        ("B_STRIDE one bus word short", {"K": 2 * db + 1, "A_STRIDE": 4 * db, "B_STRIDE": 2 * db},
-         E.ERR_STRIDE_TOO_SMALL),
+        (
+            "p16 out C_STRIDE=2N-2",
+            {"OUT_FMT": 3, "C_STRIDE": 2 * lay.n - 2},
+            E.ERR_STRIDE_TOO_SMALL,
+        ),
+        (
+            "A_STRIDE one bus word short",
+            {"K": 2 * db + 1, "A_STRIDE": 2 * db, "B_STRIDE": 4 * db},
+            E.ERR_STRIDE_TOO_SMALL,
+        ),
+        (
+            "B_STRIDE one bus word short",
+            {"K": 2 * db + 1, "A_STRIDE": 4 * db, "B_STRIDE": 2 * db},
+            E.ERR_STRIDE_TOO_SMALL,
+        ),
         ("M=65537", {"M": 65537}, E.ERR_DIM_TOO_LARGE),
         ("N=65537", {"N": 65537, "C_STRIDE": 65537}, E.ERR_DIM_TOO_LARGE),
         ("M=2^32-1", {"M": 0xFFFFFFFF}, E.ERR_DIM_TOO_LARGE),
@@ -259,8 +295,16 @@ def _cfg_error_cases(cfg, lay: layout.Layout):
         ("IN_FMT=6 and M=0", {"IN_FMT": 6, "M": 0}, E.ERR_BAD_IN_FMT),
         ("OUT_FMT=7 and K=0", {"OUT_FMT": 7, "K": 0}, E.ERR_BAD_OUT_FMT),
         ("N=0 and p16 K=40000", {"N": 0, "IN_FMT": 3, "K": 40000}, E.ERR_ZERO_DIM),
-        ("K too large and A_BASE+1", {"IN_FMT": 3, "K": 40000, "A_BASE": lay.a_base + 1}, E.ERR_K_TOO_LARGE),
-        ("C_BASE+1 (p16) and C_STRIDE=0", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1, "C_STRIDE": 0}, E.ERR_UNALIGNED),
+        (
+            "K too large and A_BASE+1",
+            {"IN_FMT": 3, "K": 40000, "A_BASE": lay.a_base + 1},
+            E.ERR_K_TOO_LARGE,
+        ),
+        (
+            "C_BASE+1 (p16) and C_STRIDE=0",
+            {"OUT_FMT": 3, "C_BASE": lay.c_base + 1, "C_STRIDE": 0},
+            E.ERR_UNALIGNED,
+        ),
         ("A_STRIDE=0 and M=65537", {"A_STRIDE": 0, "M": 65537}, E.ERR_STRIDE_TOO_SMALL),
     ]
     return cases
@@ -292,35 +336,59 @@ async def config_errors(dut):
             raise AssertionError(f"{desc}: no interrupt within 200 cycles")
         st = await drv.read("STATUS")
         code = R.field(st, "STATUS", "ERR_CODE")
-        assert code == exp, (f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
-                             f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})")
-        assert st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK) == \
-            R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK, f"{desc}: STATUS 0x{st:x}"
+        assert code == exp, (
+            f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
+            f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
+        )
+        assert (
+            st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK)
+            == R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK
+        ), f"{desc}: STATUS 0x{st:x}"
         assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
         assert await drv.read64("MACS") == 0, desc
         assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: AXI traffic"
         seen.add(exp)
         if i % 12 == 11:  # errors leave nothing behind: a normal job works in between
             await clean_job(env)
-    assert seen == {R.ERR_BAD_IN_FMT, R.ERR_BAD_OUT_FMT, R.ERR_ZERO_DIM, R.ERR_K_TOO_LARGE,
-                    R.ERR_UNALIGNED, R.ERR_STRIDE_TOO_SMALL, R.ERR_DIM_TOO_LARGE}
+    assert seen == {
+        R.ERR_BAD_IN_FMT,
+        R.ERR_BAD_OUT_FMT,
+        R.ERR_ZERO_DIM,
+        R.ERR_K_TOO_LARGE,
+        R.ERR_UNALIGNED,
+        R.ERR_STRIDE_TOO_SMALL,
+        R.ERR_DIM_TOO_LARGE,
+    }
     # largest legal values are accepted (started, then aborted by SOFT_RESET)
     # (C placed far away: the spans of A and Bt grow with K, M and N; M = N = 65536 together
     # is no longer legal, C alone would fill the 32-bit space)
     far = 0x4000_0000
-    for desc, ov in (("p16 K=32767", {"IN_FMT": 3, "K": k_max("p16"), "A_STRIDE": 1 << 16,
-                                       "B_STRIDE": 1 << 16, "C_BASE": far}),
-                     ("p8 K=65536", {"IN_FMT": 2, "K": 65536, "A_STRIDE": 1 << 16, "B_STRIDE": 1 << 16,
-                                     "C_BASE": far}),
-                     ("M=65536", {"M": 65536, "C_BASE": far}),
-                     ("N=65536", {"N": 65536, "C_STRIDE": 65536, "C_BASE": far})):
+    for desc, ov in (
+        (
+            "p16 K=32767",
+            {
+                "IN_FMT": 3,
+                "K": k_max("p16"),
+                "A_STRIDE": 1 << 16,
+                "B_STRIDE": 1 << 16,
+                "C_BASE": far,
+            },
+        ),
+        (
+            "p8 K=65536",
+            {"IN_FMT": 2, "K": 65536, "A_STRIDE": 1 << 16, "B_STRIDE": 1 << 16, "C_BASE": far},
+        ),
+        ("M=65536", {"M": 65536, "C_BASE": far}),
+        ("N=65536", {"N": 65536, "C_STRIDE": 65536, "C_BASE": far}),
+    ):
         await drv.write("IRQ_STATUS", 0x3)
         await _program_raw(drv, lay, ov)
         await drv.write("CTRL", R.CTRL_START_MASK)
         await ClockCycles(dut.clk, 40)
         st = await drv.read("STATUS")  # (INVALID may already be set: memory holds anything)
-        assert st & ~R.STATUS_INVALID_MASK == R.STATUS_BUSY_MASK, \
+        assert st & ~R.STATUS_INVALID_MASK == R.STATUS_BUSY_MASK, (
             f"{desc}: STATUS 0x{st:x} (expected a running job)"
+        )
         st = await drv.soft_reset(20000)
         assert st == 0, f"{desc}: STATUS after soft reset 0x{st:x}"
     res = await clean_job(env, "p16", "fp32", (3, 4, 2) if LIGHT else (5, 7, 3))
@@ -338,22 +406,31 @@ async def _random_pairs(dut, pairs, cases_per_pair: int, label: str):
     jobs = 0
     for pi, (fmt, out) in enumerate(pairs):
         kmax_words = max(2, cfg.abuf_words * 2)
-        for m, k, n in shape_cases(env.rng, cfg, fmt, cases_per_pair, kmax_words, first=pi,
-                                   light=LIGHT):
+        for m, k, n in shape_cases(
+            env.rng, cfg, fmt, cases_per_pair, kmax_words, first=pi, light=LIGHT
+        ):
             nar = float(env.rng.choice([0.0, 0.0, 0.0, 0.05]))
             a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
             b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
             results = []
             # light mode: one run per job, pauses on every other pair
-            for pauses in ((False, True) if not LIGHT else (bool(pi % 2),)):
+            for pauses in (False, True) if not LIGHT else (bool(pi % 2),):
                 env.set_pauses(pauses)
                 c, res = await checked_job(env, a, b, fmt, out)
                 results.append((c, res.cycles))
                 jobs += 1
             env.set_pauses(False)
             assert same(results[0][0], results[-1][0])
-            dut._log.info("%s %s->%s M=%d K=%d N=%d: cycles %s (pauses off/on)",
-                          label, fmt, out, m, k, n, [r[1] for r in results])
+            dut._log.info(
+                "%s %s->%s M=%d K=%d N=%d: cycles %s (pauses off/on)",
+                label,
+                fmt,
+                out,
+                m,
+                k,
+                n,
+                [r[1] for r in results],
+            )
     env.check_protocol()
     dut._log.info("%s: %d jobs, all bit-exact", label, jobs)
 
@@ -377,14 +454,21 @@ async def mem_faults(dut):
     k = 6 if LIGHT else 2 * (cfg.abuf_words + 2)  # (default: more than one A buffer slot)
     cases = [("read", "A", 1, SLVERR), ("read", "B", n - 1, DECERR), ("write", "C", m - 1, SLVERR)]
     if not LIGHT:
-        cases += [("write", "C", 0, DECERR), ("read", "A", 0, DECERR), ("read", "B", 0, SLVERR),
-                  ("write", "C", 1, SLVERR)]
+        cases += [
+            ("write", "C", 0, DECERR),
+            ("read", "A", 0, DECERR),
+            ("read", "B", 0, SLVERR),
+            ("write", "C", 1, SLVERR),
+        ]
     for i, (kind, where, row, resp) in enumerate(cases):
         env.set_pauses(i % 2 == 1)
         a, b = small_operands(env, fmt, m, k, n)
         lay = drv.plan(m, n, k, fmt, out, gap=64, c_pad=1)
-        base, stride = {"A": (lay.a_base, lay.a_stride), "B": (lay.b_base, lay.b_stride),
-                        "C": (lay.c_base, lay.c_stride)}[where]
+        base, stride = {
+            "A": (lay.a_base, lay.a_stride),
+            "B": (lay.b_base, lay.b_stride),
+            "C": (lay.c_base, lay.c_stride),
+        }[where]
         lo = base + row * stride + (stride // 2 if where != "C" else 4 * (n // 2))
         window = (lo, lo + 4, resp)
         (env.ram.read_faults if kind == "read" else env.ram.write_faults).append(window)
@@ -392,8 +476,9 @@ async def mem_faults(dut):
         exp = R.ERR_READ_RESP if kind == "read" else R.ERR_WRITE_RESP
         errs = (env.ram.stats["r_err"], env.ram.stats["b_err"])
         _, e = await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
-        assert e.result.macs == 0 and e.result.irq_status == R.IRQ_STATUS_ERROR_MASK, \
+        assert e.result.macs == 0 and e.result.irq_status == R.IRQ_STATUS_ERROR_MASK, (
             f"{kind} {where}: MACS {e.result.macs}, IRQ_STATUS {e.result.irq_status}"
+        )
         got = (env.ram.stats["r_err"] - errs[0], env.ram.stats["b_err"] - errs[1])
         assert got[0 if kind == "read" else 1] >= 1, f"{kind} fault was never hit"
         assert not await env.irq()
@@ -416,8 +501,11 @@ async def start_while_busy(dut):
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
     fmt, out = "p8", "p16"
-    m, k, n = (2 * cfg.rows + 1, 2 * (cfg.abuf_words + 1), cfg.cols + 1) if not LIGHT else \
-        (cfg.rows + 1, 12, cfg.cols)
+    m, k, n = (
+        (2 * cfg.rows + 1, 2 * (cfg.abuf_words + 1), cfg.cols + 1)
+        if not LIGHT
+        else (cfg.rows + 1, 12, cfg.cols)
+    )
     a, b = small_operands(env, fmt, m, k, n)
     lay = drv.plan(m, n, k, fmt, out, gap=64)
     await drv.load(lay, a, b)
@@ -432,6 +520,7 @@ async def start_while_busy(dut):
     res = await drv.wait(cycle_budget(m, n, k, fmt, cfg))
     assert res.status & R.STATUS_START_REFUSED_MASK, "START_REFUSED not sticky"
     from xrnpe.matmul import matmul
+
     assert same(await drv.fetch_c(lay), matmul(a, b, fmt, out))
     assert res.macs == m * n * k
     # no second job was started by the refused START
@@ -440,7 +529,7 @@ async def start_while_busy(dut):
     assert env.ram.stats["ar"] == ar and not (await drv.read("STATUS")) & R.STATUS_BUSY_MASK
     assert ar > traffic
     # next accepted START clears START_REFUSED
-    c, res = await checked_job(env, a, b, fmt, out, lay=lay)
+    _c, res = await checked_job(env, a, b, fmt, out, lay=lay)
     assert not res.status & R.STATUS_START_REFUSED_MASK
     env.check_protocol()
 
@@ -458,13 +547,14 @@ async def reprogram_while_busy(dut):
     a2, b2 = small_operands(env, "p4", 3, 7, 2)
     lay2 = layout.plan_layout(3, 2, 7, "p4", "fp4", cfg.data_bytes, lay.end + 256)  # after lay
     from xrnpe.matmul import matmul
+
     await drv.load(lay, a, b)
     await drv.load(lay2, a2, b2)
     await drv.program(lay)
     await drv.start()
     await ClockCycles(dut.clk, 4)
     await drv.program(lay2)
-    res = await drv.wait(cycle_budget(m, n, k, fmt, cfg))
+    await drv.wait(cycle_budget(m, n, k, fmt, cfg))  # raises on an error
     c = await drv.fetch_c(lay)
     assert same(c, matmul(a, b, fmt, out)), "registers written while BUSY changed the running job"
     await drv.start()  # lay2 is programmed
@@ -480,7 +570,7 @@ async def _abort_sweep(dut, hard: bool):
     m, n = cfg.rows + 1, cfg.cols + 1
     k = 10 if LIGHT else 2 * (cfg.abuf_words + 3)
     a, b = small_operands(env, fmt, m, k, n)
-    c, res = await checked_job(env, a, b, fmt, out)
+    _c, res = await checked_job(env, a, b, fmt, out)
     length = res.cycles
     fracs = (0.3, 0.8) if LIGHT else (0.1, 0.3, 0.5, 0.7, 0.9, 0.97)
     delays = sorted({1, 8} | {max(2, int(length * f)) for f in fracs})
@@ -503,14 +593,28 @@ async def _abort_sweep(dut, hard: bool):
             dut.rst_n.value = 1
             await ClockCycles(dut.clk, 2)
             st = await drv.read("STATUS")
-            for reg in ("M", "N", "K", "A_BASE", "FORMAT", "IRQ_ENABLE", "IRQ_STATUS",
-                        "CYCLES_LO", "MACS_LO"):
+            for reg in (
+                "M",
+                "N",
+                "K",
+                "A_BASE",
+                "FORMAT",
+                "IRQ_ENABLE",
+                "IRQ_STATUS",
+                "CYCLES_LO",
+                "MACS_LO",
+            ):
                 assert await drv.read(reg) == 0, f"{reg} not reset by rst_n"
         else:
-            traffic = dict(env.ram.stats)
             st = await drv.soft_reset(20000)
-            for reg, v in (("M", m), ("N", n), ("K", k), ("A_BASE", lay.a_base),
-                           ("C_STRIDE", lay.c_stride), ("IRQ_ENABLE", 3)):
+            for reg, v in (
+                ("M", m),
+                ("N", n),
+                ("K", k),
+                ("A_BASE", lay.a_base),
+                ("C_STRIDE", lay.c_stride),
+                ("IRQ_ENABLE", 3),
+            ):
                 assert await drv.read(reg) == v, f"{reg} changed by SOFT_RESET"
             assert await drv.read("IRQ_STATUS") == 0
         assert st == 0, f"delay {delay}: STATUS after abort 0x{st:x}"
@@ -525,7 +629,7 @@ async def _abort_sweep(dut, hard: bool):
         ok = np.ones(len(after), bool)
         for r in range(m):
             s = lay.c_base + r * lay.c_stride - (lay.a_base - 64)
-            ok[s: s + n * size] = False
+            ok[s : s + n * size] = False
         img = np.frombuffer(await _expected_image(env, lay, a, b, before), np.uint8)
         diff = np.nonzero((np.frombuffer(after, np.uint8) != img) & ok)[0]
         assert not len(diff), f"delay {delay}: bytes outside C changed at {diff[:4]}"
@@ -550,8 +654,8 @@ async def _expected_image(env, lay, a, b, before: bytes) -> bytes:
     img = bytearray(before)
     ai = layout.operand_image(a, lay.fmt, lay.a_stride)
     bi = layout.operand_image(np.ascontiguousarray(b.T), lay.fmt, lay.b_stride)
-    img[lay.a_base - lo: lay.a_base - lo + len(ai)] = ai
-    img[lay.b_base - lo: lay.b_base - lo + len(bi)] = bi
+    img[lay.a_base - lo : lay.a_base - lo + len(ai)] = ai
+    img[lay.b_base - lo : lay.b_base - lo + len(bi)] = bi
     return bytes(img)
 
 
@@ -575,7 +679,10 @@ def _window_spans(lay: layout.Layout, db: int):
     rd = -(-2 * kw // db) * db
     a = (lay.a_base, lay.a_base + (lay.m - 1) * lay.a_stride + rd - 1)
     b = (lay.b_base, lay.b_base + (lay.n - 1) * lay.b_stride + rd - 1)
-    c = (lay.c_base, lay.c_base + (lay.m - 1) * lay.c_stride + lay.n * layout.c_elem_bytes(lay.out_fmt) - 1)
+    c = (
+        lay.c_base,
+        lay.c_base + (lay.m - 1) * lay.c_stride + lay.n * layout.c_elem_bytes(lay.out_fmt) - 1,
+    )
     return a, b, c
 
 
@@ -592,10 +699,14 @@ async def _expect_start_error(env: Env, lay: layout.Layout, ov: dict, exp: int, 
         raise AssertionError(f"{desc}: no interrupt within 200 cycles")
     st = await drv.read("STATUS")
     code = R.field(st, "STATUS", "ERR_CODE")
-    assert code == exp, (f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
-                         f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})")
-    assert st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK) == \
-        R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK, f"{desc}: STATUS 0x{st:x}"
+    assert code == exp, (
+        f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
+        f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
+    )
+    assert (
+        st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK)
+        == R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK
+    ), f"{desc}: STATUS 0x{st:x}"
     assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
     assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: memory was accessed"
     await drv.write("IRQ_STATUS", 0x3)
@@ -609,8 +720,13 @@ async def regs_protection(dut):
     env = await new_env(dut)
     drv = env.drv
     priv_only = int(env.params.get("CFG_PRIV", 1)) == 1
-    vals = {"PROT": 0b101, "RD_WIN_BASE": 0x1000, "RD_WIN_LIMIT": 0x7FFF_FFFF,
-            "WR_WIN_BASE": 0x2000, "WR_WIN_LIMIT": 0x6FFF_FFFF}
+    vals = {
+        "PROT": 0b101,
+        "RD_WIN_BASE": 0x1000,
+        "RD_WIN_LIMIT": 0x7FFF_FFFF,
+        "WR_WIN_BASE": 0x2000,
+        "WR_WIN_LIMIT": 0x6FFF_FFFF,
+    }
     # unprivileged writes (cocotbext-axi's default AWPROT: unprivileged, non-secure)
     for name, v in vals.items():
         r = await env.axil.write(R.REGS[name][0], v.to_bytes(4, "little"))
@@ -647,8 +763,9 @@ async def regs_protection(dut):
     assert await drv.read("LOCK") == 1
     for name in PROTECTED:
         before = await drv.read(name)
-        r = await env.axil.write(R.REGS[name][0], (0).to_bytes(4, "little"),
-                                 prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE)
+        r = await env.axil.write(
+            R.REGS[name][0], (0).to_bytes(4, "little"), prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE
+        )
         assert int(r.resp) == SLVERR, f"locked {name}: write answered {int(r.resp)}"
         assert await drv.read(name) == before, f"locked {name} changed"
     with pytest.raises(BusError):
@@ -690,8 +807,16 @@ async def address_checks(dut):
         ("huge C stride", {"C_STRIDE": 0x9000_0000}, R.ERR_ADDR_WRAP),
         ("C over A", {"C_BASE": a0 + lay.a_stride}, R.ERR_C_OVERLAP),
         ("C over Bt", {"C_BASE": b1}, R.ERR_C_OVERLAP),
-        ("C ends on A's first byte", {"C_BASE": a0 - (m - 1) * lay.c_stride - n + 1}, R.ERR_C_OVERLAP),
-        ("C interleaved with A rows", {"C_BASE": a0 + rd, "C_STRIDE": lay.a_stride}, R.ERR_C_OVERLAP),
+        (
+            "C ends on A's first byte",
+            {"C_BASE": a0 - (m - 1) * lay.c_stride - n + 1},
+            R.ERR_C_OVERLAP,
+        ),
+        (
+            "C interleaved with A rows",
+            {"C_BASE": a0 + rd, "C_STRIDE": lay.a_stride},
+            R.ERR_C_OVERLAP,
+        ),
         ("wrap before overlap", {"C_BASE": a0, "A_STRIDE": 0x8000_0000}, R.ERR_ADDR_WRAP),
         ("alignment before wrap", {"A_BASE": top - db + 1}, R.ERR_UNALIGNED),
     ]
@@ -717,20 +842,47 @@ async def address_checks(dut):
     await drv.set_windows((a0, b1), (a0, c1))
     await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_C_OVERLAP, "overlap inside windows")
     await drv.set_windows((a0, b1), (c0 + 1, c1))
-    await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_WRITE_WINDOW, "write window before overlap")
+    await _expect_start_error(
+        env, lay, {"C_BASE": a0}, R.ERR_WRITE_WINDOW, "write window before overlap"
+    )
     await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
     # a span ending exactly at 0xFFFFFFFF is legal (C at the very top of memory)
-    top_lay = layout.Layout(m, n, k, "p8", "p8", lay.a_base, lay.a_stride, lay.b_base, lay.b_stride,
-                            top - (m - 1) * lay.c_stride - n, lay.c_stride, top)
+    top_lay = layout.Layout(
+        m,
+        n,
+        k,
+        "p8",
+        "p8",
+        lay.a_base,
+        lay.a_stride,
+        lay.b_base,
+        lay.b_stride,
+        top - (m - 1) * lay.c_stride - n,
+        lay.c_stride,
+        top,
+    )
     await drv.load(top_lay, a, b)
     res = await drv.run(top_lay)
     assert res.err_code == 0
     from xrnpe.matmul import matmul
+
     assert same(await drv.fetch_c(top_lay), matmul(a, b, "p8", "p8"))
     # A and Bt may overlap: Bt rows are A's rows (B = A[:n].T)
     b2 = np.ascontiguousarray(a[:n].T)
-    lay2 = layout.Layout(m, n, k, "p8", "p8", lay.a_base, lay.a_stride, lay.a_base, lay.a_stride,
-                         lay.c_base, lay.c_stride, lay.end)
+    lay2 = layout.Layout(
+        m,
+        n,
+        k,
+        "p8",
+        "p8",
+        lay.a_base,
+        lay.a_stride,
+        lay.a_base,
+        lay.a_stride,
+        lay.c_base,
+        lay.c_stride,
+        lay.end,
+    )
     await drv.load(lay2, a, np.zeros_like(b2))  # writes Bt over... then A again on top
     await drv.mem.write(lay.a_base, layout.operand_image(a, "p8", lay.a_stride))
     res = await drv.run(lay2)
@@ -739,8 +891,20 @@ async def address_checks(dut):
     k4 = 4 * db
     a4, b4 = small_operands(env, "p8", 3, k4, 6)
     st = k4  # p8: one byte per element, rows of 4 bus words
-    lay4 = layout.Layout(3, 6, k4, "p8", "fp32", 0x4_0000 - st - 2 * db, st, 0x4_1000 - 2 * db, st,
-                         0x4_8000 - 12, 6 * 4 + 4, 0x4_8000 + 4 * (6 * 4 + 4) + 64)
+    lay4 = layout.Layout(
+        3,
+        6,
+        k4,
+        "p8",
+        "fp32",
+        0x4_0000 - st - 2 * db,
+        st,
+        0x4_1000 - 2 * db,
+        st,
+        0x4_8000 - 12,
+        6 * 4 + 4,
+        0x4_8000 + 4 * (6 * 4 + 4) + 64,
+    )
     await checked_job(env, a4, b4, "p8", "fp32", lay=lay4)
     await clean_job(env)
     env.check_protocol()
@@ -752,16 +916,55 @@ BUS_FAULTS = [
     # where it must be; a dead slave soon stops accepting addresses too)
     ("R never answers", lambda r: setattr(r, "r_hang_after", 3), R.ERR_BUS_TIMEOUT, None, "may"),
     ("B never answers", lambda r: setattr(r, "b_hang_after", 0), R.ERR_BUS_TIMEOUT, None, "may"),
-    ("ARREADY stuck low", lambda r: setattr(r.read_if.ar_channel, "pause", True), R.ERR_BUS_TIMEOUT,
-     None, True),
-    ("AWREADY stuck low", lambda r: setattr(r.write_if.aw_channel, "pause", True), R.ERR_BUS_TIMEOUT,
-     None, True),
-    ("WREADY stuck low", lambda r: setattr(r.write_if.w_channel, "pause", True), R.ERR_BUS_TIMEOUT,
-     None, True),
-    ("early RLAST", lambda r: setattr(r, "r_bad", {1: "early_last"}), R.ERR_BUS_PROTOCOL, "rlast", "may"),
-    ("late RLAST", lambda r: setattr(r, "r_bad", {1: "late_last"}), R.ERR_BUS_PROTOCOL, "rlast", "may"),
-    ("wrong RID", lambda r: setattr(r, "r_bad", {2: "bad_id"}), R.ERR_BUS_PROTOCOL, "unrequested", "may"),
-    ("wrong BID", lambda r: setattr(r, "b_bad", {0: "bad_id"}), R.ERR_BUS_PROTOCOL, "unrequested", "may"),
+    (
+        "ARREADY stuck low",
+        lambda r: setattr(r.read_if.ar_channel, "pause", True),
+        R.ERR_BUS_TIMEOUT,
+        None,
+        True,
+    ),
+    (
+        "AWREADY stuck low",
+        lambda r: setattr(r.write_if.aw_channel, "pause", True),
+        R.ERR_BUS_TIMEOUT,
+        None,
+        True,
+    ),
+    (
+        "WREADY stuck low",
+        lambda r: setattr(r.write_if.w_channel, "pause", True),
+        R.ERR_BUS_TIMEOUT,
+        None,
+        True,
+    ),
+    (
+        "early RLAST",
+        lambda r: setattr(r, "r_bad", {1: "early_last"}),
+        R.ERR_BUS_PROTOCOL,
+        "rlast",
+        "may",
+    ),
+    (
+        "late RLAST",
+        lambda r: setattr(r, "r_bad", {1: "late_last"}),
+        R.ERR_BUS_PROTOCOL,
+        "rlast",
+        "may",
+    ),
+    (
+        "wrong RID",
+        lambda r: setattr(r, "r_bad", {2: "bad_id"}),
+        R.ERR_BUS_PROTOCOL,
+        "unrequested",
+        "may",
+    ),
+    (
+        "wrong BID",
+        lambda r: setattr(r, "b_bad", {0: "bad_id"}),
+        R.ERR_BUS_PROTOCOL,
+        "unrequested",
+        "may",
+    ),
     # (a stray beat that meets an outstanding burst is seen as that burst's wrong RLAST)
     ("R without request", "stray_r", R.ERR_BUS_PROTOCOL, ("unrequested", "rlast"), "may"),
     ("B without request", "stray_b", R.ERR_BUS_PROTOCOL, "unrequested", "may"),
@@ -809,7 +1012,7 @@ async def bus_faults(dut):
         assert e.result.irq_status == R.IRQ_STATUS_ERROR_MASK and e.result.macs == 0, desc
         assert "BUS_" in str(e) and e.hint, f"{desc}: driver message {e}"
         took = (get_sim_time("ns") - t0) / 10
-        assert took < cycle_budget(m, n, k, fmt, cfg) , f"{desc}: {took} cycles"
+        assert took < cycle_budget(m, n, k, fmt, cfg), f"{desc}: {took} cycles"
         if inj is not None:
             inj.cancel()
         for chk in (env.axi_m, env.axi_l):
@@ -819,9 +1022,12 @@ async def bus_faults(dut):
             assert env.axi_m.count("valid_dropped", "dut") >= 1, f"{desc}: VALID not withdrawn"
         if rule is not None:
             rules = rule if isinstance(rule, tuple) else (rule,)
-            assert sum(env.axi_m.count(r, "tb") for r in rules) >= 1, \
+            assert sum(env.axi_m.count(r, "tb") for r in rules) >= 1, (
                 f"{desc}: checker missed the slave's {rule}"
-        dut._log.info("%s: %s after %d cycles (%s)", desc, R.ERROR_NAMES[exp], took, env.ram.misbehaved)
+            )
+        dut._log.info(
+            "%s: %s after %d cycles (%s)", desc, R.ERROR_NAMES[exp], took, env.ram.misbehaved
+        )
         # the system resets its interconnect, then the co-processor works again
         env.reset_bus()
         env.axi_m.clear()
@@ -869,11 +1075,13 @@ async def soft_reset_hung(dut):
     fmt, out = "p8", "p8"
     m, k, n = cfg.rows + 1, 4 * db + 3, cfg.cols + 1
     worst = 0
-    cases = [("R dead", lambda r: setattr(r, "r_hang_after", 2)),
-             ("B dead", lambda r: setattr(r, "b_hang_after", 0)),
-             ("WREADY stuck", lambda r: setattr(r.write_if.w_channel, "pause", True)),
-             ("ARREADY stuck", lambda r: setattr(r.read_if.ar_channel, "pause", True)),
-             ("error drain, then R dead", None)]
+    cases = [
+        ("R dead", lambda r: setattr(r, "r_hang_after", 2)),
+        ("B dead", lambda r: setattr(r, "b_hang_after", 0)),
+        ("WREADY stuck", lambda r: setattr(r.write_if.w_channel, "pause", True)),
+        ("ARREADY stuck", lambda r: setattr(r.read_if.ar_channel, "pause", True)),
+        ("error drain, then R dead", None),
+    ]
     for desc, setup in cases:
         await drv.set_watchdog(0)
         a, b = small_operands(env, fmt, m, k, n)
@@ -953,7 +1161,9 @@ async def soft_reset_states(dut):
         await clean_job(env, fmt, out, (3, 5, 2))
     w.cancel()
     names = {fcov.JOB_STATES[s] for s in seen}
-    assert {"SPAN", "SETUP", "SETUP2", "RUN", "DRAIN", "IDLE"} <= names, f"soft reset seen in {names}"
+    assert {"SPAN", "SETUP", "SETUP2", "RUN", "DRAIN", "IDLE"} <= names, (
+        f"soft reset seen in {names}"
+    )
     env.check_protocol()
 
 
@@ -967,13 +1177,15 @@ async def back_to_back(dut):
     done = []
     for i in range(n_jobs):
         fmt, out = PAIRS[int(env.rng.integers(len(PAIRS)))]
-        m, k, n = (int(env.rng.integers(1, 2 * cfg.rows + 2)),
-                   int(env.rng.integers(1, 9 if LIGHT else 40)),
-                   int(env.rng.integers(1, (cfg.cols + 2) if LIGHT else 2 * cfg.cols + 2)))
+        m, k, n = (
+            int(env.rng.integers(1, 2 * cfg.rows + 2)),
+            int(env.rng.integers(1, 9 if LIGHT else 40)),
+            int(env.rng.integers(1, (cfg.cols + 2) if LIGHT else 2 * cfg.cols + 2)),
+        )
         a = random_codes(env.rng, fmt, (m, k))
         b = random_codes(env.rng, fmt, (k, n))
         env.set_pauses(i % 3 == 2)
-        c, res = await checked_job(env, a, b, fmt, out, gap=32)
+        c, _res = await checked_job(env, a, b, fmt, out, gap=32)
         done.append((drv.last_layout, c))
         drv.mem_base = drv.last_layout.end + 64  # next job in fresh memory
     env.set_pauses(False)
@@ -990,8 +1202,10 @@ async def counters_and_nar(dut):
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
     long_k = 9 if LIGHT else 3 * cfg.abuf_words * 4 + 1
-    for fmt, out, (m, k, n) in (("p8", "p8", (cfg.rows + 1, 17, cfg.cols + 1)),
-                                ("fp4", "fp32", (2, long_k, 3))):
+    for fmt, out, (m, k, n) in (
+        ("p8", "p8", (cfg.rows + 1, 17, cfg.cols + 1)),
+        ("fp4", "fp32", (2, long_k, 3)),
+    ):
         a, b = small_operands(env, fmt, m, k, n)
         lay = drv.plan(m, n, k, fmt, out, gap=64)
         await drv.load(lay, a, b)
@@ -1005,12 +1219,13 @@ async def counters_and_nar(dut):
         cycles, macs = await drv.read64("CYCLES"), await drv.read64("MACS")
         assert macs == m * n * k
         assert abs(cycles - measured) <= 8, f"CYCLES {cycles}, measured ~{measured}"
-        dut._log.info("%s->%s %dx%dx%d: CYCLES %d, START->irq %d cycles", fmt, out, m, k, n,
-                      cycles, measured)
+        dut._log.info(
+            "%s->%s %dx%dx%d: CYCLES %d, START->irq %d cycles", fmt, out, m, k, n, cycles, measured
+        )
     # NaR: one NaR in A row 1 and one in B column 0 -> row 1 and column 0 NaR, INVALID
     for fmt in ("p4", "p8", "p16"):
         nar = FORMATS[fmt].nar
-        for out in (OUTPUT_FORMATS if not LIGHT else OUTPUT_FORMATS[FORMATS[fmt].code:][:2]):
+        for out in OUTPUT_FORMATS if not LIGHT else OUTPUT_FORMATS[FORMATS[fmt].code :][:2]:
             m, k, n = 3, 5, 3
             a, b = small_operands(env, fmt, m, k, n)
             a[1, 2] = nar
@@ -1020,7 +1235,9 @@ async def counters_and_nar(dut):
             bits = c.view(np.uint32) if out == "fp32" else c.astype(np.uint32)
             nar_code = {"fp4": 0x8, "fp32": 0x7FC00000}.get(out, FORMATS[out].nar)
             assert (bits[1, :] == nar_code).all() and (bits[:, 0] == nar_code).all()
-    for out in (OUTPUT_FORMATS if not LIGHT else ("fp4", "fp32")):  # fp4 has no NaR: never INVALID, even with -0 (0x8) operands
+    for out in (
+        OUTPUT_FORMATS if not LIGHT else ("fp4", "fp32")
+    ):  # fp4 has no NaR: never INVALID, even with -0 (0x8) operands
         a, b = small_operands(env, "fp4", 2, 5, 2)
         a[0, 0] = 0x8
         c, res = await checked_job(env, a, b, "fp4", out)
@@ -1029,7 +1246,9 @@ async def counters_and_nar(dut):
 
 
 # ===================================================================================== soak
-@cocotb.test(timeout_time=6 * 3600 * 1000, timeout_unit="ms", skip=os.environ.get("XRNPE_SOAK_JOBS") is None)
+@cocotb.test(
+    timeout_time=6 * 3600 * 1000, timeout_unit="ms", skip=os.environ.get("XRNPE_SOAK_JOBS") is None
+)
 async def soak(dut):
     """A thousand random jobs: random formats/shapes/pauses; now and then error responses,
     soft and hard resets mid-job, START while busy, hung or misbehaving slaves (watchdog
@@ -1038,16 +1257,30 @@ async def soak(dut):
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
     n_jobs = env_int("XRNPE_SOAK_JOBS", 1000)
-    kinds = ["read_fault", "write_fault", "soft_reset", "cfg_error", "hard_reset",
-             "start_busy", "bus_fault", "addr_error"]
+    kinds = [
+        "read_fault",
+        "write_fault",
+        "soft_reset",
+        "cfg_error",
+        "hard_reset",
+        "start_busy",
+        "bus_fault",
+        "addr_error",
+    ]
     tally = dict.fromkeys(["ok", *kinds], 0)
     for i in range(n_jobs):
         fmt, out = PAIRS[int(env.rng.integers(len(PAIRS)))]
         lanes = FORMATS[fmt].lanes
         m = int(env.rng.integers(1, 3 * cfg.rows + 2))
         n = int(env.rng.integers(1, 3 * cfg.cols + 2))
-        k = int(env.rng.choice([env.rng.integers(1, 4 * lanes),
-                                env.rng.integers(1, 2 * cfg.abuf_words * lanes + 8)]))
+        k = int(
+            env.rng.choice(
+                [
+                    env.rng.integers(1, 4 * lanes),
+                    env.rng.integers(1, 2 * cfg.abuf_words * lanes + 8),
+                ]
+            )
+        )
         nar = float(env.rng.choice([0.0, 0.0, 0.02]))
         a = random_codes(env.rng, fmt, (m, k), nar_prob=nar)
         b = random_codes(env.rng, fmt, (k, n), nar_prob=nar)
@@ -1059,7 +1292,9 @@ async def soak(dut):
         elif what in ("read_fault", "write_fault"):
             if what == "read_fault":
                 r = int(env.rng.integers(m + n))
-                addr = lay.a_base + r * lay.a_stride if r < m else lay.b_base + (r - m) * lay.b_stride
+                addr = (
+                    lay.a_base + r * lay.a_stride if r < m else lay.b_base + (r - m) * lay.b_stride
+                )
                 env.ram.read_faults.append((addr, addr + 1, int(env.rng.choice([SLVERR, DECERR]))))
                 exp = R.ERR_READ_RESP
             else:
@@ -1084,9 +1319,11 @@ async def soak(dut):
             assert await drv.read("STATUS") == 0 and await drv.read("M") == 0
             await drv.probe()
         elif what == "start_busy":
+
             async def second_start():
                 await RisingEdge(dut.u_ctrl.st_busy)
                 await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+
             t = cocotb.start_soon(second_start())
             _, res = await checked_job(env, a, b, fmt, out, lay=lay)
             await t
@@ -1113,7 +1350,7 @@ async def soak(dut):
             env.reset_bus()
             await drv.set_watchdog(RESET_VALUES["WDOG_CYCLES"])
         elif what == "addr_error":
-            (a0, a1), (b0, b1), (c0, c1) = _window_spans(lay, cfg.data_bytes)
+            (a0, a1), (_b0, b1), (c0, c1) = _window_spans(lay, cfg.data_bytes)
             case = int(env.rng.integers(5))
             top, size = 1 << 32, layout.c_elem_bytes(out)
             if case == 0:
@@ -1128,8 +1365,13 @@ async def soak(dut):
                 rd = (a0, b1 - cfg.data_bytes) if case == 3 else (0, 0xFFFFFFFF)
                 wr = (c0 + 1, c1 + 1) if case == 4 else (0, 0xFFFFFFFF)
                 await drv.set_windows(rd, wr)
-                await _expect_start_error(env, lay, {}, R.ERR_READ_WINDOW if case == 3 else
-                                          R.ERR_WRITE_WINDOW, "soak window")
+                await _expect_start_error(
+                    env,
+                    lay,
+                    {},
+                    R.ERR_READ_WINDOW if case == 3 else R.ERR_WRITE_WINDOW,
+                    "soak window",
+                )
                 await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
         else:
             await _program_raw(drv, lay, {"K": 0})
@@ -1150,8 +1392,14 @@ async def soak(dut):
 
 # ================================================================================== pytest
 GROUPS = {
-    "regs": ["regs_reset_and_access", "regs_unmapped", "irq_behaviour", "config_errors",
-             "regs_protection", "address_checks"],
+    "regs": [
+        "regs_reset_and_access",
+        "regs_unmapped",
+        "irq_behaviour",
+        "config_errors",
+        "regs_protection",
+        "address_checks",
+    ],
     "safety": ["bus_faults", "soft_reset_hung", "soft_reset_states"],
     "random": ["random_formats"],
     "faults": ["mem_faults", "start_while_busy"],
@@ -1164,8 +1412,14 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
     from xrnpe.sim import manifest, runner
     from xrnpe.sim.coproc_params import PARAM_SETS, effective
 
-    def run_group(sim: str, pset: str, tests: list[str], extra: dict | None = None,
-                  name: str | None = None, seed: int = 1):
+    def run_group(
+        sim: str,
+        pset: str,
+        tests: list[str],
+        extra: dict | None = None,
+        name: str | None = None,
+        seed: int = 1,
+    ):
         params = PARAM_SETS[pset]
         runner.run(
             toplevel=manifest.toplevel("coprocessor"),
@@ -1174,8 +1428,12 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
             sim=sim,
             parameters=params,
             testcase=",".join(tests),
-            extra_env={"XRNPE_PARAMS": json.dumps(effective(params)), "XRNPE_SEED": str(seed),
-                       "XRNPE_RUN_NAME": f"{sim}-{name or pset}", **(extra or {})},
+            extra_env={
+                "XRNPE_PARAMS": json.dumps(effective(params)),
+                "XRNPE_SEED": str(seed),
+                "XRNPE_RUN_NAME": f"{sim}-{name or pset}",
+                **(extra or {}),
+            },
             name=name or f"{pset}-{'-'.join(tests)}",
             seed=seed,
         )
@@ -1191,9 +1449,14 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
 
     @pytest.mark.parametrize("group,pset,sim", _combos())
     def test_coprocessor(group, pset, sim):
-        run_group(sim, pset, GROUPS[group],
-                  {"XRNPE_CASES": "1", "XRNPE_LIGHT": os.environ.get("XRNPE_LIGHT", "0")},
-                  name=f"{pset}-{group}", seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000)
+        run_group(
+            sim,
+            pset,
+            GROUPS[group],
+            {"XRNPE_CASES": "1", "XRNPE_LIGHT": os.environ.get("XRNPE_LIGHT", "0")},
+            name=f"{pset}-{group}",
+            seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000,
+        )
 
     @pytest.mark.soak
     @pytest.mark.parametrize("sim", runner.simulators())
@@ -1201,5 +1464,11 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
     def test_coprocessor_soak(sim, pset, request):
         if "soak" not in (request.config.getoption("-m") or ""):
             pytest.skip("soak: select it with -m soak (make soak)")
-        run_group(sim, pset, ["soak"], {"XRNPE_SOAK_JOBS": os.environ.get("XRNPE_SOAK_JOBS", "1000")},
-                  name=f"{pset}-soak", seed=int(os.environ.get("XRNPE_SEED", "7")))
+        run_group(
+            sim,
+            pset,
+            ["soak"],
+            {"XRNPE_SOAK_JOBS": os.environ.get("XRNPE_SOAK_JOBS", "1000")},
+            name=f"{pset}-soak",
+            seed=int(os.environ.get("XRNPE_SEED", "7")),
+        )

@@ -10,6 +10,7 @@ strictly between frac's LSB and the next grid point, which is all round-to-neare
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import struct
@@ -56,9 +57,11 @@ def points(fmt: Format, rng: random.Random) -> list[Exact]:
         maxpos = (1 << (n - 1)) - 1
         codes = range(1, maxpos + 1)
         if n > 8:  # p16: both ends, every code next to a binade change, and a random sample
+
             def binade(c):
                 v = codec.posit_decode(n, es, c)
                 return v.num & (v.num - 1) == 0  # a power of two
+
             edge = {c for c in codes if c < 256 or c > maxpos - 256 or binade(c)}
             edge |= {c - 1 for c in edge if c > 1} | {rng.randrange(1, maxpos) for _ in range(3000)}
             codes = sorted(edge)
@@ -69,7 +72,7 @@ def points(fmt: Format, rng: random.Random) -> list[Exact]:
         pts.append(codec.posit_decode(n + 1, es, 1))  # half-way between 0 and minpos
     elif fmt.kind == "minifloat":
         vals = [codec.decode(fmt, c).to_fraction() for c in range(8)] + [8]
-        for a, b in zip(vals, vals[1:]):
+        for a, b in itertools.pairwise(vals):
             pts += [Exact.from_fraction(a), Exact.from_fraction((a + b) / 2)]
         pts = [p for p in pts if p.num] + [Exact(1, -2), Exact(1, -3), Exact(1, 3)]
     else:
@@ -78,7 +81,11 @@ def points(fmt: Format, rng: random.Random) -> list[Exact]:
         codes |= {rng.randrange(1, 0x7F800000) for _ in range(1500)}
         for c in sorted(codes):
             a = fp32_value(c).to_fraction()
-            b = fp32_value(c + 1).to_fraction() if c + 1 < 0x7F800000 else a + (a - fp32_value(c - 1).to_fraction())
+            b = (
+                fp32_value(c + 1).to_fraction()
+                if c + 1 < 0x7F800000
+                else a + (a - fp32_value(c - 1).to_fraction())
+            )
             pts += [Exact.from_fraction(a), Exact.from_fraction((a + b) / 2)]
         pts += [Exact(1, -150), Exact(3, -151), Exact(1, -151), Exact(1, 128), Exact(1, -200)]
     return pts
@@ -96,7 +103,7 @@ def corner_vectors(fmt: Format, sw: int, fw: int, rng: random.Random) -> list[Ve
         for sign in (0, 1):
             vecs.append((sign, scale, frac, 0, 0, 0))  # exactly on the point (ties included)
             vecs.append((sign, scale, frac, 1, 0, 0))  # just above
-            vecs.append((sign, *below, 1, 0, 0))       # just below
+            vecs.append((sign, *below, 1, 0, 0))  # just below
     # every scale the port can carry, far beyond maxpos and below minpos included
     for scale in range(-(1 << (sw - 1)), 1 << (sw - 1)):
         for frac in (0, ones, 1 << (fw - 1), rng.getrandbits(fw)):
@@ -104,8 +111,12 @@ def corner_vectors(fmt: Format, sw: int, fw: int, rng: random.Random) -> list[Ve
                 vecs.append((rng.getrandbits(1), scale, frac, sticky, 0, 0))
     # zero and NaR flags override whatever else is on the inputs (NaR wins over zero)
     for _ in range(256):
-        rest = (rng.getrandbits(1), rng.randrange(-(1 << (sw - 1)), 1 << (sw - 1)),
-                rng.getrandbits(fw), rng.getrandbits(1))
+        rest = (
+            rng.getrandbits(1),
+            rng.randrange(-(1 << (sw - 1)), 1 << (sw - 1)),
+            rng.getrandbits(fw),
+            rng.getrandbits(1),
+        )
         vecs.append((*rest, 1, 0))
         vecs.append((*rest, rng.getrandbits(1), 1))
     return vecs
@@ -117,7 +128,11 @@ def random_vectors(fmt: Format, sw: int, fw: int, rng: random.Random, count: int
     tie_bits = fmt.frac_bits + 2
     vecs = []
     for _ in range(count):
-        scale = rng.randint(max(lo, smin), min(hi, smax)) if rng.random() < 0.8 else rng.randint(smin, smax)
+        scale = (
+            rng.randint(max(lo, smin), min(hi, smax))
+            if rng.random() < 0.8
+            else rng.randint(smin, smax)
+        )
         frac = rng.getrandbits(fw)
         sticky = rng.getrandbits(1)
         if rng.random() < 0.4:  # short fractions: exact ties and exact values are common
@@ -131,7 +146,7 @@ def random_vectors(fmt: Format, sw: int, fw: int, rng: random.Random, count: int
 def param(dut, name: str) -> int:
     try:
         return int(dut._id(name, extended=False).value)
-    except Exception:  # noqa: BLE001 - parameter not visible: use the value the runner passed
+    except Exception:
         return int(os.environ[name])
 
 

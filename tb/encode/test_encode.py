@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 
 import cocotb
+import encoder_check as ec
 import pytest
 
-import encoder_check as ec
 from xrnpe.codec import Exact, posit_round
 from xrnpe.formats import FORMAT_BY_CODE
 
@@ -24,16 +24,24 @@ def _fmt(dut):
 async def corners(dut):
     fmt = _fmt(dut)
     rng = random.Random(ec.seed() + fmt.code)
-    await ec.check(dut, fmt, ec.corner_vectors(fmt, ec.param(dut, "SCALE_W"),
-                                               ec.param(dut, "FRAC_W"), rng), fmt.width)
+    await ec.check(
+        dut,
+        fmt,
+        ec.corner_vectors(fmt, ec.param(dut, "SCALE_W"), ec.param(dut, "FRAC_W"), rng),
+        fmt.width,
+    )
 
 
 @cocotb.test()
 async def random_inputs(dut):
     fmt = _fmt(dut)
     rng = random.Random(ec.seed() + 10 + fmt.code)
-    await ec.check(dut, fmt, ec.random_vectors(fmt, ec.param(dut, "SCALE_W"),
-                                               ec.param(dut, "FRAC_W"), rng, ec.count()), fmt.width)
+    await ec.check(
+        dut,
+        fmt,
+        ec.random_vectors(fmt, ec.param(dut, "SCALE_W"), ec.param(dut, "FRAC_W"), rng, ec.count()),
+        fmt.width,
+    )
 
 
 # (FRAC_W, (sign, scale, frac, sticky, zero, nar), code)
@@ -44,29 +52,33 @@ FP4_HAND_CASES = [
     (3, (0, 0, 0b110, 0, 0, 0), 0x4),  # 1.75: tie from odd 1.5 -> 2, carry into next binade
     (3, (1, 2, 0b010, 0, 0, 0), 0xE),  # -5: tie between 4 (0x6) and 6 (0x7) -> -4
     (3, (0, 2, 0b110, 0, 0, 0), 0x7),  # 7 saturates to 6
-    (3, (0, 9, 0, 0, 0, 0), 0x7),      # far beyond: 6
+    (3, (0, 9, 0, 0, 0, 0), 0x7),  # far beyond: 6
     (3, (0, -1, 0b100, 0, 0, 0), 0x2),  # 0.75: tie between 0.5 (0x1, odd) and 1 -> 1
-    (3, (1, -2, 0, 0, 0, 0), 0x0),     # -0.25: tie -> 0, and zero is +0
-    (3, (1, -2, 0, 1, 0, 0), 0x9),     # just above 0.25 in magnitude -> -0.5
-    (3, (1, -5, 0b111, 1, 0, 0), 0x0), # tiny negative -> +0
-    (3, (1, 0, 0, 0, 1, 0), 0x0),      # zero flag
-    (3, (0, 0, 0, 0, 1, 1), 0x8),      # NaR -> FP4_NAR_CODE
+    (3, (1, -2, 0, 0, 0, 0), 0x0),  # -0.25: tie -> 0, and zero is +0
+    (3, (1, -2, 0, 1, 0, 0), 0x9),  # just above 0.25 in magnitude -> -0.5
+    (3, (1, -5, 0b111, 1, 0, 0), 0x0),  # tiny negative -> +0
+    (3, (1, 0, 0, 0, 1, 0), 0x0),  # zero flag
+    (3, (0, 0, 0, 0, 1, 1), 0x8),  # NaR -> FP4_NAR_CODE
 ]
 
 FP32_HAND_CASES = [
-    (40, (0, 0, 0, 0, 0, 0), 0x3F800000),             # 1.0
-    (40, (1, 1, 1 << 39, 0, 0, 0), 0xC0400000),       # -3.0
-    (40, (0, 0, 1 << 16, 0, 0, 0), 0x3F800000),       # 1 + 2^-24: tie -> even 1.0
-    (40, (0, 0, 1 << 16, 1, 0, 0), 0x3F800001),       # just above the tie
-    (40, (0, 0, 3 << 16, 0, 0, 0), 0x3F800002),       # tie from odd 0x3F800001 -> up
-    (40, (0, -149, 0, 0, 0, 0), 0x00000001),          # smallest subnormal
-    (40, (0, -150, 0, 0, 0, 0), 0x00000000),          # half of it: tie -> 0
-    (40, (1, -150, 0, 1, 0, 0), 0x80000001),          # just above the tie
-    (40, (1, -160, 0, 0, 0, 0), 0x80000000),          # underflow keeps the sign (-0)
-    (40, (0, -127, (1 << 40) - 1, 0, 0, 0), 0x00800000),  # largest subnormal region carries to 2^-126
-    (40, (0, 127, (1 << 40) - 1, 0, 0, 0), 0x7F800000),   # rounds past maxfloat -> Inf
-    (40, (1, 300, 0, 0, 0, 0), 0xFF800000),           # overflow -> -Inf
-    (40, (0, 0, 0, 0, 0, 1), 0x7FC00000),             # NaR -> quiet NaN
+    (40, (0, 0, 0, 0, 0, 0), 0x3F800000),  # 1.0
+    (40, (1, 1, 1 << 39, 0, 0, 0), 0xC0400000),  # -3.0
+    (40, (0, 0, 1 << 16, 0, 0, 0), 0x3F800000),  # 1 + 2^-24: tie -> even 1.0
+    (40, (0, 0, 1 << 16, 1, 0, 0), 0x3F800001),  # just above the tie
+    (40, (0, 0, 3 << 16, 0, 0, 0), 0x3F800002),  # tie from odd 0x3F800001 -> up
+    (40, (0, -149, 0, 0, 0, 0), 0x00000001),  # smallest subnormal
+    (40, (0, -150, 0, 0, 0, 0), 0x00000000),  # half of it: tie -> 0
+    (40, (1, -150, 0, 1, 0, 0), 0x80000001),  # just above the tie
+    (40, (1, -160, 0, 0, 0, 0), 0x80000000),  # underflow keeps the sign (-0)
+    (
+        40,
+        (0, -127, (1 << 40) - 1, 0, 0, 0),
+        0x00800000,
+    ),  # largest subnormal region carries to 2^-126
+    (40, (0, 127, (1 << 40) - 1, 0, 0, 0), 0x7F800000),  # rounds past maxfloat -> Inf
+    (40, (1, 300, 0, 0, 0, 0), 0xFF800000),  # overflow -> -Inf
+    (40, (0, 0, 0, 0, 0, 1), 0x7FC00000),  # NaR -> quiet NaN
 ]
 
 
@@ -92,7 +104,10 @@ def test_reference_hand_cases_posit():
     assert ec.ref_code(p8, fw, (0, 50, 0, 0, 0, 0)) == 0x7F  # saturate to maxpos
     assert ec.ref_code(p8, fw, (1, -50, 0, 0, 0, 0)) == 0xFF  # -minpos, never 0
     assert ec.ref_code(p8, fw, (1, 50, 0, 1, 0, 0)) == 0x81  # -maxpos, never NaR
-    assert ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 0)) == 0 and ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 1)) == 0x80
+    assert (
+        ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 0)) == 0
+        and ec.ref_code(p8, fw, (0, 0, 0, 0, 1, 1)) == 0x80
+    )
     # 2^-27 lies half-way (on the encoding) between p16 minpos (code 1) and code 2: even
     assert ec.ref_code(p16, 20, (0, -27, 0, 0, 0, 0)) == 2 == posit_round(16, 1, Exact(1, -27))
 

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-
 import cocotb
 import pytest
 from cocotb.triggers import Timer
 
 from xrnpe import codec
 from xrnpe.formats import FORMATS
-
 
 
 def expected(code: int, frac_w: int = 1):

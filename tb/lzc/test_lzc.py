@@ -38,5 +38,10 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
 
     @pytest.mark.parametrize("sim", runner.simulators())
     def test_lzc(sim):
-        runner.run(toplevel=manifest.toplevel("tb_lzc"), sources=manifest.sources("tb_lzc"),
-                   test_module="test_lzc", sim=sim, name="lzc")
+        runner.run(
+            toplevel=manifest.toplevel("tb_lzc"),
+            sources=manifest.sources("tb_lzc"),
+            test_module="test_lzc",
+            sim=sim,
+            name="lzc",
+        )

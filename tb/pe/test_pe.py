@@ -33,9 +33,9 @@ import random
 import numpy as np
 import pytest
 
-from xrnpe.sim import pe_model as pm
 from xrnpe import codec, formats
 from xrnpe.formats import FORMATS
+from xrnpe.sim import pe_model as pm
 
 LATENCY = 11  # cycles from accepting a 1-cycle in_last word to out_valid (docs/pe.md)
 SEED = int(os.environ.get("PE_SEED", "20260513"))
@@ -43,11 +43,11 @@ SEED = int(os.environ.get("PE_SEED", "20260513"))
 # PE_QUICK=1 runs the same checks on a reduced stimulus, for quick iteration while editing RTL.
 QUICK = os.environ.get("PE_QUICK", "0") == "1"
 SIZE = {  # full (make test, both simulators), quick (PE_QUICK=1)
-    "exh4_outs": (5, 1),          # output formats per operand pair (quick: rotated)
+    "exh4_outs": (5, 1),  # output formats per operand pair (quick: rotated)
     "exh8_pairs": (65536, 1024),  # p8 pairs per lane (quick: random sample)
     "p16_pairs": (200_000, 1500),
     "p16_corners": (None, 1000),  # corner-code pairs, output format rotated (None: all pairs)
-    "p16_tie_mids": (60, 8),      # rounding-tie midpoints per output format
+    "p16_tie_mids": (60, 8),  # rounding-tie midpoints per output format
     "chain_k": (4096, 256),
     "chain_jobs": (60, 12),
     "handshake_jobs": (150, 30),
@@ -57,6 +57,7 @@ SIZE = {  # full (make test, both simulators), quick (PE_QUICK=1)
 
 def size(name):
     return SIZE[name][1 if QUICK else 0]
+
 
 try:
     import cocotb
@@ -101,8 +102,16 @@ def expected_latencies(st: pm.Stream) -> list[int]:
     return (LATENCY + extra).tolist()
 
 
-async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0, seed: int = 0,
-                check_latency: bool = False, max_cycles: int | None = None):
+async def drive(
+    dut,
+    st: pm.Stream,
+    *,
+    gap_p: float = 0.0,
+    stall_p: float = 0.0,
+    seed: int = 0,
+    check_latency: bool = False,
+    max_cycles: int | None = None,
+):
     """Drive every word of ``st`` and collect one result per job.
 
     One loop iteration per clock: at the falling edge the registered outputs of this cycle
@@ -118,8 +127,14 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
     multi = cycles is not None
     cyc_list = cycles.tolist() if multi else None
     remaining = 0  # pe_wide: lanes of R1's word still to go, this cycle's included
-    cols = [st.a.tolist(), st.b.tolist(), st.fmt.tolist(), st.ofmt.tolist(), st.first.tolist(),
-            st.last.tolist()]
+    cols = [
+        st.a.tolist(),
+        st.b.tolist(),
+        st.fmt.tolist(),
+        st.ofmt.tolist(),
+        st.first.tolist(),
+        st.last.tolist(),
+    ]
     sigs = [dut.in_a, dut.in_b, dut.in_fmt, dut.in_out_fmt, dut.in_first, dut.in_last]
     prev = [None] * 6
     n, n_out = len(cols[0]), st.n_jobs
@@ -159,8 +174,9 @@ async def drive(dut, st: pm.Stream, *, gap_p: float = 0.0, stall_p: float = 0.0,
             if busy:
                 assert not ir, f"in_ready=1 at cycle {cyc}, {cyc - acc_cyc} cycles into a word"
             elif not ir:
-                assert waiting or (multi and stalled), \
+                assert waiting or (multi and stalled), (
                     f"in_ready=0 at cycle {cyc} without a waiting result"
+                )
             await Timer(1, unit="ns")
         else:
             ir = int(remaining <= 1)
@@ -207,9 +223,18 @@ def check(dut, st: pm.Stream, codes, nars, what: str):
             s, e = starts[j], ends[j]
             dut._log.error(
                 "%s job %d fmt=%d out=%d K=%d words a=%s b=%s: got %#x nar=%d, expected %#x nar=%d",
-                what, j, st.fmt[s], st.ofmt[s], e - s + 1, [hex(x) for x in st.a[s:min(e + 1, s + 4)]],
-                [hex(x) for x in st.b[s:min(e + 1, s + 4)]], got[j], gotn[j], st.exp_code[j],
-                st.exp_nar[j])
+                what,
+                j,
+                st.fmt[s],
+                st.ofmt[s],
+                e - s + 1,
+                [hex(x) for x in st.a[s : min(e + 1, s + 4)]],
+                [hex(x) for x in st.b[s : min(e + 1, s + 4)]],
+                got[j],
+                gotn[j],
+                st.exp_code[j],
+                st.exp_nar[j],
+            )
     assert not len(bad), f"{what}: {len(bad)} of {st.n_jobs} results wrong"
     dut._log.info("%s: %d results (%d words) bit-exact", what, st.n_jobs, len(st.a))
 
@@ -220,7 +245,9 @@ def _ofmts(rng, n):
 
 # ---------------------------------------------------------------- stimulus builders
 def stim_directed() -> pm.Stream:
-    q = {n: (lambda n: (lambda x: int(pm.vector.quantize(n, np.array([x]))[0])))(n) for n in pm.IN_FMTS}
+    q = {
+        n: (lambda n: lambda x: int(pm.vector.quantize(n, np.array([x]))[0]))(n) for n in pm.IN_FMTS
+    }
     jobs = []
     # 1.5 * 2 + 0.5 * -3 + 6*6 + 0 = 37.5 (fp4, 4 lanes, one word)
     a = pm.pack(np.array([[q["fp4"](1.5), q["fp4"](0.5), q["fp4"](6), 0]]), 4)
@@ -248,11 +275,20 @@ def stim_exh4(fmt: str) -> pm.Stream:
     for lane in range(4):
         if size("exh4_outs") == 5:
             for o in pm.OUT_FMTS:
-                parts.append(pm.single_word_jobs(fmt, a_c << (4 * lane), b_c << (4 * lane),
-                                                 np.full(256, FORMATS[o].code, np.int64)))
+                parts.append(
+                    pm.single_word_jobs(
+                        fmt,
+                        a_c << (4 * lane),
+                        b_c << (4 * lane),
+                        np.full(256, FORMATS[o].code, np.int64),
+                    )
+                )
         else:  # every pair once, output formats rotated
-            parts.append(pm.single_word_jobs(fmt, a_c << (4 * lane), b_c << (4 * lane),
-                                             (pairs + lane) % len(pm.OUT_FMTS)))
+            parts.append(
+                pm.single_word_jobs(
+                    fmt, a_c << (4 * lane), b_c << (4 * lane), (pairs + lane) % len(pm.OUT_FMTS)
+                )
+            )
     out = parts[0]
     for p in parts[1:]:
         out = out + p
@@ -267,8 +303,10 @@ def stim_exh8(lane: int, rng, all_out: bool = False) -> pm.Stream:
     a, b = a_c << (8 * lane), b_c << (8 * lane)
     n = len(pairs)
     if all_out:
-        parts = [pm.single_word_jobs("p8", a, b, np.full(n, FORMATS[o].code, np.int64))
-                 for o in pm.OUT_FMTS]
+        parts = [
+            pm.single_word_jobs("p8", a, b, np.full(n, FORMATS[o].code, np.int64))
+            for o in pm.OUT_FMTS
+        ]
     else:
         parts = [pm.single_word_jobs("p8", a, b, _ofmts(rng, n))]
     st = parts[0]
@@ -287,8 +325,12 @@ def interleave_modes(st: pm.Stream, rng, every: int = 61) -> pm.Stream:
         sel = fm == f
         if sel.any():
             k = int(sel.sum())
-            e = pm.single_word_jobs(f, pm.random_words(rng, f, k, nar_ok=True),
-                                    pm.random_words(rng, f, k, nar_ok=True), _ofmts(rng, k))
+            e = pm.single_word_jobs(
+                f,
+                pm.random_words(rng, f, k, nar_ok=True),
+                pm.random_words(rng, f, k, nar_ok=True),
+                _ofmts(rng, k),
+            )
             extra.append((pos[sel], e))
     order = np.argsort(np.concatenate([np.arange(n)] + [p + 0.5 for p, _ in extra]), kind="stable")
     allst = st
@@ -299,7 +341,16 @@ def interleave_modes(st: pm.Stream, rng, every: int = 61) -> pm.Stream:
 
 
 def p16_corner_codes() -> np.ndarray:
-    c = {0x0000, 0x8000, 0x0001, 0xFFFF, 0x7FFF, 0x8001, 0x4000, 0xC000}  # 0 NaR +-minpos +-maxpos +-1
+    c = {
+        0x0000,
+        0x8000,
+        0x0001,
+        0xFFFF,
+        0x7FFF,
+        0x8001,
+        0x4000,
+        0xC000,
+    }  # 0 NaR +-minpos +-maxpos +-1
     for r in range(1, 15):  # regime extremes and neighbours
         for base in ((1 << 15) - (1 << (15 - r)), 1 << (15 - r)):
             for d in (-1, 0, 1):
@@ -333,9 +384,9 @@ def p16_ties(rng) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
             v = [0, 0.5, 1, 1.5, 2, 3, 4, 6]
             mids = [(v[i] + v[i + 1]) / 2 for i in range(7)]
         else:
-            mids = [float(1 + 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
-            mids += [float(1 + 3 * 2 ** -24) * 2.0 ** e for e in range(-20, 21)]
-        mids = [m for m in mids if 2 ** -27 < m < 2 ** 27]
+            mids = [float(1 + 2**-24) * 2.0**e for e in range(-20, 21)]
+            mids += [float(1 + 3 * 2**-24) * 2.0**e for e in range(-20, 21)]
+        mids = [m for m in mids if 2**-27 < m < 2**27]
         if len(mids) > size("p16_tie_mids"):
             mids = list(rng.choice(mids, size("p16_tie_mids"), replace=False))
         for m in mids:
@@ -394,16 +445,31 @@ def stim_chains(rng, k_max_products: int, n_random_jobs: int) -> pm.Stream:
         # cancellation: x_i*y_i then -x_i*y_i in reverse order, plus one small term
         a = pm.random_words(rng, f, kw // 2)
         b = pm.random_words(rng, f, kw // 2)
-        neg = pm.pack(np.vectorize(lambda c: pm.FORMATS[f].code_mask & (
-            (-c) if FORMATS[f].kind == "posit" else c ^ (1 << (pm.WIDTH[f] - 1))))(
-            pm.unpack(b, pm.WIDTH[f])), pm.WIDTH[f])
+        neg = pm.pack(
+            np.vectorize(
+                lambda c: (
+                    pm.FORMATS[f].code_mask
+                    & ((-c) if FORMATS[f].kind == "posit" else c ^ (1 << (pm.WIDTH[f] - 1)))
+                )
+            )(pm.unpack(b, pm.WIDTH[f])),
+            pm.WIDTH[f],
+        )
         small = pm.random_words(rng, f, 1)
-        jobs.append((f, rng.choice(pm.OUT_FMTS), np.concatenate([a, a[::-1], small]),
-                     np.concatenate([b, neg[::-1], small])))
+        jobs.append(
+            (
+                f,
+                rng.choice(pm.OUT_FMTS),
+                np.concatenate([a, a[::-1], small]),
+                np.concatenate([b, neg[::-1], small]),
+            )
+        )
     for j in range(n_random_jobs):
         f = str(rng.choice(pm.IN_FMTS))
-        kw = int(rng.integers(1, k_max_products // pm.LANES[f] + 1)) if j % 3 == 0 else int(
-            rng.integers(1, 40))
+        kw = (
+            int(rng.integers(1, k_max_products // pm.LANES[f] + 1))
+            if j % 3 == 0
+            else int(rng.integers(1, 40))
+        )
         nar_job = j % 7 == 3
         a = pm.random_words(rng, f, kw)
         b = pm.random_words(rng, f, kw)
@@ -419,11 +485,17 @@ def stim_chains(rng, k_max_products: int, n_random_jobs: int) -> pm.Stream:
 
 def stim_handshake(rng, n_jobs: int = 400) -> pm.Stream:
     jobs = []
-    for j in range(n_jobs):
+    for _j in range(n_jobs):
         f = str(rng.choice(pm.IN_FMTS))
         kw = int(rng.integers(1, 9))
-        jobs.append((f, str(rng.choice(pm.OUT_FMTS)), pm.random_words(rng, f, kw, nar_ok=True),
-                     pm.random_words(rng, f, kw, nar_ok=True)))
+        jobs.append(
+            (
+                f,
+                str(rng.choice(pm.OUT_FMTS)),
+                pm.random_words(rng, f, kw, nar_ok=True),
+                pm.random_words(rng, f, kw, nar_ok=True),
+            )
+        )
     return pm.chain_jobs(jobs, quire_check=True)
 
 
@@ -439,8 +511,12 @@ if cocotb is not None:
         assert lat == expected_latencies(st), f"latency {lat}, documented {expected_latencies(st)}"
         # back-to-back 1-word jobs: one result per cycle, fixed latency
         rng = np.random.default_rng(SEED)
-        st = pm.single_word_jobs("p8", pm.random_words(rng, "p8", 300, nar_ok=True),
-                                 pm.random_words(rng, "p8", 300, nar_ok=True), _ofmts(rng, 300))
+        st = pm.single_word_jobs(
+            "p8",
+            pm.random_words(rng, "p8", 300, nar_ok=True),
+            pm.random_words(rng, "p8", 300, nar_ok=True),
+            _ofmts(rng, 300),
+        )
         codes, nars, lat = await drive(dut, st, check_latency=True)
         check(dut, st, codes, nars, "back-to-back")
         assert lat == expected_latencies(st), f"latency {sorted(set(lat))}"
@@ -450,8 +526,12 @@ if cocotb is not None:
         """`clear` at every point of a job's flight drops its words and its result (nothing
         comes out, even under backpressure), and the next job is exact."""
         for at in range(LATENCY + 3):
-            st = pm.single_word_jobs("p16", pm.random_words(rng, "p16", 3, nar_ok=True),
-                                     pm.random_words(rng, "p16", 3, nar_ok=True), _ofmts(rng, 3))
+            st = pm.single_word_jobs(
+                "p16",
+                pm.random_words(rng, "p16", 3, nar_ok=True),
+                pm.random_words(rng, "p16", 3, nar_ok=True),
+                _ofmts(rng, 3),
+            )
             dut.out_ready.value = int(at % 2 == 0)
             for i in range(3):  # three 1-word jobs, then `clear` `at` cycles after the last
                 await FallingEdge(dut.clk)
@@ -470,8 +550,9 @@ if cocotb is not None:
             for _ in range(LATENCY + 4):
                 assert not int(dut.out_valid.value), f"a result survived clear {at} cycles after"
                 await FallingEdge(dut.clk)
-        st = pm.single_word_jobs("p8", pm.random_words(rng, "p8", 20), pm.random_words(rng, "p8", 20),
-                                 _ofmts(rng, 20))
+        st = pm.single_word_jobs(
+            "p8", pm.random_words(rng, "p8", 20), pm.random_words(rng, "p8", 20), _ofmts(rng, 20)
+        )
         codes, nars, _ = await drive(dut, st)
         check(dut, st, codes, nars, "after clear")
 
@@ -481,7 +562,13 @@ if cocotb is not None:
         for f in ("fp4", "p4"):
             st = stim_exh4(f)
             codes, nars, _ = await drive(dut, st)
-            check(dut, st, codes, nars, f"exhaustive {f} (4 lanes x 256 pairs x {size('exh4_outs')} outputs)")
+            check(
+                dut,
+                st,
+                codes,
+                nars,
+                f"exhaustive {f} (4 lanes x 256 pairs x {size('exh4_outs')} outputs)",
+            )
 
     @cocotb.test()
     async def exh8(dut):
@@ -490,7 +577,13 @@ if cocotb is not None:
         for lane in (0, 1):
             st = interleave_modes(stim_exh8(lane, rng), rng)
             codes, nars, _ = await drive(dut, st)
-            check(dut, st, codes, nars, f"p8 lane {lane}: {size('exh8_pairs')} pairs (+ other-mode jobs)")
+            check(
+                dut,
+                st,
+                codes,
+                nars,
+                f"p8 lane {lane}: {size('exh8_pairs')} pairs (+ other-mode jobs)",
+            )
 
     @cocotb.test()
     async def p16(dut):
@@ -516,7 +609,9 @@ if cocotb is not None:
         rng = np.random.default_rng(SEED + 64)
         for gap, stall in ((0.3, 0.0), (0.0, 0.4), (0.5, 0.5), (0.1, 0.8)):
             st = stim_handshake(rng, size("handshake_jobs"))
-            codes, nars, _ = await drive(dut, st, gap_p=gap, stall_p=stall, seed=int(gap * 10 + stall * 100))
+            codes, nars, _ = await drive(
+                dut, st, gap_p=gap, stall_p=stall, seed=int(gap * 10 + stall * 100)
+            )
             check(dut, st, codes, nars, f"handshake gaps {gap} stalls {stall}")
 
     # signals a mode must leave alone: (hierarchical path, bit mask or None = all bits)
@@ -552,14 +647,21 @@ if cocotb is not None:
         nseg = formats.ACC_WIDTH // formats.ACC_SEG_W
         for f in ("fp4", "p4", "p8", "p16"):
             dead = ~formats.acc_live_segments(f) & ((1 << nseg) - 1)
-            seg_mask = sum(((1 << formats.ACC_SEG_W) - 1) << (formats.ACC_SEG_W * s)
-                           for s in range(nseg) if dead >> s & 1)
+            seg_mask = sum(
+                ((1 << formats.ACC_SEG_W) - 1) << (formats.ACC_SEG_W * s)
+                for s in range(nseg)
+                if dead >> s & 1
+            )
             if dead:
                 extra.setdefault(f, []).extend([(acc.seg_q, seg_mask), (acc.carry_q, dead)])
         for f in ("fp4", "p4", "p8", "p16"):
             n = size("iso_words")
-            st = pm.single_word_jobs(f, pm.random_words(rng, f, n, nar_ok=True),
-                                     pm.random_words(rng, f, n, nar_ok=True), _ofmts(rng, n))
+            st = pm.single_word_jobs(
+                f,
+                pm.random_words(rng, f, n, nar_ok=True),
+                pm.random_words(rng, f, n, nar_ok=True),
+                _ofmts(rng, n),
+            )
             # one word of this mode first so the isolated buses settle, then count
             watch = [s for g, ss in groups.items() if g != f for s in ss]
             watch = [(s, None) for s in watch] + extra.get(f, [])
@@ -587,7 +689,7 @@ if cocotb is not None:
                     base = vals
 
             first = pm.single_word_jobs(f, st.a[:1], st.b[:1], st.ofmt[:1])
-            c, nn, _ = await drive(dut, first)
+            _c, _nn, _ = await drive(dut, first)
             task = cocotb.start_soon(count())
             codes, nars, _ = await drive(dut, st)
             task.cancel()
@@ -609,7 +711,9 @@ if cocotb is not None:
         kmax = formats.k_max("p16")
         jobs = []
         for o in pm.OUT_FMTS:
-            jobs.append(("p16", o, pm.random_words(rng, "p16", kmax), pm.random_words(rng, "p16", kmax)))
+            jobs.append(
+                ("p16", o, pm.random_words(rng, "p16", kmax), pm.random_words(rng, "p16", kmax))
+            )
         jobs.append(("p16", "fp32", np.full(kmax, 0x7FFF), np.full(kmax, 0x7FFF)))
         jobs.append(("p16", "p16", np.full(kmax, 0x8001), np.full(kmax, 0x7FFF)))
         st = pm.chain_jobs(jobs)
@@ -628,10 +732,16 @@ GROUPS = ("directed", "exh4", "exh8", "p16", "chains", "handshake", "isolation")
 def _run(sim, top, testcase, extra_env=None):
     from xrnpe.sim import manifest, runner
 
-    runner.run(toplevel=manifest.toplevel(top), sources=manifest.sources(top),
-               test_module="test_pe", sim=sim, testcase=testcase, name=f"{testcase}", seed=SEED,
-               extra_env={"PE_TOP": top, "PE_QUICK": os.environ.get("PE_QUICK", "0"),
-                          **(extra_env or {})})
+    runner.run(
+        toplevel=manifest.toplevel(top),
+        sources=manifest.sources(top),
+        test_module="test_pe",
+        sim=sim,
+        testcase=testcase,
+        name=f"{testcase}",
+        seed=SEED,
+        extra_env={"PE_TOP": top, "PE_QUICK": os.environ.get("PE_QUICK", "0"), **(extra_env or {})},
+    )
 
 
 def _sims():

@@ -16,12 +16,11 @@ from cocotb.triggers import Timer
 from xrnpe import codec
 
 
-
 def param(dut, name: str) -> int:
     """A top-level parameter (visible in both simulators), or $<name> as a fallback."""
     try:
         return int(dut._id(name, extended=False).value)
-    except Exception:  # noqa: BLE001 - simulator without parameter access
+    except Exception:
         return int(os.environ[name])
 
 

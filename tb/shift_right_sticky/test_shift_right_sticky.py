@@ -20,7 +20,11 @@ async def all_widths(dut):
         if w <= 8:
             vecs = [(x, s) for x in range(1 << w) for s in range(1 << sh)]
         else:
-            vecs = [(rng.getrandbits(w) >> rng.randrange(w), s) for s in range(1 << sh) for _ in range(60)]
+            vecs = [
+                (rng.getrandbits(w) >> rng.randrange(w), s)
+                for s in range(1 << sh)
+                for _ in range(60)
+            ]
         din, shamt = getattr(dut, f"din_w{w}"), getattr(dut, f"shamt_w{w}")
         dout, sticky = getattr(dut, f"dout_w{w}"), getattr(dut, f"sticky_w{w}")
         for x, s in vecs:
@@ -36,6 +40,10 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
 
     @pytest.mark.parametrize("sim", runner.simulators())
     def test_shift_right_sticky(sim):
-        runner.run(toplevel=manifest.toplevel("tb_shift_right_sticky"),
-                   sources=manifest.sources("tb_shift_right_sticky"),
-                   test_module="test_shift_right_sticky", sim=sim, name="shift_right_sticky")
+        runner.run(
+            toplevel=manifest.toplevel("tb_shift_right_sticky"),
+            sources=manifest.sources("tb_shift_right_sticky"),
+            test_module="test_shift_right_sticky",
+            sim=sim,
+            name="shift_right_sticky",
+        )

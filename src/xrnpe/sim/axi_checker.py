@@ -44,11 +44,11 @@ def _val(handle):
 @dataclass
 class _Channel:
     name: str
-    driver: str                 # who drives VALID and the payload: "dut" or "tb"
+    driver: str  # who drives VALID and the payload: "dut" or "tb"
     valid: object
     ready: object
-    payload: list               # [(name, handle)]
-    pending: bool = False       # VALID and not READY in the previous cycle
+    payload: list  # [(name, handle)]
+    pending: bool = False  # VALID and not READY in the previous cycle
     held: dict = field(default_factory=dict)
     handshakes: int = 0
 
@@ -60,8 +60,9 @@ class AxiChecker:
     other side is the testbench.
     """
 
-    def __init__(self, dut, prefix: str, clk, rst_n, *, lite: bool, dut_is: str,
-                 rst_active_low: bool = True):
+    def __init__(
+        self, dut, prefix: str, clk, rst_n, *, lite: bool, dut_is: str, rst_active_low: bool = True
+    ):
         self.prefix, self.lite, self.clk, self.rst_n = prefix, lite, clk, rst_n
         self.rst_active_low = rst_active_low
         self.violations: list[tuple[float, str, str, str]] = []
@@ -76,18 +77,22 @@ class AxiChecker:
             return _Channel(name, driver, sig(f"{name}valid"), sig(f"{name}ready"), pay)
 
         if lite:
-            self.ch = [chan("aw", master, ["awaddr", "awprot"]),
-                       chan("w", master, ["wdata", "wstrb"]),
-                       chan("b", slave, ["bresp"]),
-                       chan("ar", master, ["araddr", "arprot"]),
-                       chan("r", slave, ["rdata", "rresp"])]
+            self.ch = [
+                chan("aw", master, ["awaddr", "awprot"]),
+                chan("w", master, ["wdata", "wstrb"]),
+                chan("b", slave, ["bresp"]),
+                chan("ar", master, ["araddr", "arprot"]),
+                chan("r", slave, ["rdata", "rresp"]),
+            ]
         else:
             ax = ["id", "addr", "len", "size", "burst", "lock", "cache", "prot", "qos"]
-            self.ch = [chan("aw", master, ["aw" + f for f in ax]),
-                       chan("w", master, ["wdata", "wstrb", "wlast"]),
-                       chan("b", slave, ["bid", "bresp"]),
-                       chan("ar", master, ["ar" + f for f in ax]),
-                       chan("r", slave, ["rid", "rdata", "rresp", "rlast"])]
+            self.ch = [
+                chan("aw", master, ["aw" + f for f in ax]),
+                chan("w", master, ["wdata", "wstrb", "wlast"]),
+                chan("b", slave, ["bid", "bresp"]),
+                chan("ar", master, ["ar" + f for f in ax]),
+                chan("r", slave, ["rid", "rdata", "rresp", "rlast"]),
+            ]
         self.by_name = {c.name: c for c in self.ch}
         self.reset_bus()
         self._task = cocotb.start_soon(self._run())
@@ -97,11 +102,11 @@ class AxiChecker:
         """Forget every outstanding transaction (the bus was reset)."""
         for c in self.ch:
             c.pending, c.held = False, {}
-        self.ar_q: dict[int, deque] = {}    # id -> lengths (beats - 1) of reads outstanding
-        self.r_beat: dict[int, int] = {}    # id -> beats of the oldest read received
-        self.aw_q: deque = deque()          # (id, len) in order (AXI4: W follows AW order)
-        self.w_beats = 0                    # beats of the W burst in progress
-        self.w_done: deque = deque()        # beats of completed W bursts not matched to an AW
+        self.ar_q: dict[int, deque] = {}  # id -> lengths (beats - 1) of reads outstanding
+        self.r_beat: dict[int, int] = {}  # id -> beats of the oldest read received
+        self.aw_q: deque = deque()  # (id, len) in order (AXI4: W follows AW order)
+        self.w_beats = 0  # beats of the W burst in progress
+        self.w_done: deque = deque()  # beats of completed W bursts not matched to an AW
         self.wr_ready: dict[int, int] = {}  # id -> writes (AW + all W) awaiting B
         self.lite_aw = self.lite_w = self.lite_b = self.lite_ar = self.lite_r = 0
 
@@ -145,19 +150,26 @@ class AxiChecker:
                     continue
                 r = _val(c.ready)
                 if isinstance(v, str) or isinstance(r, str):
-                    self.record(c.driver if isinstance(v, str) else _other(c.driver), "x_payload",
-                                f"{c.name}: X/Z on VALID/READY ({v}, {r})")
+                    self.record(
+                        c.driver if isinstance(v, str) else _other(c.driver),
+                        "x_payload",
+                        f"{c.name}: X/Z on VALID/READY ({v}, {r})",
+                    )
                     v, r = v == 1, r == 1
                 if c.pending:
                     if not v:
-                        self.record(c.driver, "valid_dropped",
-                                    f"{c.name}VALID dropped before {c.name}READY")
+                        self.record(
+                            c.driver, "valid_dropped", f"{c.name}VALID dropped before {c.name}READY"
+                        )
                     else:
                         now = self._payload(c)
                         if now != c.held:
                             diff = [k for k in now if now[k] != c.held.get(k)]
-                            self.record(c.driver, "payload_changed",
-                                        f"{c.name} payload changed while VALID and not READY: {diff}")
+                            self.record(
+                                c.driver,
+                                "payload_changed",
+                                f"{c.name} payload changed while VALID and not READY: {diff}",
+                            )
                 if v and r:
                     c.handshakes += 1
                     fired.append((c.name, self._payload(c) if c.payload else {}))
@@ -196,7 +208,9 @@ class AxiChecker:
             last = n == q[0]
             rlast = p.get("rlast", 1)
             if bool(rlast) != last:
-                self.record("tb", "rlast", f"RLAST={rlast} on beat {n + 1} of {q[0] + 1} (RID {rid})")
+                self.record(
+                    "tb", "rlast", f"RLAST={rlast} on beat {n + 1} of {q[0] + 1} (RID {rid})"
+                )
             if last or rlast:
                 q.popleft()
                 self.r_beat[rid] = 0
@@ -211,8 +225,11 @@ class AxiChecker:
             want = self.aw_q[len(self.w_done)][1] + 1 if matched else None
             wlast = p.get("wlast", 1)
             if want is not None and ((self.w_beats == want) != bool(wlast)):
-                self.record("dut" if self.by_name["w"].driver == "dut" else "tb", "wlast",
-                            f"WLAST={wlast} on beat {self.w_beats} of {want}")
+                self.record(
+                    "dut" if self.by_name["w"].driver == "dut" else "tb",
+                    "wlast",
+                    f"WLAST={wlast} on beat {self.w_beats} of {want}",
+                )
             if wlast or (want is not None and self.w_beats >= want):
                 self.w_done.append(self.w_beats)
                 self.w_beats = 0
@@ -220,7 +237,9 @@ class AxiChecker:
         elif name == "b":
             bid = p.get("bid", 0)
             if self.wr_ready.get(bid, 0) <= 0:
-                self.record("tb", "unrequested", f"B with BID {bid} and no completed write of that ID")
+                self.record(
+                    "tb", "unrequested", f"B with BID {bid} and no completed write of that ID"
+                )
                 return
             self.wr_ready[bid] -= 1
 
@@ -229,8 +248,11 @@ class AxiChecker:
             awid, ln = self.aw_q.popleft()
             beats = self.w_done.popleft()
             if beats != ln + 1:
-                self.record(self.by_name["w"].driver, "wlast",
-                            f"W burst of {beats} beats for an AW of {ln + 1}")
+                self.record(
+                    self.by_name["w"].driver,
+                    "wlast",
+                    f"W burst of {beats} beats for an AW of {ln + 1}",
+                )
             self.wr_ready[awid] = self.wr_ready.get(awid, 0) + 1
 
     def _lite_hs(self, name: str, p: dict) -> None:
@@ -267,8 +289,10 @@ def _strobed(data, strb):
 
 def for_coprocessor(dut) -> tuple[AxiChecker, AxiChecker]:
     """The co-processor's checkers: (AXI4 master ``m_axi``, AXI4-Lite slave ``s_axil``)."""
-    return (AxiChecker(dut, "m_axi", dut.clk, dut.rst_n, lite=False, dut_is="master"),
-            AxiChecker(dut, "s_axil", dut.clk, dut.rst_n, lite=True, dut_is="slave"))
+    return (
+        AxiChecker(dut, "m_axi", dut.clk, dut.rst_n, lite=False, dut_is="master"),
+        AxiChecker(dut, "s_axil", dut.clk, dut.rst_n, lite=True, dut_is="slave"),
+    )
 
 
 __all__ = ["RULES", "AxiChecker", "for_coprocessor"]

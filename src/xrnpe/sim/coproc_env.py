@@ -33,9 +33,12 @@ class SimBackend(CocotbBackend):
     async def write32_privileged(self, addr: int, value: int) -> None:
         from cocotbext.axi import AxiProt
 
-        r = await self._bounded(self.axil.write(addr, int(value).to_bytes(4, "little"),
-                                                prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE),
-                                f"privileged write 0x{addr:02x}")
+        r = await self._bounded(
+            self.axil.write(
+                addr, int(value).to_bytes(4, "little"), prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE
+            ),
+            f"privileged write 0x{addr:02x}",
+        )
         self.last_resp = int(r.resp)
         if self.raise_on_error and self.last_resp:
             raise BusError("write", addr, self.last_resp)
@@ -57,16 +60,18 @@ def pause_gen(rng: random.Random, p: float, counts: dict | None = None, name: st
 class Env:
     """One co-processor DUT with its CPU (AxiLiteMaster), DRAM (FaultRam) and driver."""
 
-    def __init__(self, dut, seed: int | None = None, use_irq: bool = True,
-                 check: bool | None = None):
+    def __init__(
+        self, dut, seed: int | None = None, use_irq: bool = True, check: bool | None = None
+    ):
         self.dut = dut
         self.seed = int(os.environ.get("XRNPE_SEED", "1")) if seed is None else seed
         self.rng = np.random.default_rng(self.seed)
         self.prng = random.Random(self.seed)
         dut.rst_n.value = 0
         cocotb.start_soon(Clock(dut.clk, CLK_NS, unit="ns").start())
-        self.regs, _ = SimBackend.create(dut, ram_cls=FaultRam, clock_period_ns=CLK_NS,
-                                            ram_size=1 << 32)
+        self.regs, _ = SimBackend.create(
+            dut, ram_cls=FaultRam, clock_period_ns=CLK_NS, ram_size=1 << 32
+        )
         self.ram: FaultRam = self.regs.ram
         self.axil = self.regs.axil
         self.drv = XrnpeDriver(self.regs, self.regs, mem_base=MEM_BASE, use_irq=use_irq)
@@ -121,10 +126,18 @@ class Env:
     def channels(self) -> list:
         """The ten AXI channel models (AXI4 master side first, then AXI4-Lite)."""
         w, r = self.ram.write_if, self.ram.read_if
-        return [w.aw_channel, w.w_channel, w.b_channel, r.ar_channel, r.r_channel,
-                self.axil.write_if.aw_channel, self.axil.write_if.w_channel,
-                self.axil.write_if.b_channel, self.axil.read_if.ar_channel,
-                self.axil.read_if.r_channel]
+        return [
+            w.aw_channel,
+            w.w_channel,
+            w.b_channel,
+            r.ar_channel,
+            r.r_channel,
+            self.axil.write_if.aw_channel,
+            self.axil.write_if.w_channel,
+            self.axil.write_if.b_channel,
+            self.axil.read_if.ar_channel,
+            self.axil.read_if.r_channel,
+        ]
 
     def set_pauses(self, on: bool, p: float | None = None) -> None:
         """Random idle/backpressure on all ten AXI channels (or none)."""
@@ -132,8 +145,9 @@ class Env:
         for name, ch in zip(fcov.CHANNELS, self.channels(), strict=True):
             if on:
                 prob = p if p is not None else self.prng.choice((0.1, 0.3, 0.5, 0.7))
-                ch.set_pause_generator(pause_gen(random.Random(self.prng.random()), prob,
-                                                 self.pause_counts, name))
+                ch.set_pause_generator(
+                    pause_gen(random.Random(self.prng.random()), prob, self.pause_counts, name)
+                )
             else:
                 ch.clear_pause_generator()
                 ch.pause = False  # clearing the generator leaves the last value in place
@@ -162,6 +176,8 @@ class Env:
         for chk in (self.axi_m, self.axi_l):
             if chk is not None:
                 bad = chk.errors("dut")
-                assert not bad, f"{len(bad)} {chk.prefix} handshake violations by the DUT: {bad[:3]}"
+                assert not bad, (
+                    f"{len(bad)} {chk.prefix} handshake violations by the DUT: {bad[:3]}"
+                )
                 tb = chk.errors("tb")  # tests that inject them check and clear them
                 assert not tb, f"{len(tb)} {chk.prefix} violations by the testbench side: {tb[:3]}"

@@ -49,8 +49,10 @@ async def _engine(dut, job_dir: Path):
     async def ticker():
         while True:
             await ClockCycles(dut.clk, 200_000)
-            say(f"{state['label']}: {cocotb.simtime.get_sim_time('ns') / CLK_NS:,.0f} cycles "
-                f"simulated, {time.time() - t_wall:.0f} s")
+            say(
+                f"{state['label']}: {cocotb.simtime.get_sim_time('ns') / CLK_NS:,.0f} cycles "
+                f"simulated, {time.time() - t_wall:.0f} s"
+            )
 
     tick = cocotb.start_soon(ticker())
     for idx, job in enumerate(spec["jobs"]):
@@ -64,26 +66,39 @@ async def _engine(dut, job_dir: Path):
         c_full = None
         per_block = []
         for bi, (r0, c0) in enumerate(blocks):
-            state["label"] = (f"job {idx + 1}/{len(spec['jobs'])} {fmt}->{out} {m}x{k}x{n}"
-                              + (f" block {bi + 1}/{len(blocks)}" if len(blocks) > 1 else ""))
-            ab = np.ascontiguousarray(a[r0: r0 + br])
-            bb = np.ascontiguousarray(b[:, c0: c0 + bc])
+            state["label"] = f"job {idx + 1}/{len(spec['jobs'])} {fmt}->{out} {m}x{k}x{n}" + (
+                f" block {bi + 1}/{len(blocks)}" if len(blocks) > 1 else ""
+            )
+            ab = np.ascontiguousarray(a[r0 : r0 + br])
+            bb = np.ascontiguousarray(b[:, c0 : c0 + bc])
             cb = await drv.matmul(ab, bb, fmt, out)
             if c_full is None:
                 c_full = np.zeros((m, n), dtype=cb.dtype)
-            c_full[r0: r0 + br, c0: c0 + bc] = cb
+            c_full[r0 : r0 + br, c0 : c0 + bc] = cb
             per_block.append(dict(drv.last_stats))
             say(f"{state['label']}: done in {drv.last_stats['cycles']} cycles")
         cycles = sum(s["cycles"] for s in per_block)
         macs = sum(s["macs"] for s in per_block)
         peak = cfg.peak_macs_per_cycle(fmt)
-        stats = dict(m=m, k=k, n=n, fmt=fmt, out_fmt=out, cycles=cycles, macs=macs,
-                     peak_macs_per_cycle=peak,
-                     utilization=macs / (cycles * peak) if cycles else 0.0,
-                     jobs=len(per_block), invalid=any(s["invalid"] for s in per_block),
-                     rows=cfg.rows, cols=cfg.cols, data_bytes=cfg.data_bytes,
-                     abuf_words=cfg.abuf_words, bbuf_words=cfg.bbuf_words,
-                     blocks=per_block if len(per_block) > 1 else [])
+        stats = dict(
+            m=m,
+            k=k,
+            n=n,
+            fmt=fmt,
+            out_fmt=out,
+            cycles=cycles,
+            macs=macs,
+            peak_macs_per_cycle=peak,
+            utilization=macs / (cycles * peak) if cycles else 0.0,
+            jobs=len(per_block),
+            invalid=any(s["invalid"] for s in per_block),
+            rows=cfg.rows,
+            cols=cfg.cols,
+            data_bytes=cfg.data_bytes,
+            abuf_words=cfg.abuf_words,
+            bbuf_words=cfg.bbuf_words,
+            blocks=per_block if len(per_block) > 1 else [],
+        )
         np.save(job_dir / f"c{idx}.npy", c_full)
         (job_dir / f"stats{idx}.json").write_text(json.dumps(stats))
     tick.cancel()

@@ -121,8 +121,11 @@ class _FaultState:
             self.protocol_errors.append(f"W beat with X/Z in WSTRB ({w.wstrb})")
             strb = (1 << self.data_bytes) - 1
         bits = str(w.wdata)[::-1]  # LSB first
-        bad = [i for i in range(self.data_bytes)
-               if strb >> i & 1 and any(c not in "01" for c in bits[8 * i: 8 * i + 8])]
+        bad = [
+            i
+            for i in range(self.data_bytes)
+            if strb >> i & 1 and any(c not in "01" for c in bits[8 * i : 8 * i + 8])
+        ]
         if bad:
             self.protocol_errors.append(f"W beat with X/Z data in strobed byte lanes {bad}")
         self.stats["w_x_beats"] += 1
@@ -133,7 +136,9 @@ class FaultRamWrite(AxiRamWrite):
     """Write slave of :class:`FaultRam` (see the module docstring)."""
 
     def __init__(self, bus, clock, reset, reset_active_level, *, mem, state: _FaultState, size):
-        super().__init__(bus, clock, reset, reset_active_level=reset_active_level, mem=mem, size=size)
+        super().__init__(
+            bus, clock, reset, reset_active_level=reset_active_level, mem=mem, size=size
+        )
         self.state = state
 
     async def _process_write(self):
@@ -152,8 +157,9 @@ class FaultRamWrite(AxiRamWrite):
                 w = await self.w_channel.recv()
                 data, strb = st.resolve_wbeat(w)
                 if int(w.wlast) != (n == beats - 1):
-                    st.protocol_errors.append(f"AW addr=0x{addr:x}: WLAST {int(w.wlast)} on beat "
-                                              f"{n + 1} of {beats}")
+                    st.protocol_errors.append(
+                        f"AW addr=0x{addr:x}: WLAST {int(w.wlast)} on beat {n + 1} of {beats}"
+                    )
                 word = (cur // self.byte_lanes) * self.byte_lanes
                 raw = data.to_bytes(self.byte_lanes, "little")
                 lanes = [i for i in range(self.byte_lanes) if strb >> i & 1]
@@ -164,9 +170,11 @@ class FaultRamWrite(AxiRamWrite):
                 else:
                     for i in lanes:
                         a = word + i
-                        if st.allowed is not None and not any(lo <= a < hi for lo, hi in st.allowed):
+                        if st.allowed is not None and not any(
+                            lo <= a < hi for lo, hi in st.allowed
+                        ):
                             st.bad_writes.append((a, raw[i]))
-                        self.write(a % self.size, raw[i:i + 1])
+                        self.write(a % self.size, raw[i : i + 1])
                     st.stats["w_bytes"] += len(lanes)
                 cur += nbytes
             if st.b_hang_after is not None:
@@ -185,7 +193,9 @@ class FaultRamRead(AxiRamRead):
     """Read slave of :class:`FaultRam` (see the module docstring)."""
 
     def __init__(self, bus, clock, reset, reset_active_level, *, mem, state: _FaultState, size):
-        super().__init__(bus, clock, reset, reset_active_level=reset_active_level, mem=mem, size=size)
+        super().__init__(
+            bus, clock, reset, reset_active_level=reset_active_level, mem=mem, size=size
+        )
         self.state = state
 
     async def _process_read(self):
@@ -233,16 +243,19 @@ class FaultRamRead(AxiRamRead):
 class FaultRam(Memory):
     """An AXI4 RAM (write and read slave on one memory) with fault injection and checks."""
 
-    def __init__(self, bus, clock, reset=None, reset_active_level=True, size=2**32, mem=None,
-                 **kwargs):
+    def __init__(
+        self, bus, clock, reset=None, reset_active_level=True, size=2**32, mem=None, **kwargs
+    ):
         self.write_if = None
         self.read_if = None
         super().__init__(size, mem, **kwargs)
         self.state = _FaultState(len(bus.read.r.rdata) // 8)
-        self.write_if = FaultRamWrite(bus.write, clock, reset, reset_active_level, mem=self.mem,
-                                      state=self.state, size=size)
-        self.read_if = FaultRamRead(bus.read, clock, reset, reset_active_level, mem=self.mem,
-                                    state=self.state, size=size)
+        self.write_if = FaultRamWrite(
+            bus.write, clock, reset, reset_active_level, mem=self.mem, state=self.state, size=size
+        )
+        self.read_if = FaultRamRead(
+            bus.read, clock, reset, reset_active_level, mem=self.mem, state=self.state, size=size
+        )
 
     # the fault and monitor state, shared by both slaves
     def __getattr__(self, name):
@@ -290,8 +303,13 @@ class FaultRam(Memory):
         for port in (self.read_if, self.write_if):
             port._handle_reset(True)
             port._handle_reset(False)
-        for ch in (self.read_if.ar_channel, self.read_if.r_channel, self.write_if.aw_channel,
-                   self.write_if.w_channel, self.write_if.b_channel):
+        for ch in (
+            self.read_if.ar_channel,
+            self.read_if.r_channel,
+            self.write_if.aw_channel,
+            self.write_if.w_channel,
+            self.write_if.b_channel,
+        ):
             ch.pause = False
-            ch._handle_reset(True)   # sources drop VALID, queues are emptied
+            ch._handle_reset(True)  # sources drop VALID, queues are emptied
             ch._handle_reset(False)

@@ -26,8 +26,18 @@ from pathlib import Path
 from .. import regmap
 from ..formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS
 
-CHANNELS = ("m_axi_aw", "m_axi_w", "m_axi_b", "m_axi_ar", "m_axi_r",
-            "s_axil_aw", "s_axil_w", "s_axil_b", "s_axil_ar", "s_axil_r")
+CHANNELS = (
+    "m_axi_aw",
+    "m_axi_w",
+    "m_axi_b",
+    "m_axi_ar",
+    "m_axi_r",
+    "s_axil_aw",
+    "s_axil_w",
+    "s_axil_b",
+    "s_axil_ar",
+    "s_axil_r",
+)
 JOB_STATES = ("IDLE", "CHECK", "SPAN", "SETUP", "SETUP2", "RUN", "DRAIN")  # xrnpe_coproc_ctrl job_e
 
 POINTS: dict[str, list[str]] = {
@@ -44,7 +54,8 @@ WAIVED: dict[tuple[str, str], str] = {
     ("soft_reset_state", "CHECK"): (
         "the register block answers one write at a time: the SOFT_RESET write can complete "
         "at the earliest two cycles after the START write, when the job has left CHECK "
-        "(the CHECK-state soft-reset path is kept for robustness)"),
+        "(the CHECK-state soft-reset path is kept for robustness)"
+    ),
 }
 
 
@@ -78,8 +89,11 @@ class Coverage:
         else:
             self.hit("m_class", "blocks_exact" if m % rows == 0 else "blocks_tail")
         b_slot_log2 = (params["BBUF_WORDS"] // wpb).bit_length() - 1
-        tpb_log2 = 0 if chunked else min(b_slot_log2 - (kwe - 1).bit_length(),
-                                          params["CBUF_TILES"].bit_length() - 1)
+        tpb_log2 = (
+            0
+            if chunked
+            else min(b_slot_log2 - (kwe - 1).bit_length(), params["CBUF_TILES"].bit_length() - 1)
+        )
         pw = cols << tpb_log2
         if n == 1:
             self.hit("n_class", "single_col")
@@ -144,8 +158,13 @@ def summary(hits: dict) -> dict:
             else:
                 missing.append(f"{p}:{b}")
     waived = [{"what": f"functional bin {p}:{b}", "why": why} for (p, b), why in WAIVED.items()]
-    return {"pct": 100.0 * covered / total if total else 100.0, "covered": covered,
-            "bins": total, "missing": missing, "waived": waived}
+    return {
+        "pct": 100.0 * covered / total if total else 100.0,
+        "covered": covered,
+        "bins": total,
+        "missing": missing,
+        "waived": waived,
+    }
 
 
 __all__ = ["CHANNELS", "COV", "POINTS", "WAIVED", "Coverage", "merge", "save_run", "summary"]

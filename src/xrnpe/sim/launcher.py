@@ -23,14 +23,17 @@ from pathlib import Path
 
 def cocotb_env() -> dict[str, str]:
     """The variables cocotb's own makefiles export for a simulator run."""
-    import find_libpython  # noqa: PLC0415 - a cocotb dependency
-    from cocotb_tools import config  # noqa: PLC0415
+    import find_libpython
+    from cocotb_tools import config
 
     libpython = find_libpython.find_libpython()
     if not libpython:
         raise RuntimeError("cannot find libpython for cocotb")
-    return {"GPI_USERS": f"{libpython};{config.pygpi_entry_point()}",
-            "PYGPI_PYTHON_BIN": sys.executable, "LIBPYTHON_LOC": libpython}
+    return {
+        "GPI_USERS": f"{libpython};{config.pygpi_entry_point()}",
+        "PYGPI_PYTHON_BIN": sys.executable,
+        "LIBPYTHON_LOC": libpython,
+    }
 
 
 def tool_env(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -38,10 +41,10 @@ def tool_env(base: dict[str, str] | None = None) -> dict[str, str]:
     try:
         for k, v in cocotb_env().items():
             env.setdefault(k, v)
-    except Exception as e:  # noqa: BLE001 - lint/synth commands do not need cocotb
+    except Exception as e:
         print(f"xrnpe.sim.launcher: cocotb environment not set ({e})", file=sys.stderr)
     try:
-        from .runner import VERILATOR_PCH_FIX, verilator_bin  # noqa: PLC0415
+        from .runner import VERILATOR_PCH_FIX, verilator_bin
 
         vbin = verilator_bin()
         env.setdefault("VERILATOR_ROOT", str(vbin.parent.parent))
@@ -49,7 +52,7 @@ def tool_env(base: dict[str, str] | None = None) -> dict[str, str]:
         # the wheel's verilated.mk lacks the PCH include flag (see xrnpe.sim.runner)
         if VERILATOR_PCH_FIX not in env.get("MAKEFLAGS", ""):
             env["MAKEFLAGS"] = f"{env.get('MAKEFLAGS', '')} -- {VERILATOR_PCH_FIX}".strip()
-    except Exception:  # noqa: BLE001 - no wheel: the command uses whatever is on PATH
+    except Exception:
         pass
     return env
 
@@ -69,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if check:
         args = args[1:]
     if not args:
-        print("usage: python -m xrnpe.sim.launcher [--check-results] COMMAND [ARG...]",
-              file=sys.stderr)
+        print(
+            "usage: python -m xrnpe.sim.launcher [--check-results] COMMAND [ARG...]",
+            file=sys.stderr,
+        )
         return 2
     env = tool_env()
     t0 = time.time()
@@ -81,11 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         return 127
     if rc or not check:
         return rc
-    from .results import main as check_results  # noqa: PLC0415
+    from .results import main as check_results
 
     root = _build_root(args)
-    found = sorted((p for p in root.rglob("results.xml") if p.stat().st_mtime >= t0 - 1),
-                   key=lambda p: p.stat().st_mtime)
+    found = sorted(
+        (p for p in root.rglob("results.xml") if p.stat().st_mtime >= t0 - 1),
+        key=lambda p: p.stat().st_mtime,
+    )
     if not found:
         print(f"xrnpe.sim.launcher: the command wrote no results.xml under {root}", file=sys.stderr)
         return 1

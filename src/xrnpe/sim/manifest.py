@@ -35,7 +35,8 @@ def hw_root() -> Path:
             return cand
     raise ManifestError(
         f"{CORE_NAME} not found (looked in {pkg / 'hw'} and {pkg.parents[1]}): reinstall xrnpe "
-        "or run from a checkout of the repository")
+        "or run from a checkout of the repository"
+    )
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,15 @@ class Block:
 @dataclass(frozen=True)
 class Manifest:
     root: Path
-    filesets: dict          # name -> list of (relative path, file_type, attrs)
-    blocks: dict            # name -> Block (block and tool targets)
-    parameters: dict        # name -> {"default": ..., "description": ...}
+    filesets: dict  # name -> list of (relative path, file_type, attrs)
+    blocks: dict  # name -> Block (block and tool targets)
+    parameters: dict  # name -> {"default": ..., "description": ...}
 
     def block(self, name: str) -> Block:
         if name not in self.blocks:
-            raise ManifestError(f"{CORE_NAME} has no target {name!r} (blocks: "
-                                f"{', '.join(self.block_names())})")
+            raise ManifestError(
+                f"{CORE_NAME} has no target {name!r} (blocks: {', '.join(self.block_names())})"
+            )
         return self.blocks[name]
 
     def block_names(self) -> list[str]:
@@ -98,14 +100,17 @@ class Manifest:
 
     def block_of_file(self, filename: str) -> str:
         for name in self.block_names():
-            if any(Path(rel).name == filename for fs in self.block(name).filesets
-                   for rel, _, _ in self.filesets[fs]):
+            if any(
+                Path(rel).name == filename
+                for fs in self.block(name).filesets
+                for rel, _, _ in self.filesets[fs]
+            ):
                 return name
         raise ManifestError(f"no block of {CORE_NAME} lists {filename}")
 
 
 def _parse(core: Path) -> Manifest:
-    import yaml  # noqa: PLC0415 - only needed here
+    import yaml
 
     try:
         doc = yaml.safe_load(core.read_text())
@@ -186,11 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
-    ap = argparse.ArgumentParser(prog="python -m xrnpe.sim.manifest",
-                                 description="Print file lists of the RTL source manifest.")
+    ap = argparse.ArgumentParser(
+        prog="python -m xrnpe.sim.manifest",
+        description="Print file lists of the RTL source manifest.",
+    )
     ap.add_argument("what", choices=("sources", "toplevel", "module", "blocks", "root"))
-    ap.add_argument("name", nargs="?", default="coprocessor",
-                    help="block (target) name, or module name for 'module'")
+    ap.add_argument(
+        "name",
+        nargs="?",
+        default="coprocessor",
+        help="block (target) name, or module name for 'module'",
+    )
     args = ap.parse_args(argv)
     try:
         if args.what == "sources":

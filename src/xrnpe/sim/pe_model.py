@@ -39,9 +39,13 @@ class Stream:
     def n_jobs(self) -> int:
         return len(self.exp_code)
 
-    def __add__(self, o: "Stream") -> "Stream":
-        return Stream(*(np.concatenate([getattr(self, f), getattr(o, f)]) for f in
-                        ("a", "b", "fmt", "ofmt", "first", "last", "exp_code", "exp_nar")))
+    def __add__(self, o: Stream) -> Stream:
+        return Stream(
+            *(
+                np.concatenate([getattr(self, f), getattr(o, f)])
+                for f in ("a", "b", "fmt", "ofmt", "first", "last", "exp_code", "exp_nar")
+            )
+        )
 
 
 def pack(lanes: np.ndarray, width: int) -> np.ndarray:
@@ -94,13 +98,21 @@ def single_word_jobs(fmt: str, a: np.ndarray, b: np.ndarray, ofmt: np.ndarray) -
         if sel.any():
             exp[sel] = _encode_vec(o, s[sel], nar[sel])
     ones = np.ones(n, dtype=np.int64)
-    return Stream(np.asarray(a, np.int64), np.asarray(b, np.int64),
-                  np.full(n, FORMATS[fmt].code, np.int64), np.asarray(ofmt, np.int64),
-                  ones, ones, exp, nar.astype(np.int64))
+    return Stream(
+        np.asarray(a, np.int64),
+        np.asarray(b, np.int64),
+        np.full(n, FORMATS[fmt].code, np.int64),
+        np.asarray(ofmt, np.int64),
+        ones,
+        ones,
+        exp,
+        nar.astype(np.int64),
+    )
 
 
-def chain_jobs(jobs: list[tuple[str, str, np.ndarray, np.ndarray]], *, quire_check: bool = False
-               ) -> Stream:
+def chain_jobs(
+    jobs: list[tuple[str, str, np.ndarray, np.ndarray]], *, quire_check: bool = False
+) -> Stream:
     """Multi-word dot products: exact integer sums (units of 2^-ACC_FRAC) and codec.encode.
 
     ``quire_check`` recomputes every job with ``matmul.Quire`` (slow, scalar) as a cross-check.
@@ -134,8 +146,16 @@ def chain_jobs(jobs: list[tuple[str, str, np.ndarray, np.ndarray]], *, quire_che
         fields["first"].append(fl)
         fields["last"].append(ll)
     cat = {k: np.concatenate(v) for k, v in fields.items()}
-    return Stream(cat["a"], cat["b"], cat["fmt"], cat["ofmt"], cat["first"], cat["last"],
-                  np.array(codes, np.int64), np.array(nars, np.int64))
+    return Stream(
+        cat["a"],
+        cat["b"],
+        cat["fmt"],
+        cat["ofmt"],
+        cat["first"],
+        cat["last"],
+        np.array(codes, np.int64),
+        np.array(nars, np.int64),
+    )
 
 
 def random_codes(rng: np.random.Generator, fmt: str, shape, *, nar_ok: bool = False) -> np.ndarray:

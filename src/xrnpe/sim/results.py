@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"xrnpe.sim.results: {path} holds no test", file=sys.stderr)
         return 1
     if failed:
-        print(f"xrnpe.sim.results: {len(failed)} of {ran} tests failed: {', '.join(failed)}",
-              file=sys.stderr)
+        print(
+            f"xrnpe.sim.results: {len(failed)} of {ran} tests failed: {', '.join(failed)}",
+            file=sys.stderr,
+        )
         return 1
     print(f"xrnpe.sim.results: {ran} tests passed")
     return 0

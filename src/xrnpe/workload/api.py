@@ -19,7 +19,7 @@ no codes at all).  "float" runs the unquantised network (layer_formats ignored).
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -34,8 +34,8 @@ def rtl_available() -> tuple[bool, str]:
     """(True, "") if ``xrnpe.rtl.matmul_rtl`` can be imported, else (False, reason)."""
     try:
         mod = importlib.import_module("xrnpe.rtl")
-        getattr(mod, "matmul_rtl")
-    except Exception as e:  # noqa: BLE001 - any import problem means "not available"
+        _ = mod.matmul_rtl  # the engine entry point must exist
+    except Exception as e:
         return False, f"xrnpe.rtl.matmul_rtl is not importable: {type(e).__name__}: {e}"
     return True, ""
 
@@ -47,11 +47,13 @@ def matmul_engine(engine: str, sim: str = "icarus", progress=None) -> Callable:
         return lambda a, w, fmt: mm(a, w, fmt, "fp32")
     if engine == "rtl":
         mm_rtl = importlib.import_module("xrnpe.rtl").matmul_rtl
-        return lambda a, w, fmt: np.asarray(mm_rtl(a, w, fmt, "fp32", sim=sim, progress=progress),
-                                            dtype=np.float32)
+        return lambda a, w, fmt: np.asarray(
+            mm_rtl(a, w, fmt, "fp32", sim=sim, progress=progress), dtype=np.float32
+        )
     if engine == "emulate":
         return lambda a, w, fmt: (vector.dequantize(fmt, a) @ vector.dequantize(fmt, w)).astype(
-            np.float32)
+            np.float32
+        )
     raise ValueError(f"unknown code engine {engine!r} (choose model, rtl or emulate)")
 
 
@@ -63,8 +65,16 @@ def layer_codes(layer: Layer, q: qat.LayerQuant, a: np.ndarray):
     return np.ascontiguousarray(A), W, oshape
 
 
-def infer(net: Net, qcfg: list, x: np.ndarray, engine: str = "model", *, sim: str = "icarus",
-          trace: list | None = None, progress=None) -> np.ndarray:
+def infer(
+    net: Net,
+    qcfg: list,
+    x: np.ndarray,
+    engine: str = "model",
+    *,
+    sim: str = "icarus",
+    trace: list | None = None,
+    progress=None,
+) -> np.ndarray:
     """float32 logits of ``x`` with every layer's matmul on ``engine`` (one call per layer for
     the whole batch: M = images x patches).  If ``trace`` is a list, each layer's
     (A codes, W codes, C) is appended to it."""
@@ -85,9 +95,17 @@ def infer(net: Net, qcfg: list, x: np.ndarray, engine: str = "model", *, sim: st
     return a
 
 
-def evaluate(net: Net, layer_formats, x: np.ndarray, y: np.ndarray, engine: str = "model", *,
-             qcfg: list | None = None, calib_x: np.ndarray | None = None,
-             sim: str = "icarus") -> float:
+def evaluate(
+    net: Net,
+    layer_formats,
+    x: np.ndarray,
+    y: np.ndarray,
+    engine: str = "model",
+    *,
+    qcfg: list | None = None,
+    calib_x: np.ndarray | None = None,
+    sim: str = "icarus",
+) -> float:
     """Accuracy (fraction) of ``net`` on (x, y) with the given per-layer formats.
 
     layer_formats: one of fp4/p4/p8/p16 per layer, or a single name for all layers.
@@ -110,12 +128,26 @@ def weight_bits(net: Net, layer_formats) -> int:
     """Total matmul weight storage in bits (biases stay on the host in float32, not counted)."""
     if isinstance(layer_formats, str):
         layer_formats = [layer_formats] * len(net.layers)
-    return int(sum(l.n_weights * (32 if f in (None, "fp32") else qat.width(f))
-                   for l, f in zip(net.layers, layer_formats)))
+    return int(
+        sum(
+            l.n_weights * (32 if f in (None, "fp32") else qat.width(f))
+            for l, f in zip(net.layers, layer_formats)
+        )
+    )
 
 
-def quantize_aware_train(net: Net, layer_formats, x, y, *, epochs: int = 4, lr: float = 1e-3,
-                         calib_x=None, seed: int = 0, batch: int = 32) -> tuple[Net, list]:
+def quantize_aware_train(
+    net: Net,
+    layer_formats,
+    x,
+    y,
+    *,
+    epochs: int = 4,
+    lr: float = 1e-3,
+    calib_x=None,
+    seed: int = 0,
+    batch: int = 32,
+) -> tuple[Net, list]:
     """Calibrate scales on ``calib_x`` (default x), then QAT-fine-tune a copy of ``net``.
 
     Returns (trained copy, qcfg).  ``net`` itself is not modified."""
@@ -127,8 +159,16 @@ def quantize_aware_train(net: Net, layer_formats, x, y, *, epochs: int = 4, lr: 
     return n, qcfg
 
 
-def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chained: bool = False,
-              progress=None, many: Callable | None = None) -> dict:
+def rtl_check(
+    net: Net,
+    qcfg: list,
+    x: np.ndarray,
+    *,
+    sim: str = "icarus",
+    chained: bool = False,
+    progress=None,
+    many: Callable | None = None,
+) -> dict:
     """Run ``x`` through the RTL co-processor and compare with the model path bit for bit.
 
     chained=False (default): the model path is run first; then every layer's matmul, with the
@@ -173,13 +213,21 @@ def rtl_check(net: Net, qcfg: list, x: np.ndarray, *, sim: str = "icarus", chain
         _, _, oshape = layer_codes(last, q, a_prev)
         lr = host_post(last, c_rtl[-1], q.s_a, q.s_w, oshape)
         inputs_same = [True] * len(net.layers)
-    layers_exact = [bool(np.array_equal(np.asarray(cr, np.float32).view(np.uint32),
-                                        t[2].view(np.uint32))) and same
-                    for cr, t, same in zip(c_rtl, tr_m, inputs_same)]
+    layers_exact = [
+        bool(np.array_equal(np.asarray(cr, np.float32).view(np.uint32), t[2].view(np.uint32)))
+        and same
+        for cr, t, same in zip(c_rtl, tr_m, inputs_same)
+    ]
     logits_exact = bool(np.array_equal(lr.view(np.uint32), lm.view(np.uint32)))
-    return {"images": int(len(x)), "bit_exact": bool(all(layers_exact) and logits_exact),
-            "layers_bit_exact": layers_exact, "logits_bit_exact": logits_exact,
-            "mode": "chained" if chained else "one-session",
-            "matmul_shapes": [[int(t[0].shape[0]), int(t[0].shape[1]), int(t[1].shape[1])]
-                              for t in tr_m],
-            "rtl_stats": stats, "rtl_pred": lr.argmax(axis=1).tolist()}
+    return {
+        "images": len(x),
+        "bit_exact": bool(all(layers_exact) and logits_exact),
+        "layers_bit_exact": layers_exact,
+        "logits_bit_exact": logits_exact,
+        "mode": "chained" if chained else "one-session",
+        "matmul_shapes": [
+            [int(t[0].shape[0]), int(t[0].shape[1]), int(t[1].shape[1])] for t in tr_m
+        ],
+        "rtl_stats": stats,
+        "rtl_pred": lr.argmax(axis=1).tolist(),
+    }

@@ -42,9 +42,11 @@ def load_splits(seed: int = SPLIT_SEED) -> Splits:
 
     x, y = load_digits_nhwc()
     x_rest, x_test, y_rest, y_test = train_test_split(
-        x, y, test_size=TEST_SIZE, stratify=y, random_state=seed)
+        x, y, test_size=TEST_SIZE, stratify=y, random_state=seed
+    )
     x_train, x_val, y_train, y_val = train_test_split(
-        x_rest, y_rest, test_size=VAL_SIZE, stratify=y_rest, random_state=seed)
+        x_rest, y_rest, test_size=VAL_SIZE, stratify=y_rest, random_state=seed
+    )
     return Splits(x_train, y_train, x_val, y_val, x_test, y_test)
 
 
@@ -60,7 +62,7 @@ def shift_augment(x: np.ndarray, y: np.ndarray, copies: int = 3, seed: int = 0):
         dx = rng.integers(0, 3, n)
         out = np.empty_like(x)
         for i in range(n):
-            out[i] = xp[i, dy[i]:dy[i] + h, dx[i]:dx[i] + w]
+            out[i] = xp[i, dy[i] : dy[i] + h, dx[i] : dx[i] + w]
         xs.append(out)
         ys.append(y)
     return np.concatenate(xs), np.concatenate(ys)

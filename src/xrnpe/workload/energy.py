@@ -38,25 +38,31 @@ def default_summary_path() -> Path:
     return root / "build" / "ppa" / "summary.json"
 
 
-def pj_per_mac(summary_path: str | os.PathLike | None = None,
-               design: str = DEFAULT_DESIGN) -> dict[str, float]:
+def pj_per_mac(
+    summary_path: str | os.PathLike | None = None, design: str = DEFAULT_DESIGN
+) -> dict[str, float]:
     """{fmt: pJ per MAC} for fp4, p4, p8, p16 from the PPA summary; EnergyTableError (one
     line, naming ``make ppa``) if the file or a figure is missing."""
     path = Path(summary_path) if summary_path is not None else default_summary_path()
     if not path.is_file():
-        raise EnergyTableError(f"{path} not found: run `make ppa` first (energy per MAC comes "
-                               "from the PPA flow)")
+        raise EnergyTableError(
+            f"{path} not found: run `make ppa` first (energy per MAC comes from the PPA flow)"
+        )
     try:
         summary = json.loads(path.read_text())
         table = summary["designs"][design]["energy_pj_per_mac"]
         out = {f: float(table[f]) for f in FORMATS}
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise EnergyTableError(f"{path}: no designs.{design}.energy_pj_per_mac.{{fp4,p4,p8,p16}} "
-                               f"({type(e).__name__}: {e}); re-run `make ppa`") from None
+        raise EnergyTableError(
+            f"{path}: no designs.{design}.energy_pj_per_mac.{{fp4,p4,p8,p16}} "
+            f"({type(e).__name__}: {e}); re-run `make ppa`"
+        ) from None
     bad = [f for f, v in out.items() if not (np.isfinite(v) and v > 0)]
     if bad:
-        raise EnergyTableError(f"{path}: energy per MAC of {', '.join(bad)} is not a positive "
-                               "number; re-run `make ppa`")
+        raise EnergyTableError(
+            f"{path}: energy per MAC of {', '.join(bad)} is not a positive "
+            "number; re-run `make ppa`"
+        )
     return out
 
 

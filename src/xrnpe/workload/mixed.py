@@ -41,10 +41,16 @@ def single_layer_configs(n_layers: int, layer: int, fmt: str) -> list:
     return fmts
 
 
-def single_layer_sensitivity(net: Net, *, calibrate: Callable, measure: Callable,
-                             finetune: Callable | None = None, formats=FORMATS,
-                             finetune_if: Callable = lambda f: qat.width(f) < 8,
-                             log: Callable | None = None) -> list[list[dict]]:
+def single_layer_sensitivity(
+    net: Net,
+    *,
+    calibrate: Callable,
+    measure: Callable,
+    finetune: Callable | None = None,
+    formats=FORMATS,
+    finetune_if: Callable = lambda f: qat.width(f) < 8,
+    log: Callable | None = None,
+) -> list[list[dict]]:
     """Per layer, per format: ``{"ptq": measure(net, qcfg), "final": ..., "qat": bool}``.
 
     calibrate(fmts) -> qcfg for the single-layer configuration; measure(net, qcfg) -> dict of
@@ -66,8 +72,10 @@ def single_layer_sensitivity(net: Net, *, calibrate: Callable, measure: Callable
                 entry["qat"] = True
             row[f] = entry
             if log:
-                log(f"  sensitivity {net.layers[li].name or li} {f:>4}: ptq {_fmt(ptq)}"
-                    + (f"  qat {_fmt(entry['final'])}" if entry["qat"] else ""))
+                log(
+                    f"  sensitivity {net.layers[li].name or li} {f:>4}: ptq {_fmt(ptq)}"
+                    + (f"  qat {_fmt(entry['final'])}" if entry["qat"] else "")
+                )
         table.append(row)
     return table
 
@@ -76,8 +84,15 @@ def _fmt(m: dict) -> str:
     return " ".join(f"{k} {v:.4f}" for k, v in m.items() if isinstance(v, (int, float)))
 
 
-def rank(n_layers: int, increase: np.ndarray, *, budget: float, cost: Callable,
-         tie: np.ndarray | None = None, formats=FORMATS) -> list[tuple]:
+def rank(
+    n_layers: int,
+    increase: np.ndarray,
+    *,
+    budget: float,
+    cost: Callable,
+    tie: np.ndarray | None = None,
+    formats=FORMATS,
+) -> list[tuple]:
     """Feasible assignments, cheapest first: [(combo, predicted increase, predicted tie)].
 
     increase[l, i]: error increase of layer l in ``formats[i]`` (additive model); an assignment
@@ -100,8 +115,9 @@ def weight_bits_of(net: Net, combo) -> int:
     return int(sum(n * qat.width(f) for n, f in zip(net.n_weights(), combo, strict=True)))
 
 
-def verify_candidates(candidates: list[dict], verify: Callable, *, max_tries: int,
-                      skip: Callable = lambda fmts: False) -> list[dict]:
+def verify_candidates(
+    candidates: list[dict], verify: Callable, *, max_tries: int, skip: Callable = lambda fmts: False
+) -> list[dict]:
     """QAT-verify ranked candidates one at a time until one is accepted.
 
     candidates: dicts with "layer_formats" (cheapest first); the first ``max_tries`` are
@@ -128,9 +144,21 @@ def choose(attempts: list[dict], key: Callable, fallback: list) -> list:
 
 
 # ------------------------------------------------------------------ digits workload
-def layer_sensitivity(net: Net, x_train, y_train, x_val, y_val, *, formats=FORMATS,
-                      qat_epochs: int = 1, lr: float = 1e-3, seed: int = 0, batch: int = 32,
-                      calib_x=None, log=None) -> dict:
+def layer_sensitivity(
+    net: Net,
+    x_train,
+    y_train,
+    x_val,
+    y_val,
+    *,
+    formats=FORMATS,
+    qat_epochs: int = 1,
+    lr: float = 1e-3,
+    seed: int = 0,
+    batch: int = 32,
+    calib_x=None,
+    log=None,
+) -> dict:
     """{"base": {acc, loss}, "layers": [{fmt: {ptq_acc, ptq_loss, acc, loss, drop_pts,
     dloss, qat}}]} for every layer and format (validation split)."""
     calib_x = x_train if calib_x is None else calib_x
@@ -138,22 +166,33 @@ def layer_sensitivity(net: Net, x_train, y_train, x_val, y_val, *, formats=FORMA
     base_loss = qat.mean_loss(net, None, x_val, y_val)
 
     def measure(n, qcfg):
-        return {"acc": qat.accuracy(n, qcfg, x_val, y_val),
-                "loss": qat.mean_loss(n, qcfg, x_val, y_val)}
+        return {
+            "acc": qat.accuracy(n, qcfg, x_val, y_val),
+            "loss": qat.mean_loss(n, qcfg, x_val, y_val),
+        }
 
     def finetune(n, qcfg):
         qat.train(n, qcfg, x_train, y_train, epochs=qat_epochs, lr=lr, seed=seed, batch=batch)
 
     table = single_layer_sensitivity(
-        net, calibrate=lambda fmts: qat.calibrate(net, fmts, calib_x, seed=seed),
-        measure=measure, finetune=finetune if qat_epochs > 0 else None, formats=formats,
-        log=log)
+        net,
+        calibrate=lambda fmts: qat.calibrate(net, fmts, calib_x, seed=seed),
+        measure=measure,
+        finetune=finetune if qat_epochs > 0 else None,
+        formats=formats,
+        log=log,
+    )
     layers = []
     for row in table:
         out = {}
         for f, e in row.items():
-            entry = {"ptq_acc": e["ptq"]["acc"], "ptq_loss": e["ptq"]["loss"],
-                     "acc": e["final"]["acc"], "loss": e["final"]["loss"], "qat": e["qat"]}
+            entry = {
+                "ptq_acc": e["ptq"]["acc"],
+                "ptq_loss": e["ptq"]["loss"],
+                "acc": e["final"]["acc"],
+                "loss": e["final"]["loss"],
+                "qat": e["qat"],
+            }
             entry["drop_pts"] = max(0.0, 100.0 * (base_acc - entry["acc"]))
             entry["dloss"] = max(0.0, entry["loss"] - base_loss)
             out[f] = entry
@@ -163,12 +202,23 @@ def layer_sensitivity(net: Net, x_train, y_train, x_val, y_val, *, formats=FORMA
 
 def rank_assignments(net: Net, sens: dict, budget_pts: float, formats=FORMATS) -> list[dict]:
     """Feasible assignments (predicted drop <= budget_pts), cheapest weight bits first."""
-    ranked = rank(len(net.layers), sensitivity_matrix(sens, "drop_pts", formats),
-                  budget=budget_pts, cost=lambda c: weight_bits_of(net, c),
-                  tie=sensitivity_matrix(sens, "dloss", formats), formats=formats)
-    return [{"layer_formats": list(combo), "weight_bits": weight_bits_of(net, combo),
-             "predicted_drop_pts": drop, "predicted_dloss": dloss}
-            for combo, drop, dloss in ranked]
+    ranked = rank(
+        len(net.layers),
+        sensitivity_matrix(sens, "drop_pts", formats),
+        budget=budget_pts,
+        cost=lambda c: weight_bits_of(net, c),
+        tie=sensitivity_matrix(sens, "dloss", formats),
+        formats=formats,
+    )
+    return [
+        {
+            "layer_formats": list(combo),
+            "weight_bits": weight_bits_of(net, combo),
+            "predicted_drop_pts": drop,
+            "predicted_dloss": dloss,
+        }
+        for combo, drop, dloss in ranked
+    ]
 
 
 def sensitivity_matrix(sens: dict, key: str = "drop_pts", formats=FORMATS) -> np.ndarray:

@@ -55,9 +55,19 @@ class Layer:
     def n_weights(self) -> int:
         return int(self.w.size)
 
-    def copy(self) -> "Layer":
-        return Layer(self.kind, self.w.copy(), self.b.copy(), self.k, self.pad, self.relu,
-                     self.pool, self.name, self.stride, self.gap)
+    def copy(self) -> Layer:
+        return Layer(
+            self.kind,
+            self.w.copy(),
+            self.b.copy(),
+            self.k,
+            self.pad,
+            self.relu,
+            self.pool,
+            self.name,
+            self.stride,
+            self.gap,
+        )
 
 
 @dataclass
@@ -66,7 +76,7 @@ class Net:
     input_shape: tuple = (8, 8, 1)
     meta: dict = field(default_factory=dict)
 
-    def copy(self) -> "Net":
+    def copy(self) -> Net:
         return Net([l.copy() for l in self.layers], self.input_shape, dict(self.meta))
 
     def n_weights(self) -> list[int]:
@@ -85,22 +95,39 @@ class Net:
             l.b = np.array(params[f"b{i}"], dtype=np.float64)
 
 
-def conv(cin: int, cout: int, k: int = 3, pad: int = 1, relu: bool = True, pool: int = 1,
-         name: str = "", rng: np.random.Generator | None = None) -> Layer:
+def conv(
+    cin: int,
+    cout: int,
+    k: int = 3,
+    pad: int = 1,
+    relu: bool = True,
+    pool: int = 1,
+    name: str = "",
+    rng: np.random.Generator | None = None,
+) -> Layer:
     """A conv layer with He-normal weights (zero weights if ``rng`` is None)."""
     K = k * k * cin
     w = np.zeros((K, cout)) if rng is None else rng.normal(0, np.sqrt(2.0 / K), (K, cout))
     return Layer("conv", w, np.zeros(cout), k, pad, relu, pool, name)
 
 
-def dense(nin: int, nout: int, relu: bool = False, name: str = "",
-          rng: np.random.Generator | None = None) -> Layer:
+def dense(
+    nin: int, nout: int, relu: bool = False, name: str = "", rng: np.random.Generator | None = None
+) -> Layer:
     w = np.zeros((nin, nout)) if rng is None else rng.normal(0, np.sqrt(2.0 / nin), (nin, nout))
     return Layer("dense", w, np.zeros(nout), 1, 0, relu, 1, name)
 
 
-def conv1d(cin: int, cout: int, k: int, stride: int = 1, relu: bool = True, gap: bool = False,
-           name: str = "", rng: np.random.Generator | None = None) -> Layer:
+def conv1d(
+    cin: int,
+    cout: int,
+    k: int,
+    stride: int = 1,
+    relu: bool = True,
+    gap: bool = False,
+    name: str = "",
+    rng: np.random.Generator | None = None,
+) -> Layer:
     """A temporal conv layer (k taps, stride, no padding) with He-normal weights."""
     K = k * cin
     w = np.zeros((K, cout)) if rng is None else rng.normal(0, np.sqrt(2.0 / K), (K, cout))
@@ -115,11 +142,15 @@ def digits_cnn(seed: int = 0) -> Net:
     dense(128 -> 10)                         -> logits  (matmul M = 1/img,  K = 128, N = 10)
     """
     rng = np.random.default_rng(seed)
-    return Net([
-        conv(1, 16, pool=2, name="conv1", rng=rng),
-        conv(16, 32, pool=2, name="conv2", rng=rng),
-        dense(128, 10, relu=False, name="fc", rng=rng),
-    ], (8, 8, 1), {"name": "digits_cnn", "seed": seed})
+    return Net(
+        [
+            conv(1, 16, pool=2, name="conv1", rng=rng),
+            conv(16, 32, pool=2, name="conv2", rng=rng),
+            dense(128, 10, relu=False, name="fc", rng=rng),
+        ],
+        (8, 8, 1),
+        {"name": "digits_cnn", "seed": seed},
+    )
 
 
 # ------------------------------------------------------------------ lowering
@@ -128,8 +159,9 @@ def im2col(x: np.ndarray, k: int, pad: int) -> np.ndarray:
     B, H, W, C = x.shape
     xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else x
     Ho, Wo = H + 2 * pad - k + 1, W + 2 * pad - k + 1
-    cols = np.stack([xp[:, ky:ky + Ho, kx:kx + Wo, :] for ky in range(k) for kx in range(k)],
-                    axis=3)
+    cols = np.stack(
+        [xp[:, ky : ky + Ho, kx : kx + Wo, :] for ky in range(k) for kx in range(k)], axis=3
+    )
     return cols.reshape(B * Ho * Wo, k * k * C)
 
 
@@ -141,8 +173,8 @@ def col2im(dcols: np.ndarray, x_shape: tuple, k: int, pad: int) -> np.ndarray:
     dxp = np.zeros((B, H + 2 * pad, W + 2 * pad, C), dtype=dcols.dtype)
     for ky in range(k):
         for kx in range(k):
-            dxp[:, ky:ky + Ho, kx:kx + Wo, :] += d[:, :, :, ky * k + kx, :]
-    return dxp[:, pad:pad + H, pad:pad + W, :] if pad else dxp
+            dxp[:, ky : ky + Ho, kx : kx + Wo, :] += d[:, :, :, ky * k + kx, :]
+    return dxp[:, pad : pad + H, pad : pad + W, :] if pad else dxp
 
 
 def out_steps(length: int, k: int, stride: int) -> int:
@@ -156,7 +188,7 @@ def im2col1d(x: np.ndarray, k: int, stride: int) -> np.ndarray:
     To = out_steps(T, k, stride)
     if To < 1:
         raise ValueError(f"window of {T} samples is shorter than the kernel ({k})")
-    cols = np.stack([x[:, dk:dk + stride * (To - 1) + 1:stride, :] for dk in range(k)], axis=2)
+    cols = np.stack([x[:, dk : dk + stride * (To - 1) + 1 : stride, :] for dk in range(k)], axis=2)
     return cols.reshape(B * To, k * C)
 
 
@@ -167,7 +199,7 @@ def col2im1d(dcols: np.ndarray, x_shape: tuple, k: int, stride: int) -> np.ndarr
     d = dcols.reshape(B, To, k, C)
     dx = np.zeros((B, T, C), dtype=dcols.dtype)
     for dk in range(k):
-        dx[:, dk:dk + stride * (To - 1) + 1:stride, :] += d[:, :, dk, :]
+        dx[:, dk : dk + stride * (To - 1) + 1 : stride, :] += d[:, :, dk, :]
     return dx
 
 
@@ -175,14 +207,15 @@ def lower(layer: Layer, x: np.ndarray) -> tuple[np.ndarray, tuple]:
     """Activations -> (A matrix, output shape of the matmul reshaped per image)."""
     B = x.shape[0]
     if layer.kind == "conv1d":
-        if x.ndim != 3 or layer.K != layer.k * x.shape[2]:
-            raise ValueError(f"{layer.name}: weight rows {layer.K} do not match k*Cin for input "
-                             f"shape {x.shape}")
+        if x.ndim != 3 or layer.k * x.shape[2] != layer.K:
+            raise ValueError(
+                f"{layer.name}: weight rows {layer.K} do not match k*Cin for input shape {x.shape}"
+            )
         To = out_steps(x.shape[1], layer.k, layer.stride)
         return im2col1d(x, layer.k, layer.stride), (B, To, layer.N)
     if layer.kind == "conv":
         _, H, W, C = x.shape
-        if layer.K != layer.k * layer.k * C:
+        if layer.k * layer.k * C != layer.K:
             raise ValueError(f"{layer.name}: weight rows {layer.K} != k*k*Cin = {layer.k**2 * C}")
         Ho, Wo = H + 2 * layer.pad - layer.k + 1, W + 2 * layer.pad - layer.k + 1
         return im2col(x, layer.k, layer.pad), (B, Ho, Wo, layer.N)
@@ -195,13 +228,13 @@ def lower(layer: Layer, x: np.ndarray) -> tuple[np.ndarray, tuple]:
 def direct_conv(x: np.ndarray, w4: np.ndarray, pad: int) -> np.ndarray:
     """Reference convolution by explicit loops over the kernel: w4 is (k, k, Cin, Cout)."""
     k = w4.shape[0]
-    B, H, W, C = x.shape
+    B, H, W, _C = x.shape
     xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
     Ho, Wo = H + 2 * pad - k + 1, W + 2 * pad - k + 1
     out = np.zeros((B, Ho, Wo, w4.shape[3]))
     for ky in range(k):
         for kx in range(k):
-            out += np.einsum("bhwc,cn->bhwn", xp[:, ky:ky + Ho, kx:kx + Wo, :], w4[ky, kx])
+            out += np.einsum("bhwc,cn->bhwn", xp[:, ky : ky + Ho, kx : kx + Wo, :], w4[ky, kx])
     return out
 
 
@@ -218,8 +251,11 @@ def maxpool_backward(z: np.ndarray, out: np.ndarray, dout: np.ndarray, p: int) -
     if p == 1:
         return dout
     B, H, W, C = z.shape
-    zw = z.reshape(B, H // p, p, W // p, p, C).transpose(0, 1, 3, 5, 2, 4).reshape(
-        B, H // p, W // p, C, p * p)
+    zw = (
+        z.reshape(B, H // p, p, W // p, p, C)
+        .transpose(0, 1, 3, 5, 2, 4)
+        .reshape(B, H // p, W // p, C, p * p)
+    )
     idx = zw.argmax(axis=-1)
     onehot = (np.arange(p * p) == idx[..., None]).astype(dout.dtype)
     d = onehot * dout[..., None]

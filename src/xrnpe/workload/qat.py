@@ -52,7 +52,7 @@ class LayerQuant:
         return {"fmt": self.fmt, "s_a": float(self.s_a), "s_w": [float(v) for v in self.s_w]}
 
     @staticmethod
-    def from_dict(d: dict) -> "LayerQuant":
+    def from_dict(d: dict) -> LayerQuant:
         return LayerQuant(d["fmt"], float(d["s_a"]), np.array(d["s_w"], dtype=np.float64))
 
 
@@ -92,7 +92,7 @@ def mse_scale(fmt: str, x: np.ndarray, steps_per_octave: int = 8) -> np.ndarray:
     """
     x = np.asarray(x, dtype=np.float64)
     f = get_format(fmt)
-    rms = np.sqrt((x ** 2).mean(axis=0))
+    rms = np.sqrt((x**2).mean(axis=0))
     rms = np.where(rms > 0, rms, 1.0)
     # rms lands anywhere from just above minpos to just below maxpos (at most +-12 octaves
     # around 1: beyond that a p16 scale only changes the error in the last few bits)
@@ -114,8 +114,9 @@ def mse_scale(fmt: str, x: np.ndarray, steps_per_octave: int = 8) -> np.ndarray:
     return best.astype(np.float64)
 
 
-def calibrate(net: Net, layer_formats: list, x: np.ndarray, max_samples: int = 20000,
-              seed: int = 0) -> list:
+def calibrate(
+    net: Net, layer_formats: list, x: np.ndarray, max_samples: int = 20000, seed: int = 0
+) -> list:
     """Per-layer LayerQuant (or None for a float layer) calibrated layer by layer.
 
     Weight scales: per output channel.  Activation scale of layer l: per tensor, fitted on the
@@ -209,19 +210,22 @@ def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean over samples of the squared error summed over outputs, and its gradient."""
     err = pred - np.asarray(target, dtype=np.float64).reshape(pred.shape)
     n = len(pred)
-    return float((err ** 2).sum() / n), 2.0 * err / n
+    return float((err**2).sum() / n), 2.0 * err / n
 
 
 def predict_logits(net: Net, qcfg: list | None, x: np.ndarray, batch: int = 512) -> np.ndarray:
-    return np.concatenate([forward(net, qcfg, x[i:i + batch])[0] for i in range(0, len(x), batch)])
+    return np.concatenate(
+        [forward(net, qcfg, x[i : i + batch])[0] for i in range(0, len(x), batch)]
+    )
 
 
 def accuracy(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray) -> float:
     return float((predict_logits(net, qcfg, x).argmax(axis=1) == y).mean())
 
 
-def mean_loss(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray,
-              loss=softmax_xent) -> float:
+def mean_loss(
+    net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, loss=softmax_xent
+) -> float:
     return loss(predict_logits(net, qcfg, x), y)[0]
 
 
@@ -249,14 +253,25 @@ class Adam:
                     g = g + self.weight_decay * p
                 self.m[key] = b1 * self.m[key] + (1 - b1) * g
                 self.v[key] = b2 * self.v[key] + (1 - b2) * g * g
-                mh = self.m[key] / (1 - b1 ** t)
-                vh = self.v[key] / (1 - b2 ** t)
+                mh = self.m[key] / (1 - b1**t)
+                vh = self.v[key] / (1 - b2**t)
                 p -= lr_t * mh / (np.sqrt(vh) + eps)
 
 
-def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: int,
-          lr: float, batch: int = 32, seed: int = 0, weight_decay: float = 1e-4,
-          log=None, loss=softmax_xent) -> list[float]:
+def train(
+    net: Net,
+    qcfg: list | None,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    lr: float,
+    batch: int = 32,
+    seed: int = 0,
+    weight_decay: float = 1e-4,
+    log=None,
+    loss=softmax_xent,
+) -> list[float]:
     """Adam with a cosine learning-rate schedule; STE through the fake quantisers in qcfg.
 
     ``loss(outputs, targets) -> (mean loss, d loss / d outputs)``: ``softmax_xent`` (default,
@@ -272,7 +287,7 @@ def train(net: Net, qcfg: list | None, x: np.ndarray, y: np.ndarray, *, epochs: 
         perm = rng.permutation(n)
         losses = []
         for s in range(steps_per_epoch):
-            idx = perm[s * batch:(s + 1) * batch]
+            idx = perm[s * batch : (s + 1) * batch]
             logits, caches = forward(net, qcfg, x[idx])
             batch_loss, dlog = loss(logits, y[idx])
             opt.step(net, backward(net, caches, dlog))

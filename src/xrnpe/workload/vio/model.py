@@ -36,11 +36,13 @@ def odometry_net(seed: int = 0, window: int = 100) -> Net:
     """The network above with He-normal weights (seed); the last layer starts 10x smaller so
     the untrained recurrence starts close to 'keep the previous speed'."""
     rng = np.random.default_rng(seed)
-    layers = [conv1d(CHANNELS, 16, 10, 5, name="conv1", rng=rng),
-              conv1d(16, 32, 5, 2, name="conv2", rng=rng),
-              conv1d(32, 32, 3, 1, gap=True, name="conv3", rng=rng),
-              dense(32, 32, relu=True, name="fc1", rng=rng),
-              dense(32, 2, relu=False, name="fc2", rng=rng)]
+    layers = [
+        conv1d(CHANNELS, 16, 10, 5, name="conv1", rng=rng),
+        conv1d(16, 32, 5, 2, name="conv2", rng=rng),
+        conv1d(32, 32, 3, 1, gap=True, name="conv3", rng=rng),
+        dense(32, 32, relu=True, name="fc1", rng=rng),
+        dense(32, 2, relu=False, name="fc2", rng=rng),
+    ]
     layers[-1].w *= 0.1
     return Net(layers, (window, CHANNELS), {"name": "odometry_net", "seed": seed})
 
@@ -61,10 +63,15 @@ class Normaliser:
     @staticmethod
     def fit(train_samples: np.ndarray, speeds: np.ndarray, vz: np.ndarray) -> Normaliser:
         speeds = np.asarray(speeds, float)
-        return Normaliser([float(v) for v in train_samples.mean(axis=0)],
-                          [float(v) for v in train_samples.std(axis=0)],
-                          float(speeds.mean()), float(speeds.std()),
-                          float(np.std(np.diff(speeds))), float(np.mean(vz)), float(np.std(vz)))
+        return Normaliser(
+            [float(v) for v in train_samples.mean(axis=0)],
+            [float(v) for v in train_samples.std(axis=0)],
+            float(speeds.mean()),
+            float(speeds.std()),
+            float(np.std(np.diff(speeds))),
+            float(np.mean(vz)),
+            float(np.std(vz)),
+        )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,7 +93,9 @@ def step_input(imu_norm: np.ndarray, speed: np.ndarray, norm: Normaliser) -> np.
     dtype = imu_norm.dtype
     x = np.empty((*imu_norm.shape[:-1], CHANNELS), dtype=dtype)
     x[..., :6] = imu_norm
-    prev = (np.asarray(speed, dtype=dtype) - dtype.type(norm.speed_mean)) / dtype.type(norm.speed_std)
+    prev = (np.asarray(speed, dtype=dtype) - dtype.type(norm.speed_mean)) / dtype.type(
+        norm.speed_std
+    )
     x[..., 6] = prev[:, None]
     return x
 
@@ -100,8 +109,17 @@ def update(speed: np.ndarray, out: np.ndarray, norm: Normaliser) -> tuple[np.nda
     return new, vz
 
 
-def rollout(net: Net, qcfg: list | None, windows: np.ndarray, v0: float, norm: Normaliser,
-            engine: str = "model", *, trace: list | None = None, sim: str = "icarus") -> np.ndarray:
+def rollout(
+    net: Net,
+    qcfg: list | None,
+    windows: np.ndarray,
+    v0: float,
+    norm: Normaliser,
+    engine: str = "model",
+    *,
+    trace: list | None = None,
+    sim: str = "icarus",
+) -> np.ndarray:
     """(n, 2) per-step (speed, vertical velocity) over consecutive steps of one sequence.
 
     windows: (n, window, 6) raw IMU windows of consecutive steps; v0: the speed of the step
@@ -116,7 +134,7 @@ def rollout(net: Net, qcfg: list | None, windows: np.ndarray, v0: float, norm: N
     speed = np.array([v0], dtype=dtype)
     out_rows = []
     for k in range(len(imu)):
-        x = step_input(imu[k:k + 1], speed, norm)
+        x = step_input(imu[k : k + 1], speed, norm)
         if codes:
             tr: list | None = [] if trace is not None else None
             out = api.infer(net, qcfg, x, engine, sim=sim, trace=tr)

@@ -27,8 +27,16 @@ class StepData:
     """Normalised IMU and per-step targets of one part of a sequence (grid indices
     [start, stop)), for windows of ``window`` samples and steps of ``step`` samples."""
 
-    def __init__(self, grid: prep.Grid, truth: prep.Truth, norm: Normaliser, start: int,
-                 stop: int, window: int, step: int):
+    def __init__(
+        self,
+        grid: prep.Grid,
+        truth: prep.Truth,
+        norm: Normaliser,
+        start: int,
+        stop: int,
+        window: int,
+        step: int,
+    ):
         self.grid, self.truth, self.norm = grid, truth, norm
         self.start, self.stop, self.window, self.step = start, stop, window, step
         self.imu = norm.imu(grid.samples)
@@ -46,23 +54,30 @@ class StepData:
         first = self.start + self.window + self.step  # the previous step is inside too
         last = self.stop - 1 - (length - 1) * self.step
         if last < first:
-            raise ValueError(f"the part ({self.stop - self.start} samples) is too short for "
-                             f"sequences of {length} steps")
+            raise ValueError(
+                f"the part ({self.stop - self.start} samples) is too short for "
+                f"sequences of {length} steps"
+            )
         return np.arange(first, last + 1, stride)
 
     def batch(self, first_ends: np.ndarray, length: int):
         """(windows (B, T, window, 6) normalised, targets (B, T, 2), previous speeds (B,))."""
         ends = np.asarray(first_ends)[:, None] + self.step * np.arange(length)[None, :]
         idx = ends[..., None] + np.arange(-self.window, 0)
-        return self.imu[idx], self.target(ends), self.target(np.asarray(first_ends) - self.step)[:, 0]
+        return (
+            self.imu[idx],
+            self.target(ends),
+            self.target(np.asarray(first_ends) - self.step)[:, 0],
+        )
 
     def teacher_inputs(self, count: int, seed: int = 0) -> np.ndarray:
         """Network inputs at ``count`` seeded random step ends with the true previous speed
         (for calibrating activation scales)."""
         rng = np.random.default_rng(seed)
         lo = self.start + self.window + self.step
-        ends = np.sort(rng.choice(np.arange(lo, self.stop), size=min(count, self.stop - lo),
-                                  replace=False))
+        ends = np.sort(
+            rng.choice(np.arange(lo, self.stop), size=min(count, self.stop - lo), replace=False)
+        )
         idx = ends[:, None] + np.arange(-self.window, 0)
         return step_input(self.imu[idx], self.target(ends - self.step)[:, 0], self.norm)
 
@@ -84,13 +99,25 @@ def sequence_loss(speed, vz, targets, norm: Normaliser):
     n = speed.size
     es = (speed - targets[..., 0]) / norm.dv
     ez = (vz - targets[..., 1]) / norm.vz_std
-    loss = float((es ** 2).sum() / n + (ez ** 2).sum() / n)
+    loss = float((es**2).sum() / n + (ez**2).sum() / n)
     return loss, 2.0 * es / norm.dv / n, 2.0 * ez / norm.vz_std / n
 
 
-def train_sequences(net: Net, qcfg: list | None, data: StepData, *, length: int, stride: int,
-                    epochs: int, lr: float, batch: int = 16, seed: int = 0,
-                    weight_decay: float = 1e-4, v0_noise: float = 1.0, log=None) -> list[float]:
+def train_sequences(
+    net: Net,
+    qcfg: list | None,
+    data: StepData,
+    *,
+    length: int,
+    stride: int,
+    epochs: int,
+    lr: float,
+    batch: int = 16,
+    seed: int = 0,
+    weight_decay: float = 1e-4,
+    v0_noise: float = 1.0,
+    log=None,
+) -> list[float]:
     """Adam + cosine decay over sequences (see the module docstring); updates ``net`` in
     place, deterministic for a seed.  Returns the per-epoch mean loss."""
     norm = data.norm
@@ -103,7 +130,7 @@ def train_sequences(net: Net, qcfg: list | None, data: StepData, *, length: int,
         perm = rng.permutation(len(starts))
         losses = []
         for s in range(per_epoch):
-            first = starts[np.sort(perm[s * batch:(s + 1) * batch])]
+            first = starts[np.sort(perm[s * batch : (s + 1) * batch])]
             windows, targets, prev = data.batch(first, length)
             v0 = prev + v0_noise * rng.normal(size=len(first))
             speed, vz, caches = _rollout_train(net, qcfg, windows, v0, norm)
