@@ -126,6 +126,22 @@ class Netlist:
         return self.name(out[0]) if out else inst
 
 
+MEMORY_REGISTER = re.compile(r"(^|\.)mem\[")
+
+
+def memory_flops(net: Netlist) -> dict:
+    """Flip-flops that implement inferred memories (Yosys names them ``<ram>.mem[addr]``): a
+    standard-cell flow without SRAM macros builds every RAM bit from one; their count and
+    cell area (the read multiplexers are not included: they are ordinary logic)."""
+    bits, area = 0, 0.0
+    for i, (_inst, ctype, _conns) in enumerate(net.cells):
+        cell = net.lib.cells[ctype]
+        if cell.sequential and MEMORY_REGISTER.search(net.register(i)):
+            bits += 1
+            area += cell.area
+    return {"bits": bits, "area_um2": round(area, 1)}
+
+
 def preferred_names(netnames: dict) -> dict[int, str]:
     """bit -> one readable name: public names first, register names (`_q`) first among those,
     then the deepest in the hierarchy (the name in the module that declares the register, not
