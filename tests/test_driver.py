@@ -15,9 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from xrnpe import driver as D
-from xrnpe import layout
-from xrnpe import regmap as R
+from xrnpe import driver, layout, regmap
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS
 from xrnpe.matmul import matmul
 
@@ -136,10 +134,10 @@ def test_plan_layout_alignment(db):
 
 def test_regmap_constants_are_used():
     """The driver takes addresses and fields from xrnpe.regmap (no private copies)."""
-    src = Path(D.__file__).read_text()
+    src = Path(driver.__file__).read_text()
     assert "0x10" not in src.replace("0x1003", "")  # no hard-coded STATUS address
-    assert R.ERROR_NAMES[R.ERR_UNALIGNED] == "UNALIGNED"
-    e = D.CoprocError(R.ERR_STRIDE_TOO_SMALL, 0x0606)
+    assert regmap.ERROR_NAMES[regmap.ERR_UNALIGNED] == "UNALIGNED"
+    e = driver.CoprocError(regmap.ERR_STRIDE_TOO_SMALL, 0x0606)
     assert e.name == "STRIDE_TOO_SMALL" and "STRIDE_TOO_SMALL" in str(e)
 
 
@@ -148,14 +146,14 @@ class FakeCoproc:
     """Register-level behaviour of docs/coprocessor.md, computing C with the model."""
 
     def __init__(self, rows=2, cols=3, data_bytes=8, fail=None):
-        self.regs = {name: 0 for name in R.REGS}
-        self.regs["ID"] = R.ID_VALUE
-        self.regs["VERSION"] = R.VERSION_VALUE
+        self.regs = {name: 0 for name in regmap.REGS}
+        self.regs["ID"] = regmap.ID_VALUE
+        self.regs["VERSION"] = regmap.VERSION_VALUE
         self.regs["CONFIG"] = rows | (cols << 8) | (data_bytes << 16)
         self.regs["ABUF_WORDS"], self.regs["BBUF_WORDS"] = 128, 256
         self.mem = bytearray(1 << 16)
         self.fail = fail
-        self.by_addr = {a: n for n, (a, _) in R.REGS.items()}
+        self.by_addr = {a: n for n, (a, _) in regmap.REGS.items()}
         self.log = []
 
     async def read32(self, addr):
@@ -165,25 +163,30 @@ class FakeCoproc:
     async def write32(self, addr, value):
         name = self.by_addr[addr]
         self.log.append(("w", name, value))
-        acc = R.REGS[name][1]
+        acc = regmap.REGS[name][1]
         if acc == "rw":
             self.regs[name] = value
         elif acc == "rw1c":
             self.regs[name] &= ~value
-        elif name == "CTRL" and value & R.CTRL_START_MASK:
+        elif name == "CTRL" and value & regmap.CTRL_START_MASK:
             self._job()
 
     def _job(self):
         g = self.regs
-        fi, fo = R.field(g["FORMAT"], "FORMAT", "IN_FMT"), R.field(g["FORMAT"], "FORMAT", "OUT_FMT")
+        fi, fo = (
+            regmap.field(g["FORMAT"], "FORMAT", "IN_FMT"),
+            regmap.field(g["FORMAT"], "FORMAT", "OUT_FMT"),
+        )
         f = next(x for x in FORMATS.values() if x.code == fi)
         o = next(x for x in FORMATS.values() if x.code == fo)
         m, n, k = g["M"], g["N"], g["K"]
         if self.fail:
             g["STATUS"] = (
-                R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK | (self.fail << R.STATUS_ERR_CODE_LSB)
+                regmap.STATUS_DONE_MASK
+                | regmap.STATUS_ERROR_MASK
+                | (self.fail << regmap.STATUS_ERR_CODE_LSB)
             )
-            g["IRQ_STATUS"] = R.IRQ_STATUS_ERROR_MASK
+            g["IRQ_STATUS"] = regmap.IRQ_STATUS_ERROR_MASK
             return
         kw = layout.words_per_row(k, f)
 
@@ -204,8 +207,8 @@ class FakeCoproc:
         for i in range(m):
             s = g["C_BASE"] + i * g["C_STRIDE"]
             self.mem[s : s + n * size] = img[i * g["C_STRIDE"] : i * g["C_STRIDE"] + n * size]
-        g["STATUS"] = R.STATUS_DONE_MASK
-        g["IRQ_STATUS"] = R.IRQ_STATUS_DONE_MASK
+        g["STATUS"] = regmap.STATUS_DONE_MASK
+        g["IRQ_STATUS"] = regmap.IRQ_STATUS_DONE_MASK
         g["CYCLES_LO"], g["MACS_LO"] = 1000, m * n * k
 
     async def sleep(self, cycles):
@@ -222,7 +225,7 @@ class FakeCoproc:
 def test_driver_against_fake(fmt, rng):
     f = FORMATS[fmt]
     fake = FakeCoproc()
-    drv = D.XrnpeDriver(fake, fake, mem_base=0x100, mem_size=0xF000)
+    drv = driver.XrnpeDriver(fake, fake, mem_base=0x100, mem_size=0xF000)
     for out in OUTPUT_FORMATS:
         m, k, n = 3, 9, 4
         a = rng.integers(0, 1 << f.width, (m, k)).astype(f.dtype)
@@ -241,17 +244,17 @@ def test_driver_against_fake(fmt, rng):
 
 
 def test_driver_error_and_validation(rng):
-    fake = FakeCoproc(fail=R.ERR_READ_RESP)
-    drv = D.XrnpeDriver(fake, fake)
+    fake = FakeCoproc(fail=regmap.ERR_READ_RESP)
+    drv = driver.XrnpeDriver(fake, fake)
     a = np.zeros((2, 2), np.uint8)
-    with pytest.raises(D.CoprocError, match="READ_RESP") as ei:
+    with pytest.raises(driver.CoprocError, match="READ_RESP") as ei:
         asyncio.run(drv.matmul(a, a, "p8", "p8"))
-    assert ei.value.code == R.ERR_READ_RESP
+    assert ei.value.code == regmap.ERR_READ_RESP
     with pytest.raises(ValueError, match="K mismatch"):
         asyncio.run(drv.matmul(np.zeros((2, 3), np.uint8), a, "p8", "p8"))
     with pytest.raises(ValueError):
         asyncio.run(drv.matmul(a.astype(np.uint16), a, "p8", "p8"))
-    small = D.XrnpeDriver(FakeCoproc(), FakeCoproc(), mem_size=64)
+    small = driver.XrnpeDriver(FakeCoproc(), FakeCoproc(), mem_size=64)
     with pytest.raises(ValueError, match="bytes of memory"):
         asyncio.run(
             small.matmul(np.zeros((9, 9), np.uint8), np.zeros((9, 9), np.uint8), "p8", "p8")
@@ -262,26 +265,26 @@ def test_driver_error_and_validation(rng):
 @pytest.mark.parametrize(
     "code",
     [
-        R.ERR_ADDR_WRAP,
-        R.ERR_READ_WINDOW,
-        R.ERR_WRITE_WINDOW,
-        R.ERR_C_OVERLAP,
-        R.ERR_BUS_TIMEOUT,
-        R.ERR_BUS_PROTOCOL,
+        regmap.ERR_ADDR_WRAP,
+        regmap.ERR_READ_WINDOW,
+        regmap.ERR_WRITE_WINDOW,
+        regmap.ERR_C_OVERLAP,
+        regmap.ERR_BUS_TIMEOUT,
+        regmap.ERR_BUS_PROTOCOL,
     ],
 )
 def test_new_errors_raise_a_clear_coproc_error(code):
     fake = FakeCoproc(fail=code)
-    drv = D.XrnpeDriver(fake, fake)
+    drv = driver.XrnpeDriver(fake, fake)
     a = np.zeros((2, 2), np.uint8)
-    with pytest.raises(D.CoprocError) as ei:
+    with pytest.raises(driver.CoprocError) as ei:
         asyncio.run(drv.matmul(a, a, "p8", "p8"))
     e = ei.value
-    assert e.code == code and e.name == R.ERROR_NAMES[code]
+    assert e.code == code and e.name == regmap.ERROR_NAMES[code]
     assert e.name in str(e) and e.hint and e.hint in str(e)
-    assert e.result.irq_status == R.IRQ_STATUS_ERROR_MASK
+    assert e.result.irq_status == regmap.IRQ_STATUS_ERROR_MASK
     # every error code has words for it
-    assert set(D.ERROR_HINTS) == set(R.ERROR_NAMES) - {R.ERR_NONE}
+    assert set(driver.ERROR_HINTS) == set(regmap.ERROR_NAMES) - {regmap.ERR_NONE}
 
 
 class PrivFake(FakeCoproc):
@@ -306,20 +309,20 @@ class PrivFake(FakeCoproc):
 
     async def write32(self, addr, value):
         if self.by_addr[addr] in self.PROTECTED:
-            raise D.BusError("write", addr, 2)  # unprivileged: SLVERR
+            raise driver.BusError("write", addr, 2)  # unprivileged: SLVERR
         await super().write32(addr, value)
 
     async def _priv(self, addr, value):
         name = self.by_addr[addr]
         if self.regs["LOCK"] and name in self.PROTECTED:
-            raise D.BusError("write", addr, 2)
+            raise driver.BusError("write", addr, 2)
         self.log.append(("wp", name, value))
         self.regs[name] = value
 
 
 def test_windows_prot_lock_watchdog_through_the_driver():
     fake = PrivFake()
-    drv = D.XrnpeDriver(fake, fake)
+    drv = driver.XrnpeDriver(fake, fake)
     asyncio.run(drv.set_windows((0x1000, 0x1FFFF), (0x20000, 0x2FFFF)))
     assert [
         fake.regs[n] for n in ("RD_WIN_BASE", "RD_WIN_LIMIT", "WR_WIN_BASE", "WR_WIN_LIMIT")
@@ -330,7 +333,7 @@ def test_windows_prot_lock_watchdog_through_the_driver():
     assert fake.regs["WDOG_CYCLES"] == 500 and ("w", "WDOG_CYCLES", 500) in fake.log
     asyncio.run(drv.set_windows(write=(0x30000, 0x3FFFF), lock=True))
     assert fake.regs["LOCK"] == 1 and fake.regs["RD_WIN_BASE"] == 0x1000
-    with pytest.raises(D.BusError, match="SLVERR"):
+    with pytest.raises(driver.BusError, match="SLVERR"):
         asyncio.run(drv.set_windows((0, 0xFFFFFFFF)))
     for bad in ((5, 4), (-1, 10), (0, 1 << 32)):
         with pytest.raises(ValueError, match="window"):
@@ -338,6 +341,6 @@ def test_windows_prot_lock_watchdog_through_the_driver():
     with pytest.raises(ValueError):
         asyncio.run(drv.set_watchdog(1 << 32))
     # without a privileged path the plain write is used: refused by an unprivileged bus
-    plain = D.XrnpeDriver(PrivFake(privileged_path=False), None)
-    with pytest.raises(D.BusError):
+    plain = driver.XrnpeDriver(PrivFake(privileged_path=False), None)
+    with pytest.raises(driver.BusError):
         asyncio.run(plain.set_prot())

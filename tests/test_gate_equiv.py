@@ -19,13 +19,13 @@ if not shutil.which("iverilog"):
 
 from scripts import lint  # noqa: E402
 from scripts.bench import bench_pe_activity as bench  # noqa: E402
-from scripts.synth import gate_equiv as GE  # noqa: E402
+from scripts.synth import gate_equiv  # noqa: E402
 
 
-@pytest.mark.parametrize("name", list(GE.CASES))
+@pytest.mark.parametrize("name", list(gate_equiv.CASES))
 def test_module_netlist_matches_rtl(name):
-    GE.set_rtl(None)
-    bad, first = GE.check(name, vectors=4000, cycles=1000)
+    gate_equiv.set_rtl(None)
+    bad, first = gate_equiv.check(name, vectors=4000, cycles=1000)
     assert bad == 0, f"{name}: {bad} vectors differ between RTL and gate netlist:\n" + "\n".join(
         first
     )
@@ -55,10 +55,10 @@ def test_checker_catches_the_yosys_minus_cast(tmp_path):
         )
     )
     try:
-        GE.set_rtl(rtl)
-        bad, first = GE.check("posit_encode_8_0", vectors=2000)
+        gate_equiv.set_rtl(rtl)
+        bad, first = gate_equiv.check("posit_encode_8_0", vectors=2000)
     finally:
-        GE.set_rtl(None)
+        gate_equiv.set_rtl(None)
     assert bad > 0 and first and first[0].startswith("MISMATCH")
 
 

@@ -26,8 +26,7 @@ from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotbext.axi import AxiProt
 from coproc_checks import checked_job, random_codes, same, shape_cases
 
-from xrnpe import layout
-from xrnpe import regmap as R
+from xrnpe import layout, regmap
 from xrnpe.driver import BusError, CoprocError, cycle_budget
 from xrnpe.formats import FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, k_max
 from xrnpe.sim import fcov
@@ -97,8 +96,8 @@ async def regs_reset_and_access(dut):
     """Reset values, ID/VERSION/CONFIG, rw round trips, ro writes ignored, CTRL reads 0."""
     env = await new_env(dut)
     drv = env.drv
-    assert await drv.read("ID") == R.ID_VALUE
-    assert await drv.read("VERSION") == R.VERSION_VALUE
+    assert await drv.read("ID") == regmap.ID_VALUE
+    assert await drv.read("VERSION") == regmap.VERSION_VALUE
     for name in (
         "STATUS",
         "IRQ_ENABLE",
@@ -115,11 +114,11 @@ async def regs_reset_and_access(dut):
         assert got == v, f"{name} after reset = 0x{got:x}, expected 0x{v:x}"
     assert not await env.irq()
     masks = {
-        "FORMAT": R.FORMAT_IN_FMT_MASK | R.FORMAT_OUT_FMT_MASK,
-        "IRQ_ENABLE": R.IRQ_ENABLE_DONE_MASK | R.IRQ_ENABLE_ERROR_MASK,
+        "FORMAT": regmap.FORMAT_IN_FMT_MASK | regmap.FORMAT_OUT_FMT_MASK,
+        "IRQ_ENABLE": regmap.IRQ_ENABLE_DONE_MASK | regmap.IRQ_ENABLE_ERROR_MASK,
     }
-    rw = [n for n, (_, acc) in R.REGS.items() if acc == "rw" and n not in PROTECTED]
-    ro = [n for n, (_, acc) in R.REGS.items() if acc == "ro"]
+    rw = [n for n, (_, acc) in regmap.REGS.items() if acc == "rw" and n not in PROTECTED]
+    ro = [n for n, (_, acc) in regmap.REGS.items() if acc == "ro"]
     for rnd in range(3):
         vals = {n: int(env.rng.integers(0, 1 << 32)) for n in rw}
         if rnd == 2:
@@ -139,16 +138,16 @@ async def regs_reset_and_access(dut):
     # CTRL (wo) reads 0; writing 0 does nothing
     await drv.write("CTRL", 0)
     assert await drv.read("CTRL") == 0
-    assert (await drv.read("STATUS")) & R.STATUS_BUSY_MASK == 0
+    assert (await drv.read("STATUS")) & regmap.STATUS_BUSY_MASK == 0
     # byte-strobed writes update only their bytes
     await drv.write("M", 0x11223344)
-    r = await env.axil.write(R.ADDR_M + 2, b"\xab")
+    r = await env.axil.write(regmap.ADDR_M + 2, b"\xab")
     assert int(r.resp) == OKAY
     assert await drv.read("M") == 0x11AB3344, hex(await drv.read("M"))
     await drv.write("FORMAT", 0x0302)  # FORMAT takes each field's byte alone
-    await env.axil.write(R.ADDR_FORMAT + 1, b"\x04")
+    await env.axil.write(regmap.ADDR_FORMAT + 1, b"\x04")
     assert await drv.read("FORMAT") == 0x0402
-    await env.axil.write(R.ADDR_FORMAT, b"\x01")
+    await env.axil.write(regmap.ADDR_FORMAT, b"\x01")
     assert await drv.read("FORMAT") == 0x0401
     env.check_protocol()
 
@@ -159,17 +158,19 @@ async def regs_unmapped(dut):
     env = await new_env(dut)
     drv = env.drv
     aw = len(dut.s_axil_awaddr)
-    mapped = {a for a, _ in R.REGS.values()}
+    mapped = {a for a, _ in regmap.REGS.values()}
     unmapped = [a for a in range(0, 1 << aw, 4) if a not in mapped]
     for n in ("M", "N", "K", "A_BASE", "C_STRIDE"):
-        await drv.write(n, 0x5A5A0000 | R.REGS[n][0])
-    snap = {n: await drv.read(n) for n in R.REGS}
+        await drv.write(n, 0x5A5A0000 | regmap.REGS[n][0])
+    snap = {n: await drv.read(n) for n in regmap.REGS}
     for a in unmapped:
         r = await env.axil.read(a, 4)
         assert int(r.resp) == SLVERR, f"read of unmapped 0x{a:02x} answered {int(r.resp)}"
         w = await env.axil.write(a, (0xFFFFFFFF).to_bytes(4, "little"))
         assert int(w.resp) == SLVERR, f"write of unmapped 0x{a:02x} answered {int(w.resp)}"
-    assert {n: await drv.read(n) for n in R.REGS} == snap, "a write to an unmapped address aliased"
+    assert {n: await drv.read(n) for n in regmap.REGS} == snap, (
+        "a write to an unmapped address aliased"
+    )
     assert not await env.irq()
     # CTRL START at an unmapped alias must not start a job
     assert (await drv.read("STATUS")) == 0
@@ -195,42 +196,42 @@ async def irq_behaviour(dut):
                 seen.append(1)
 
     w = cocotb.start_soon(watch())
-    await drv.write("CTRL", R.CTRL_START_MASK)
+    await drv.write("CTRL", regmap.CTRL_START_MASK)
     st = await expect_idle(env)
-    assert st & R.STATUS_DONE_MASK and not st & R.STATUS_ERROR_MASK
+    assert st & regmap.STATUS_DONE_MASK and not st & regmap.STATUS_ERROR_MASK
     await ClockCycles(dut.clk, 5)
     w.cancel()
     assert not seen, "irq rose with IRQ_ENABLE = 0"
-    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK
+    assert await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_DONE_MASK
     c = await drv.fetch_c(lay)
     from xrnpe.matmul import matmul
 
     assert same(c, matmul(a, b, "p8", "p8"))
     # enabling afterwards raises the (level) interrupt
-    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK)
+    await drv.write("IRQ_ENABLE", regmap.IRQ_ENABLE_ERROR_MASK)
     assert not await env.irq()
-    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_DONE_MASK)
+    await drv.write("IRQ_ENABLE", regmap.IRQ_ENABLE_DONE_MASK)
     assert await env.irq()
-    await drv.write("IRQ_STATUS", R.IRQ_STATUS_ERROR_MASK)  # the other cause: no effect
-    assert await env.irq() and await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK
-    await drv.write("IRQ_STATUS", R.IRQ_STATUS_DONE_MASK)
+    await drv.write("IRQ_STATUS", regmap.IRQ_STATUS_ERROR_MASK)  # the other cause: no effect
+    assert await env.irq() and await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_DONE_MASK
+    await drv.write("IRQ_STATUS", regmap.IRQ_STATUS_DONE_MASK)
     assert not await env.irq() and await drv.read("IRQ_STATUS") == 0
     # error interrupt only
-    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK)
-    await drv.write("CTRL", R.CTRL_START_MASK)
+    await drv.write("IRQ_ENABLE", regmap.IRQ_ENABLE_ERROR_MASK)
+    await drv.write("CTRL", regmap.CTRL_START_MASK)
     await expect_idle(env)
-    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_DONE_MASK and not await env.irq()
+    assert await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_DONE_MASK and not await env.irq()
     await drv.write("IRQ_STATUS", 0x3)
     await drv.write("M", 0)
-    await drv.write("CTRL", R.CTRL_START_MASK)
+    await drv.write("CTRL", regmap.CTRL_START_MASK)
     st = await expect_idle(env)
-    assert R.field(st, "STATUS", "ERR_CODE") == R.ERR_ZERO_DIM
-    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK and await env.irq()
+    assert regmap.field(st, "STATUS", "ERR_CODE") == regmap.ERR_ZERO_DIM
+    assert await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_ERROR_MASK and await env.irq()
     # SOFT_RESET clears IRQ_STATUS (and so irq); IRQ_ENABLE is kept
-    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+    await drv.write("CTRL", regmap.CTRL_SOFT_RESET_MASK)
     await expect_idle(env)
     assert await drv.read("IRQ_STATUS") == 0 and not await env.irq()
-    assert await drv.read("IRQ_ENABLE") == R.IRQ_ENABLE_ERROR_MASK
+    assert await drv.read("IRQ_ENABLE") == regmap.IRQ_ENABLE_ERROR_MASK
     assert await drv.read("STATUS") == 0
     # the driver's own irq-driven path and its polling path
     await clean_job(env)
@@ -245,67 +246,66 @@ async def irq_behaviour(dut):
 def _cfg_error_cases(cfg, lay: layout.Layout):
     """(description, register overrides, expected error) for every configuration check."""
     db = cfg.data_bytes
-    E = R
     cases = []
     for v in (4, 5, 7):
-        cases.append((f"IN_FMT={v}", {"IN_FMT": v}, E.ERR_BAD_IN_FMT))
+        cases.append((f"IN_FMT={v}", {"IN_FMT": v}, regmap.ERR_BAD_IN_FMT))
     for v in (5, 6, 7):
-        cases.append((f"OUT_FMT={v}", {"OUT_FMT": v}, E.ERR_BAD_OUT_FMT))
+        cases.append((f"OUT_FMT={v}", {"OUT_FMT": v}, regmap.ERR_BAD_OUT_FMT))
     for r in ("M", "N", "K"):
-        cases.append((f"{r}=0", {r: 0}, E.ERR_ZERO_DIM))
+        cases.append((f"{r}=0", {r: 0}, regmap.ERR_ZERO_DIM))
     cases += [
-        ("p16 K=32768", {"IN_FMT": 3, "K": k_max("p16") + 1}, E.ERR_K_TOO_LARGE),
-        ("p8 K=65537", {"IN_FMT": 2, "K": 65537}, E.ERR_K_TOO_LARGE),
-        ("fp4 K=2^32-1", {"IN_FMT": 0, "K": 0xFFFFFFFF}, E.ERR_K_TOO_LARGE),
-        ("p4 K=2^31", {"IN_FMT": 1, "K": 1 << 31}, E.ERR_K_TOO_LARGE),
-        ("A_BASE+1", {"A_BASE": lay.a_base + 1}, E.ERR_UNALIGNED),
-        ("A_BASE+DB/2", {"A_BASE": lay.a_base + db // 2}, E.ERR_UNALIGNED),
-        ("A_STRIDE+DB/2", {"A_STRIDE": lay.a_stride + db // 2}, E.ERR_UNALIGNED),
-        ("B_BASE+2", {"B_BASE": lay.b_base + 2}, E.ERR_UNALIGNED),
-        ("B_STRIDE+1", {"B_STRIDE": lay.b_stride + 1}, E.ERR_UNALIGNED),
-        ("p16 out C_BASE+1", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1}, E.ERR_UNALIGNED),
-        ("fp32 out C_STRIDE+2", {"OUT_FMT": 4, "C_STRIDE": 4 * lay.n + 2}, E.ERR_UNALIGNED),
+        ("p16 K=32768", {"IN_FMT": 3, "K": k_max("p16") + 1}, regmap.ERR_K_TOO_LARGE),
+        ("p8 K=65537", {"IN_FMT": 2, "K": 65537}, regmap.ERR_K_TOO_LARGE),
+        ("fp4 K=2^32-1", {"IN_FMT": 0, "K": 0xFFFFFFFF}, regmap.ERR_K_TOO_LARGE),
+        ("p4 K=2^31", {"IN_FMT": 1, "K": 1 << 31}, regmap.ERR_K_TOO_LARGE),
+        ("A_BASE+1", {"A_BASE": lay.a_base + 1}, regmap.ERR_UNALIGNED),
+        ("A_BASE+DB/2", {"A_BASE": lay.a_base + db // 2}, regmap.ERR_UNALIGNED),
+        ("A_STRIDE+DB/2", {"A_STRIDE": lay.a_stride + db // 2}, regmap.ERR_UNALIGNED),
+        ("B_BASE+2", {"B_BASE": lay.b_base + 2}, regmap.ERR_UNALIGNED),
+        ("B_STRIDE+1", {"B_STRIDE": lay.b_stride + 1}, regmap.ERR_UNALIGNED),
+        ("p16 out C_BASE+1", {"OUT_FMT": 3, "C_BASE": lay.c_base + 1}, regmap.ERR_UNALIGNED),
+        ("fp32 out C_STRIDE+2", {"OUT_FMT": 4, "C_STRIDE": 4 * lay.n + 2}, regmap.ERR_UNALIGNED),
         (
             "fp32 out C_BASE+2",
             {"OUT_FMT": 4, "C_BASE": lay.c_base + 2, "C_STRIDE": 4 * lay.n},
-            E.ERR_UNALIGNED,
+            regmap.ERR_UNALIGNED,
         ),
-        ("A_STRIDE=0", {"A_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
-        ("B_STRIDE=0", {"B_STRIDE": 0}, E.ERR_STRIDE_TOO_SMALL),
-        ("C_STRIDE=N-1", {"C_STRIDE": lay.n - 1}, E.ERR_STRIDE_TOO_SMALL),
+        ("A_STRIDE=0", {"A_STRIDE": 0}, regmap.ERR_STRIDE_TOO_SMALL),
+        ("B_STRIDE=0", {"B_STRIDE": 0}, regmap.ERR_STRIDE_TOO_SMALL),
+        ("C_STRIDE=N-1", {"C_STRIDE": lay.n - 1}, regmap.ERR_STRIDE_TOO_SMALL),
         (
             "p16 out C_STRIDE=2N-2",
             {"OUT_FMT": 3, "C_STRIDE": 2 * lay.n - 2},
-            E.ERR_STRIDE_TOO_SMALL,
+            regmap.ERR_STRIDE_TOO_SMALL,
         ),
         (
             "A_STRIDE one bus word short",
             {"K": 2 * db + 1, "A_STRIDE": 2 * db, "B_STRIDE": 4 * db},
-            E.ERR_STRIDE_TOO_SMALL,
+            regmap.ERR_STRIDE_TOO_SMALL,
         ),
         (
             "B_STRIDE one bus word short",
             {"K": 2 * db + 1, "A_STRIDE": 4 * db, "B_STRIDE": 2 * db},
-            E.ERR_STRIDE_TOO_SMALL,
+            regmap.ERR_STRIDE_TOO_SMALL,
         ),
-        ("M=65537", {"M": 65537}, E.ERR_DIM_TOO_LARGE),
-        ("N=65537", {"N": 65537, "C_STRIDE": 65537}, E.ERR_DIM_TOO_LARGE),
-        ("M=2^32-1", {"M": 0xFFFFFFFF}, E.ERR_DIM_TOO_LARGE),
+        ("M=65537", {"M": 65537}, regmap.ERR_DIM_TOO_LARGE),
+        ("N=65537", {"N": 65537, "C_STRIDE": 65537}, regmap.ERR_DIM_TOO_LARGE),
+        ("M=2^32-1", {"M": 0xFFFFFFFF}, regmap.ERR_DIM_TOO_LARGE),
         # check order: the first failing check wins
-        ("IN_FMT=6 and M=0", {"IN_FMT": 6, "M": 0}, E.ERR_BAD_IN_FMT),
-        ("OUT_FMT=7 and K=0", {"OUT_FMT": 7, "K": 0}, E.ERR_BAD_OUT_FMT),
-        ("N=0 and p16 K=40000", {"N": 0, "IN_FMT": 3, "K": 40000}, E.ERR_ZERO_DIM),
+        ("IN_FMT=6 and M=0", {"IN_FMT": 6, "M": 0}, regmap.ERR_BAD_IN_FMT),
+        ("OUT_FMT=7 and K=0", {"OUT_FMT": 7, "K": 0}, regmap.ERR_BAD_OUT_FMT),
+        ("N=0 and p16 K=40000", {"N": 0, "IN_FMT": 3, "K": 40000}, regmap.ERR_ZERO_DIM),
         (
             "K too large and A_BASE+1",
             {"IN_FMT": 3, "K": 40000, "A_BASE": lay.a_base + 1},
-            E.ERR_K_TOO_LARGE,
+            regmap.ERR_K_TOO_LARGE,
         ),
         (
             "C_BASE+1 (p16) and C_STRIDE=0",
             {"OUT_FMT": 3, "C_BASE": lay.c_base + 1, "C_STRIDE": 0},
-            E.ERR_UNALIGNED,
+            regmap.ERR_UNALIGNED,
         ),
-        ("A_STRIDE=0 and M=65537", {"A_STRIDE": 0, "M": 65537}, E.ERR_STRIDE_TOO_SMALL),
+        ("A_STRIDE=0 and M=65537", {"A_STRIDE": 0, "M": 65537}, regmap.ERR_STRIDE_TOO_SMALL),
     ]
     return cases
 
@@ -325,39 +325,39 @@ async def config_errors(dut):
     env = await new_env(dut)
     drv, cfg = env.drv, env.drv.config
     lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
-    await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_ERROR_MASK | R.IRQ_ENABLE_DONE_MASK)
+    await drv.write("IRQ_ENABLE", regmap.IRQ_ENABLE_ERROR_MASK | regmap.IRQ_ENABLE_DONE_MASK)
     seen = set()
     for i, (desc, ov, exp) in enumerate(_cfg_error_cases(cfg, lay)):
         traffic = (env.ram.stats["ar"], env.ram.stats["aw"])
         await drv.write("IRQ_STATUS", 0x3)
         await _program_raw(drv, lay, ov)
-        await drv.write("CTRL", R.CTRL_START_MASK)
+        await drv.write("CTRL", regmap.CTRL_START_MASK)
         if not await env.regs.wait_irq(200):
             raise AssertionError(f"{desc}: no interrupt within 200 cycles")
         st = await drv.read("STATUS")
-        code = R.field(st, "STATUS", "ERR_CODE")
+        code = regmap.field(st, "STATUS", "ERR_CODE")
         assert code == exp, (
-            f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
-            f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
+            f"{desc}: ERR_CODE {regmap.ERROR_NAMES.get(code, code)}, expected "
+            f"{regmap.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
         )
         assert (
-            st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK)
-            == R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK
+            st & (regmap.STATUS_BUSY_MASK | regmap.STATUS_DONE_MASK | regmap.STATUS_ERROR_MASK)
+            == regmap.STATUS_DONE_MASK | regmap.STATUS_ERROR_MASK
         ), f"{desc}: STATUS 0x{st:x}"
-        assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
+        assert await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_ERROR_MASK, desc
         assert await drv.read64("MACS") == 0, desc
         assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: AXI traffic"
         seen.add(exp)
         if i % 12 == 11:  # errors leave nothing behind: a normal job works in between
             await clean_job(env)
     assert seen == {
-        R.ERR_BAD_IN_FMT,
-        R.ERR_BAD_OUT_FMT,
-        R.ERR_ZERO_DIM,
-        R.ERR_K_TOO_LARGE,
-        R.ERR_UNALIGNED,
-        R.ERR_STRIDE_TOO_SMALL,
-        R.ERR_DIM_TOO_LARGE,
+        regmap.ERR_BAD_IN_FMT,
+        regmap.ERR_BAD_OUT_FMT,
+        regmap.ERR_ZERO_DIM,
+        regmap.ERR_K_TOO_LARGE,
+        regmap.ERR_UNALIGNED,
+        regmap.ERR_STRIDE_TOO_SMALL,
+        regmap.ERR_DIM_TOO_LARGE,
     }
     # largest legal values are accepted (started, then aborted by SOFT_RESET)
     # (C placed far away: the spans of A and Bt grow with K, M and N; M = N = 65536 together
@@ -383,10 +383,10 @@ async def config_errors(dut):
     ):
         await drv.write("IRQ_STATUS", 0x3)
         await _program_raw(drv, lay, ov)
-        await drv.write("CTRL", R.CTRL_START_MASK)
+        await drv.write("CTRL", regmap.CTRL_START_MASK)
         await ClockCycles(dut.clk, 40)
         st = await drv.read("STATUS")  # (INVALID may already be set: memory holds anything)
-        assert st & ~R.STATUS_INVALID_MASK == R.STATUS_BUSY_MASK, (
+        assert st & ~regmap.STATUS_INVALID_MASK == regmap.STATUS_BUSY_MASK, (
             f"{desc}: STATUS 0x{st:x} (expected a running job)"
         )
         st = await drv.soft_reset(20000)
@@ -473,10 +473,10 @@ async def mem_faults(dut):
         window = (lo, lo + 4, resp)
         (env.ram.read_faults if kind == "read" else env.ram.write_faults).append(window)
         await drv.write("IRQ_ENABLE", 0x3)
-        exp = R.ERR_READ_RESP if kind == "read" else R.ERR_WRITE_RESP
+        exp = regmap.ERR_READ_RESP if kind == "read" else regmap.ERR_WRITE_RESP
         errs = (env.ram.stats["r_err"], env.ram.stats["b_err"])
         _, e = await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
-        assert e.result.macs == 0 and e.result.irq_status == R.IRQ_STATUS_ERROR_MASK, (
+        assert e.result.macs == 0 and e.result.irq_status == regmap.IRQ_STATUS_ERROR_MASK, (
             f"{kind} {where}: MACS {e.result.macs}, IRQ_STATUS {e.result.irq_status}"
         )
         got = (env.ram.stats["r_err"] - errs[0], env.ram.stats["b_err"] - errs[1])
@@ -512,13 +512,15 @@ async def start_while_busy(dut):
     await drv.program(lay)
     await drv.start()
     await ClockCycles(dut.clk, 6)
-    assert (await drv.read("STATUS")) & R.STATUS_BUSY_MASK
+    assert (await drv.read("STATUS")) & regmap.STATUS_BUSY_MASK
     traffic = env.ram.stats["ar"]
-    await drv.write("CTRL", R.CTRL_START_MASK)
+    await drv.write("CTRL", regmap.CTRL_START_MASK)
     st = await drv.read("STATUS")
-    assert st & R.STATUS_START_REFUSED_MASK and st & R.STATUS_BUSY_MASK, f"STATUS 0x{st:x}"
+    assert st & regmap.STATUS_START_REFUSED_MASK and st & regmap.STATUS_BUSY_MASK, (
+        f"STATUS 0x{st:x}"
+    )
     res = await drv.wait(cycle_budget(m, n, k, fmt, cfg))
-    assert res.status & R.STATUS_START_REFUSED_MASK, "START_REFUSED not sticky"
+    assert res.status & regmap.STATUS_START_REFUSED_MASK, "START_REFUSED not sticky"
     from xrnpe.matmul import matmul
 
     assert same(await drv.fetch_c(lay), matmul(a, b, fmt, out))
@@ -526,11 +528,11 @@ async def start_while_busy(dut):
     # no second job was started by the refused START
     ar = env.ram.stats["ar"]
     await ClockCycles(dut.clk, 200)
-    assert env.ram.stats["ar"] == ar and not (await drv.read("STATUS")) & R.STATUS_BUSY_MASK
+    assert env.ram.stats["ar"] == ar and not (await drv.read("STATUS")) & regmap.STATUS_BUSY_MASK
     assert ar > traffic
     # next accepted START clears START_REFUSED
     _c, res = await checked_job(env, a, b, fmt, out, lay=lay)
-    assert not res.status & R.STATUS_START_REFUSED_MASK
+    assert not res.status & regmap.STATUS_START_REFUSED_MASK
     env.check_protocol()
 
 
@@ -638,11 +640,11 @@ async def _abort_sweep(dut, hard: bool):
         res = await clean_job(env, fmt, out, (3, 5, 2))
         assert res.macs == 30
     # SOFT_RESET when idle clears STATUS; START+SOFT_RESET together: no job
-    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+    await drv.write("CTRL", regmap.CTRL_SOFT_RESET_MASK)
     await expect_idle(env)
     assert await drv.read("STATUS") == 0
     ar = env.ram.stats["ar"]
-    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK | R.CTRL_START_MASK)
+    await drv.write("CTRL", regmap.CTRL_SOFT_RESET_MASK | regmap.CTRL_START_MASK)
     await ClockCycles(dut.clk, 50)
     assert await drv.read("STATUS") == 0 and env.ram.stats["ar"] == ar, "START with SOFT_RESET ran"
     env.check_protocol()
@@ -694,20 +696,20 @@ async def _expect_start_error(env: Env, lay: layout.Layout, ov: dict, exp: int, 
     await drv.write("IRQ_STATUS", 0x3)
     await drv.write("IRQ_ENABLE", 0x3)
     await _program_raw(drv, lay, ov)
-    await drv.write("CTRL", R.CTRL_START_MASK)
+    await drv.write("CTRL", regmap.CTRL_START_MASK)
     if not await env.regs.wait_irq(200):
         raise AssertionError(f"{desc}: no interrupt within 200 cycles")
     st = await drv.read("STATUS")
-    code = R.field(st, "STATUS", "ERR_CODE")
+    code = regmap.field(st, "STATUS", "ERR_CODE")
     assert code == exp, (
-        f"{desc}: ERR_CODE {R.ERROR_NAMES.get(code, code)}, expected "
-        f"{R.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
+        f"{desc}: ERR_CODE {regmap.ERROR_NAMES.get(code, code)}, expected "
+        f"{regmap.ERROR_NAMES[exp]} (STATUS 0x{st:x})"
     )
     assert (
-        st & (R.STATUS_BUSY_MASK | R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK)
-        == R.STATUS_DONE_MASK | R.STATUS_ERROR_MASK
+        st & (regmap.STATUS_BUSY_MASK | regmap.STATUS_DONE_MASK | regmap.STATUS_ERROR_MASK)
+        == regmap.STATUS_DONE_MASK | regmap.STATUS_ERROR_MASK
     ), f"{desc}: STATUS 0x{st:x}"
-    assert await drv.read("IRQ_STATUS") == R.IRQ_STATUS_ERROR_MASK, desc
+    assert await drv.read("IRQ_STATUS") == regmap.IRQ_STATUS_ERROR_MASK, desc
     assert (env.ram.stats["ar"], env.ram.stats["aw"]) == traffic, f"{desc}: memory was accessed"
     await drv.write("IRQ_STATUS", 0x3)
 
@@ -729,7 +731,7 @@ async def regs_protection(dut):
     }
     # unprivileged writes (cocotbext-axi's default AWPROT: unprivileged, non-secure)
     for name, v in vals.items():
-        r = await env.axil.write(R.REGS[name][0], v.to_bytes(4, "little"))
+        r = await env.axil.write(regmap.REGS[name][0], v.to_bytes(4, "little"))
         got = await drv.read(name)
         if priv_only:
             assert int(r.resp) == SLVERR, f"unprivileged write of {name} answered {int(r.resp)}"
@@ -738,7 +740,7 @@ async def regs_protection(dut):
             assert int(r.resp) == OKAY and got == v, f"CFG_PRIV=0: {name} write refused"
         await drv.write_protected(name, RESET_VALUES[name])
     if priv_only:  # LOCK itself is protected
-        r = await env.axil.write(R.ADDR_LOCK, (1).to_bytes(4, "little"))
+        r = await env.axil.write(regmap.ADDR_LOCK, (1).to_bytes(4, "little"))
         assert int(r.resp) == SLVERR and await drv.read("LOCK") == 0
     # WDOG_CYCLES is an ordinary register
     await drv.write("WDOG_CYCLES", 12345)
@@ -764,18 +766,22 @@ async def regs_protection(dut):
     for name in PROTECTED:
         before = await drv.read(name)
         r = await env.axil.write(
-            R.REGS[name][0], (0).to_bytes(4, "little"), prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE
+            regmap.REGS[name][0],
+            (0).to_bytes(4, "little"),
+            prot=AxiProt.PRIVILEGED | AxiProt.NONSECURE,
         )
         assert int(r.resp) == SLVERR, f"locked {name}: write answered {int(r.resp)}"
         assert await drv.read(name) == before, f"locked {name} changed"
     with pytest.raises(BusError):
         await drv.set_windows((0, 0xFFFFFFFF))
-    await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)  # SOFT_RESET keeps the lock
+    await drv.write("CTRL", regmap.CTRL_SOFT_RESET_MASK)  # SOFT_RESET keeps the lock
     await expect_idle(env)
     assert await drv.read("LOCK") == 1 and await drv.read("RD_WIN_BASE") == lo
     await clean_job(env)  # inside the windows: runs
     lay = drv.plan(3, 2, 5, "p8", "p8", gap=64)
-    await _expect_start_error(env, lay, {"C_BASE": hi - 1}, R.ERR_WRITE_WINDOW, "locked window")
+    await _expect_start_error(
+        env, lay, {"C_BASE": hi - 1}, regmap.ERR_WRITE_WINDOW, "locked window"
+    )
     # only rst_n unlocks
     await env.reset()
     for name, v in RESET_VALUES.items():
@@ -800,25 +806,33 @@ async def address_checks(dut):
     top = 1 << 32
     rd = a1 - lay.a_base - (m - 1) * lay.a_stride + 1  # bytes read per row
     cases = [
-        ("A passes 2**32", {"A_BASE": top - (m - 1) * lay.a_stride - rd + db}, R.ERR_ADDR_WRAP),
-        ("Bt passes 2**32", {"B_BASE": top - (n - 1) * lay.b_stride - rd + db}, R.ERR_ADDR_WRAP),
-        ("C passes 2**32", {"C_BASE": top - (m - 1) * lay.c_stride - n + 1}, R.ERR_ADDR_WRAP),
-        ("huge A stride", {"A_STRIDE": 0x8000_0000}, R.ERR_ADDR_WRAP),
-        ("huge C stride", {"C_STRIDE": 0x9000_0000}, R.ERR_ADDR_WRAP),
-        ("C over A", {"C_BASE": a0 + lay.a_stride}, R.ERR_C_OVERLAP),
-        ("C over Bt", {"C_BASE": b1}, R.ERR_C_OVERLAP),
+        (
+            "A passes 2**32",
+            {"A_BASE": top - (m - 1) * lay.a_stride - rd + db},
+            regmap.ERR_ADDR_WRAP,
+        ),
+        (
+            "Bt passes 2**32",
+            {"B_BASE": top - (n - 1) * lay.b_stride - rd + db},
+            regmap.ERR_ADDR_WRAP,
+        ),
+        ("C passes 2**32", {"C_BASE": top - (m - 1) * lay.c_stride - n + 1}, regmap.ERR_ADDR_WRAP),
+        ("huge A stride", {"A_STRIDE": 0x8000_0000}, regmap.ERR_ADDR_WRAP),
+        ("huge C stride", {"C_STRIDE": 0x9000_0000}, regmap.ERR_ADDR_WRAP),
+        ("C over A", {"C_BASE": a0 + lay.a_stride}, regmap.ERR_C_OVERLAP),
+        ("C over Bt", {"C_BASE": b1}, regmap.ERR_C_OVERLAP),
         (
             "C ends on A's first byte",
             {"C_BASE": a0 - (m - 1) * lay.c_stride - n + 1},
-            R.ERR_C_OVERLAP,
+            regmap.ERR_C_OVERLAP,
         ),
         (
             "C interleaved with A rows",
             {"C_BASE": a0 + rd, "C_STRIDE": lay.a_stride},
-            R.ERR_C_OVERLAP,
+            regmap.ERR_C_OVERLAP,
         ),
-        ("wrap before overlap", {"C_BASE": a0, "A_STRIDE": 0x8000_0000}, R.ERR_ADDR_WRAP),
-        ("alignment before wrap", {"A_BASE": top - db + 1}, R.ERR_UNALIGNED),
+        ("wrap before overlap", {"C_BASE": a0, "A_STRIDE": 0x8000_0000}, regmap.ERR_ADDR_WRAP),
+        ("alignment before wrap", {"A_BASE": top - db + 1}, regmap.ERR_UNALIGNED),
     ]
     for desc, ov, exp in cases:
         await _expect_start_error(env, lay, ov, exp, desc)
@@ -826,24 +840,26 @@ async def address_checks(dut):
     await drv.set_windows((a0, b1), (c0, c1))
     await checked_job(env, a, b, "p8", "p8", lay=lay)
     win_cases = [
-        ("A below the read window", (a0 + db, b1), None, R.ERR_READ_WINDOW),
-        ("Bt above the read window", (a0, b1 - 1), None, R.ERR_READ_WINDOW),
-        ("read window only around Bt", (b0, b1), None, R.ERR_READ_WINDOW),
-        ("C below the write window", None, (c0 + 1, c1), R.ERR_WRITE_WINDOW),
-        ("C above the write window", None, (c0, c1 - 1), R.ERR_WRITE_WINDOW),
-        ("empty-ish write window", None, (c0, c0), R.ERR_WRITE_WINDOW),
+        ("A below the read window", (a0 + db, b1), None, regmap.ERR_READ_WINDOW),
+        ("Bt above the read window", (a0, b1 - 1), None, regmap.ERR_READ_WINDOW),
+        ("read window only around Bt", (b0, b1), None, regmap.ERR_READ_WINDOW),
+        ("C below the write window", None, (c0 + 1, c1), regmap.ERR_WRITE_WINDOW),
+        ("C above the write window", None, (c0, c1 - 1), regmap.ERR_WRITE_WINDOW),
+        ("empty-ish write window", None, (c0, c0), regmap.ERR_WRITE_WINDOW),
     ]
     for desc, rwin, wwin, exp in win_cases:
         await drv.set_windows(rwin or (a0, b1), wwin or (c0, c1))
         await _expect_start_error(env, lay, {}, exp, desc)
     # order: read window before write window before overlap
     await drv.set_windows((b0, b1), (c0 + 1, c1))
-    await _expect_start_error(env, lay, {}, R.ERR_READ_WINDOW, "read before write window")
+    await _expect_start_error(env, lay, {}, regmap.ERR_READ_WINDOW, "read before write window")
     await drv.set_windows((a0, b1), (a0, c1))
-    await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_C_OVERLAP, "overlap inside windows")
+    await _expect_start_error(
+        env, lay, {"C_BASE": a0}, regmap.ERR_C_OVERLAP, "overlap inside windows"
+    )
     await drv.set_windows((a0, b1), (c0 + 1, c1))
     await _expect_start_error(
-        env, lay, {"C_BASE": a0}, R.ERR_WRITE_WINDOW, "write window before overlap"
+        env, lay, {"C_BASE": a0}, regmap.ERR_WRITE_WINDOW, "write window before overlap"
     )
     await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
     # a span ending exactly at 0xFFFFFFFF is legal (C at the very top of memory)
@@ -914,60 +930,72 @@ async def address_checks(dut):
 BUS_FAULTS = [
     # (an abandoned side withdraws a pending AR/AW/W: "may" where one may be pending, True
     # where it must be; a dead slave soon stops accepting addresses too)
-    ("R never answers", lambda r: setattr(r, "r_hang_after", 3), R.ERR_BUS_TIMEOUT, None, "may"),
-    ("B never answers", lambda r: setattr(r, "b_hang_after", 0), R.ERR_BUS_TIMEOUT, None, "may"),
+    (
+        "R never answers",
+        lambda r: setattr(r, "r_hang_after", 3),
+        regmap.ERR_BUS_TIMEOUT,
+        None,
+        "may",
+    ),
+    (
+        "B never answers",
+        lambda r: setattr(r, "b_hang_after", 0),
+        regmap.ERR_BUS_TIMEOUT,
+        None,
+        "may",
+    ),
     (
         "ARREADY stuck low",
         lambda r: setattr(r.read_if.ar_channel, "pause", True),
-        R.ERR_BUS_TIMEOUT,
+        regmap.ERR_BUS_TIMEOUT,
         None,
         True,
     ),
     (
         "AWREADY stuck low",
         lambda r: setattr(r.write_if.aw_channel, "pause", True),
-        R.ERR_BUS_TIMEOUT,
+        regmap.ERR_BUS_TIMEOUT,
         None,
         True,
     ),
     (
         "WREADY stuck low",
         lambda r: setattr(r.write_if.w_channel, "pause", True),
-        R.ERR_BUS_TIMEOUT,
+        regmap.ERR_BUS_TIMEOUT,
         None,
         True,
     ),
     (
         "early RLAST",
         lambda r: setattr(r, "r_bad", {1: "early_last"}),
-        R.ERR_BUS_PROTOCOL,
+        regmap.ERR_BUS_PROTOCOL,
         "rlast",
         "may",
     ),
     (
         "late RLAST",
         lambda r: setattr(r, "r_bad", {1: "late_last"}),
-        R.ERR_BUS_PROTOCOL,
+        regmap.ERR_BUS_PROTOCOL,
         "rlast",
         "may",
     ),
     (
         "wrong RID",
         lambda r: setattr(r, "r_bad", {2: "bad_id"}),
-        R.ERR_BUS_PROTOCOL,
+        regmap.ERR_BUS_PROTOCOL,
         "unrequested",
         "may",
     ),
     (
         "wrong BID",
         lambda r: setattr(r, "b_bad", {0: "bad_id"}),
-        R.ERR_BUS_PROTOCOL,
+        regmap.ERR_BUS_PROTOCOL,
         "unrequested",
         "may",
     ),
     # (a stray beat that meets an outstanding burst is seen as that burst's wrong RLAST)
-    ("R without request", "stray_r", R.ERR_BUS_PROTOCOL, ("unrequested", "rlast"), "may"),
-    ("B without request", "stray_b", R.ERR_BUS_PROTOCOL, "unrequested", "may"),
+    ("R without request", "stray_r", regmap.ERR_BUS_PROTOCOL, ("unrequested", "rlast"), "may"),
+    ("B without request", "stray_b", regmap.ERR_BUS_PROTOCOL, "unrequested", "may"),
 ]
 
 
@@ -1009,7 +1037,7 @@ async def bus_faults(dut):
             setup(env.ram)
         t0 = get_sim_time("ns")
         _, e = await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
-        assert e.result.irq_status == R.IRQ_STATUS_ERROR_MASK and e.result.macs == 0, desc
+        assert e.result.irq_status == regmap.IRQ_STATUS_ERROR_MASK and e.result.macs == 0, desc
         assert "BUS_" in str(e) and e.hint, f"{desc}: driver message {e}"
         took = (get_sim_time("ns") - t0) / 10
         assert took < cycle_budget(m, n, k, fmt, cfg), f"{desc}: {took} cycles"
@@ -1026,7 +1054,7 @@ async def bus_faults(dut):
                 f"{desc}: checker missed the slave's {rule}"
             )
         dut._log.info(
-            "%s: %s after %d cycles (%s)", desc, R.ERROR_NAMES[exp], took, env.ram.misbehaved
+            "%s: %s after %d cycles (%s)", desc, regmap.ERROR_NAMES[exp], took, env.ram.misbehaved
         )
         # the system resets its interconnect, then the co-processor works again
         env.reset_bus()
@@ -1038,7 +1066,7 @@ async def bus_faults(dut):
     await env.ram.inject_r()
     await env.ram.inject_b()
     await ClockCycles(dut.clk, 20)
-    assert await drv.read("STATUS") & R.STATUS_ERROR_MASK == 0
+    assert await drv.read("STATUS") & regmap.STATUS_ERROR_MASK == 0
     assert env.axi_m.count("unrequested", "tb") == 2
     env.axi_m.clear()
     await drv.set_watchdog(0)  # off: a normal job is unaffected
@@ -1096,10 +1124,10 @@ async def soft_reset_hung(dut):
         await drv.start()
         await ClockCycles(dut.clk, 1500 if setup is not None and "B" in desc else 400)
         st = await drv.read("STATUS")
-        assert st & R.STATUS_BUSY_MASK, f"{desc}: job not hung (STATUS 0x{st:x})"
+        assert st & regmap.STATUS_BUSY_MASK, f"{desc}: job not hung (STATUS 0x{st:x})"
         if setup is None:
             assert int(dut.u_ctrl.job_q.value) == 6, f"{desc}: not in the error drain"
-        await drv.write("CTRL", R.CTRL_SOFT_RESET_MASK)
+        await drv.write("CTRL", regmap.CTRL_SOFT_RESET_MASK)
         took = await _busy_falls(dut, 1024 + 64)
         worst = max(worst, took)
         assert took <= 1024 + 4, f"{desc}: BUSY dropped {took} cycles after SOFT_RESET"
@@ -1125,7 +1153,7 @@ async def soft_reset_states(dut):
 
     async def soft_reset_later(cycles):
         await ClockCycles(dut.clk, cycles)
-        await env.axil.write(R.ADDR_CTRL, R.CTRL_SOFT_RESET_MASK.to_bytes(4, "little"))
+        await env.axil.write(regmap.ADDR_CTRL, regmap.CTRL_SOFT_RESET_MASK.to_bytes(4, "little"))
 
     async def watch():
         while True:
@@ -1145,13 +1173,13 @@ async def soft_reset_states(dut):
         if delay == "drain":  # an error drain (READ_RESP) held open by a dead R channel
             env.ram.read_faults.append((lay.a_base, lay.a_base + 1, SLVERR))
             env.ram.r_hang_after = 1
-            await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+            await env.axil.write(regmap.ADDR_CTRL, regmap.CTRL_START_MASK.to_bytes(4, "little"))
             while int(dut.u_ctrl.job_q.value) != 6:
                 await RisingEdge(dut.clk)
             await soft_reset_later(5)
         else:
             t = cocotb.start_soon(soft_reset_later(delay))
-            await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+            await env.axil.write(regmap.ADDR_CTRL, regmap.CTRL_START_MASK.to_bytes(4, "little"))
             await t
         st = await drv.soft_reset(20000)  # a second one while idle does no harm
         assert st == 0 and await drv.read("IRQ_STATUS") == 0, f"delay {delay}: STATUS 0x{st:x}"
@@ -1210,9 +1238,9 @@ async def counters_and_nar(dut):
         lay = drv.plan(m, n, k, fmt, out, gap=64)
         await drv.load(lay, a, b)
         await drv.program(lay)
-        await drv.write("IRQ_ENABLE", R.IRQ_ENABLE_DONE_MASK)
+        await drv.write("IRQ_ENABLE", regmap.IRQ_ENABLE_DONE_MASK)
         await drv.write("IRQ_STATUS", 0x3)
-        await drv.write("CTRL", R.CTRL_START_MASK)
+        await drv.write("CTRL", regmap.CTRL_START_MASK)
         t0 = get_sim_time("ns")
         assert await env.regs.wait_irq(cycle_budget(m, n, k, fmt, cfg))
         measured = int((get_sim_time("ns") - t0) // 10)
@@ -1296,12 +1324,12 @@ async def soak(dut):
                     lay.a_base + r * lay.a_stride if r < m else lay.b_base + (r - m) * lay.b_stride
                 )
                 env.ram.read_faults.append((addr, addr + 1, int(env.rng.choice([SLVERR, DECERR]))))
-                exp = R.ERR_READ_RESP
+                exp = regmap.ERR_READ_RESP
             else:
                 r = int(env.rng.integers(m))
                 addr = lay.c_base + r * lay.c_stride
                 env.ram.write_faults.append((addr, addr + 1, int(env.rng.choice([SLVERR, DECERR]))))
-                exp = R.ERR_WRITE_RESP
+                exp = regmap.ERR_WRITE_RESP
             await checked_job(env, a, b, fmt, out, lay=lay, expect_err=exp)
             env.ram.clear_faults()
         elif what == "soft_reset":
@@ -1322,12 +1350,12 @@ async def soak(dut):
 
             async def second_start():
                 await RisingEdge(dut.u_ctrl.st_busy)
-                await env.axil.write(R.ADDR_CTRL, R.CTRL_START_MASK.to_bytes(4, "little"))
+                await env.axil.write(regmap.ADDR_CTRL, regmap.CTRL_START_MASK.to_bytes(4, "little"))
 
             t = cocotb.start_soon(second_start())
             _, res = await checked_job(env, a, b, fmt, out, lay=lay)
             await t
-            assert res.status & R.STATUS_START_REFUSED_MASK, "START while busy not flagged"
+            assert res.status & regmap.STATUS_START_REFUSED_MASK, "START while busy not flagged"
         elif what == "bus_fault":
             env.set_pauses(False)  # (a pause generator would override a stuck READY)
             desc, setup, exp, _, _ = BUS_FAULTS[int(env.rng.integers(len(BUS_FAULTS)))]
@@ -1354,13 +1382,19 @@ async def soak(dut):
             case = int(env.rng.integers(5))
             top, size = 1 << 32, layout.c_elem_bytes(out)
             if case == 0:
-                await _expect_start_error(env, lay, {"C_BASE": a0}, R.ERR_C_OVERLAP, "soak overlap")
+                await _expect_start_error(
+                    env, lay, {"C_BASE": a0}, regmap.ERR_C_OVERLAP, "soak overlap"
+                )
             elif case == 1:
                 cb = top - (lay.m - 1) * lay.c_stride - lay.n * size + size
-                await _expect_start_error(env, lay, {"C_BASE": cb}, R.ERR_ADDR_WRAP, "soak C wrap")
+                await _expect_start_error(
+                    env, lay, {"C_BASE": cb}, regmap.ERR_ADDR_WRAP, "soak C wrap"
+                )
             elif case == 2:
                 ab = top - (a1 - a0 + 1) + cfg.data_bytes
-                await _expect_start_error(env, lay, {"A_BASE": ab}, R.ERR_ADDR_WRAP, "soak A wrap")
+                await _expect_start_error(
+                    env, lay, {"A_BASE": ab}, regmap.ERR_ADDR_WRAP, "soak A wrap"
+                )
             else:
                 rd = (a0, b1 - cfg.data_bytes) if case == 3 else (0, 0xFFFFFFFF)
                 wr = (c0 + 1, c1 + 1) if case == 4 else (0, 0xFFFFFFFF)
@@ -1369,7 +1403,7 @@ async def soak(dut):
                     env,
                     lay,
                     {},
-                    R.ERR_READ_WINDOW if case == 3 else R.ERR_WRITE_WINDOW,
+                    regmap.ERR_READ_WINDOW if case == 3 else regmap.ERR_WRITE_WINDOW,
                     "soak window",
                 )
                 await drv.set_windows((0, 0xFFFFFFFF), (0, 0xFFFFFFFF))
@@ -1380,7 +1414,7 @@ async def soak(dut):
                 await drv.wait(500)
                 raise AssertionError("K=0 accepted")
             except CoprocError as e:
-                assert e.code == R.ERR_ZERO_DIM
+                assert e.code == regmap.ERR_ZERO_DIM
         tally[str(what)] += 1
         if i % 25 == 0:
             dut._log.info("soak: %d/%d jobs %s", i, n_jobs, tally)
