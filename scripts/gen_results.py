@@ -161,10 +161,15 @@ def section_bench() -> list[str]:
     ]
     m = load("bench/models.json")
     if m:
+        q = m.get("quantize", {})
+        mm = m.get("matmul_64", {})
         out += [
             "",
-            "Exact Python models (`build/bench/models.json`): "
-            + ", ".join(f"{k}: {v}" for k, v in m.items() if not isinstance(v, (dict, list))),
+            "Exact Python models (`build/bench/models.json`): quantize "
+            + ", ".join(f"{f} {v / 1e6:.1f} M values/s" for f, v in q.items())
+            + "; exact 64x64x64 matmul into fp32 "
+            + ", ".join(f"{f} {row['fp32'] * 1e3:.2f} ms" for f, row in mm.items() if "fp32" in row)
+            + ".",
         ]
     return out + [""]
 

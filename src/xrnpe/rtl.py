@@ -224,8 +224,8 @@ def _child(job_dir: str, sim: str) -> int:
     # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
     signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
     print(
-        f"{PROGRESS}building the {sim} simulation of the co-processor (the first Verilator "
-        "build takes a minute or two)",
+        f"{PROGRESS}building the {sim} simulation of the co-processor"
+        + (" (the first Verilator build takes a minute or two)" if sim == "verilator" else ""),
         flush=True,
     )
     name = f"engine-{os.getpid()}"
