@@ -48,6 +48,15 @@ def missing(what: str, target: str) -> list[str]:
     return [f"_Not measured in this tree: run `{target}` ({what})._", ""]
 
 
+def _workers(r: dict) -> str:
+    """How many pytest-xdist workers ran: the summary's count, else its -n argument."""
+    n = r.get("workers")
+    args = r.get("args") or []
+    if not n and "-n" in args and args.index("-n") + 1 < len(args):
+        n = args[args.index("-n") + 1]
+    return f"{n} pytest workers" if n and str(n) != "1" else "one pytest worker"
+
+
 def section_regression() -> list[str]:
     out = ["## Regression (`make test`)", ""]
     r = load("test/summary.json")
@@ -57,7 +66,7 @@ def section_regression() -> list[str]:
     out += [
         f"{c.get('passed', 0):,} passed, {c.get('failed', 0)} failed, {c.get('error', 0)} errors, "
         f"{c.get('skipped', 0)} skipped in {r['seconds'] / 60:.1f} min "
-        f"({r.get('workers') or 'one'} pytest workers; the 2-core reference machine).",
+        f"({_workers(r)}; the 2-core reference machine).",
         "",
     ]
     return out
