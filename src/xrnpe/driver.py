@@ -141,6 +141,40 @@ class JobResult:
     extra: dict = field(default_factory=dict)
 
 
+def output_blocks(m: int, n: int, block_rows: int, block_cols: int) -> list[tuple[int, int]]:
+    """Top-left corners (row, column) of the C blocks an engine runs as separate jobs."""
+    return [(r, c) for r in range(0, m, block_rows) for c in range(0, n, block_cols)]
+
+
+def combined_stats(
+    cfg: CoprocConfig, m: int, k: int, n: int, fmt, out_fmt, per_block: list[dict]
+) -> dict:
+    """One matmul's statistics from its blocks' job statistics (``last_stats`` of each job):
+    the form every RTL engine returns."""
+    cycles = sum(s["cycles"] for s in per_block)
+    macs = sum(s["macs"] for s in per_block)
+    peak = cfg.peak_macs_per_cycle(fmt)
+    return dict(
+        m=m,
+        k=k,
+        n=n,
+        fmt=fmt,
+        out_fmt=out_fmt,
+        cycles=cycles,
+        macs=macs,
+        peak_macs_per_cycle=peak,
+        utilization=macs / (cycles * peak) if cycles else 0.0,
+        jobs=len(per_block),
+        invalid=any(s["invalid"] for s in per_block),
+        rows=cfg.rows,
+        cols=cfg.cols,
+        data_bytes=cfg.data_bytes,
+        abuf_words=cfg.abuf_words,
+        bbuf_words=cfg.bbuf_words,
+        blocks=per_block if len(per_block) > 1 else [],
+    )
+
+
 def cycle_budget(m: int, n: int, k: int, fmt, cfg: CoprocConfig, slack: float = 16.0) -> int:
     """A generous bound on a job's cycles (for timeouts): compute + all DMA traffic, x slack."""
     f = as_format(fmt)
@@ -445,5 +479,7 @@ __all__ = [
     "MemoryPort",
     "RegisterBus",
     "XrnpeDriver",
+    "combined_stats",
     "cycle_budget",
+    "output_blocks",
 ]

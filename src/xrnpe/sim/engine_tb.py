@@ -19,6 +19,7 @@ import cocotb
 import numpy as np
 from cocotb.triggers import ClockCycles
 
+from ..driver import combined_stats, output_blocks
 from .coproc_env import CLK_NS, Env
 
 PROGRESS = "XRNPE-PROGRESS "
@@ -62,7 +63,7 @@ async def _engine(dut, job_dir: Path):
         (m, k), n = a.shape, b.shape[1]
         br = int(job.get("block_rows") or m)
         bc = int(job.get("block_cols") or n)
-        blocks = [(r, c) for r in range(0, m, br) for c in range(0, n, bc)]
+        blocks = output_blocks(m, n, br, bc)
         c_full = None
         per_block = []
         for bi, (r0, c0) in enumerate(blocks):
@@ -77,28 +78,7 @@ async def _engine(dut, job_dir: Path):
             c_full[r0 : r0 + br, c0 : c0 + bc] = cb
             per_block.append(dict(drv.last_stats))
             say(f"{state['label']}: done in {drv.last_stats['cycles']} cycles")
-        cycles = sum(s["cycles"] for s in per_block)
-        macs = sum(s["macs"] for s in per_block)
-        peak = cfg.peak_macs_per_cycle(fmt)
-        stats = dict(
-            m=m,
-            k=k,
-            n=n,
-            fmt=fmt,
-            out_fmt=out,
-            cycles=cycles,
-            macs=macs,
-            peak_macs_per_cycle=peak,
-            utilization=macs / (cycles * peak) if cycles else 0.0,
-            jobs=len(per_block),
-            invalid=any(s["invalid"] for s in per_block),
-            rows=cfg.rows,
-            cols=cfg.cols,
-            data_bytes=cfg.data_bytes,
-            abuf_words=cfg.abuf_words,
-            bbuf_words=cfg.bbuf_words,
-            blocks=per_block if len(per_block) > 1 else [],
-        )
+        stats = combined_stats(cfg, m, k, n, fmt, out, per_block)
         np.save(job_dir / f"c{idx}.npy", c_full)
         (job_dir / f"stats{idx}.json").write_text(json.dumps(stats))
     tick.cancel()

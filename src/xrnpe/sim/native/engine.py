@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ... import regmap
-from ...driver import CoprocConfig, CoprocError, cycle_budget
+from ...driver import CoprocConfig, CoprocError, combined_stats, cycle_budget, output_blocks
 from ...formats import FORMATS, as_format
 from ...layout import operand_image, plan_layout, unpack_c
 from ...matmul import check_operands
@@ -241,7 +241,7 @@ def matmul_native_many(jobs: list[dict], progress=None, *, build_dir=None) -> li
             cfg = cop.config
             for idx, (a, b, f, o, br, bc) in enumerate(prepared):
                 (m, k), n = a.shape, b.shape[1]
-                blocks = [(r, c) for r in range(0, m, br) for c in range(0, n, bc)]
+                blocks = output_blocks(m, n, br, bc)
                 c_full = None
                 per_block = []
                 for bi, (r0, c0) in enumerate(blocks):
@@ -259,28 +259,7 @@ def matmul_native_many(jobs: list[dict], progress=None, *, build_dir=None) -> li
                     c_full[r0 : r0 + br, c0 : c0 + bc] = cb
                     per_block.append(st)
                     _emit(progress, f"{label}: done in {st['cycles']} cycles")
-                cycles = sum(s["cycles"] for s in per_block)
-                macs = sum(s["macs"] for s in per_block)
-                peak = cfg.peak_macs_per_cycle(f)
-                stats = dict(
-                    m=m,
-                    k=k,
-                    n=n,
-                    fmt=f,
-                    out_fmt=o,
-                    cycles=cycles,
-                    macs=macs,
-                    peak_macs_per_cycle=peak,
-                    utilization=macs / (cycles * peak) if cycles else 0.0,
-                    jobs=len(per_block),
-                    invalid=any(s["invalid"] for s in per_block),
-                    rows=cfg.rows,
-                    cols=cfg.cols,
-                    data_bytes=cfg.data_bytes,
-                    abuf_words=cfg.abuf_words,
-                    bbuf_words=cfg.bbuf_words,
-                    blocks=per_block if len(per_block) > 1 else [],
-                )
+                stats = combined_stats(cfg, m, k, n, f, o, per_block)
                 results.append((c_full, stats))
     except (RuntimeError, CoprocError) as e:
         raise RtlEngineError(
