@@ -9,7 +9,7 @@
 Written from the one source (systemrdl-compiler, PeakRDL):
   rtl/xrnpe_regmap_pkg.sv    addresses, fields, reset values, error codes and the decode (which
                              word addresses exist, which are writable) for the RTL register block
-  src/xrnpe/regmap.py        the same constants for the Python driver
+  models/xrnpe/regmap.py        the same constants for the Python driver
   sw/include/xrnpe_regs.h    the C header (PeakRDL cheader: field macros, xrnpe_regs_t layout)
   sw/include/xrnpe_regs_enums.h   the error and format codes (enums) for C
   docs/regmap.md             the reference (PeakRDL markdown)
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RDL = ROOT / "spec" / "xrnpe_regs.rdl"
 OUT_SV = ROOT / "rtl" / "xrnpe_regmap_pkg.sv"
-OUT_PY = ROOT / "src" / "xrnpe" / "regmap.py"
+OUT_PY = ROOT / "models" / "xrnpe" / "regmap.py"
 OUT_H = ROOT / "sw" / "include" / "xrnpe_regs.h"
 OUT_ENUM_H = ROOT / "sw" / "include" / "xrnpe_regs_enums.h"
 OUT_MD = ROOT / "docs" / "regmap.md"

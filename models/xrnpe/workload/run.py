@@ -68,7 +68,7 @@ def repo_root() -> Path:
 
 def cache_key(config: dict, sources=None) -> str:
     """16 hex digits of SHA-256 over the config (sorted JSON) and the package sources
-    (paths relative to src/xrnpe/) that determine the trained parameters."""
+    (paths relative to models/xrnpe/) that determine the trained parameters."""
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     pkg = Path(__file__).resolve().parents[1]
     for rel in _SOURCES if sources is None else sources:
