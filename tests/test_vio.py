@@ -7,6 +7,7 @@ short slice (`--quick`).  The real RTL test is marked slow (a few windows on Ver
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from xrnpe.workload import api, energy, qat
 from xrnpe.workload.net import col2im1d, im2col1d
 from xrnpe.workload.vio import data, inertial, metrics, model, prep
 from xrnpe.workload.vio import run as vio_run
+from xrnpe.workload.vio.rtlcheck import rtl_check
 from xrnpe.workload.vio.train import StepData, train_sequences
 
 gtsam = pytest.importorskip("gtsam", reason="the odometry data comes from the gtsam wheel")
@@ -372,7 +374,7 @@ def _fake_many(corrupt_job=None, bit=0):
 def test_rtl_check_plumbing_with_fake_engine(small_rollout):
     net, sd, norm, windows, v0 = small_rollout
     qcfg = qat.calibrate(net, ["p8", "fp4", "p4", "fp4", "p4"], sd.teacher_inputs(300))
-    chk = vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many())
+    chk = rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many())
     assert chk["bit_exact"] and chk["windows"] == 5 and chk["speeds_bit_exact"]
     assert chk["matmul_shapes"] == [
         [95, 70, 16],
@@ -382,12 +384,47 @@ def test_rtl_check_plumbing_with_fake_engine(small_rollout):
         [5, 32, 2],
     ]
     for job in (1, 4):
-        chk = vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(job))
+        chk = rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(job))
         assert not chk["bit_exact"] and chk["layers_bit_exact"][job] is False
     # a larger error in the last layer also shows in the recomputed speeds
-    assert not vio_run.rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(4, bit=22))[
+    assert not rtl_check(net, qcfg, windows[:5], v0, norm, engine=_fake_many(4, bit=22))[
         "speeds_bit_exact"
     ]
+
+
+def test_rtl_stage_outcomes(small_rollout, monkeypatch, capsys):
+    """The RTL stage's report entries: skipped (--no-rtl), crashed (an engine error is
+    reported with exit status 1, never papered over) and a mismatch (exit status 1)."""
+    import types
+
+    from xrnpe.workload import common
+    from xrnpe.workload.vio import rtlcheck
+
+    net, sd, norm, windows, v0 = small_rollout
+    fmts = ["p8", "fp4", "p4", "fp4", "p4"]
+    qcfg = qat.calibrate(net, fmts, sd.teacher_inputs(300))
+    test = types.SimpleNamespace(ends=np.arange(len(windows)), windows=windows, v0=v0)
+    ds = types.SimpleNamespace(parts={"test": test}, norm=norm)
+    args = types.SimpleNamespace(no_rtl=True, rtl_windows=2, sim="verilator")
+    out = rtlcheck.rtl_stage(args, (net, qcfg, {}), fmts, ds, common.Stopwatch())
+    assert out.summary == {"windows": 0, "bit_exact": False} and out.failure is None
+    assert out.detail == {"ran": False, "reason": "--no-rtl"}
+    assert "RTL CHECK SKIPPED" in capsys.readouterr().err
+
+    def broken(*a, **k):
+        raise RuntimeError("simulator gone")
+
+    monkeypatch.setattr(common.api, "rtl_available", lambda: (True, ""))
+    monkeypatch.setattr(rtlcheck, "rtl_check", broken)
+    args.no_rtl = False
+    out = rtlcheck.rtl_stage(args, (net, qcfg, {}), fmts, ds, common.Stopwatch())
+    assert out.failure == "RuntimeError: simulator gone" and out.detail["ran"] is False
+    assert out.summary == {"windows": 0, "bit_exact": False}
+    monkeypatch.setattr(rtlcheck, "rtl_check", partial(rtl_check, engine=_fake_many(4)))
+    out = rtlcheck.rtl_stage(args, (net, qcfg, {}), fmts, ds, common.Stopwatch())
+    assert out.summary == {"windows": 2, "bit_exact": False} and out.failure
+    assert out.detail["ran"] and out.detail["layer_formats"] == fmts
+    assert "RTL results differ" in capsys.readouterr().err
 
 
 _RTL_OK, _RTL_WHY = api.rtl_available()
@@ -405,7 +442,7 @@ def test_rtl_windows_bit_identical(small_rollout):
     count = 1 if sim == "icarus" else 3
     net, sd, norm, windows, v0 = small_rollout
     qcfg = qat.calibrate(net, ["fp4", "p4", "fp4", "p4", "p8"], sd.teacher_inputs(300))
-    chk = vio_run.rtl_check(net, qcfg, windows[:count], v0, norm, sim=sim)
+    chk = rtl_check(net, qcfg, windows[:count], v0, norm, sim=sim)
     assert chk["layers_bit_exact"] == [True] * 5 and chk["speeds_bit_exact"] and chk["bit_exact"]
 
 
@@ -447,6 +484,13 @@ def test_make_vio_quick_slice_and_cache(tmp_path, ppa_summary, capsys):
     assert vio_run.main(args) == 0
     assert json.loads((out / "report.json").read_text()) == report
     assert all(json.loads((out / "details.json").read_text())["cache_hits"].values())
+
+
+def test_cache_key_sources_exist():
+    """Every source the odometry training cache key names exists (else cache_key raises)."""
+    from xrnpe.workload.common import cache_key
+
+    assert len(cache_key(vio_run.CONFIG, vio_run._SOURCES)) == 16
 
 
 def test_missing_energy_table_is_one_line_exit_2(tmp_path, capsys):

@@ -243,6 +243,27 @@ def test_rtl_check_plumbing_with_fake_engine(small_trained, splits, monkeypatch,
     assert not chk["bit_exact"] and chk["layers_bit_exact"] == [True, True, False]
 
 
+# ------------------------------------------------------------------ training cache key
+def test_cache_key_follows_config_and_sources(tmp_path, monkeypatch):
+    """The key the trained parameters are cached under hashes the config and the listed
+    sources' bytes; a listed source that does not exist is an error (hashing nothing in its
+    place would hide the changes the key is there to catch).  Both workloads' lists exist."""
+    from xrnpe.workload import common, run
+
+    assert len(common.cache_key(run.CONFIG, run._SOURCES)) == 16
+    (tmp_path / "workload").mkdir()
+    src = tmp_path / "workload" / "stage.py"
+    src.write_text("x = 1\n")
+    monkeypatch.setattr(common, "PACKAGE_DIR", tmp_path)
+    key = common.cache_key({"version": 1}, ["workload/stage.py"])
+    assert key == common.cache_key({"version": 1}, ["workload/stage.py"])
+    assert key != common.cache_key({"version": 2}, ["workload/stage.py"])
+    src.write_text("x = 2\n")
+    assert key != common.cache_key({"version": 1}, ["workload/stage.py"])
+    with pytest.raises(FileNotFoundError, match=r"workload/gone\.py"):
+        common.cache_key({"version": 1}, ["workload/stage.py", "workload/gone.py"])
+
+
 # ------------------------------------------------------------------ RTL
 _RTL_OK, _RTL_WHY = api.rtl_available()
 

@@ -3,7 +3,8 @@
 
 Modules: ``data`` (digits splits), ``net`` (layers, im2col, host ops), ``qat`` (quantizer,
 calibration, STE training), ``mixed`` (sensitivity and format selection), ``api`` (inference
-engines, ``evaluate``), ``run`` (``make workload``).  See docs/workload.md.
+engines, ``evaluate``), ``common`` (training cache, logging, stage times, RTL check bookkeeping;
+shared with ``vio``), ``run`` (``make workload``).  See docs/workload.md.
 """
 
 from .api import evaluate, infer, quantize_aware_train, weight_bits  # noqa: F401
