@@ -67,9 +67,9 @@ QUICK = {
     "calib_samples": 500,
 }
 
-# Sources whose changes can change trained parameters or the selection.  The pipeline's own
-# stages (dataset.py, fit.py, quantize.py and the orchestration below) are covered by
-# CONFIG["version"]: bump it when they change what is trained or selected.
+# Sources whose changes can change trained parameters or the selection, the pipeline's own
+# stages included; the orchestration below is covered by CONFIG["version"]: bump it when it
+# changes what is trained or selected.
 _SOURCES = [
     "workload/net.py",
     "workload/qat.py",
@@ -79,6 +79,9 @@ _SOURCES = [
     "workload/vio/inertial.py",
     "workload/vio/model.py",
     "workload/vio/train.py",
+    "workload/vio/dataset.py",
+    "workload/vio/fit.py",
+    "workload/vio/quantize.py",
     "vector.py",
     "codec.py",
     "formats.py",
