@@ -67,23 +67,27 @@ module xrnpe_acc_readout #(
 
   // the result's attributes travel along the pipeline (written only with a valid sum)
   // (flat vectors, stage s at [W*s +: W]: Yosys 0.23 reads no packed 2-D declarations here)
-  logic [NSTAGE*FW-1:0]    fmt_q;
-  logic [NSTAGE-1:0]       nar_q;
-  logic [NSTAGE*TAG_W-1:0] tag_q;
+  logic [(NSTAGE-1)*FW-1:0] fmt_q;  // the pick reads it one stage before the last
+  logic [NSTAGE-1:0]        nar_q;
+  logic [NSTAGE*TAG_W-1:0]  tag_q;
   always_ff @(posedge clk) begin
-    if (en) begin
-      if (in_valid) begin
-        fmt_q[FW-1:0] <= in_out_fmt;
-        nar_q[0] <= in_nar;
-        tag_q[TAG_W-1:0] <= in_tag;
+    if (en && in_valid) begin
+      fmt_q[FW-1:0]    <= in_out_fmt;
+      nar_q[0]         <= in_nar;
+      tag_q[TAG_W-1:0] <= in_tag;
+    end
+  end
+  for (genvar s = 1; s < NSTAGE; s++) begin : g_attr
+    always_ff @(posedge clk) begin
+      if (en && v_q[s-1]) begin
+        nar_q[s]              <= nar_q[s-1];
+        tag_q[TAG_W*s+:TAG_W] <= tag_q[TAG_W*(s-1)+:TAG_W];
       end
-      for (int s = 1; s < NSTAGE; s++) begin
-        if (v_q[s-1]) begin
-          fmt_q[FW*s+:FW] <= fmt_q[FW*(s-1)+:FW];
-          nar_q[s] <= nar_q[s-1];
-          tag_q[TAG_W*s+:TAG_W] <= tag_q[TAG_W*(s-1)+:TAG_W];
-        end
-      end
+    end
+  end
+  for (genvar s = 1; s < NSTAGE - 1; s++) begin : g_fmt
+    always_ff @(posedge clk) begin
+      if (en && v_q[s-1]) fmt_q[FW*s+:FW] <= fmt_q[FW*(s-1)+:FW];
     end
   end
 
@@ -195,6 +199,9 @@ module xrnpe_acc_readout #(
   logic [3:0]      f3_q;
   logic [LZ_W-5:0] g3_q;
   logic            sign3_q, any3_q, or3_q, and3_q;
+  logic            or3_d, and3_d;
+  assign or3_d  = |(low & low_mask) | rest_or2_q;
+  assign and3_d = &(low | ~low_mask) & rest_and2_q;
   always_ff @(posedge clk) begin
     if (en && v_q[1]) begin
       kept3_q <= win_sh[47:23];
@@ -202,8 +209,8 @@ module xrnpe_acc_readout #(
       g3_q    <= g2_q;
       sign3_q <= sign2_q;
       any3_q  <= any2_q;
-      or3_q   <= |(low & low_mask) | rest_or2_q;
-      and3_q  <= &(low | ~low_mask) & rest_and2_q;
+      or3_q   <= or3_d;
+      and3_q  <= and3_d;
     end
   end
 
@@ -223,15 +230,22 @@ module xrnpe_acc_readout #(
   logic                      sign4_q, sticky4_q, zero4_q;
   logic signed [SCALE_W-1:0] scale4_q;
   logic [FRAC_W-1:0]         frac4_q;
+  logic                      sticky4_d, zero4_d;
+  logic signed [SCALE_W-1:0] scale4_d;
+  logic [FRAC_W-1:0]         frac4_d;
+  assign zero4_d   = !any3_q && !sign3_q;
+  assign frac4_d   = m_lsb || sig[25] ? '0 : sig[23:0];
+  assign sticky4_d = sign3_q ? !carry && !m_lsb : or3_q;
+  assign scale4_d  = m_lsb ? SCALE_W'(-xrnpe_pkg::ACC_FRAC)
+                   : SCALE_W'({g3_q, 4'hf}) - SCALE_W'(xrnpe_pkg::ACC_FRAC) - SCALE_W'(f3_q)
+                     + SCALE_W'(sig[25]);
   always_ff @(posedge clk) begin
     if (en && v_q[2]) begin
       sign4_q   <= sign3_q;
-      zero4_q   <= !any3_q && !sign3_q;
-      frac4_q   <= m_lsb || sig[25] ? '0 : sig[23:0];
-      sticky4_q <= sign3_q ? !carry && !m_lsb : or3_q;
-      scale4_q  <= m_lsb ? SCALE_W'(-xrnpe_pkg::ACC_FRAC)
-                 : SCALE_W'({g3_q, 4'hf}) - SCALE_W'(xrnpe_pkg::ACC_FRAC) - SCALE_W'(f3_q)
-                   + SCALE_W'(sig[25]);
+      zero4_q   <= zero4_d;
+      frac4_q   <= frac4_d;
+      sticky4_q <= sticky4_d;
+      scale4_q  <= scale4_d;
     end
   end
 

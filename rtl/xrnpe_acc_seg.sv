@@ -64,7 +64,7 @@ module xrnpe_acc_seg #(
   logic [NSEG-1:0] live;
   assign live = live_segments(w_fmt);
 
-  logic held_q;  // a finished sum waits for the readout
+  logic held_q, held_d;  // a finished sum waits for the readout
   logic add;     // this cycle's word is added
   assign en  = RES_BUF ? !(held_q && !res_take && w_valid && w_last)
                        : !(held_q && !res_take && w_valid);
@@ -75,7 +75,9 @@ module xrnpe_acc_seg #(
 
   logic [ACC_W-1:0] seg_q, seg_d;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [NSEG-1:0]  carry_q, carry_d;  // the top segment's carry leaves the range
+  logic [NSEG-1:0]  carry_q, carry_d;
+  logic [NSEG-1:0]  carry_kept;  // the top segment's carry leaves the range: kept as 0
+  assign carry_kept = {1'b0, carry_d[NSEG-2:0]};
   /* verilator lint_on UNUSEDSIGNAL */
   logic             nar_q, nar_d;
 
@@ -97,9 +99,8 @@ module xrnpe_acc_seg #(
     always_ff @(posedge clk) begin
       if (add && live[s]) seg_q[SW*s+:SW] <= seg_d[SW*s+:SW];
     end
-    // (the top segment's carry leaves the accumulator's range: kept as 0)
     always_ff @(posedge clk) begin
-      if (add && live[s]) carry_q[s] <= s < NSEG - 1 ? carry_d[s] : 1'b0;
+      if (add && live[s]) carry_q[s] <= carry_kept[s];
     end
   end
   assign nar_d = w_nar | (nar_q & ~w_first);
@@ -130,7 +131,7 @@ module xrnpe_acc_seg #(
       always_ff @(posedge clk) begin
         if (add && w_last && live[s]) begin
           res_seg_q[SW*s+:SW] <= seg_d[SW*s+:SW];
-          res_carry_q[s]      <= s < NSEG - 1 ? carry_d[s] : 1'b0;
+          res_carry_q[s]      <= carry_kept[s];
         end
       end
     end
@@ -141,11 +142,12 @@ module xrnpe_acc_seg #(
     assign res_carry = carry_q;
   end
 
+  // a finished sum is held from its last word until the readout takes it
+  assign held_d = (add && w_last) ? 1'b1 : res_take ? 1'b0 : held_q;
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) held_q <= 1'b0;
     else if (clear) held_q <= 1'b0;
-    else if (add && w_last) held_q <= 1'b1;
-    else if (res_take) held_q <= 1'b0;
+    else held_q <= held_d;
   end
 
   assign res_valid   = held_q;

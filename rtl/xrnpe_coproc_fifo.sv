@@ -24,11 +24,13 @@ module xrnpe_coproc_fifo #(
 
   localparam int AW = $clog2(DEPTH);
   logic [W-1:0] mem_q[DEPTH];
-  logic [AW:0]  wp_q, rp_q;
+  logic [AW:0]  wp_q, rp_q, wp_d, rp_d;
 
   assign empty = wp_q == rp_q;
   assign full  = (wp_q[AW-1:0] == rp_q[AW-1:0]) && (wp_q[AW] != rp_q[AW]);
   assign dout  = mem_q[rp_q[AW-1:0]];
+  assign wp_d  = (push && !full) ? wp_q + 1'b1 : wp_q;
+  assign rp_d  = (pop && !empty) ? rp_q + 1'b1 : rp_q;
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
@@ -38,8 +40,8 @@ module xrnpe_coproc_fifo #(
       wp_q <= '0;
       rp_q <= '0;
     end else begin
-      if (push && !full) wp_q <= wp_q + 1'b1;
-      if (pop && !empty) rp_q <= rp_q + 1'b1;
+      wp_q <= wp_d;
+      rp_q <= rp_d;
     end
   end
 

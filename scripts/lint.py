@@ -8,6 +8,8 @@
 2. Verible's linter on rtl/ and the test harnesses with the checked-in .verible-lint.rules.
 3. ruff (lint and format check) on the Python of the repository with the pyproject.toml
    configuration.
+4. the house-style checks no linter makes (scripts/style_check.py): module size, sequential
+   blocks that only register.
 
 Usage: python -m scripts.lint [--only verilator|verible|ruff ...].  Exit 1 on any finding.
 """
@@ -22,7 +24,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("verilator", "verible", "ruff")
+STEPS = ("verilator", "verible", "ruff", "style")
 
 # (pattern, why): Verilog that Yosys 0.70 synthesises differently from Icarus and Verilator
 YOSYS_TRAPS = [
@@ -107,13 +109,24 @@ def lint_ruff() -> bool:
     return ok
 
 
+def lint_style() -> bool:
+    from scripts import style_check
+
+    return style_check.main([]) == 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="+", choices=STEPS, help="run only these linters")
     args = ap.parse_args(argv)
     steps = args.only or STEPS
     results = {
-        s: {"verilator": lint_verilator, "verible": lint_verible, "ruff": lint_ruff}[s]()
+        s: {
+            "verilator": lint_verilator,
+            "verible": lint_verible,
+            "ruff": lint_ruff,
+            "style": lint_style,
+        }[s]()
         for s in steps
     }
     bad = [s for s, ok in results.items() if not ok]
