@@ -2,8 +2,9 @@
 """The RTL engine: matrix multiplies on the real co-processor RTL, in simulation, over AXI.
 
 ``matmul_rtl(a, b, fmt, out_fmt, sim="icarus")`` validates the formats and operands (once:
-:func:`xrnpe.jobs.prepare_jobs`), writes them to a temporary folder and runs the cocotb module :mod:`xrnpe.sim.engine_tb` on the co-processor
-(built once per simulator by :mod:`xrnpe.sim.runner` into the user cache directory, see
+:func:`xrnpe.jobs.prepare_jobs`), writes them to a temporary folder and runs the cocotb
+module :mod:`xrnpe.sim.engine_tb` on the co-processor (built once per simulator by
+:mod:`xrnpe.sim.runner` into the user cache directory, see
 :func:`xrnpe.sim.runner.build_root`) in a child process.  There the driver lays A and Bt out
 in an AXI RAM, programs the co-processor over AXI4-Lite, waits for the interrupt and reads C
 back.  The result is the hardware's (the model is never consulted); compare it with
