@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Build hook: the wheel carries the RTL and its source manifest (xrnpe/hw/rtl, xrnpe/hw/xrnpe.core),
-so that the RTL engine (xrnpe matmul --engine rtl) works from an installed package.  An editable
-install reads them from the checkout instead (xrnpe.sim.manifest.hw_root)."""
+"""Build hook: the wheel carries the RTL, its source manifest and the register map's C headers
+(xrnpe/hw/rtl, xrnpe/hw/xrnpe.core, xrnpe/hw/sw/include), so that the RTL engines (xrnpe matmul
+--engine rtl, also --sim verilator-native, whose harness includes xrnpe_regs.h) work from an
+installed package.  An editable install reads them from the checkout instead
+(xrnpe.sim.manifest.hw_root)."""
 
 import shutil
 from pathlib import Path
@@ -22,6 +24,9 @@ class BuildPyWithHardware(build_py):
         for src in sorted((ROOT / "rtl").iterdir()):
             if src.suffix in (".sv", ".svh", ".v", ".vh"):
                 shutil.copy2(src, hw / "rtl" / src.name)
+        (hw / "sw" / "include").mkdir(parents=True, exist_ok=True)
+        for src in sorted((ROOT / "sw" / "include").glob("*.h")):
+            shutil.copy2(src, hw / "sw" / "include" / src.name)
         for name in ("xrnpe.core", "LICENSE"):
             shutil.copy2(ROOT / name, hw / name)
 

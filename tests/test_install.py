@@ -68,6 +68,15 @@ def test_wheel_rtl_engine_from_outside_the_checkout(tmp_path):
         _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     )
     _read_only(site)
+    # the native engine's harness includes the register map's generated C header: shipped too
+    inc = _run(
+        [
+            py,
+            "-c",
+            "from xrnpe.sim.native.engine import regs_include_dir; print(regs_include_dir())",
+        ]
+    ).stdout.strip()
+    assert Path(inc).is_relative_to(site) and (Path(inc) / "xrnpe_regs.h").is_file(), inc
     try:
         work = tmp_path / "work"
         work.mkdir()

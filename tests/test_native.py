@@ -44,16 +44,26 @@ def _has_nar(c, out):
     return bool((c == nar_code).any())
 
 
-def test_regmap_header_has_every_register():
-    from xrnpe.sim.native.engine import regmap_header
+def test_coproc_harness_uses_the_generated_register_header():
+    """The harness includes sw/include/xrnpe_regs.h (make gen), no header of its own, and that
+    header's register layout puts every register at the address the Python driver uses."""
+    from xrnpe.sim.native import engine
 
-    text = regmap_header()
-    defs = dict(re.findall(r"#define XRNPE_(\w+) 0x([0-9A-F]+)u", text))
+    harness = (engine.Path(engine.__file__).parent / "coproc_harness.cpp").read_text()
+    assert f'#include "{engine.REGS_HEADER}"' in harness
+    assert "offsetof(xrnpe_regs_t" in harness
+    text = (engine.regs_include_dir() / engine.REGS_HEADER).read_text()
+    struct = text[text.index("typedef struct") : text.index("} xrnpe_regs_t;")]
+    offset, offsets = 0, {}
+    for ctype, name, count in re.findall(
+        r"(uint32_t|uint8_t) (\w+)(?:\[(0x[0-9a-f]+)\])?;", struct
+    ):
+        offsets[name] = offset
+        offset += int(count, 16) if count else 4
+        assert ctype == "uint32_t" or count, name
     for name, (addr, _) in regmap.REGS.items():
-        assert int(defs[f"ADDR_{name}"], 16) == addr
-    assert int(defs["ID_VALUE"], 16) == regmap.ID_VALUE
-    assert int(defs["STATUS_ERR_CODE_MASK"], 16) == regmap.STATUS_ERR_CODE_MASK
-    assert text.splitlines()[0].startswith("// SPDX-License-Identifier: Apache-2.0")
+        assert offsets[name] == addr, name
+    assert f"XRNPE_REGS__ID__VALUE_reset 0x{regmap.ID_VALUE:x}" in text
 
 
 def test_pe_stream_reports_each_mismatch():
@@ -200,3 +210,43 @@ def test_cli_native_engine(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert _same(np.load(tmp_path / "c.npy"), matmul(a, b, "p16", "fp32"), "fp32")
+
+
+def _imported_modules(path, package: str) -> set[str]:
+    """Absolute names of the modules a source file imports (relative imports resolved), and
+    module names it passes as strings (importlib.import_module)."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            base = base[: len(base) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            out.add(mod)
+            out.update(f"{mod}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Constant) and re.fullmatch(r"xrnpe(\.\w+)+", str(node.value)):
+            out.add(node.value)
+    return out
+
+
+def test_no_import_circle_between_the_engines():
+    """Nothing under xrnpe.sim imports xrnpe.rtl (the engines share xrnpe.jobs instead), and
+    xrnpe.jobs imports neither engine."""
+    from pathlib import Path
+
+    import xrnpe
+
+    root = Path(xrnpe.__file__).parent
+    offenders = []
+    for path in sorted((root / "sim").rglob("*.py")):
+        rel = path.relative_to(root.parent).with_suffix("")
+        package = ".".join(rel.parts[:-1] if rel.name != "__init__" else rel.parts)
+        if "xrnpe.rtl" in _imported_modules(path, package):
+            offenders.append(str(path.relative_to(root)))
+    assert not offenders, f"import xrnpe.rtl: {offenders}"
+    jobs_imports = _imported_modules(root / "jobs.py", "xrnpe")
+    assert not {m for m in jobs_imports if m == "xrnpe.rtl" or m.startswith("xrnpe.sim")}

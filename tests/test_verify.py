@@ -316,3 +316,35 @@ def test_cli_bad_output_and_state_exit_2(tmp_path):
         res = _cli("--format", "fp4", "--out-format", "fp4", *extra)
         assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self):
+        return True
+
+
+def test_one_progress_ui_off_and_on_a_terminal():
+    """The command line's progress (xrnpe.progress, shared by matmul --engine rtl and verify):
+    plain lines off a terminal (steps, and counted progress at the end), a live line on one
+    with the messages printed above it."""
+    import io
+
+    from xrnpe.progress import Progress
+
+    plain = io.StringIO()
+    p = Progress("pe_rmmec p8->p8", 100, stream=plain, interval=3600)
+    p("building the harness")
+    p.restart()
+    p.update(40)
+    p.update(60, "0 mismatches")
+    p.close()
+    lines = plain.getvalue().splitlines()
+    assert lines[0] == "xrnpe: building the harness"
+    assert len(lines) == 2 and lines[1].startswith("xrnpe: pe_rmmec p8->p8: 100/100 pairs (100.0%)")
+    assert lines[1].endswith(", 0 mismatches") and "pairs/s" in lines[1]
+    tty = _Terminal()
+    p = Progress("RTL simulation", stream=tty)
+    assert p._live is not None
+    p("job 1/1 p8->p8 3x5x4: done in 56 cycles")
+    p.close()
+    assert "xrnpe: job 1/1 p8->p8 3x5x4: done in 56 cycles" in tty.getvalue()

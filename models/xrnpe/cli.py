@@ -441,7 +441,9 @@ def _matmul(args) -> np.ndarray:
     except ImportError as e:
         raise UsageError(f"--engine rtl is not available ({' '.join(str(e).split())})") from None
 
-    progress = _Progress()
+    from .progress import Progress
+
+    progress = Progress("RTL simulation")  # steps on stderr, a live line on a terminal
     try:
         out = matmul_rtl(
             a,
@@ -457,35 +459,6 @@ def _matmul(args) -> np.ndarray:
     finally:
         progress.close()
     return np.asarray(out)
-
-
-class _Progress:
-    """Progress of a long RTL run on stderr: one line per step ("building ...", "job i/n ...")
-    whatever stderr is; on a terminal the lines go above a live spinner with the elapsed time
-    (rich), so a long silent simulation still shows it is alive."""
-
-    def __init__(self):
-        self._status = None
-        if sys.stderr.isatty():
-            try:
-                from rich.console import Console
-
-                self._status = Console(stderr=True).status("RTL simulation", spinner="dots")
-                self._status.start()
-            except ImportError:
-                self._status = None
-
-    def __call__(self, msg: str) -> None:
-        if self._status is not None:
-            self._status.update(f"RTL simulation: {msg}")
-            self._status.console.print(f"{PROG}: {msg}", highlight=False)
-        else:
-            print(f"{PROG}: {msg}", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
 
 
 COMMANDS = {"quantize": _quantize, "dequantize": _dequantize, "matmul": _matmul}

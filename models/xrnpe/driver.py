@@ -146,6 +146,24 @@ def output_blocks(m: int, n: int, block_rows: int, block_cols: int) -> list[tupl
     return [(r, c) for r in range(0, m, block_rows) for c in range(0, n, block_cols)]
 
 
+def block_stats(cfg: CoprocConfig, lay: Layout, cycles: int, macs: int, invalid: bool) -> dict:
+    """The statistics of one co-processor job (``last_stats``): the record every RTL engine
+    keeps per block."""
+    peak = cfg.peak_macs_per_cycle(lay.fmt)
+    return dict(
+        m=lay.m,
+        k=lay.k,
+        n=lay.n,
+        fmt=lay.fmt,
+        out_fmt=lay.out_fmt,
+        cycles=cycles,
+        macs=macs,
+        peak_macs_per_cycle=peak,
+        utilization=macs / (cycles * peak) if cycles else 0.0,
+        invalid=invalid,
+    )
+
+
 def combined_stats(
     cfg: CoprocConfig, m: int, k: int, n: int, fmt, out_fmt, per_block: list[dict]
 ) -> dict:
@@ -424,19 +442,7 @@ class XrnpeDriver:
         await self.program(lay)
         await self.start()
         res = await self.wait(timeout_cycles)
-        peak = cfg.peak_macs_per_cycle(lay.fmt)
-        self.last_stats = dict(
-            m=lay.m,
-            k=lay.k,
-            n=lay.n,
-            fmt=lay.fmt,
-            out_fmt=lay.out_fmt,
-            cycles=res.cycles,
-            macs=res.macs,
-            peak_macs_per_cycle=peak,
-            utilization=res.macs / (res.cycles * peak) if res.cycles else 0.0,
-            invalid=res.invalid,
-        )
+        self.last_stats = block_stats(cfg, lay, res.cycles, res.macs, res.invalid)
         return res
 
     async def matmul(
@@ -479,6 +485,7 @@ __all__ = [
     "MemoryPort",
     "RegisterBus",
     "XrnpeDriver",
+    "block_stats",
     "combined_stats",
     "cycle_budget",
     "output_blocks",

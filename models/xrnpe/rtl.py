@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The RTL engine: matrix multiplies on the real co-processor RTL, in simulation, over AXI.
 
-``matmul_rtl(a, b, fmt, out_fmt, sim="icarus")`` validates the operands, writes them to a
-temporary folder and runs the cocotb module :mod:`xrnpe.sim.engine_tb` on the co-processor
-(built once per simulator by :mod:`xrnpe.sim.runner` into the user cache directory, see
+``matmul_rtl(a, b, fmt, out_fmt, sim="icarus")`` validates the formats and operands (once:
+:func:`xrnpe.jobs.prepare_jobs`), writes them to a temporary folder and runs the cocotb
+module :mod:`xrnpe.sim.engine_tb` on the co-processor (built once per simulator by
+:mod:`xrnpe.sim.runner` into the user cache directory, see
 :func:`xrnpe.sim.runner.build_root`) in a child process.  There the driver lays A and Bt out
 in an AXI RAM, programs the co-processor over AXI4-Lite, waits for the interrupt and reads C
 back.  The result is the hardware's (the model is never consulted); compare it with
@@ -25,26 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .formats import as_format
-from .matmul import check_operands
+from .jobs import MAX_DIM, PROGRESS_PREFIX, RtlEngineError, emit, prepare_jobs
 
 SIMS = ("icarus", "verilator", "verilator-native")
-MAX_DIM = 65536  # M and N per co-processor job (larger matrices are split into blocks)
-PROGRESS = "XRNPE-PROGRESS "
-
-
-class RtlEngineError(RuntimeError):
-    """The simulation failed (build error, co-processor error status, timeout...)."""
-
-
-def _emit(progress, msg: str) -> None:
-    if progress is None:
-        return
-    if callable(progress):
-        progress(msg)
-    elif hasattr(progress, "write"):
-        progress.write(msg + "\n")
-        getattr(progress, "flush", lambda: None)()
 
 
 def matmul_rtl_many(
@@ -65,20 +49,11 @@ def matmul_rtl_many(
     """
     if sim not in SIMS:
         raise ValueError(f"unknown simulator {sim!r} (choose {', '.join(SIMS)})")
+    prepared = prepare_jobs(jobs)  # the only check of the formats and operands
     if sim == "verilator-native":  # the co-processor in a C++ harness: xrnpe.sim.native.engine
         from .sim.native.engine import matmul_native_many
 
-        return matmul_native_many(jobs, progress=progress, build_dir=build_dir)
-    prepared = []
-    for j in jobs:
-        f = as_format(j["fmt"])
-        o = as_format(j["out_fmt"], output=True)
-        a, b = check_operands(j["a"], j["b"], f)
-        br = int(j.get("block_rows") or 0) or min(a.shape[0], MAX_DIM)
-        bc = int(j.get("block_cols") or 0) or min(b.shape[1], MAX_DIM)
-        if not (1 <= br <= MAX_DIM and 1 <= bc <= MAX_DIM):
-            raise ValueError(f"block_rows/block_cols must be 1..{MAX_DIM}")
-        prepared.append((a, b, f.name, o.name, br, bc))
+        return matmul_native_many(prepared, progress=progress, build_dir=build_dir)
     _check_installation(sim)
     env = dict(os.environ)
     env.pop("COCOTB_TEST_FILTER", None)
@@ -87,12 +62,12 @@ def matmul_rtl_many(
     with tempfile.TemporaryDirectory(prefix="xrnpe-rtl-") as tmp:
         d = Path(tmp)
         spec = {"jobs": []}
-        for i, (a, b, f, o, br, bc) in enumerate(prepared):
-            np.save(d / f"a{i}.npy", a)
-            np.save(d / f"b{i}.npy", b)
-            spec["jobs"].append({"fmt": f, "out_fmt": o, "block_rows": br, "block_cols": bc})
+        for i, job in enumerate(prepared):
+            np.save(d / f"a{i}.npy", job.a)
+            np.save(d / f"b{i}.npy", job.b)
+            spec["jobs"].append(job.spec())
         (d / "jobs.json").write_text(json.dumps(spec))
-        _emit(progress, f"RTL co-processor on {sim}: {len(prepared)} job(s)")
+        emit(progress, f"RTL co-processor on {sim}: {len(prepared)} job(s)")
         cmd = [sys.executable, "-m", "xrnpe.rtl", str(d), sim]
         log = []
         # The child leads its own process group (simulator included) and gets SIGTERM if
@@ -112,8 +87,8 @@ def matmul_rtl_many(
             assert proc.stdout is not None
             for line in proc.stdout:
                 log.append(line)
-                if line.startswith(PROGRESS):
-                    _emit(progress, line[len(PROGRESS) :].rstrip("\n"))
+                if line.startswith(PROGRESS_PREFIX):
+                    emit(progress, line[len(PROGRESS_PREFIX) :].rstrip("\n"))
             rc = proc.wait()
         finally:
             if proc.poll() is None:
@@ -224,7 +199,7 @@ def _child(job_dir: str, sim: str) -> int:
     # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
     signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
     print(
-        f"{PROGRESS}building the {sim} simulation of the co-processor"
+        f"{PROGRESS_PREFIX}building the {sim} simulation of the co-processor"
         + (" (the first Verilator build takes a minute or two)" if sim == "verilator" else ""),
         flush=True,
     )
@@ -251,6 +226,9 @@ def _child(job_dir: str, sim: str) -> int:
         if results is not None:
             shutil.rmtree(results, ignore_errors=True)
     return 0
+
+
+__all__ = ["MAX_DIM", "SIMS", "RtlEngineError", "matmul_rtl", "matmul_rtl_many"]
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 """cocotb module behind :func:`xrnpe.rtl.matmul_rtl`: matrix multiplies on the RTL co-processor.
 
 ``$XRNPE_ENGINE_DIR`` holds ``jobs.json`` (``{"jobs": [{"fmt", "out_fmt", "block_rows",
-"block_cols"}]}``) and ``a<i>.npy`` / ``b<i>.npy``; for each job this writes ``c<i>.npy`` and
-``stats<i>.json``.  Every block is one co-processor job issued through the driver (AXI4-Lite
+"block_cols"}]}``, :meth:`xrnpe.jobs.Job.spec`) and ``a<i>.npy`` / ``b<i>.npy``, checked by
+the caller; for each job this writes ``c<i>.npy`` and ``stats<i>.json``.  Every block is one co-processor job issued through the driver (AXI4-Lite
 CPU, AXI4 RAM); progress lines (``XRNPE-PROGRESS ...``) go to stdout for the caller to
 forward.  Results are the hardware's: the model is never consulted here.
 """
@@ -19,14 +19,12 @@ import cocotb
 import numpy as np
 from cocotb.triggers import ClockCycles
 
-from ..driver import combined_stats, output_blocks
+from ..jobs import PROGRESS_PREFIX, assemble, job_from_spec
 from .coproc_env import CLK_NS, Env
-
-PROGRESS = "XRNPE-PROGRESS "
 
 
 def say(msg: str) -> None:
-    print(f"{PROGRESS}{msg}", flush=True)
+    print(f"{PROGRESS_PREFIX}{msg}", flush=True)
 
 
 @cocotb.test()
@@ -56,30 +54,26 @@ async def _engine(dut, job_dir: Path):
             )
 
     tick = cocotb.start_soon(ticker())
-    for idx, job in enumerate(spec["jobs"]):
-        a = np.load(job_dir / f"a{idx}.npy")
-        b = np.load(job_dir / f"b{idx}.npy")
-        fmt, out = job["fmt"], job["out_fmt"]
-        (m, k), n = a.shape, b.shape[1]
-        br = int(job.get("block_rows") or m)
-        bc = int(job.get("block_cols") or n)
-        blocks = output_blocks(m, n, br, bc)
-        c_full = None
-        per_block = []
-        for bi, (r0, c0) in enumerate(blocks):
-            state["label"] = f"job {idx + 1}/{len(spec['jobs'])} {fmt}->{out} {m}x{k}x{n}" + (
-                f" block {bi + 1}/{len(blocks)}" if len(blocks) > 1 else ""
-            )
-            ab = np.ascontiguousarray(a[r0 : r0 + br])
-            bb = np.ascontiguousarray(b[:, c0 : c0 + bc])
-            cb = await drv.matmul(ab, bb, fmt, out)
-            if c_full is None:
-                c_full = np.zeros((m, n), dtype=cb.dtype)
-            c_full[r0 : r0 + br, c0 : c0 + bc] = cb
-            per_block.append(dict(drv.last_stats))
+    count = len(spec["jobs"])
+    for idx, job_spec in enumerate(spec["jobs"]):
+        # checked by xrnpe.rtl before it wrote them: the driver's plan/load/run/fetch steps,
+        # not its checking matmul()
+        job = job_from_spec(
+            job_spec, np.load(job_dir / f"a{idx}.npy"), np.load(job_dir / f"b{idx}.npy")
+        )
+        k = job.shape[1]
+        corners = job.blocks()
+        blocks = []
+        for bi, (r0, c0) in enumerate(corners):
+            state["label"] = job.label(idx, count, bi, len(corners))
+            ab, bb = job.operands(r0, c0)
+            lay = drv.plan(ab.shape[0], bb.shape[1], k, job.fmt, job.out_fmt)
+            await drv.load(lay, ab, bb)
+            await drv.run(lay)
+            blocks.append((r0, c0, await drv.fetch_c(lay), dict(drv.last_stats)))
             say(f"{state['label']}: done in {drv.last_stats['cycles']} cycles")
-        stats = combined_stats(cfg, m, k, n, fmt, out, per_block)
-        np.save(job_dir / f"c{idx}.npy", c_full)
+        c, stats = assemble(job, cfg, blocks)
+        np.save(job_dir / f"c{idx}.npy", c)
         (job_dir / f"stats{idx}.json").write_text(json.dumps(stats))
     tick.cancel()
     env.check_protocol()

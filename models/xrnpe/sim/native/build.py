@@ -5,7 +5,8 @@
 ``<harness>_harness.cpp`` of this folder (model class ``Vdut`` whatever the design is called)
 and links everything into ``libxrnpe_native.so`` under
 ``build_root()/native-<harness>-<name>-<key>/``.  The key hashes the *contents* of the RTL,
-the harness sources, the generated headers, the parameters and the tool flags, so an edited
+the harness sources, the C headers it includes (e.g. the register map's
+``sw/include/xrnpe_regs.h``), the parameters and the tool flags, so an edited
 RTL file (or a modified copy in a temporary directory) gets its own build and an unchanged
 one is never rebuilt.  One builder per directory across processes (a file lock), so Dask
 workers and pytest-xdist workers that ask for the same library wait for one build.
@@ -79,8 +80,8 @@ def include_dirs(sources) -> list[Path]:
     return list(dict.fromkeys(Path(s).resolve().parent for s in sources))
 
 
-def _include_files(dirs) -> list[Path]:
-    return sorted(p for d in dirs for pat in ("*.svh", "*.vh") for p in Path(d).glob(pat))
+def _include_files(dirs, patterns=("*.svh", "*.vh")) -> list[Path]:
+    return sorted(p for d in dirs for pat in patterns for p in Path(d).glob(pat))
 
 
 def harness_files(harness: str) -> list[Path]:
@@ -94,7 +95,7 @@ def build_key(
     toplevel: str,
     sources,
     parameters: dict | None = None,
-    headers: dict[str, str] | None = None,
+    c_include_dirs=(),
 ) -> str:
     """Content hash of everything a build depends on (sources, harness, headers, flags)."""
     sources = [Path(s) for s in sources]
@@ -111,8 +112,8 @@ def build_key(
             LINK_FLAGS,
             MAKE_VARS,
             str(runner.verilator_bin()),
-            sorted((headers or {}).items()),
             *sources,
+            *_include_files(c_include_dirs, ("*.h",)),
             *_include_files(include_dirs(sources)),
             *harness_files(harness),
         ]
@@ -126,7 +127,7 @@ def build_library(
     *,
     name: str | None = None,
     parameters: dict | None = None,
-    headers: dict[str, str] | None = None,
+    c_include_dirs=(),
     jobs: int | None = None,
     root: str | os.PathLike | None = None,
 ) -> Path:
@@ -134,12 +135,13 @@ def build_library(
 
     ``harness``: "pe" or "coproc"; ``sources``: the design's HDL files, packages first (e.g.
     :func:`xrnpe.sim.manifest.sources`); ``name``: a label for the build directory (the
-    design name); ``parameters``: top-level parameters; ``headers``: extra C headers written
-    into the build directory (file name -> text), e.g. the register map; ``root``: where
-    builds go (default :func:`xrnpe.sim.runner.build_root`).
+    design name); ``parameters``: top-level parameters; ``c_include_dirs``: directories of C
+    headers the harness includes (their ``*.h`` files are part of the build key), e.g. the
+    register map's; ``root``: where builds go (default :func:`xrnpe.sim.runner.build_root`).
     """
     sources = [Path(s).resolve() for s in sources]
-    key = build_key(harness, toplevel, sources, parameters, headers)
+    c_include_dirs = [Path(d).resolve() for d in c_include_dirs]
+    key = build_key(harness, toplevel, sources, parameters, c_include_dirs)
     base = Path(root).expanduser().resolve() if root else runner.build_root()
     bdir = base / f"native-{harness}-{name or toplevel}-{key[:12]}"
     lib = bdir / LIBRARY_NAME
@@ -150,7 +152,7 @@ def build_library(
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per directory across processes
         if lib.is_file():
             return lib
-        _build(bdir, harness, toplevel, sources, parameters or {}, headers or {}, jobs)
+        _build(bdir, harness, toplevel, sources, parameters or {}, c_include_dirs, jobs)
     return lib
 
 
@@ -160,20 +162,20 @@ def _build(
     toplevel: str,
     sources: list[Path],
     parameters: dict,
-    headers: dict[str, str],
+    c_include_dirs: list[Path],
     jobs: int | None,
 ) -> None:
     obj = bdir / "obj"
     shutil.rmtree(obj, ignore_errors=True)
     obj.mkdir(parents=True)
-    for fname, text in headers.items():
-        (obj / fname).write_text(text)
     if shutil.which("c++") is None and shutil.which("g++") is None:
         raise NativeBuildError("no C++ compiler (c++/g++) on PATH: apt install g++ make")
     if shutil.which("make") is None:
         raise NativeBuildError("no make on PATH: apt install make")
     jobs = jobs or max(1, min(4, os.cpu_count() or 1))
-    cxx = " ".join((*CXX_FLAGS, f"-I{HARNESS_DIR}", f"-I{obj}"))
+    cxx = " ".join(
+        (*CXX_FLAGS, f"-I{HARNESS_DIR}", f"-I{obj}", *(f"-I{d}" for d in c_include_dirs))
+    )
     cmd = [
         str(runner.verilator_bin()),
         "--cc",

@@ -13,8 +13,10 @@
 // SIZE, aligned, at most 256 beats, no 4 KiB crossing, ID 0, LOCK 0, CACHE 0b0011, QOS 0, and
 // PROT equal to the PROT register where the register map has one, else 0).
 //
-// Register addresses and fields come from xrnpe_regmap.h, generated at build time from
-// xrnpe.regmap (itself generated from the register map in spec/).
+// Register offsets and fields come from the register map's generated C header, xrnpe_regs.h
+// (sw/include/, written by make gen from spec/xrnpe_regs.rdl): offsets are the fields of its
+// xrnpe_regs_t, masks its _bm / _bp macros, the ID its reset value.
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -24,12 +26,15 @@
 
 #include "Vdut.h"
 #include "harness_common.h"
-#include "xrnpe_regmap.h"
+#include "xrnpe_regs.h"
 
 namespace {
 
 using xrnpe_native::SimError;
 using xrnpe_native::format;
+
+// Bus address of a register: its offset in the generated register block layout.
+#define REG(name) static_cast<uint32_t>(offsetof(xrnpe_regs_t, name))
 
 constexpr uint64_t kRegTimeout = 10000;  // cycles for one register access
 constexpr int kResetCycles = 8;
@@ -292,10 +297,9 @@ struct Coproc {
 
 // The job registers, in the order the Python side passes their values (and the order the
 // driver writes them): FORMAT, M, N, K, A_BASE, A_STRIDE, B_BASE, B_STRIDE, C_BASE, C_STRIDE.
-constexpr uint32_t kJobRegs[] = {XRNPE_ADDR_FORMAT, XRNPE_ADDR_M,        XRNPE_ADDR_N,
-                                 XRNPE_ADDR_K,      XRNPE_ADDR_A_BASE,   XRNPE_ADDR_A_STRIDE,
-                                 XRNPE_ADDR_B_BASE, XRNPE_ADDR_B_STRIDE, XRNPE_ADDR_C_BASE,
-                                 XRNPE_ADDR_C_STRIDE};
+constexpr uint32_t kJobRegs[] = {REG(FORMAT), REG(M),        REG(N),      REG(K),
+                                 REG(A_BASE), REG(A_STRIDE), REG(B_BASE), REG(B_STRIDE),
+                                 REG(C_BASE), REG(C_STRIDE)};
 constexpr unsigned kNumJobRegs = sizeof kJobRegs / sizeof kJobRegs[0];
 
 }  // namespace
@@ -320,16 +324,19 @@ XRNPE_EXPORT void xrnpe_coproc_close(void *handle) { delete static_cast<Coproc *
 XRNPE_EXPORT int64_t xrnpe_coproc_probe(void *handle, uint32_t *out) {
     return xrnpe_guard([&]() -> int64_t {
         Coproc &c = *static_cast<Coproc *>(handle);
-        out[0] = c.read_reg(XRNPE_ADDR_ID);
-        if (out[0] != XRNPE_ID_VALUE)
+        out[0] = c.read_reg(REG(ID));
+        if (out[0] != XRNPE_REGS__ID__VALUE_reset)
             throw SimError(format("no XR-NPE co-processor: ID reads 0x%08x", out[0]));
-        out[1] = c.read_reg(XRNPE_ADDR_VERSION);
-        out[2] = c.read_reg(XRNPE_ADDR_CONFIG);
-        out[3] = c.read_reg(XRNPE_ADDR_ABUF_WORDS);
-        out[4] = c.read_reg(XRNPE_ADDR_BBUF_WORDS);
-        c.data_bytes = (out[2] & XRNPE_CONFIG_DATA_BYTES_MASK) >> XRNPE_CONFIG_DATA_BYTES_LSB;
-#ifdef XRNPE_ADDR_PROT
-        c.expected_prot = c.read_reg(XRNPE_ADDR_PROT) & 0x7u;  // AxPROT follows PROT
+        out[1] = c.read_reg(REG(VERSION));
+        out[2] = c.read_reg(REG(CONFIG));
+        out[3] = c.read_reg(REG(ABUF_WORDS));
+        out[4] = c.read_reg(REG(BBUF_WORDS));
+        c.data_bytes =
+            (out[2] & XRNPE_REGS__CONFIG__DATA_BYTES_bm) >> XRNPE_REGS__CONFIG__DATA_BYTES_bp;
+#ifdef XRNPE_REGS__PROT__PRIVILEGED_bm
+        c.expected_prot = c.read_reg(REG(PROT)) &  // AxPROT follows PROT
+                          (XRNPE_REGS__PROT__PRIVILEGED_bm | XRNPE_REGS__PROT__NONSECURE_bm |
+                           XRNPE_REGS__PROT__INSTRUCTION_bm);
 #endif
         if (c.data_bytes == 0 || c.data_bytes > 128 || c.data_bytes > sizeof(c.top.m_axi_rdata))
             throw SimError(format("CONFIG.DATA_BYTES = %u does not match the bus", c.data_bytes));
@@ -353,28 +360,30 @@ XRNPE_EXPORT int64_t xrnpe_coproc_job(void *handle, const uint32_t *regs, uint8_
         c.mem_size = mem_size;
         const uint64_t start_cycles = c.cycles;
         for (unsigned i = 0; i < kNumJobRegs; ++i) c.write_reg(kJobRegs[i], regs[i]);
-        c.write_reg(XRNPE_ADDR_IRQ_STATUS, XRNPE_IRQ_STATUS_DONE_MASK | XRNPE_IRQ_STATUS_ERROR_MASK);
-        c.write_reg(XRNPE_ADDR_IRQ_ENABLE, XRNPE_IRQ_ENABLE_DONE_MASK | XRNPE_IRQ_ENABLE_ERROR_MASK);
-        c.write_reg(XRNPE_ADDR_CTRL, XRNPE_CTRL_START_MASK);
+        c.write_reg(REG(IRQ_STATUS),
+                    XRNPE_REGS__IRQ_STATUS__DONE_bm | XRNPE_REGS__IRQ_STATUS__ERROR_bm);
+        c.write_reg(REG(IRQ_ENABLE),
+                    XRNPE_REGS__IRQ_ENABLE__DONE_bm | XRNPE_REGS__IRQ_ENABLE__ERROR_bm);
+        c.write_reg(REG(CTRL), XRNPE_REGS__CTRL__START_bm);
         uint64_t waited = 0;
         while (!c.top.irq && waited < budget) {
             c.cycle();
             ++waited;
         }
         const bool irq = c.top.irq;
-        const uint32_t status = c.read_reg(XRNPE_ADDR_STATUS);
+        const uint32_t status = c.read_reg(REG(STATUS));
         if (!irq)
             throw SimError(format("co-processor timeout: no interrupt within %llu cycles "
                                   "(STATUS 0x%08x)", static_cast<unsigned long long>(budget), status));
-        if (status & XRNPE_STATUS_BUSY_MASK)
+        if (status & XRNPE_REGS__STATUS__BUSY_bm)
             throw SimError(format("co-processor timeout: irq raised while STATUS.BUSY is still set "
                                   "(STATUS 0x%08x)", status));
-        const uint32_t irq_status = c.read_reg(XRNPE_ADDR_IRQ_STATUS);
-        c.write_reg(XRNPE_ADDR_IRQ_STATUS, irq_status);  // acknowledge (write 1 to clear)
-        const uint64_t cycles_lo = c.read_reg(XRNPE_ADDR_CYCLES_LO);
-        const uint64_t cycles_hi = c.read_reg(XRNPE_ADDR_CYCLES_HI);
-        const uint64_t macs_lo = c.read_reg(XRNPE_ADDR_MACS_LO);
-        const uint64_t macs_hi = c.read_reg(XRNPE_ADDR_MACS_HI);
+        const uint32_t irq_status = c.read_reg(REG(IRQ_STATUS));
+        c.write_reg(REG(IRQ_STATUS), irq_status);  // acknowledge (write 1 to clear)
+        const uint64_t cycles_lo = c.read_reg(REG(CYCLES_LO));
+        const uint64_t cycles_hi = c.read_reg(REG(CYCLES_HI));
+        const uint64_t macs_lo = c.read_reg(REG(MACS_LO));
+        const uint64_t macs_hi = c.read_reg(REG(MACS_HI));
         result[0] = status;
         result[1] = irq_status;
         result[2] = (cycles_hi << 32) | cycles_lo;

@@ -3,17 +3,18 @@
 
 The co-processor (default parameters, like the cocotb engine) runs in ``coproc_harness.cpp``:
 a C++ AXI4 memory and a C++ AXI4-Lite register driver around the Verilator model, loaded
-in-process with ctypes.  Python does what happens once per job: it validates the operands,
-lays A, Bt and C out (:mod:`xrnpe.layout`, the driver's layout), packs A and Bt into a byte
-buffer that *is* the memory the co-processor's AXI master sees, and unpacks C from it
-afterwards.  The C++ side programs the registers in the driver's order (FORMAT, M, N, K,
-bases, strides, IRQ_STATUS, IRQ_ENABLE, START), runs the clock until the interrupt,
-acknowledges it and reads STATUS and the counters.  Register addresses come from a C header
-generated from :mod:`xrnpe.regmap` into the build directory.
+in-process with ctypes.  Python does what happens once per job: it lays A, Bt and C out
+(:mod:`xrnpe.layout`, the driver's layout), packs A and Bt into a byte buffer that *is* the
+memory the co-processor's AXI master sees, and unpacks C from it afterwards.  The C++ side
+programs the registers in the driver's order (FORMAT, M, N, K, bases, strides, IRQ_STATUS,
+IRQ_ENABLE, START), runs the clock until the interrupt, acknowledges it and reads STATUS and
+the counters.  Register offsets and fields come from the generated C header of the register
+map, ``sw/include/xrnpe_regs.h`` (``make gen``; shipped in the wheel under ``xrnpe/hw/``).
 
+Jobs arrive checked (:func:`xrnpe.jobs.prepare_jobs`, at :func:`xrnpe.rtl.matmul_rtl_many`).
 Results are the hardware's, bit for bit what the cocotb engine (``--sim icarus|verilator``)
 returns: same RTL, parameters, layout and register sequence, and the same block splitting and
-statistics (:func:`matmul_native_many` mirrors :func:`xrnpe.rtl.matmul_rtl_many`).
+statistics (:mod:`xrnpe.jobs`, :func:`xrnpe.driver.block_stats`).
 """
 
 from __future__ import annotations
@@ -24,17 +25,17 @@ from pathlib import Path
 import numpy as np
 
 from ... import regmap
-from ...driver import CoprocConfig, CoprocError, combined_stats, cycle_budget, output_blocks
-from ...formats import FORMATS, as_format
+from ...driver import CoprocConfig, CoprocError, block_stats, cycle_budget
+from ...formats import FORMATS
+from ...jobs import RtlEngineError, assemble, emit, prepare_jobs
 from ...layout import operand_image, plan_layout, unpack_c
-from ...matmul import check_operands
 from .. import manifest
 from ..coproc_params import PARAM_SETS
 from .build import NativeBuildError, build_library, last_error, load
 
 SIM = "verilator-native"
 MEM_BASE = 0x10000  # where jobs are laid out (as in the cocotb environment)
-MAX_DIM = 65536
+REGS_HEADER = "xrnpe_regs.h"  # the register map's C header (generated from spec/ by make gen)
 JOB_REGS = (
     "FORMAT",
     "M",
@@ -49,22 +50,15 @@ JOB_REGS = (
 )  # the order coproc_harness.cpp writes them (kJobRegs)
 
 
-def regmap_header() -> str:
-    """C header with every constant of :mod:`xrnpe.regmap`, prefixed ``XRNPE_``."""
-    lines = [
-        "// SPDX-License-Identifier: Apache-2.0",
-        "// GENERATED at build time from xrnpe.regmap (spec/) by xrnpe.sim.native.engine;",
-        "// do not edit.  Co-processor register addresses, fields and error codes.",
-        "#ifndef XRNPE_REGMAP_H",
-        "#define XRNPE_REGMAP_H",
-        "",
-    ]
-    for name in sorted(vars(regmap)):
-        value = getattr(regmap, name)
-        if name.isupper() and isinstance(value, int) and not isinstance(value, bool):
-            lines.append(f"#define XRNPE_{name} 0x{value:08X}u")
-    lines += ["", "#endif  // XRNPE_REGMAP_H", ""]
-    return "\n".join(lines)
+def regs_include_dir() -> Path:
+    """Directory of the register map's C header: ``sw/include`` next to the RTL (the checkout,
+    or ``xrnpe/hw/`` in a wheel; see :func:`xrnpe.sim.manifest.hw_root`)."""
+    inc = manifest.hw_root() / "sw" / "include"
+    if not (inc / REGS_HEADER).is_file():
+        raise manifest.ManifestError(
+            f"{REGS_HEADER} not found in {inc}: run make gen in a checkout, or reinstall xrnpe"
+        )
+    return inc
 
 
 def coproc_library(parameters: dict | None = None, *, build_dir=None) -> Path:
@@ -76,7 +70,7 @@ def coproc_library(parameters: dict | None = None, *, build_dir=None) -> Path:
         manifest.sources("coprocessor"),
         name="coprocessor",
         parameters=params,
-        headers={"xrnpe_regmap.h": regmap_header()},
+        c_include_dirs=[regs_include_dir()],
         root=build_dir,
     )
 
@@ -135,20 +129,19 @@ class NativeCoproc:
     def __exit__(self, *exc):
         self.close()
 
-    def matmul(
-        self, a: np.ndarray, b: np.ndarray, fmt: str, out_fmt: str
-    ) -> tuple[np.ndarray, dict]:
-        """One co-processor job (M, N <= 65536): C and the job's counters."""
+    def matmul(self, a: np.ndarray, b: np.ndarray, fmt, out_fmt) -> tuple[np.ndarray, dict]:
+        """One co-processor job (M, N <= 65536) on checked operands: C and the job's
+        statistics (:func:`xrnpe.driver.block_stats`)."""
         cfg = self.config
         (m, k), n = a.shape, b.shape[1]
         lay = plan_layout(m, n, k, fmt, out_fmt, cfg.data_bytes, MEM_BASE)
         mem = np.zeros(lay.end - MEM_BASE + cfg.data_bytes, dtype=np.uint8)
         for base, codes, stride in ((lay.a_base, a, lay.a_stride), (lay.b_base, b.T, lay.b_stride)):
-            img = np.frombuffer(operand_image(codes, fmt, stride), dtype=np.uint8)
+            img = np.frombuffer(operand_image(codes, lay.fmt, stride), dtype=np.uint8)
             mem[base - MEM_BASE : base - MEM_BASE + len(img)] = img
         values = {
-            "FORMAT": (FORMATS[fmt].code << regmap.FORMAT_IN_FMT_LSB)
-            | (FORMATS[out_fmt].code << regmap.FORMAT_OUT_FMT_LSB),
+            "FORMAT": (FORMATS[lay.fmt].code << regmap.FORMAT_IN_FMT_LSB)
+            | (FORMATS[lay.out_fmt].code << regmap.FORMAT_OUT_FMT_LSB),
             "M": m,
             "N": n,
             "K": k,
@@ -167,7 +160,7 @@ class NativeCoproc:
             mem.ctypes.data,
             MEM_BASE,
             len(mem),
-            cycle_budget(m, n, k, fmt, cfg),
+            cycle_budget(m, n, k, lay.fmt, cfg),
             result.ctypes.data,
         )
         if rc < 0:
@@ -186,44 +179,16 @@ class NativeCoproc:
         if status & regmap.STATUS_ERROR_MASK or err:
             raise CoprocError(err, status)
         c_off = lay.c_base - MEM_BASE
-        c = unpack_c(mem[c_off : c_off + lay.c_size].tobytes(), m, n, lay.c_stride, out_fmt)
-        peak = cfg.peak_macs_per_cycle(fmt)
-        return c, dict(
-            m=m,
-            k=k,
-            n=n,
-            fmt=fmt,
-            out_fmt=out_fmt,
-            cycles=cycles,
-            macs=macs,
-            peak_macs_per_cycle=peak,
-            utilization=macs / (cycles * peak) if cycles else 0.0,
-            invalid=bool(status & regmap.STATUS_INVALID_MASK),
-        )
+        c = unpack_c(mem[c_off : c_off + lay.c_size].tobytes(), m, n, lay.c_stride, lay.out_fmt)
+        return c, block_stats(cfg, lay, cycles, macs, bool(status & regmap.STATUS_INVALID_MASK))
 
 
-def _emit(progress, msg: str) -> None:
-    from ...rtl import _emit as emit
-
-    emit(progress, msg)
-
-
-def matmul_native_many(jobs: list[dict], progress=None, *, build_dir=None) -> list[tuple]:
+def matmul_native_many(jobs: list, progress=None, *, build_dir=None) -> list[tuple]:
     """Like :func:`xrnpe.rtl.matmul_rtl_many` (same jobs, same results and statistics), on the
-    native harness: one co-processor instance runs every job in turn."""
-    from ...rtl import RtlEngineError
-
-    prepared = []
-    for job in jobs:
-        f = as_format(job["fmt"])
-        o = as_format(job["out_fmt"], output=True)
-        a, b = check_operands(job["a"], job["b"], f)
-        br = int(job.get("block_rows") or 0) or min(a.shape[0], MAX_DIM)
-        bc = int(job.get("block_cols") or 0) or min(b.shape[1], MAX_DIM)
-        if not (1 <= br <= MAX_DIM and 1 <= bc <= MAX_DIM):
-            raise ValueError(f"block_rows/block_cols must be 1..{MAX_DIM}")
-        prepared.append((a, b, f.name, o.name, br, bc))
-    _emit(
+    native harness: one co-processor instance runs every job in turn.  ``jobs``: checked
+    :class:`xrnpe.jobs.Job` objects (as ``matmul_rtl_many`` passes them) or job dicts."""
+    prepared = prepare_jobs(jobs)
+    emit(
         progress, "building the native co-processor harness (the first build takes a minute or two)"
     )
     try:
@@ -234,33 +199,19 @@ def matmul_native_many(jobs: list[dict], progress=None, *, build_dir=None) -> li
         raise RtlEngineError(
             f"--sim {SIM} needs the rtl extra (pip install 'xrnpe[rtl]'): {e}"
         ) from None
-    _emit(progress, f"RTL co-processor on {SIM}: {len(prepared)} job(s)")
+    emit(progress, f"RTL co-processor on {SIM}: {len(prepared)} job(s)")
     results = []
     try:
         with NativeCoproc(lib) as cop:
-            cfg = cop.config
-            for idx, (a, b, f, o, br, bc) in enumerate(prepared):
-                (m, k), n = a.shape, b.shape[1]
-                blocks = output_blocks(m, n, br, bc)
-                c_full = None
-                per_block = []
-                for bi, (r0, c0) in enumerate(blocks):
-                    label = f"job {idx + 1}/{len(prepared)} {f}->{o} {m}x{k}x{n}" + (
-                        f" block {bi + 1}/{len(blocks)}" if len(blocks) > 1 else ""
-                    )
-                    cb, st = cop.matmul(
-                        np.ascontiguousarray(a[r0 : r0 + br]),
-                        np.ascontiguousarray(b[:, c0 : c0 + bc]),
-                        f,
-                        o,
-                    )
-                    if c_full is None:
-                        c_full = np.zeros((m, n), dtype=cb.dtype)
-                    c_full[r0 : r0 + br, c0 : c0 + bc] = cb
-                    per_block.append(st)
-                    _emit(progress, f"{label}: done in {st['cycles']} cycles")
-                stats = combined_stats(cfg, m, k, n, f, o, per_block)
-                results.append((c_full, stats))
+            for idx, job in enumerate(prepared):
+                corners = job.blocks()
+                blocks = []
+                for bi, (r0, c0) in enumerate(corners):
+                    cb, st = cop.matmul(*job.operands(r0, c0), job.fmt, job.out_fmt)
+                    blocks.append((r0, c0, cb, st))
+                    label = job.label(idx, len(prepared), bi, len(corners))
+                    emit(progress, f"{label}: done in {st['cycles']} cycles")
+                results.append(assemble(job, cop.config, blocks))
     except (RuntimeError, CoprocError) as e:
         raise RtlEngineError(
             f"RTL simulation ({SIM}) failed: {type(e).__name__}: {' '.join(str(e).split())[:400]}"
@@ -274,5 +225,5 @@ __all__ = [
     "NativeCoproc",
     "coproc_library",
     "matmul_native_many",
-    "regmap_header",
+    "regs_include_dir",
 ]
