@@ -227,3 +227,22 @@ module tb;
   end
 endmodule
 """
+
+
+def test_generator_refuses_what_it_does_not_implement(tmp_path):
+    """A field behaviour the block does not implement is an error of `make gen`, not RTL that
+    silently does something else."""
+    from scripts import gen_regblock, gen_regmap
+
+    rdl = tmp_path / "odd.rdl"
+    rdl.write_text(
+        "addrmap odd { reg { field { sw = rw; hw = r; onwrite = wzc; } X[0:0] = 0; } R @ 0x0; };\n"
+    )
+    with pytest.raises(gen_regblock.RegblockError, match="onwrite"):
+        gen_regblock.fields_of(gen_regmap.compile_rdl(rdl))
+    src = gen_regmap.RDL.read_text()
+    no_ctrl = tmp_path / "no_ctrl.rdl"
+    start = src.index('    reg {\n        name = "Control";')
+    no_ctrl.write_text(src[:start] + src[src.index("} CTRL @ 0x0C;") + len("} CTRL @ 0x0C;") :])
+    with pytest.raises(gen_regblock.RegblockError, match="ctrl_start_pulse"):
+        gen_regblock.render(gen_regmap.compile_rdl(no_ctrl), gen_regmap.HEADER)
