@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xrnpe.sim import manifest
+
 # the module instantiated once per PE in the co-processor's array (rtl/xrnpe_coproc_feed.sv)
 COPROC_PE = "xrnpe_pe_rmmec_core"
 
@@ -48,33 +50,23 @@ class Design:
     # --- where it comes from (core: another manifest file; rtl: read files by name there)
 
     def manifest_block(self, core: Path | None = None) -> str:
-        from xrnpe.sim import manifest
-
         if self.block is not None:
             return self.block
         return manifest.load(core).block_of_file(f"{self.top}.sv")
 
     def top_module(self, core: Path | None = None) -> str:
-        from xrnpe.sim import manifest
-
         return self.top or manifest.load(core).block(self.manifest_block(core)).toplevel
 
     def sources(self, core: Path | None = None, rtl: Path | None = None) -> list[Path]:
         """HDL files, packages first."""
-        from xrnpe.sim import manifest
-
         return manifest.load(core).files(self.manifest_block(core), rtl_dir=rtl)
 
     def include_dirs(self, core: Path | None = None, rtl: Path | None = None) -> list[Path]:
-        from xrnpe.sim import manifest
-
         return manifest.load(core).include_dirs(self.manifest_block(core), rtl_dir=rtl)
 
     def parameters(self, core: Path | None = None) -> dict[str, int | str]:
         """Top-level parameters: the manifest's defaults of the block (when the top is the
         block's own), then this design's overrides."""
-        from xrnpe.sim import manifest
-
         man = manifest.load(core)
         blk = man.block(self.manifest_block(core))
         own = self.top is None or self.top == blk.toplevel
@@ -133,8 +125,6 @@ def parse_design(arg: str, core: Path | None = None) -> Design:
     """A design from the command line: NAME (of the table), or NAME=WHAT[:P=V,...] where WHAT
     is a manifest block or a top module (it inherits the table's rules of a design with that
     block or top), either form optionally ending in /flat or /hier."""
-    from xrnpe.sim import manifest
-
     hier = None
     m = re.fullmatch(r"(.*)/(flat|hier)", arg)
     if m:

@@ -10,8 +10,8 @@ of the clock.  Hierarchical designs (the co-processor) are synthesised without f
 each module once, except that every PE is flattened inside (``flatten_inside`` of the design
 table, xrnpe.ppa.designs): the PE is mapped as one block as when it is synthesised alone
 (nextpnr flattens the netlist when it reads it).  A fully flattened co-processor takes far longer in synth_ecp5 (abc9 alone runs
-for more than 5 CPU minutes), and one mapped module by module does not fit the 85F (91,150
-LUT4 of 83,640: the PE boundaries cost about 1,300 LUT4 per PE).
+for more than 5 CPU minutes), and one mapped module by module pays about 1,100 LUT4 per PE at
+its submodule boundaries (synth_ecp5 of the co-processor: 66,361 LUT4 against 48,185).
 
 Reported: lut4 = TRELLIS_COMB cells used (LUT4s, including the LUT halves of the CCU2C carry
 cells), ff = TRELLIS_FF, dsp = MULT18X18D, bram = DP16KD, fmax_mhz = nextpnr's post-route

@@ -33,7 +33,8 @@ def read_commands(
 
 def module_selection(modules) -> str:
     """Yosys selection of the named modules, plain or derived with parameters: a derived
-    module is named `$paramod...\\name...` and keeps its source name in `hdlname`."""
+    module is named `$paramod...\\name...` and keeps its source name in `hdlname` (Yosys
+    warns about whichever of the two patterns matches nothing)."""
     return " ".join(f"{m} A:hdlname={m}" for m in modules)
 
 
