@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`make ppa` (scripts/ppa): the Liberty reader and FO4, the energy calculator checked by hand,
+"""`make ppa` (xrnpe.ppa): the design table and its flatten rule, the Liberty reader and FO4, the energy calculator checked by hand,
 the adder-mapping check, and the whole flow on small designs (so it cannot rot): osu018
 mapping, STA with the vesta cross-check, ECP5 place-and-route and the Yosys area flow on the
 accumulator back end, and the gate-level energy flow on pe_wide (its results checked against
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.ppa.liberty import OSU018, Library, function_to_verilog
+from xrnpe.ppa.liberty import OSU018, Library, function_to_verilog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,96 @@ OSU_KEYS = {
 }
 ECP5_KEYS = {"lut4": int, "ff": int, "dsp": int, "bram": int, "fmax_mhz": float}
 FORMATS = ("fp4", "p4", "p8", "p16")
+
+
+def test_design_table():
+    """One table for make synth and make ppa: the report names of CONTRACT section 5, every
+    design's top, files and parameters from the manifest."""
+    from xrnpe.ppa import designs
+    from xrnpe.sim import manifest
+
+    assert [d.name for d in designs.DESIGNS] == [
+        "pe_rmmec",
+        "pe_baseline",
+        "pe_wide",
+        "coprocessor",
+    ]
+    for d in designs.DESIGNS:
+        assert d.top_module() == manifest.toplevel(d.block)
+        assert d.sources() == manifest.sources(d.block) and all(p.is_file() for p in d.sources())
+        assert d.fpga_sources()[0].name.endswith("_pkg.sv")
+    cop = designs.BY_NAME["coprocessor"]
+    assert cop.hierarchical and cop.flatten_inside == (designs.COPROC_PE,)
+    assert cop.parameters() == manifest.parameter_defaults("coprocessor")
+    assert cop.fpga_top() == "xrnpe_fpga_shell"
+    assert designs.BY_NAME["pe_wide"].macs_per_cycle() == {f: 1 for f in FORMATS}
+    assert cop.macs_per_cycle()["fp4"] == 4 * 4 * 4
+
+
+def _yosys(cmds: list[str], log: Path):
+    from pyosys import libyosys as ys
+
+    from xrnpe.ppa.yosys import stdout_to
+
+    design = ys.Design()
+    with stdout_to(log):
+        for c in cmds:
+            ys.run_pass(c, design)
+    return design
+
+
+def test_coprocessor_pe_is_flattened_inside(tmp_path):
+    """The co-processor's flatten rule names the module of each PE of its array: the flows'
+    Yosys commands leave that module with no submodule, instantiated ROWS x COLS times."""
+    ys = pytest.importorskip("pyosys.libyosys")
+    from xrnpe.ppa import designs, yosys
+
+    cop = designs.BY_NAME["coprocessor"]
+    p = cop.parameters()
+    cmds = yosys.read_commands(cop.top_module(), cop.sources(), p, cop.include_dirs())
+    design = _yosys(cmds + yosys.flatten_inside_commands(cop.flatten_inside), tmp_path / "y.log")
+    mods = {m.name.str(): m for m in design.modules_.values()}
+    hdlname = ys.IdString("\\hdlname")  # a derived module's source name
+
+    def source_name(name: str) -> str:
+        return mods[name].get_string_attribute(hdlname) or name.lstrip("\\")
+
+    pe = [n for n in mods if source_name(n) == designs.COPROC_PE]
+    assert len(pe) == 1, sorted(mods)
+    assert not [c for c in mods[pe[0]].cells_.values() if c.type.str() in mods]
+    uses = sum(c.type.str() == pe[0] for m in mods.values() for c in m.cells_.values())
+    assert uses == p["ROWS"] * p["COLS"]
+
+
+def test_flatten_rule_stops_on_a_missing_module(tmp_path):
+    """A flatten rule naming a module the design does not have stops the flow (before: a
+    Yosys warning, and the rule did nothing)."""
+    pytest.importorskip("pyosys")
+    from xrnpe.ppa import yosys
+
+    src = tmp_path / "t.sv"
+    src.write_text(
+        "module leaf(input logic a, output logic y); assign y = ~a; endmodule\n"
+        "module core #(parameter bit B = 0) (input logic a, output logic y);\n"
+        "  leaf u (.a, .y); endmodule\n"
+        "module top(input logic a, output logic y); core #(.B(1)) c (.a, .y); endmodule\n"
+    )
+    read = yosys.read_commands("top", [src], {})
+    code = (
+        "import sys\nfrom pyosys import libyosys as ys\nd = ys.Design()\n"
+        "for c in sys.argv[1:]:\n    ys.run_pass(c, d)\n"
+        "print('CELLS', sorted(c.type.str() for m in d.modules_.values() for c in m.cells_.values()))\n"
+    )
+    for module, ok in (("core", True), ("xrnpe_no_such_pe", False)):
+        r = subprocess.run(
+            [sys.executable, "-c", code, *read, *yosys.flatten_inside_commands([module])],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (r.returncode == 0) == ok, r.stdout[-2000:] + r.stderr[-2000:]
+        if ok:  # the derived core module holds the leaf's gate, no leaf instance
+            assert "\\leaf" not in r.stdout.split("CELLS")[-1]
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +181,8 @@ def test_energy_calculator_by_hand(lib):
     """in -> INVX1 u1 -> n1 -> INVX1 u2 -> n2 -> DFFPOSX1 ff (clk) -> q.  n1 rises 3 times and
     falls twice, the clock runs 10 cycles; wire load chosen so that n1's load is exactly
     0.0125 pF (a grid point of the INVX1 tables) and every slew is 0.06 ns (a grid point)."""
-    from scripts.ppa import energy
-    from scripts.ppa.sta import Netlist
+    from xrnpe.ppa import energy
+    from xrnpe.ppa.sta import Netlist
 
     wire = 0.0125 - 0.00932456  # + INVX1/A 9.32456 fF = 12.5 fF
     cells = [
@@ -128,9 +218,9 @@ def test_energy_calculator_by_hand(lib):
 @needs_osu018
 def test_mapping_keeps_the_carry_tree(tmp_path):
     """The flow's ABC script keeps Yosys' Brent-Kung adders; the default one (dc2) makes a
-    128-bit adder a ripple chain (scripts/ppa/asic.py)."""
+    128-bit adder a ripple chain (xrnpe/ppa/asic.py)."""
     pytest.importorskip("pyosys")
-    from scripts.ppa.asic import adder_check
+    from xrnpe.ppa.asic import adder_check
 
     res = adder_check(tmp_path)
     assert res["flow"] < 4000, res

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`make synth` flow (scripts/synth/run_synth.py) on a tiny test-local design: the summary
+"""`make synth` flow (scripts/synth/run_synth.py -> xrnpe.ppa.synth) on a tiny test-local design: the summary
 schema of CONTRACT section 5, skipped designs, failure status, breakdown, and helpers."""
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ endmodule
 
 
 def _load():
-    from scripts.synth import run_synth
+    from xrnpe.ppa import synth
 
-    return run_synth
+    return synth
 
 
 # the test's own source manifest, in the project's format (a FuseSoC core)
@@ -158,15 +158,19 @@ def test_broken_design_fails(rtl: Path):
 
 
 def test_sources_come_from_the_manifest_block(rtl: Path):
-    rs = _load()
-    srcs = [p.name for p in rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", None)]
+    from xrnpe.ppa.designs import Design
+
+    core = rtl / "xrnpe.core"
+    srcs = [p.name for p in Design("x", top="tiny_top").sources(core)]
     assert srcs == ["tiny_pkg.sv", "tiny_add.sv", "tiny_top.sv"]
-    srcs = [
-        p.name for p in rs.design_sources(rs.Design("y", "unrelated"), rtl / "xrnpe.core", None)
-    ]
+    srcs = [p.name for p in Design("y", top="unrelated").sources(core)]
     assert srcs[-2:] == ["unrelated.sv", "broken.sv"]
-    alt = rs.design_sources(rs.Design("x", "tiny_top"), rtl / "xrnpe.core", Path("/elsewhere"))
+    alt = Design("x", top="tiny_top").sources(core, Path("/elsewhere"))
     assert alt[0] == Path("/elsewhere/tiny_pkg.sv")
+    # a block by name: its files, top and (no) parameters
+    d = Design("t", "tiny")
+    assert [p.name for p in d.sources(core)] == srcs[:3]
+    assert (d.top_module(core), d.parameters(core)) == ("tiny_top", {})
 
 
 def test_helpers(tmp_path: Path):
@@ -180,12 +184,17 @@ def test_helpers(tmp_path: Path):
         == "posit_decode(N=16,ES=1)"
     )
     d = rs.parse_design("x=top:A=3,B=foo")
-    assert (d.name, d.top, d.params, d.flatten) == ("x", "top", {"A": 3, "B": "foo"}, True)
+    assert (d.name, d.top, d.params, d.hierarchical) == ("x", "top", {"A": 3, "B": "foo"}, False)
     d = rs.parse_design("coprocessor/flat")
-    assert (d.name, d.top, d.flatten) == ("coprocessor", "xrnpe_coprocessor", True)
-    assert rs.parse_design("coprocessor").flatten is False
-    assert rs.parse_design("y=top/hier").flatten is False
-    assert rs.parse_design("c2=xrnpe_coprocessor:ROWS=2").flatten is False
+    assert (d.name, d.top_module(), d.hierarchical) == ("coprocessor", "xrnpe_coprocessor", False)
+    assert rs.parse_design("coprocessor").hierarchical is True
+    assert rs.parse_design("y=top/hier").hierarchical is True
+    # by top module or by block, a design inherits the table's rules; parameters override
+    for arg in ("c2=xrnpe_coprocessor:ROWS=2", "c2=coprocessor:ROWS=2"):
+        d = rs.parse_design(arg)
+        assert d.hierarchical is True and d.parameters()["ROWS"] == 2, arg
+        assert d.parameters()["COLS"] == 4 and d.top_module() == "xrnpe_coprocessor"
+        assert rs.parse_design(d.arg()) == d  # the worker's command line reads back
     log = tmp_path / "yosys.log"
     log.write_text(
         "5.3. Executing AST frontend in derive mode using pre-parsed AST for module `\\ram'.\n"

@@ -20,15 +20,15 @@ Exit status 0 when every case matches, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from xrnpe.ppa.yosys import stdout_to
 
 ROOT = Path(__file__).resolve().parents[2]
 RTL: Path | None = None  # None: the manifest's files; else read every file by name from here
@@ -126,21 +126,6 @@ CASES: dict[str, Case] = {
         min_known=0.3,
     ),  # PE results of never-written buffer entries are X
 }
-
-
-@contextlib.contextmanager
-def stdout_to(path: Path):
-    """Yosys (pyosys) logs to file descriptor 1: send it to a file while it runs."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with open(path, "a") as fh:
-        os.dup2(fh.fileno(), 1)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            os.dup2(saved, 1)
-            os.close(saved)
 
 
 def rtl_sources(top: str) -> list[Path]:

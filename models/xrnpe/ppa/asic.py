@@ -4,7 +4,8 @@
 The flow (every design the same; docs/ppa.md):
 
   read_verilog -sv -DSYNTHESIS ...; chparam ...; hierarchy -check -top TOP
-  [proc; flatten PE]                        hierarchical designs: each PE module one block
+  [proc; flatten PE]                        hierarchical designs: each PE one block
+                                            (the design table's flatten_inside, designs.py)
   synth [-flatten] -noabc -top TOP          generic synthesis, no generic ABC pass
   dfflibmap -liberty LIB                    flip-flops
   abc -liberty LIB -constr CONSTR -script ABC_SCRIPT
@@ -20,7 +21,7 @@ instead of 26; 15.0 ns instead of 2.8 ns on osu018).  `adder_check()` measures t
 128-bit adder (tests/test_ppa.py runs it), so a change of Yosys or ABC that brings it back
 shows up.
 
-Worker: ``python -m scripts.ppa.asic --spec SPEC.json`` (one design; pyosys logs to stdout).
+Worker: ``python -m xrnpe.ppa.asic --spec SPEC.json`` (one design; pyosys logs to stdout).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ import sys
 import time
 from pathlib import Path
 
-from scripts.ppa.liberty import OSU018
+from xrnpe.ppa.liberty import OSU018
+from xrnpe.ppa.yosys import flatten_inside_commands, read_commands, stdout_to
+from xrnpe.ppa.yosys import quote as _q
 
 # Yosys' script for -liberty with -constr, without dc2 (see the module docstring)
 ABC_SCRIPT = (
@@ -45,27 +48,20 @@ DRIVING_CELL = "INVX1"
 OUTPUT_LOAD_FF = 8.8
 
 
-def _q(path) -> str:
-    path = str(path)
-    return f'"{path}"' if any(c.isspace() for c in path) else path
-
-
 def script(spec: dict) -> list[str]:
-    """The Yosys commands of one mapping (spec: top, sources, params, flatten, liberty, out)."""
+    """The Yosys commands of one mapping (spec: top, sources, params, flatten,
+    flatten_inside, liberty, out)."""
     out = Path(spec["out"])
     lib = _q(spec["liberty"])
-    incs = " ".join(
-        f"-I{_q(d)}" for d in dict.fromkeys(str(Path(s).parent) for s in spec["sources"])
-    )
     flat = spec.get("flatten", True)
-    cmds = [
-        f"read_verilog -sv -DSYNTHESIS -noassert -noassume {incs} "
-        + " ".join(_q(s) for s in spec["sources"])
-    ]
-    cmds += [f"chparam -set {k} {v} {spec['top']}" for k, v in spec.get("params", {}).items()]
-    cmds.append(f"hierarchy -check -top {spec['top']}")
+    cmds = read_commands(
+        spec["top"],
+        spec["sources"],
+        spec.get("params", {}),
+        [Path(s).parent for s in spec["sources"]],
+    )
     if not flat:  # hierarchical: these modules are still flattened inside (each PE one block)
-        cmds += ["proc"] + [f"flatten {m}" for m in spec.get("flatten_modules", [])]
+        cmds += flatten_inside_commands(spec.get("flatten_inside", []))
     cmds += [
         f"synth {'-flatten ' if flat else ''}-noabc -top {spec['top']}",
         "delete t:$scopeinfo",
@@ -161,8 +157,6 @@ def adder_check(work: Path, liberty: Path = OSU018, width: int = 128) -> dict:
     ):
         log = work / f"{name}.log"
         log.write_text("")
-        from scripts.synth.gate_equiv import stdout_to
-
         with stdout_to(log):
             design = ys.Design()
             for cmd in (f"read_verilog {_q(src)}", synth, f"dfflibmap -liberty {lib}", abc):

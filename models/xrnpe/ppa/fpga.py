@@ -7,17 +7,18 @@ sources are copied into it and named by relative paths (and there is no Tcl).  E
 gets the same options; nextpnr runs timing-driven against TARGET_MHZ (above what any design
 reaches, so every design is pushed) with --timing-allow-fail, and reports the post-route Fmax
 of the clock.  Hierarchical designs (the co-processor) are synthesised without flattening,
-each module once, except that every PE is flattened inside (``flatten_modules``): the PE is
-mapped as one block as when it is synthesised alone (nextpnr flattens the netlist when it
-reads it).  A fully flattened co-processor takes far longer in synth_ecp5 (abc9 alone runs
-for more than 5 CPU minutes), and one mapped module by module does not fit the 85F (91,150
-LUT4 of 83,640: the PE boundaries cost about 1,300 LUT4 per PE).
+each module once, except that every PE is flattened inside (``flatten_inside`` of the design
+table, xrnpe.ppa.designs): the PE is mapped as one block as when it is synthesised alone
+(nextpnr flattens the netlist when it reads it).  A fully flattened co-processor takes far longer in synth_ecp5 (abc9 alone runs
+for more than 5 CPU minutes), and one mapped module by module pays about 1,100 LUT4 per PE at
+its submodule boundaries (synth_ecp5 of the co-processor: 66,361 LUT4 against 48,185).
 
 Reported: lut4 = TRELLIS_COMB cells used (LUT4s, including the LUT halves of the CCU2C carry
 cells), ff = TRELLIS_FF, dsp = MULT18X18D, bram = DP16KD, fmax_mhz = nextpnr's post-route
 maximum frequency of clk.
 
-Standalone: ``python -m scripts.ppa.fpga BLOCK [--out DIR]`` (a manifest block).
+Standalone: ``python -m xrnpe.ppa.fpga DESIGN [--out DIR]`` (a design of the table, or
+NAME=BLOCK as in make ppa).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from xrnpe.ppa.yosys import flatten_inside_commands, read_commands
 
 DEVICE = ["--85k", "--package", "CABGA381", "--speed", "6"]
 DEVICE_NAME = "LFE5U-85F-6BG381 (CABGA381, speed 6)"
@@ -55,7 +58,7 @@ def run(
     out: Path,
     flatten: bool = True,
     include_dirs: list[Path] = (),
-    flatten_modules: list[str] = (),
+    flatten_inside: list[str] = (),
     timeout: float = 7200,
 ) -> dict:
     """Synthesise and place-and-route; returns the resource counts, Fmax and runtimes."""
@@ -69,11 +72,9 @@ def run(
     for s in sources:
         shutil.copy2(s, src / s.name)
         names.append(f"src/{s.name}")
-    cmds = [f"read_verilog -sv -DSYNTHESIS -noassert -noassume -Isrc {' '.join(names)}"]
-    cmds += [f"chparam -set {k} {v} {top}" for k, v in params.items()]
-    cmds.append(f"hierarchy -check -top {top}")
+    cmds = read_commands(top, names, params, ["src"])
     if not flatten:  # hierarchical: these modules are still flattened inside (each PE one block)
-        cmds += ["proc"] + [f"flatten {m}" for m in flatten_modules]
+        cmds += flatten_inside_commands(flatten_inside)
     cmds += [
         f"synth_ecp5 {'' if flatten else '-noflatten '}-top {top} -json design.json",
         "tee -q -o stat.txt stat",
@@ -178,28 +179,22 @@ def critical_path(log: Path) -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xrnpe.sim import manifest
+    from xrnpe.ppa import designs
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("block", help="manifest block (e.g. pe_rmmec, fpga_shell)")
+    ap.add_argument("design", help="design of the table (e.g. coprocessor) or NAME=BLOCK")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--hier", action="store_true", help="synthesise without flattening")
-    ap.add_argument(
-        "--flatten-module",
-        action="append",
-        default=[],
-        help="with --hier: flatten this module inside (repeatable)",
-    )
     args = ap.parse_args(argv)
-    out = args.out or Path("build") / "ppa" / "fpga" / args.block
+    d = designs.parse_design(args.design)
+    out = args.out or Path("build") / "ppa" / "fpga" / d.name
     res = run(
-        manifest.toplevel(args.block),
-        manifest.sources(args.block),
-        {},
+        d.fpga_top(),
+        d.fpga_sources(),
+        d.parameters(),
         out.resolve(),
-        flatten=not args.hier,
-        include_dirs=manifest.include_dirs(args.block),
-        flatten_modules=args.flatten_module,
+        flatten=not d.hierarchical,
+        include_dirs=d.fpga_include_dirs(),
+        flatten_inside=list(d.flatten_inside),
     )
     print(json.dumps(res, indent=1))
     return 0

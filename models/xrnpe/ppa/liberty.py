@@ -7,7 +7,7 @@ Tables are looked up the way STA tools do: bilinear interpolation inside the ind
 linear extrapolation outside it.  Units are those of the library (osu018: ns, pF, V, nW; an
 internal-power table entry is an energy in pF*V^2 = pJ per output transition).
 
-Standalone: ``python -m scripts.ppa.liberty [LIB]`` prints the units, the cells and the FO4
+Standalone: ``python -m xrnpe.ppa.liberty [LIB]`` prints the units, the cells and the FO4
 delay.
 """
 

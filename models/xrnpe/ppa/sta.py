@@ -12,14 +12,14 @@ clock and data slews) and primary outputs.  Asynchronous set/reset arcs are not 
 
 Net load = the driven pins' capacitances + a wire-load estimate (WIRE_PF_PER_PIN per driven
 pin; docs/ppa.md) + OUTPUT_LOAD_PF at a primary output.  The energy calculator
-(scripts/ppa/energy.py) uses the same loads.
+(xrnpe/ppa/energy.py) uses the same loads.
 
 Report per design: the critical register-to-register path (start, end, clock-to-Q, path,
 setup, logic levels, every cell), the worst path into every pipeline stage (endpoint
 registers grouped by stage_of()), and the worst input-to-register and register-to-output
 paths.  Fmax = 1 / (clock-to-Q + path + setup) of the critical path.
 
-Standalone: ``python -m scripts.ppa.sta NETLIST.json TOP [--vesta NETLIST.v]``.
+Standalone: ``python -m xrnpe.ppa.sta NETLIST.json TOP [--vesta NETLIST.v]``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.ppa.liberty import OSU018, Cell, Library
+from xrnpe.ppa.liberty import OSU018, Cell, Library
 
 WIRE_PF_PER_PIN = 0.002  # 2 fF per driven pin: ~10 um (one osu018 row) at 0.2 fF/um
 OUTPUT_LOAD_PF = 0.0088  # a primary output drives a flip-flop D pin (DFFPOSX1: 8.8 fF)

@@ -13,7 +13,7 @@
    its format and 12 idle cycles).
 4. Energy of a window (calculate()):
      switching  1/2 C V^2 per transition, C = driven pin capacitances + wire estimate
-                (scripts/ppa/sta.py: WIRE_PF_PER_PIN per driven pin) + output port load
+                (xrnpe/ppa/sta.py: WIRE_PF_PER_PIN per driven pin) + output port load
      internal   per output transition, the driving cell's internal_power table (rise_power /
                 fall_power at the net's load and the input slew from the STA), averaged over
                 the cell's related pins (which input switched is not known); plus the
@@ -26,8 +26,8 @@
    at a common reference clock (leakage is the only term that depends on the clock).
 Zero-delay simulation counts no glitches, so the dynamic energy is a lower bound.
 
-Standalone: ``python -m scripts.ppa.energy NETLIST_DIR TOP [--words N]`` (a directory with
-netlist.v and netlist.json from scripts.ppa.asic).
+Standalone: ``python -m xrnpe.ppa.energy NETLIST_DIR TOP [--words N]`` (a directory with
+netlist.v and netlist.json from xrnpe.ppa.asic).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from pathlib import Path
 
 import numpy as np
 
-from scripts.ppa.liberty import Library, function_to_verilog
-from scripts.ppa.sta import Netlist, Timing, analyse
 from xrnpe.formats import FORMATS
+from xrnpe.ppa.liberty import Library, function_to_verilog
+from xrnpe.ppa.sta import Netlist, Timing, analyse
 from xrnpe.sim import pe_model as pm
 
 K_WORDS = 16  # words per dot product
@@ -502,7 +502,7 @@ def run(
     keep_vcd: bool = False,
     formats=tuple(pm.IN_FMTS),
 ) -> dict:
-    """Energy per MAC of every format for one mapped PE (scripts.ppa.asic output)."""
+    """Energy per MAC of every format for one mapped PE (xrnpe.ppa.asic output)."""
     work = work or netlist_dir / "energy"
     windows = workload(words, seed, formats)
     vcd, spans = simulate(netlist_dir, top, lib, windows, work)
