@@ -375,3 +375,58 @@ def test_rtl_engine_one_layer_bit_exact(tmp_path, capsys):
     assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
     ref = reference_run(tmp_path / "g.onnx", np.load(tmp_path / "x.npy"), ["p8"])
     assert np.array_equal(want.view(np.uint32), ref.view(np.uint32))
+
+
+class OpsNet(torch.nn.Module):
+    """Float operators beyond the round trip's: BatchNorm (folded), Clip (ReLU6), AveragePool
+    with padding, Concat, Transpose, Reshape, Sigmoid, Softmax, a ReduceMean (onnxruntime
+    fallback), a strided Conv and a batched MatMul of two activations."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 6, 3, stride=2, padding=1)
+        self.bn = torch.nn.BatchNorm2d(6)
+        self.pool = torch.nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+        self.fc = torch.nn.Linear(12, 4)
+
+    def forward(self, x):
+        y = torch.nn.functional.relu6(self.bn(self.conv(x)))  # (N, 6, 4, 4)
+        y = torch.cat([y, torch.sigmoid(self.pool(y))], dim=1)  # (N, 12, 4, 4)
+        t = y.reshape(y.shape[0], 12, 16)
+        g = torch.matmul(t, t.transpose(1, 2))  # (N, 12, 12): MatMul of two activations
+        m = g.mean(dim=2)  # ReduceMean
+        return torch.softmax(self.fc(m), dim=1)
+
+
+def test_more_operators_close_to_onnxruntime(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    torch.manual_seed(4)
+    net = OpsNet().eval()
+    with torch.no_grad():
+        net.bn.running_mean.uniform_(-0.5, 0.5)
+        net.bn.running_var.uniform_(0.5, 2.0)
+    quantize_model(net, "p16")
+    x = np.random.default_rng(5).standard_normal((2, 3, 8, 8)).astype(np.float32)
+    with pytest.raises(ValueError, match="matmul_format"):
+        export_onnx(net, torch.from_numpy(x[:1]), tmp_path / "ops.onnx")
+    proto = export_onnx(net, torch.from_numpy(x[:1]), tmp_path / "ops.onnx", matmul_format="p16")
+    assert {p.key: p.value for p in proto.metadata_props}["xrnpe.formats"] == "p16,p16,p16"
+    ops = {n.op_type for n in proto.graph.node}
+    assert {"Clip", "AveragePool", "Concat", "Sigmoid", "Softmax", "MatMul", "ReduceMean"} <= ops
+    np.save(tmp_path / "x.npy", x)
+    # one format for all three compute layers (Conv, the activation MatMul, the Linear)
+    assert (
+        _run(tmp_path / "ops.onnx", tmp_path / "x.npy", "-f", "p16", "-o", tmp_path / "y.npy") == 0
+    )
+    sess = ort.InferenceSession(str(tmp_path / "ops.onnx"), providers=["CPUExecutionProvider"])
+    want = sess.run(None, {"input": x})[0]
+    y = np.load(tmp_path / "y.npy")
+    assert y.shape == want.shape == (2, 4)
+    assert np.allclose(y, want, rtol=5e-3, atol=5e-4)
+
+
+def test_onnx_help(capsys):
+    for argv in (["onnx", "--help"], ["onnx", "run", "--help"], ["onnx", "inspect", "--help"]):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "usage: xrnpe onnx" in out and "p16" in out

@@ -424,7 +424,7 @@ def _run_onnxruntime(node, ins, opset: int):
     """An operator the numpy table lacks, run as a one-node model in onnxruntime."""
     try:
         import onnxruntime as ort
-        from onnx import TensorProto, helper
+        from onnx import ValueInfoProto, helper
     except ImportError:
         raise OnnxError(f"operator {node.op_type} is not supported") from None
     names = [f"i{k}" for k in range(len(node.input))]
@@ -446,10 +446,7 @@ def _run_onnxruntime(node, ins, opset: int):
             helper.make_tensor_value_info(k, helper.np_dtype_to_tensor_dtype(v.dtype), None)
             for k, v in feeds.items()
         ]
-        outputs = [
-            helper.make_tensor_value_info(f"o{k}", TensorProto.UNDEFINED, None)
-            for k in range(len(node.output))
-        ]
+        outputs = [ValueInfoProto(name=f"o{k}") for k in range(len(node.output))]  # any type
         graph = helper.make_graph([one], "one", inputs, outputs)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
         try:

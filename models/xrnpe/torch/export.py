@@ -79,10 +79,13 @@ def export_onnx(
     *,
     opset: int = 17,
     dynamic_batch: bool = True,
+    matmul_format: str | None = None,
 ):
     """Export ``model`` (with Quant layers, see ``quantize_model``) to ONNX; returns the
     ``onnx.ModelProto`` (also written to ``path`` if given).  Input name ``input``, output
-    ``output``; with ``dynamic_batch`` the first dimension is symbolic."""
+    ``output``; with ``dynamic_batch`` the first dimension is symbolic.  A MatMul/Gemm of two
+    activations (e.g. attention scores) is a compute layer too: ``matmul_format`` is its
+    format (required if the graph has one)."""
     import onnx
 
     m = copy.deepcopy(model).eval()
@@ -114,13 +117,24 @@ def export_onnx(
             dynamo=False,
         )
     proto = onnx.load_from_string(buf.getvalue())
+    consts = {t.name for t in proto.graph.initializer}
+    consts |= {o for n in proto.graph.node if n.op_type == "Constant" for o in n.output}
     nodes = [n for n in proto.graph.node if n.op_type in COMPUTE_OPS]
-    if len(nodes) != len(call_order):
+    weighted = [n for n in nodes if n.input[1] in consts]
+    if len(weighted) != len(call_order):
         raise ValueError(
-            f"the exported graph has {len(nodes)} Conv/Gemm/MatMul nodes but the model ran "
-            f"{len(call_order)} Quant layers: every Conv2d/Linear must be a Quant layer"
+            f"the exported graph has {len(weighted)} Conv/Gemm/MatMul nodes with constant "
+            f"weights but the model ran {len(call_order)} Quant layers: every Conv2d/Linear "
+            "must be a Quant layer (quantize_model)"
         )
-    annotate(proto, call_order)
+    if len(nodes) > len(weighted) and matmul_format is None:
+        raise ValueError(
+            f"the model has {len(nodes) - len(weighted)} MatMul/Gemm of two activations: "
+            "give their format with matmul_format="
+        )
+    layer_formats = iter(call_order)
+    formats = [next(layer_formats) if n.input[1] in consts else matmul_format for n in nodes]
+    annotate(proto, formats)
     entry = proto.metadata_props.add()
     entry.key, entry.value = META_SCALES, json.dumps(scales)
     if path is not None:
