@@ -214,7 +214,7 @@ def test_p16_close_to_onnxruntime_float32(exported, tmp_path):
     assert np.allclose(y, want, rtol=2e-3, atol=2e-3 * np.abs(want).max())
 
 
-def test_inspect(exported, capsys):
+def test_inspect(exported, capsys, tmp_path):
     d, _, _ = exported
     assert main(["onnx", "inspect", str(d / "net.onnx")]) == 0
     out = capsys.readouterr().out
@@ -229,6 +229,13 @@ def test_inspect(exported, capsys):
     assert rep["layers"][1]["matmuls"] == [[36, 36, 4], [36, 36, 4]]
     table = {"fp4": 1.0, "p4": 2.0, "p8": 3.0, "p16": 4.0}
     want_e = sum(m * table[f] for m, f in zip(macs, FORMATS))
+    summary = tmp_path / "summary.json"
+    summary.write_text(
+        '{"designs": {"pe_rmmec": {"energy_pj_per_mac": '
+        '{"fp4": 1.0, "p4": 2.0, "p8": 3.0, "p16": 4.0}}}}'
+    )
+    rep = inspect(d / "net.onnx", summary_path=summary)
+    assert rep["energy_pj"] == want_e and str(summary) in rep["pj_source"]
     import xrnpe.onnx as xo
 
     real = xo.pj_per_mac_table
