@@ -68,7 +68,7 @@ def _spatial(attrs, x, what, n_kernel=None):
     return kernel, strides, dilations, pads
 
 
-def _pool(attrs, x, what, reduce):
+def _pool(attrs, x, what):
     if int(attrs.get("ceil_mode", 0)):
         raise OnnxError(f"{what}: ceil_mode=1 is not supported")
     kernel, strides, dilations, pads = _spatial(attrs, x, what)
@@ -79,14 +79,14 @@ def max_pool(attrs, inputs, opset):
     (x,) = inputs[:1]
     if int(attrs.get("storage_order", 0)):
         raise OnnxError("MaxPool: storage_order=1 is not supported")
-    kernel, strides, dilations, pads = _pool(attrs, x, "MaxPool", "max")
+    kernel, strides, dilations, pads = _pool(attrs, x, "MaxPool")
     w = windows(x, kernel, strides, dilations, pads, -np.inf)
     return [w.max(axis=(4, 5)).astype(np.float32)]
 
 
 def average_pool(attrs, inputs, opset):
     (x,) = inputs[:1]
-    kernel, strides, dilations, pads = _pool(attrs, x, "AveragePool", "mean")
+    kernel, strides, dilations, pads = _pool(attrs, x, "AveragePool")
     if dilations != [1, 1]:
         raise OnnxError("AveragePool: dilations are not supported")
     w = windows(x.astype(np.float32), kernel, strides, dilations, pads, 0.0)
@@ -107,7 +107,7 @@ def global_average_pool(attrs, inputs, opset):
 
 def relu(attrs, inputs, opset):
     x = inputs[0]
-    return [np.where(x > 0, x, np.float32(0)).astype(x.dtype)]
+    return [np.maximum(x, np.zeros((), x.dtype))]  # NaN stays NaN
 
 
 def _binary(fn):
