@@ -30,7 +30,7 @@ export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
 all: test
 
-$(STAMP): requirements.txt pyproject.toml scripts/setup.sh
+$(STAMP): requirements.txt requirements-torch.txt pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $@
 

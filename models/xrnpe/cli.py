@@ -266,7 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "-o", "--output", required=True, metavar="REPORT.json", help="JSON report ('-' for stdout)"
     )
+    _add_onnx_parser(sub)
     return p
+
+
+def _add_onnx_parser(sub) -> None:
+    """``xrnpe onnx run|inspect`` (CONTRACT section 6): defined in ``xrnpe.onnx.cli``."""
+    from .onnx.cli import add_parser
+
+    add_parser(sub, _Parser)
 
 
 # ------------------------------------------------------------------------------ file I/O
@@ -474,6 +482,8 @@ def main(argv=None) -> int:
         from .verify import exhaustive_command
 
         return exhaustive_command(args)
+    if args.command == "onnx":
+        return _onnx_command(args)
     try:
         _check_output_dir(args.output)
         result = COMMANDS[args.command](args)
@@ -491,6 +501,12 @@ def main(argv=None) -> int:
         print(f"{PROG}: error: {type(e).__name__}: {' '.join(str(e).split())}", file=sys.stderr)
         return 1
     return 0
+
+
+def _onnx_command(args) -> int:
+    from .onnx.cli import command
+
+    return command(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: Apache-2.0
+"""PyTorch side of XR-NPE (extra ``torch``): fake quantization bit-identical to the exact
+models, Quant layers, calibration and ONNX export for ``xrnpe onnx run`` (docs/onnx.md).
+
+Inside this package ``torch`` is the real PyTorch: every import here is absolute.
+"""
+
+from xrnpe.torch.export import annotate, export_onnx
+from xrnpe.torch.quant import (
+    FakeQuant,
+    FakeQuantFn,
+    QuantConv2d,
+    QuantLinear,
+    calibrate,
+    fake_quant,
+    max_value,
+    quant_layers,
+    quantize_model,
+)
+
+__all__ = [
+    "FakeQuant",
+    "FakeQuantFn",
+    "QuantConv2d",
+    "QuantLinear",
+    "annotate",
+    "calibrate",
+    "export_onnx",
+    "fake_quant",
+    "max_value",
+    "quant_layers",
+    "quantize_model",
+]
