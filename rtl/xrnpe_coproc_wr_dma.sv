@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-`default_nettype none
-`include "xrnpe_assert.svh"
 // Write DMA: writes the results of a step (C buffer slot) to memory.  A command covers
 // `vrows` row segments; segment r starts at c_addr + r*c_stride and holds seg_cols elements
-// of 2**esz bytes.  The address side splits each segment into INCR bursts of whole bus words
-// (<= 256 beats, never across 4 KiB) and queues their lengths for the data side.  The data
-// side reads the segment's tile rows from the C buffer and packs them through a byte
-// gearbox that starts at the segment's offset within the bus word, so WSTRB enables exactly
-// the segment's bytes (any element-aligned address works).
+// of 2**esz bytes.  Two state machines: the address side splits each segment into INCR
+// bursts of whole bus words (xrnpe_coproc_burst_split: <= 256 beats, never across 4 KiB)
+// and queues their lengths for the data side.  The data side reads the segment's tile rows
+// from the C buffer and packs them through a byte gearbox (xrnpe_coproc_gearbox) that
+// starts at the segment's offset within the bus word, so WSTRB enables exactly the
+// segment's bytes (any element-aligned address works).
 //
 // The slave is not trusted: a B with BID not 0, or a B while no burst is outstanding, is a
-// protocol violation, and a watchdog counts the cycles spent waiting on the bus (AWVALID or
-// WVALID not accepted, or a B owed) without a handshake.  Either abandons the write side:
-// queues, gearbox and outstanding count are cleared and AWVALID/WVALID withdrawn (AXI forbids
-// that: the interconnect must then be reset); no further write is issued until the next job.
+// protocol violation, and the bus watchdog (xrnpe_coproc_bus_watchdog) counts the cycles
+// spent waiting on the bus (AWVALID or WVALID not accepted, or a B owed) without a
+// handshake.  Either abandons the write side: queues, gearbox and outstanding count are
+// cleared and AWVALID/WVALID withdrawn (AXI forbids that: the interconnect must then be
+// reset); no further write is issued until the next job.
+`default_nettype none
 module xrnpe_coproc_wr_dma #(
     parameter int DATA_W = 64,
     parameter int ADDR_W = 32,
@@ -72,8 +73,7 @@ module xrnpe_coproc_wr_dma #(
 );
   localparam int DB = DATA_W / 8;
   localparam int DB_LOG2 = $clog2(DB);
-  localparam int CAP = DB + COLS * 4;          // gearbox bytes
-  localparam int CNT_W = $clog2(CAP + 1);
+  localparam int CNT_W = $clog2(DB + COLS * 4 + 1);  // gearbox byte count (as the gearbox)
   localparam int CW = 1 + VR_W + RN_W + 32;
   localparam int RW = $clog2(ROWS + 1);
 
@@ -190,26 +190,20 @@ module xrnpe_coproc_wr_dma #(
   logic             v_rd_q, v_rd_d;     // C buffer output holds a requested entry
   logic             burst_act_q, burst_act_d, c_release_q, c_release_d;
   logic [7:0]       burst_left_q, burst_left_d;  // beats after the current one
-  logic [CAP*8-1:0] gb_data_q, gb_data_d;
-  logic [CAP-1:0]   gb_strb_q, gb_strb_d;
-  logic [CNT_W-1:0] gb_cnt_q, gb_cnt_d;  // bytes in the gearbox, leading offset bytes included
+  logic [CNT_W-1:0] gb_cnt;  // bytes in the gearbox, leading offset bytes included
 
   logic             w_init, w_row, in_done, accept, row_done, row_last;
   logic [CNT_W-1:0] cnt_after, in_bytes;
   logic [RN_W-1:0]  in_cols;
-  logic [CAP*9-1:0] gb_next;
   assign w_init   = w_state_q == W_ROW_INIT;
   assign w_row    = w_state_q == W_ROW;
   assign in_done  = in_cols_left_q == 0;
   assign m_axi_wvalid = w_row && burst_act_q &&
-                        (gb_cnt_q >= CNT_W'(DB) || (in_done && gb_cnt_q != 0));
-  assign m_axi_wdata  = gb_data_q[DB*8-1:0];
-  assign m_axi_wstrb  = gb_strb_q[DB-1:0];
+                        (gb_cnt >= CNT_W'(DB) || (in_done && gb_cnt != 0));
   assign m_axi_wlast  = burst_left_q == 0;
   assign w_fire       = m_axi_wvalid && m_axi_wready;
   assign lq_pop       = (!burst_act_q || (w_fire && m_axi_wlast)) && !lq_empty;
 
-  assign cnt_after = !w_fire ? gb_cnt_q : (gb_cnt_q > CNT_W'(DB) ? gb_cnt_q - CNT_W'(DB) : '0);
   assign in_cols   = in_cols_left_q >= RN_W'(COLS) ? RN_W'(COLS) : in_cols_left_q;
   assign in_bytes  = CNT_W'(in_cols) << esz;
   assign accept    = v_rd_q && cnt_after < CNT_W'(DB);
@@ -234,55 +228,19 @@ module xrnpe_coproc_wr_dma #(
     if (flush) w_state_d = W_IDLE;
   end
 
-  // entry contents packed to the element size
-  function automatic logic [COLS*32-1:0] pack(input logic [COLS*32-1:0] entry,
-                                              input logic [1:0] size);
-    pack = '0;
-    for (int c = 0; c < COLS; c++) begin
-      unique case (size)
-        2'd0: pack[c*8 +: 8] = entry[c*32 +: 8];
-        2'd1: pack[c*16 +: 16] = entry[c*32 +: 16];
-        default: pack[c*32 +: 32] = entry[c*32 +: 32];
-      endcase
-    end
-  endfunction
-
-  // The gearbox after this cycle: the beat sent (if any) shifted out, the accepted C buffer
-  // entry (if any) appended behind the remaining bytes.  Bytes past the valid columns
-  // (padding PEs) are dropped, not just unstrobed.
-  function automatic logic [CAP*9-1:0] gearbox(
-      input logic [CAP*8-1:0] data, input logic [CAP-1:0] strb, input logic shift,
-      input logic append, input logic [COLS*32-1:0] entry, input logic [CNT_W-1:0] bytes,
-      input logic [CNT_W-1:0] at);
-    logic [CAP*8-1:0] d, mb;
-    logic [CAP-1:0]   s, m;
-    d = shift ? data >> (DB * 8) : data;
-    s = shift ? strb >> DB : strb;
-    m = (CAP'(1) << bytes) - CAP'(1);
-    for (int i = 0; i < CAP; i++) mb[i*8+:8] = {8{m[i]}};
-    if (append) begin
-      d = d | (((CAP * 8)'(entry) & mb) << {at, 3'b000});
-      s = s | (m << at);
-    end
-    gearbox = {d, s};
-  endfunction
-  function automatic logic [DATA_W-1:0] strb_bits(input logic [DATA_W/8-1:0] strb);
-    for (int i = 0; i < DATA_W / 8; i++) strb_bits[i*8+:8] = {8{strb[i]}};
-  endfunction
-  assign gb_next = gearbox(gb_data_q, gb_strb_q, w_fire, accept, pack(c_rd_data, esz), in_bytes,
-                           cnt_after);
-
   // a row starts with the leading bytes of its first bus word (other memory: strobes off)
-  assign gb_data_d       = w_init ? '0 : gb_next[CAP*9-1:CAP];
-  assign gb_strb_d       = w_init ? '0 : gb_next[CAP-1:0];
-  assign gb_cnt_d        = w_init ? CNT_W'(w_seg_addr_q[DB_LOG2-1:0]) :
-                           cnt_after + (accept ? in_bytes : '0);
+  xrnpe_coproc_gearbox #(.DATA_W(DATA_W), .COLS(COLS)) u_gearbox (
+    .clk, .esz, .init(w_init), .init_cnt(CNT_W'(w_seg_addr_q[DB_LOG2-1:0])), .shift(w_fire),
+    .append(accept), .entry(c_rd_data), .bytes(in_bytes), .cnt(gb_cnt), .cnt_after,
+    .beat_data(m_axi_wdata), .beat_strb(m_axi_wstrb));
+
   assign in_cols_left_d  = w_init ? w_seg_cols_q : in_cols_left_q - (accept ? in_cols : '0);
   assign req_cols_left_d = w_init ? w_seg_cols_q : !c_rd_en ? req_cols_left_q :
                            req_cols_left_q >= RN_W'(COLS) ? req_cols_left_q - RN_W'(COLS) : '0;
   assign req_tile_d      = w_init ? '0 : req_tile_q + CT_W'(c_rd_en);
   assign w_rows_left_d   = qw_pop ? qw_vrows : w_rows_left_q - VR_W'(row_done);
-  assign w_seg_addr_d    = qw_pop ? qw_c_addr : row_done ? w_seg_addr_q + c_stride : w_seg_addr_q;
+  assign w_seg_addr_d    = qw_pop ? qw_c_addr :
+                           row_done ? w_seg_addr_q + c_stride : w_seg_addr_q;
   assign w_row_d         = qw_pop ? '0 : w_row_q + RW'(row_done);
   assign burst_left_d    = lq_pop ? lq_dout : burst_left_q - 8'(w_fire && !m_axi_wlast);
   assign burst_act_d     = !flush && (lq_pop || (burst_act_q && !(w_fire && m_axi_wlast)));
@@ -305,9 +263,6 @@ module xrnpe_coproc_wr_dma #(
 
   always_ff @(posedge clk) begin
     burst_left_q    <= burst_left_d;
-    gb_data_q       <= gb_data_d;
-    gb_strb_q       <= gb_strb_d;
-    gb_cnt_q        <= gb_cnt_d;
     in_cols_left_q  <= in_cols_left_d;
     req_cols_left_q <= req_cols_left_d;
     req_tile_q      <= req_tile_d;
@@ -331,7 +286,10 @@ module xrnpe_coproc_wr_dma #(
 
   // ------------------------------------------------------------------ invariants
   // W held with a stable payload until accepted, unless abandoned or cleared (AW: checked by
-  // the splitter)
+  // the splitter); data bytes only under their strobes
+  function automatic logic [DATA_W-1:0] strb_bits(input logic [DATA_W/8-1:0] strb);
+    for (int i = 0; i < DATA_W / 8; i++) strb_bits[i*8+:8] = {8{strb[i]}};
+  endfunction
   xrnpe_coproc_axi_hold_check #(.W(DATA_W + DB + 1)) u_w_check (
     .clk, .rst_n, .flush, .valid(m_axi_wvalid), .ready(m_axi_wready),
     .payload({m_axi_wdata, m_axi_wstrb, m_axi_wlast}),
