@@ -28,48 +28,48 @@ module xrnpe_coproc_wr_dma #(
     localparam int VR_W = xrnpe_coproc_pkg::vr_w(ROWS),
     localparam int RN_W = xrnpe_coproc_pkg::rn_w(ROWS, COLS, CBUF_TILES)
 ) (
-  input  logic                      clk,
-  input  logic                      rst_n,
-  input  logic                      clr,
-  input  logic                      stop,
-  input  logic [31:0]               c_stride,
-  input  logic [1:0]                esz,
-  input  logic [31:0]               wd_limit,   // watchdog: cycles without progress, 0 = off
-  // commands
-  input  logic                      cmd_push,
-  output logic                     cmd_full,
-  input  logic                      cmd_slot,
-  input  logic [VR_W-1:0]           cmd_vrows,
-  input  logic [RN_W-1:0]           cmd_seg_cols,
-  input  logic [31:0]               cmd_c_addr,
-  output logic                     c_release,
-  output logic                     c_release_slot,
-  // C buffer read port
-  output logic                     c_rd_en,
-  output logic [CT_W:0]            c_rd_addr,
-  output logic [VR_W-1:0] c_rd_row,
-  input  logic [COLS*32-1:0]        c_rd_data,
-  output logic                     err,
-  output logic                     tmo,        // pulse: watchdog expired (side abandoned)
-  output logic                     proto,      // pulse: protocol violation (side abandoned)
-  output logic                     idle,
-  // AXI4 master write channels
-  output logic [ID_W-1:0]          m_axi_awid,
-  output logic [ADDR_W-1:0]        m_axi_awaddr,
-  output logic [7:0]               m_axi_awlen,
-  output logic [2:0]               m_axi_awsize,
-  output logic [1:0]               m_axi_awburst,
-  output logic                     m_axi_awvalid,
-  input  logic                      m_axi_awready,
-  output logic [DATA_W-1:0]        m_axi_wdata,
-  output logic [DATA_W/8-1:0]      m_axi_wstrb,
-  output logic                     m_axi_wlast,
-  output logic                     m_axi_wvalid,
-  input  logic                      m_axi_wready,
-  input  logic [ID_W-1:0]           m_axi_bid,
-  input  logic [1:0]                m_axi_bresp,
-  input  logic                      m_axi_bvalid,
-  output logic                     m_axi_bready
+    input  logic                 clk,
+    input  logic                 rst_n,
+    input  logic                 clr,
+    input  logic                 stop,
+    input  logic [31:0]          c_stride,
+    input  logic [1:0]           esz,
+    input  logic [31:0]          wd_limit,    // watchdog: cycles without progress, 0 = off
+    // commands
+    input  logic                 cmd_push,
+    output logic                 cmd_full,
+    input  logic                 cmd_slot,
+    input  logic [VR_W-1:0]      cmd_vrows,
+    input  logic [RN_W-1:0]      cmd_seg_cols,
+    input  logic [31:0]          cmd_c_addr,
+    output logic                 c_release,
+    output logic                 c_release_slot,
+    // C buffer read port
+    output logic                 c_rd_en,
+    output logic [CT_W:0]        c_rd_addr,
+    output logic [VR_W-1:0]      c_rd_row,
+    input  logic [COLS*32-1:0]   c_rd_data,
+    output logic                 err,
+    output logic                 tmo,         // pulse: watchdog expired (side abandoned)
+    output logic                 proto,       // pulse: protocol violation (side abandoned)
+    output logic                 idle,
+    // AXI4 master write channels
+    output logic [ID_W-1:0]      m_axi_awid,
+    output logic [ADDR_W-1:0]    m_axi_awaddr,
+    output logic [7:0]           m_axi_awlen,
+    output logic [2:0]           m_axi_awsize,
+    output logic [1:0]           m_axi_awburst,
+    output logic                 m_axi_awvalid,
+    input  logic                 m_axi_awready,
+    output logic [DATA_W-1:0]    m_axi_wdata,
+    output logic [DATA_W/8-1:0]  m_axi_wstrb,
+    output logic                 m_axi_wlast,
+    output logic                 m_axi_wvalid,
+    input  logic                 m_axi_wready,
+    input  logic [ID_W-1:0]      m_axi_bid,
+    input  logic [1:0]           m_axi_bresp,
+    input  logic                 m_axi_bvalid,
+    output logic                 m_axi_bready
 );
   localparam int DB = DATA_W / 8;
   localparam int DB_LOG2 = $clog2(DB);
