@@ -66,19 +66,12 @@ WAIVERS: list[tuple[str | None, str, str, str, str]] = [
     ),
     (
         "branch",
-        "rtl/xrnpe_coproc_rd_dma.sv",
-        r"a_beats_left_q\} < 32'\(blen\)",
+        "rtl/xrnpe_coproc_burst_split.sv",
+        r"32'\(beats\) < 32'\(burst_len\)",
         "else",
-        "a row of more than 256 beats: a read row is at most one A slot, ABUF_WORDS / (DATA_W/16) "
-        "<= 32 beats in every parameter set the benches build",
-    ),
-    (
-        "branch",
-        "rtl/xrnpe_coproc_wr_dma.sv",
-        r"a_beats_left_q < 18'\(blen\)",
-        "else",
-        "a C row segment of more than 256 beats: a segment is at most one panel, "
-        "COLS * CBUF_TILES * 4 bytes <= 256 bytes, in every parameter set the benches build",
+        "a run of more than 256 beats: a read row is at most one A slot, ABUF_WORDS / (DATA_W/16) "
+        "<= 32 beats, and a C row segment at most one panel, COLS * CBUF_TILES * 4 bytes <= 256 "
+        "bytes, in every parameter set the benches build",
     ),
     (
         "branch",
