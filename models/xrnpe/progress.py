@@ -52,8 +52,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.label, self.total, self.unit, self.interval = label, total, unit, interval
         self.done = 0
-        self.t0 = time.monotonic()
-        self.last = 0.0
+        self.t0 = self.last = time.monotonic()  # the first counted line after `interval`
         self._live = self._task = None
         if getattr(self.stream, "isatty", lambda: False)():
             self._start_live()
@@ -88,7 +87,7 @@ class Progress:
 
     def restart(self) -> None:
         """Start the clock (and the count) now, e.g. after a build: the rate excludes it."""
-        self.t0 = time.monotonic()
+        self.t0 = self.last = time.monotonic()
         self.done = 0
         if self._live is not None:
             self._live.reset(self._task, total=self.total, description=self.label, counts="")

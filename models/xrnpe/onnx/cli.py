@@ -136,36 +136,27 @@ def _run(args) -> np.ndarray:
     if x.dtype.kind == "f" and x.dtype.itemsize == 4:
         x = x.astype(np.float32)  # native byte order
     model.check_input(x)
-    bar = _progress_bar(len(model.layers), args.engine)
-    progress = None
-    if args.engine == "rtl":
-        progress = bar.write if bar is not None else cli._Progress()
+    progress = _progress(len(model.layers), args.engine)
 
     def on_layer(layer):
-        if bar is not None:
-            bar.set_postfix_str(f"{layer.name} {layer.fmt}", refresh=False)
-            bar.update(1)
+        if progress is not None:
+            progress.update(1, f"{layer.name} {layer.fmt}")
 
     try:
         return model.run(x, fmts, args.out_format, args.engine, args.sim, progress, on_layer)
     finally:
-        if bar is not None:
-            bar.close()
-        elif hasattr(progress, "close"):
+        if progress is not None:
             progress.close()
 
 
-def _progress_bar(n_layers: int, engine: str):
-    """A per-layer tqdm bar on stderr when it is a terminal (None otherwise)."""
-    if not sys.stderr.isatty():
+def _progress(n_layers: int, engine: str):
+    """The command line's one progress UI (xrnpe.progress) counting layers: a live line on a
+    terminal; off one, only the RTL engine's steps (the model engine stays quiet)."""
+    from xrnpe.progress import Progress
+
+    if engine != "rtl" and not sys.stderr.isatty():
         return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    return tqdm(
-        total=n_layers, desc=f"onnx run ({engine})", unit="layer", file=sys.stderr, leave=False
-    )
+    return Progress(f"onnx run ({engine})", n_layers, unit="layers")
 
 
 def _inspect(args) -> int:
