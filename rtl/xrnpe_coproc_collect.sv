@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "xrnpe_assert.svh"
 // Result collector: captures the ROWS x COLS results of a tile (each PE may deliver in any
 // cycle; a PE is held by out_ready until the whole tile is there), then writes the tile in
 // one cycle into the C buffer: bank r (one per PE row), entry {slot, tile} = the COLS results
@@ -131,5 +132,16 @@ module xrnpe_coproc_collect #(
     for (int r = 1; r < ROWS; r++)
       if (row_q == VR_W'(r)) c_rd_data = bank_dout[r];
   end
+
+  // ------------------------------------------------------------------ invariants
+  // A tile is written into a slot the write DMA does not own and only once every PE delivered;
+  // a result is captured only into an empty register (or the one the tile write empties); the
+  // write DMA releases only a slot it was handed.
+  `XRNPE_ASSERT(a_no_tile_pop_when_empty, !(tq_pop && tq_empty), clk, rst_n)
+  `XRNPE_ASSERT(a_no_write_push_when_full, !(wq_push && wq_full), clk, rst_n)
+  `XRNPE_ASSERT(a_commit_into_free_slot, !commit || (!pending_q[cur_q] && &full_q), clk, rst_n)
+  `XRNPE_ASSERT(a_capture_into_empty, (pe_out_valid & pe_out_ready & full_q &
+                                       ~{NPE{commit}}) == '0, clk, rst_n)
+  `XRNPE_ASSERT(a_release_of_pending_slot, !c_release || pending_q[c_release_slot], clk, rst_n)
 endmodule
 `default_nettype wire

@@ -107,8 +107,8 @@ module xrnpe_coproc_job_fsm (
   end
 
   // STATUS, highest priority first: SOFT_RESET and START clear the bits, a job end sets them
-  // (START and a job end never meet: START is taken only while idle).  CYCLES and MACS are
-  // written at every job end, with or without a SOFT_RESET in the same cycle.
+  // (START and a job end never meet: START is taken only while idle; a job end in the cycle
+  // of a SOFT_RESET is silent).  CYCLES and MACS are written at every job end.
   logic        st_clear, st_done_d, st_error_d, st_invalid_d, pe_clear_d;
   logic [7:0]  st_err_code_d;
   logic [63:0] st_cycles_d, st_macs_d, cyc_q, cyc_d;
