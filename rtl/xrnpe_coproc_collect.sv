@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "xrnpe_assert.svh"
 // Result collector: captures the ROWS x COLS results of a tile (each PE may deliver in any
 // cycle; a PE is held by out_ready until the whole tile is there), then writes the tile in
 // one cycle into the C buffer: bank r (one per PE row), entry {slot, tile} = the COLS results
@@ -79,28 +80,29 @@ module xrnpe_coproc_collect #(
     end
   end
 
+  // a PE's result taken in the cycle of the tile write belongs to the next tile
+  logic [NPE-1:0] take, full_d;
+  logic [1:0]     pending_d, handed, released;
+  logic           cur_d, invalid_seen_d;
+  assign take     = pe_out_valid & pe_out_ready;
+  assign handed   = {2{commit && tq_last_tile}} & {cur_q, !cur_q};
+  assign released = {2{c_release}} & {c_release_slot, !c_release_slot};
+  assign full_d         = clr ? '0 : (full_q & ~{NPE{commit}}) | take;
+  assign pending_d      = clr ? '0 : (pending_q & ~released) | handed;
+  assign cur_d          = clr ? 1'b0 : cur_q ^ (commit && tq_last_tile);
+  assign invalid_seen_d = !clr && commit && |nar_valid;
+
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       full_q         <= '0;
       pending_q      <= '0;
       cur_q          <= 1'b0;
       invalid_seen_q <= 1'b0;
-    end else if (clr) begin
-      full_q         <= '0;
-      pending_q      <= '0;
-      cur_q          <= 1'b0;
-      invalid_seen_q <= 1'b0;
     end else begin
-      invalid_seen_q <= commit && |nar_valid;
-      for (int p = 0; p < NPE; p++) begin
-        if (commit) full_q[p] <= 1'b0;
-        if (pe_out_valid[p] && pe_out_ready[p]) full_q[p] <= 1'b1;
-      end
-      if (c_release) pending_q[c_release_slot] <= 1'b0;
-      if (commit && tq_last_tile) begin
-        pending_q[cur_q] <= 1'b1;
-        cur_q            <= !cur_q;
-      end
+      full_q         <= full_d;
+      pending_q      <= pending_d;
+      cur_q          <= cur_d;
+      invalid_seen_q <= invalid_seen_d;
     end
   end
   assign invalid_seen = invalid_seen_q;
@@ -108,7 +110,7 @@ module xrnpe_coproc_collect #(
   // results: written when a PE delivers, read only behind full_q
   always_ff @(posedge clk) begin
     for (int p = 0; p < NPE; p++) begin
-      if (pe_out_valid[p] && pe_out_ready[p]) begin
+      if (take[p]) begin
         data_q[p*32+:32] <= pe_out_data[p*32+:32];
         nar_q[p]         <= pe_out_nar[p];
       end
@@ -131,5 +133,15 @@ module xrnpe_coproc_collect #(
     for (int r = 1; r < ROWS; r++)
       if (row_q == VR_W'(r)) c_rd_data = bank_dout[r];
   end
+
+  // ------------------------------------------------------------------ invariants
+  // A tile is written into a slot the write DMA does not own and only once every PE delivered;
+  // a result is captured only into an empty register (or the one the tile write empties); the
+  // write DMA releases only a slot it was handed.
+  `XRNPE_ASSERT(a_no_tile_pop_when_empty, !(tq_pop && tq_empty), clk, rst_n)
+  `XRNPE_ASSERT(a_no_write_push_when_full, !(wq_push && wq_full), clk, rst_n)
+  `XRNPE_ASSERT(a_commit_into_free_slot, !commit || (!pending_q[cur_q] && &full_q), clk, rst_n)
+  `XRNPE_ASSERT(a_capture_into_empty, (take & full_q & ~{NPE{commit}}) == '0, clk, rst_n)
+  `XRNPE_ASSERT(a_release_of_pending_slot, !c_release || pending_q[c_release_slot], clk, rst_n)
 endmodule
 `default_nettype wire

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "xrnpe_assert.svh"
 // Feed: operand buffers, PE array and the sequencer that streams one step at a time.
 // For every column tile t of the step and every word w of the K chunk, all PEs get one
 // word pair in the same cycle: PE (r, c) gets word w of A-buffer row r and word w of
@@ -325,6 +326,37 @@ module xrnpe_coproc_feed #(
       assign pe_out_data[P*32+:32] = ro_data;
       assign pe_out_nar[P]         = ro_nar;
     end
+    if ((COLS & (COLS - 1)) != 0) begin : g_turn_check  // else every turn_q value is a column
+      `XRNPE_ASSERT(a_readout_turn_in_range, turn_q <= TAG_W'(COLS - 1), clk, rst_n)
+    end
   end
+
+  // ------------------------------------------------------------------ invariants
+  // A running step reads a loaded A slot (released only after its last word) and stays
+  // within its K chunk; a result the collector does not take is held, value and all, until
+  // it does (or the PEs are cleared).
+  `XRNPE_ASSERT(a_feed_state_legal, fs_q == F_IDLE || fs_q == F_WAIT || fs_q == F_RUN,
+                clk, rst_n)
+  `XRNPE_ASSERT(a_step_a_slot_loaded, fs_q != F_RUN || a_loaded[s_a_slot_q], clk, rst_n)
+  `XRNPE_ASSERT(a_word_within_chunk, fs_q != F_RUN || w_q < s_kcw_q, clk, rst_n)
+  `XRNPE_ASSERT(a_no_step_pop_when_empty, !(sq_pop && sq_empty), clk, rst_n)
+`ifndef XRNPE_NO_ASSERT
+  logic [ROWS*COLS-1:0]    res_hold_q, res_nar_prev_q;
+  logic [ROWS*COLS*32-1:0] res_data_prev_q;
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) res_hold_q <= '0;
+    else res_hold_q <= pe_out_valid & ~pe_out_ready & {ROWS * COLS{!pe_clear}};
+  end
+  always_ff @(posedge clk) begin
+    res_data_prev_q <= pe_out_data;
+    res_nar_prev_q  <= pe_out_nar;
+  end
+  for (genvar p = 0; p < ROWS * COLS; p++) begin : g_hold
+    `XRNPE_ASSERT(a_result_held_until_taken,
+                  !res_hold_q[p] || (pe_out_valid[p] && pe_out_nar[p] == res_nar_prev_q[p] &&
+                                     pe_out_data[p*32+:32] == res_data_prev_q[p*32+:32]),
+                  clk, rst_n)
+  end
+`endif
 endmodule
 `default_nettype wire

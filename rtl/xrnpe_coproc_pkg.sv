@@ -11,8 +11,20 @@ package xrnpe_coproc_pkg;
     while ((64'd1 << clog2i) < 64'(v)) clog2i++;
   endfunction
 
+  // ceil(log2(v)) of a run-time value 1..65536 (a job dimension): hardware, unlike clog2i
+  function automatic logic [4:0] clog2_dim(input logic [16:0] v);
+    clog2_dim = 5'd0;
+    for (int i = 16; i >= 0; i--)
+      if ((17'd1 << i) >= v) clog2_dim = 5'(i);
+  endfunction
+
   function automatic int max2(input int a, input int b);
     max2 = a > b ? a : b;
+  endfunction
+
+  // log2 of the bytes one C element of a w-bit output format takes in memory (at least one)
+  function automatic int c_esz(input int w);
+    c_esz = clog2i(max2(w, 8) / 8);
   endfunction
 
   // 16-bit operand words per AXI data beat (= per buffer entry)

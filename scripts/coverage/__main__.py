@@ -75,7 +75,7 @@ WAIVERS: list[tuple[str | None, str, str, str, str]] = [
     ),
     (
         "branch",
-        "rtl/xrnpe_coproc_ctrl.sv",
+        "rtl/xrnpe_coproc_sched.sv",
         r"P_PUSH: if \(stq_push && last_step\)",
         "else",
         "the producer waiting on a full step queue: a step needs a free A or B slot (two of each) "

@@ -38,7 +38,8 @@ CHANNELS = (
     "s_axil_ar",
     "s_axil_r",
 )
-JOB_STATES = ("IDLE", "CHECK", "SPAN", "SETUP", "SETUP2", "RUN", "DRAIN")  # xrnpe_coproc_ctrl job_e
+# the encoding of job_e in rtl/xrnpe_coproc_job_fsm.sv
+JOB_STATES = ("IDLE", "CHECK", "SPAN", "SETUP", "SETUP2", "RUN", "DRAIN")
 
 POINTS: dict[str, list[str]] = {
     "fmt_pair": [f"{f}->{o}" for f in INPUT_FORMATS for o in OUTPUT_FORMATS],
