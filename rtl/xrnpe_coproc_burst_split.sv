@@ -61,12 +61,14 @@ module xrnpe_coproc_burst_split #(
     else valid_q <= valid_d;
   end
 
+  logic [7:0] ax_len_d;  // AXI's LEN is beats - 1
+  assign ax_len_d = 8'(blen - 9'd1);
   always_ff @(posedge clk) begin
     addr_q  <= addr_d;
     beats_q <= beats_d;
     if (issue) begin
       ax_addr_q <= ADDR_W'(addr_q);
-      ax_len_q  <= 8'(blen - 9'd1);
+      ax_len_q  <= ax_len_d;
     end
   end
 

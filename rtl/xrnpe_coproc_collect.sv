@@ -108,8 +108,8 @@ module xrnpe_coproc_collect #(
   assign invalid_seen = invalid_seen_q;
 
   // results: written when a PE delivers, read only behind full_q
-  always_ff @(posedge clk) begin
-    for (int p = 0; p < NPE; p++) begin
+  for (genvar p = 0; p < NPE; p++) begin : g_result
+    always_ff @(posedge clk) begin
       if (take[p]) begin
         data_q[p*32+:32] <= pe_out_data[p*32+:32];
         nar_q[p]         <= pe_out_nar[p];

@@ -109,7 +109,7 @@ module xrnpe_coproc_job_fsm (
   // STATUS, highest priority first: SOFT_RESET and START clear the bits, a job end sets them
   // (START and a job end never meet: START is taken only while idle; a job end in the cycle
   // of a SOFT_RESET is silent).  CYCLES and MACS are written at every job end.
-  logic        st_clear, st_done_d, st_error_d, st_invalid_d, pe_clear_d;
+  logic        st_clear, st_done_d, st_error_d, st_invalid_d, pe_clear_d, job_end_d;
   logic [7:0]  st_err_code_d;
   logic [63:0] st_cycles_d, st_macs_d, cyc_q, cyc_d;
   assign st_clear      = soft_reset || (idle && start);
@@ -124,6 +124,7 @@ module xrnpe_coproc_job_fsm (
   // cycles since START (the end cycle is added when it is reported)
   assign cyc_d         = !idle ? cyc_q + 64'd1 : start ? 64'd0 : cyc_q;
   assign pe_clear_d    = !(in_setup2 || running);
+  assign job_end_d     = fail || run_done;
 
   // a SOFT_RESET drain (drain_err_q 0) waits at most DRAIN_WDOG cycles without a handshake
   assign wd_limit = (in_drain && drain_err_q == 0 &&
@@ -153,7 +154,7 @@ module xrnpe_coproc_job_fsm (
       st_err_code_q <= st_err_code_d;
       st_cycles_q   <= st_cycles_d;
       st_macs_q     <= st_macs_d;
-      job_end_q     <= fail || run_done;
+      job_end_q     <= job_end_d;
       job_end_err_q <= fail;
       pe_clear_q    <= pe_clear_d;
     end

@@ -90,7 +90,7 @@ def build_dir_for(
     toplevel: str, sim: str, sources, parameters: dict, waves: bool, defines: dict | None = None
 ) -> Path:
     key = json.dumps(
-        {"p": parameters, "s": [str(s) for s in sources], "w": waves, "d": defines or {}},
+        {"p": parameters, "s": [str(s) for s in sources], "w": waves, "d": defines or {}, "a": 1},
         sort_keys=True,
     )
     tag = hashlib.sha1(key.encode()).hexdigest()[:10]
@@ -120,7 +120,8 @@ def build(
     bdir = build_dir_for(toplevel, sim, sources, parameters, waves, defines)
     bdir.mkdir(parents=True, exist_ok=True)
     stamp = bdir / "built.stamp"
-    build_args = ["-Wno-fatal", "-Wno-lint", "-Wno-style"] if sim == "verilator" else []
+    # --assert: the RTL's XRNPE_ASSERT invariants are checked on Verilator too (Icarus always)
+    build_args = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--assert"] if sim == "verilator" else []
     with open(bdir / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per build dir across processes
         newest = max(s.stat().st_mtime for s in sources)
