@@ -69,7 +69,8 @@ DESIGNS = [
         "fpga_shell",
         hierarchical=True,
         energy=False,
-        flatten_modules=("xrnpe_pe_rmmec",),
+        # the PE core (xrnpe_coproc_feed's u_pe); Yosys names it $paramod\xrnpe_pe_core\...
+        flatten_modules=("*xrnpe_pe_core*",),
     ),
 ]
 
