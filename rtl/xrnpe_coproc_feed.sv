@@ -258,7 +258,8 @@ module xrnpe_coproc_feed #(
     logic [COLS*xrnpe_pkg::FMT_W-1:0] res_out_fmt;
     for (genvar c = 0; c < COLS; c++) begin : g_col
       localparam int P = r * COLS + c;
-      xrnpe_pe_rmmec_core #(
+      xrnpe_pe_core #(
+        .KIND(xrnpe_pe_pkg::PE_RMMEC),
         .RES_BUF(1'b1)
       ) u_pe (
         .clk,

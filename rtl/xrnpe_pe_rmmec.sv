@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
-// XR-NPE processing element, RMMEC flavour, stand-alone: xrnpe_pe_rmmec_core and a readout of
-// its own (xrnpe_acc_readout: resolve, normalise, round, encode).  Same ports and behaviour as
-// xrnpe_pe_baseline and xrnpe_pe_wide.  II = 1; a result appears 11 cycles after its in_last
-// word is accepted (5 in the core, 6 in the readout).  A result waiting on out_ready stalls
-// the readout, and the core once the readout cannot take its next finished sum.
+// XR-NPE processing element, RMMEC kind: the PE shell (xrnpe_pe_shell) with the merged front
+// end (xrnpe_pe_front_rmmec), whose mantissa multiplier, scale adder and aligner are one
+// reconfigurable datapath shared by fp4 and p4 (4 lanes), p8 (2 lanes) and p16 (1 lane).
+// II = 1; a result appears 11 cycles after its in_last word is accepted (docs/pe.md).  Same
+// ports and behaviour as xrnpe_pe_baseline and xrnpe_pe_wide.
 module xrnpe_pe_rmmec (
     input  logic                         clk,
     input  logic                         rst_n,
@@ -22,28 +22,10 @@ module xrnpe_pe_rmmec (
     output logic [31:0]                  out_data,
     output logic                         out_nar
 );
-  localparam int NSEG = xrnpe_pkg::ACC_NSEG;
-
-  logic                        res_valid, res_take, res_nar, ro_ready;
-  logic [xrnpe_pkg::ACC_W-1:0] res_seg;
-  logic [NSEG-1:0]             res_carry, res_live;
-  logic [xrnpe_pkg::FMT_W-1:0] res_out_fmt;
-
-  xrnpe_pe_rmmec_core #(
-      .RES_BUF(1'b0)
-  ) u_core (
+  xrnpe_pe_shell #(
+      .KIND(xrnpe_pe_pkg::PE_RMMEC)
+  ) u_shell (
       .clk, .rst_n, .clear, .in_valid, .in_ready, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
-      .in_last, .res_valid, .res_take, .res_seg, .res_carry, .res_live, .res_out_fmt, .res_nar);
-
-  assign res_take = res_valid && ro_ready;
-
-  /* verilator lint_off PINCONNECTEMPTY */
-  xrnpe_acc_readout #(
-      .TAG_W(1)
-  ) u_readout (
-      .clk, .rst_n, .clear, .in_valid(res_valid), .in_ready(ro_ready), .in_seg(res_seg),
-      .in_carry(res_carry), .in_live(res_live), .in_out_fmt(res_out_fmt), .in_nar(res_nar),
-      .in_tag(1'b0), .out_valid, .out_ready, .out_data, .out_nar, .out_tag());
-  /* verilator lint_on PINCONNECTEMPTY */
+      .in_last, .out_valid, .out_ready, .out_data, .out_nar);
 endmodule
 `default_nettype wire

@@ -83,6 +83,7 @@ CASES: dict[str, Case] = {
     "rmmec_align": Case("xrnpe_rmmec_align", {}, MODES),
     "pe_mul_array_13": Case("xrnpe_pe_mul_array", {"W": 13}),
     "pe_mul_array_6": Case("xrnpe_pe_mul_array", {"W": 6}),
+    "pe_byte_shift": Case("xrnpe_pe_byte_shift"),
     # sequential blocks: random inputs every cycle exercise their decoding, counters and FSMs
     # (not whole jobs: tb/coprocessor does that on the RTL); the PEs are checked end to end by
     # tests/test_gate_equiv.py
@@ -98,13 +99,6 @@ CASES: dict[str, Case] = {
         {"TAG_W": 2},
         ACC_SHAPE + "out_ready = $urandom % 4 != 0;",
         clocked=True,
-    ),
-    "acc_backend": Case(
-        "xrnpe_acc_backend",
-        {},
-        "w_fmt = $urandom % 4; out_ready = $urandom % 4 != 0;",
-        clocked=True,
-        min_known=0.8,
     ),
     "coproc_fifo": Case("xrnpe_coproc_fifo", {"W": 8, "DEPTH": 4}, clocked=True),
     "coproc_regs": Case("xrnpe_coproc_regs", {}, clocked=True),

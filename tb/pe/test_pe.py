@@ -615,35 +615,35 @@ if cocotb is not None:
             check(dut, st, codes, nars, f"handshake gaps {gap} stalls {stall}")
 
     # signals a mode must leave alone: (hierarchical path, bit mask or None = all bits)
-    def isolation_signals(dut, top: str):
+    def isolation_signals(dut):
         fmts = ("fp4", "p4", "p8", "p16")
-        ops = front_end(dut, top).u_operands
+        ops = core(dut).u_operands
         return {f: [getattr(ops, f"iso_a_{f}"), getattr(ops, f"iso_b_{f}")] for f in fmts}
 
-    def front_end(dut, top: str):
-        """The block holding the operand stage and datapath (pe_rmmec: its core)."""
-        return dut.u_core if top == "pe_rmmec" else dut
+    def core(dut):
+        """The PE core (xrnpe_pe_core): operand stage, front end and accumulator."""
+        return dut.u_shell.u_core
 
     @cocotb.test()
     async def isolation(dut):
         await _start(dut)
         top = os.environ.get("PE_TOP", "pe_rmmec")
         rng = np.random.default_rng(SEED + 128)
-        groups = isolation_signals(dut, top)
+        groups = isolation_signals(dut)
         extra = {}
         if top == "pe_rmmec":
             # RMMEC partitions: multiplier operand bits outside a mode's lanes, reducer inputs
             # in p16 mode
-            core = front_end(dut, top)
+            front = core(dut).g_merged.u_front
             extra = {
-                "fp4": [(core.u_mul.ma, 0x1F00), (core.u_mul.mb, 0x1F00)],
-                "p4": [(core.u_mul.ma, 0x1F55), (core.u_mul.mb, 0x1F55)],  # no fraction bits
-                "p8": [(core.u_mul.ma, 0x0040), (core.u_mul.mb, 0x0040)],
-                "p16": [(core.u_align.win, None), (core.u_align.ls, None)],
+                "fp4": [(front.u_mul.ma, 0x1F00), (front.u_mul.mb, 0x1F00)],
+                "p4": [(front.u_mul.ma, 0x1F55), (front.u_mul.mb, 0x1F55)],  # no fraction bits
+                "p8": [(front.u_mul.ma, 0x0040), (front.u_mul.mb, 0x0040)],
+                "p16": [(front.u_align.win, None), (front.u_align.ls, None)],
             }
         # selective gating of the accumulator: the segments a format's sums cannot reach
         # (formats.acc_live_segments) hold, with their pending carries, in that mode
-        acc = front_end(dut, top).u_acc if top == "pe_rmmec" else dut.u_backend.u_acc
+        acc = core(dut).u_acc
         nseg = formats.ACC_WIDTH // formats.ACC_SEG_W
         for f in ("fp4", "p4", "p8", "p16"):
             dead = ~formats.acc_live_segments(f) & ((1 << nseg) - 1)

@@ -32,7 +32,7 @@ from pathlib import Path
 from xrnpe.sim import manifest
 
 # the module instantiated once per PE in the co-processor's array (rtl/xrnpe_coproc_feed.sv)
-COPROC_PE = "xrnpe_pe_rmmec_core"
+COPROC_PE = "xrnpe_pe_core"
 
 
 @dataclass(frozen=True)

@@ -1,66 +1,55 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
-// XR-NPE processing element, RMMEC flavour, without its readout: a 16-bit SIMD dot-product MAC
-// for fp4 (4 lanes), p4 (4 lanes), p8 (2 lanes) and p16 (1 lane) whose mantissa multiplier,
-// scale adder and aligner are one reconfigurable datapath (xrnpe_rmmec_mul,
-// xrnpe_rmmec_scale_add, xrnpe_rmmec_align) shared by every format, ending in the segmented,
-// format-gated accumulator (xrnpe_acc_seg).  Finished sums leave on the res_* port for a
-// readout: its own in xrnpe_pe_rmmec, one per PE row in the co-processor (xrnpe_coproc_feed).
+// Front end of the RMMEC PE kind (xrnpe_pe_core, KIND = PE_RMMEC, "merged"): the operands of
+// every format go through one reconfigurable datapath, the mantissa multiplier, scale adder
+// and aligner (xrnpe_rmmec_mul, xrnpe_rmmec_scale_add, xrnpe_rmmec_align), shared by fp4 and
+// p4 (4 lanes), p8 (2 lanes) and p16 (1 lane).
 //
-// Pipeline (docs/pe.md): R1 operands | S2 decode | S3a multiply, scale add | S3b fine align,
-// lane sum | S4 coarse byte shift, accumulate.  II = 1; the finished sum is valid 5 cycles
-// after its in_last word is accepted.  The PE stalls (in_ready low) only when the
-// accumulator cannot hand over a finished sum (xrnpe_acc_seg, RES_BUF).
+// Stages: S2 decode | S3a multiply, scale add | S3b fine align, lane sum | S4 coarse byte
+// shift (before the accumulator).  II = 1: R1 advances with the accumulator (op_en = en).
 //
-// Operand isolation: R1 holds the operands of the last accepted word; each format's decoders
-// see them only in that format's mode (else constant 0; the p16 decoder, which also decodes p8
-// lane 1, in p16 and p8 mode), and the multiplier/aligner lanes a mode does not use see
-// constant zeros, so they do not toggle.  Accumulator segments a format cannot reach hold.
-module xrnpe_pe_rmmec_core #(
-    parameter bit RES_BUF = 1'b0,  // xrnpe_acc_seg: a result buffer (a shared readout)
-    localparam int NSEG = xrnpe_pkg::ACC_NSEG
+// Operand isolation: each format's decoders see R1's operands only in that format's mode
+// (else constant 0; the p16 decoder, which also decodes p8 lane 1, in p16 and p8 mode), and
+// the multiplier/aligner lanes a mode does not use see constant zeros, so they do not toggle.
+module xrnpe_pe_front_rmmec #(
+    localparam int W = xrnpe_pkg::WORD_W,
+    localparam int FW = xrnpe_pkg::FMT_W,
+    localparam int AW = xrnpe_pe_pkg::ADDEND_W
 ) (
-    input  logic                         clk,
-    input  logic                         rst_n,
-    input  logic                         clear,      // drop every word and sum in flight
-    input  logic                         in_valid,
-    output logic                         in_ready,
-    input  logic [xrnpe_pkg::WORD_W-1:0] in_a,
-    input  logic [xrnpe_pkg::WORD_W-1:0] in_b,
-    input  xrnpe_pkg::fmt_e              in_fmt,
-    input  xrnpe_pkg::fmt_e              in_out_fmt,
-    input  logic                         in_first,
-    input  logic                         in_last,
-    // finished sums (xrnpe_acc_seg)
-    output logic                         res_valid,
-    input  logic                         res_take,
-    output logic [xrnpe_pkg::ACC_W-1:0]  res_seg,
-    output logic [NSEG-1:0]              res_carry,
-    output logic [NSEG-1:0]              res_live,
-    output logic [xrnpe_pkg::FMT_W-1:0]  res_out_fmt,
-    output logic                         res_nar
+    input  logic          clk,
+    input  logic          rst_n,
+    input  logic          clear,       // drop every word in flight
+    input  logic          en,          // the accumulator takes the next word: every stage advances
+    output logic          op_en,       // R1 takes the next word
+    // R1: the registered word, its one-hot mode and isolated operands (xrnpe_pe_operands)
+    input  logic          op_valid,
+    input  logic          op_first,
+    input  logic          op_last,
+    input  logic [FW-1:0] op_fmt,
+    input  logic [FW-1:0] op_out_fmt,
+    input  logic          is_fp4,
+    input  logic          is_p4,
+    input  logic          is_p8,
+    input  logic          is_p16,
+    input  logic [W-1:0]  iso_a_fp4,
+    input  logic [W-1:0]  iso_b_fp4,
+    input  logic [W-1:0]  iso_a_p4,
+    input  logic [W-1:0]  iso_b_p4,
+    input  logic [W-1:0]  iso_a_p8,
+    input  logic [W-1:0]  iso_b_p8,
+    input  logic [W-1:0]  iso_a_p16,
+    input  logic [W-1:0]  iso_b_p16,
+    // the word at the end of the front end, for the accumulator (xrnpe_acc_seg)
+    output logic          w_valid,
+    output logic          w_first,
+    output logic          w_last,
+    output logic [FW-1:0] w_fmt,
+    output logic [FW-1:0] w_out_fmt,
+    output logic          w_nar,
+    output logic [AW-1:0] w_addend,    // two's complement, LSB 2^-ACC_FRAC
+    output logic          w_cin        // +1 at the LSB (completes a negation)
 );
-  if (xrnpe_pkg::WORD_W != 16 || xrnpe_pkg::ACC_FRAC != 56 || xrnpe_pkg::P16_MAX_SCALE != 28 ||
-      xrnpe_pkg::P8_MAX_SCALE != 6 || xrnpe_pkg::P4_MAX_SCALE != 4 ||
-      xrnpe_pkg::FP4_MIN_SCALE != -1)
-  begin : g_bad_pkg
-    initial $fatal(1, "xrnpe_pe_rmmec_core: the RMMEC partition is laid out for xrnpe_pkg");
-  end
-
-  logic en;
-
-  // ================================================================ R1: operands
-  logic            v1, first1, last1;
-  logic [xrnpe_pkg::FMT_W-1:0] fmt1, ofmt1;
-  logic            is_fp4, is_p4, is_p8, is_p16;
-  logic [15:0] iso_a_fp4, iso_b_fp4, iso_a_p4, iso_b_p4, iso_a_p8, iso_b_p8, iso_a_p16, iso_b_p16;
-  xrnpe_pe_operands u_operands (
-      .clk, .rst_n, .clear, .en, .in_valid, .in_a, .in_b, .in_fmt, .in_out_fmt, .in_first,
-      .in_last, .valid(v1), .first(first1), .last(last1), .fmt(fmt1), .out_fmt(ofmt1), .is_fp4,
-      .is_p4,
-      .is_p8, .is_p16, .iso_a_fp4, .iso_b_fp4, .iso_a_p4, .iso_b_p4, .iso_a_p8, .iso_b_p8,
-      .iso_a_p16, .iso_b_p16);
-  assign in_ready = en;
+  assign op_en = en;  // II = 1
 
   // ================================================================ S2: decode
   // Each operand (A = 0, B = 1) becomes a 13-bit RMMEC mantissa word, a packed biased-scale
@@ -70,7 +59,7 @@ module xrnpe_pe_rmmec_core #(
   logic [25:0] mant;
   logic [47:0] bscale;
   logic [7:0]  lsign, lnz;
-  logic [1:0]       opnar;
+  logic [1:0]  opnar;
 
   // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
   // {sign, nonzero, nar, hidden, frac, biased scale s+6}.  Zero and NaR give scale 6.
@@ -155,17 +144,17 @@ module xrnpe_pe_rmmec_core #(
 
   // R2: decoded operands
   logic                        v2, first2, last2, nar2;
-  logic [xrnpe_pkg::FMT_W-1:0] fmt2, ofmt2;
+  logic [FW-1:0]               fmt2, ofmt2;
   logic [25:0]                 mant2_q;
   logic [47:0]                 bscale2_q;
   logic [7:0]                  lsign2_q, lnz2_q;
   logic                        m16_2_q, m8_2_q, m4_2_q;
   xrnpe_pe_stage u_r2 (
-      .clk, .rst_n, .clear, .en, .in_valid(v1), .in_first(first1), .in_last(last1),
-      .in_fmt(fmt1), .in_out_fmt(ofmt1), .in_nar(|opnar), .valid(v2), .first(first2),
+      .clk, .rst_n, .clear, .en, .in_valid(op_valid), .in_first(op_first), .in_last(op_last),
+      .in_fmt(op_fmt), .in_out_fmt(op_out_fmt), .in_nar(|opnar), .valid(v2), .first(first2),
       .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
   always_ff @(posedge clk) begin
-    if (en && v1) begin
+    if (en && op_valid) begin
       mant2_q   <= mant;
       bscale2_q <= bscale;
       lsign2_q  <= lsign;
@@ -192,7 +181,7 @@ module xrnpe_pe_rmmec_core #(
 
   // R3a: lane products, their shifts and signs
   logic                        v3a, first3a, last3a, nar3a;
-  logic [xrnpe_pkg::FMT_W-1:0] fmt3a, ofmt3a;
+  logic [FW-1:0]               fmt3a, ofmt3a;
   logic                        m16_3a_q, m8_3a_q, m4_3a_q;
   logic [25:0]                 prod3a_q;
   logic [23:0]                 tsum3a_q;
@@ -220,14 +209,12 @@ module xrnpe_pe_rmmec_core #(
       .m4(m4_3a_q), .red(red), .coarse(coarse));
 
   // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
-  logic                        v3, first3, last3, nar3;
-  logic [xrnpe_pkg::FMT_W-1:0] fmt3, ofmt3;
   logic [33:0]                 red3_q;
   logic [3:0]                  coarse3_q;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
-      .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(v3), .first(first3),
-      .last(last3), .fmt(fmt3), .out_fmt(ofmt3), .nar(nar3));
+      .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(w_valid), .first(w_first),
+      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar));
   always_ff @(posedge clk) begin
     if (en && v3a) begin
       red3_q    <= red;
@@ -235,29 +222,8 @@ module xrnpe_pe_rmmec_core #(
     end
   end
 
-  // S4 (before the accumulator adder): coarse byte shift of the signed sum; red3_q bit 0 sits
-  // at accumulator bit 8*coarse - 24 (bits that fall below the LSB are 0 for exact products)
-  // (a function in a continuous assign, not an always_comb: docs/rtl-style.md, Icarus)
-  function automatic logic [114:0] byte_shift(input logic [33:0] r, input logic [3:0] c);
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [138:0] y;
-    /* verilator lint_on UNUSEDSIGNAL */
-    y = 139'($signed(r));
-    if (c[0]) y = y << 8;
-    if (c[1]) y = y << 16;
-    if (c[2]) y = y << 32;
-    if (c[3]) y = y << 64;
-    byte_shift = y[138:24];
-  endfunction
-  logic [114:0] addend3;
-  assign addend3 = byte_shift(red3_q, coarse3_q);
-
-  // ================================================================ S4: accumulate
-  xrnpe_acc_seg #(
-      .ADD_W(115), .RES_BUF(RES_BUF)
-  ) u_acc (
-      .clk, .rst_n, .clear, .en, .w_valid(v3), .w_first(first3), .w_last(last3), .w_fmt(fmt3),
-      .w_out_fmt(ofmt3), .w_nar(nar3), .w_addend(addend3), .w_cin(1'b0), .res_valid,
-      .res_take, .res_seg, .res_carry, .res_live, .res_out_fmt, .res_nar);
+  // S4 (before the accumulator adder): coarse byte shift of the signed sum
+  xrnpe_pe_byte_shift u_byte_shift (.red(red3_q), .coarse(coarse3_q), .addend(w_addend));
+  assign w_cin = 1'b0;
 endmodule
 `default_nettype wire
