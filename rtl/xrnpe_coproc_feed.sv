@@ -149,6 +149,39 @@ module xrnpe_coproc_feed #(
   logic step_end;  // the last word of the step's last tile is issued: release its slots
   assign step_end = fs_q == F_RUN && issue && last_word && last_tile;
 
+  // next values: the stage-1 word, the step's walk over words and tiles, slot releases
+  logic            v1_d, a_release_d, b_release_d, first1_d, last1_d, walk_start, walk_step;
+  logic [KC_W-1:0] w_d;
+  logic [CT_W-1:0] t_d;
+  logic [17:0]     jt_d;
+  logic [B_AW-2:0] t_off_d;
+  assign v1_d        = adv ? issue : v1_q;
+  assign a_release_d = step_end && s_a_rel_q;
+  assign b_release_d = step_end && s_b_rel_q;
+  assign first1_d    = s_first_q && w_q == 0;
+  assign last1_d     = s_last_q && last_word;  // also the lane mask of the row's last word
+  assign walk_start  = fs_q == F_WAIT && a_loaded[s_a_slot_q];
+  assign walk_step   = fs_q == F_RUN && issue;
+  always_comb begin
+    w_d     = w_q;
+    t_d     = t_q;
+    jt_d    = jt_q;
+    t_off_d = t_off_q;
+    if (walk_start) begin
+      w_d     = '0;
+      t_d     = '0;
+      jt_d    = {1'b0, s_j0_q};
+      t_off_d = '0;
+    end else if (walk_step && !last_word) begin
+      w_d = w_q + KC_W'(1);
+    end else if (walk_step) begin  // the tile's last word: on to the next tile
+      w_d     = '0;
+      t_d     = t_q + CT_W'(1);
+      jt_d    = jt_next;
+      t_off_d = t_off_q + ((B_AW - 1)'(1) << job_tstride_log2);
+    end
+  end
+
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       fs_q      <= F_IDLE;
@@ -162,38 +195,28 @@ module xrnpe_coproc_feed #(
       b_release <= 1'b0;
     end else begin
       fs_q      <= fs_d;
-      if (adv) v1_q <= issue;
-      a_release <= step_end && s_a_rel_q;
-      b_release <= step_end && s_b_rel_q;
+      v1_q      <= v1_d;
+      a_release <= a_release_d;
+      b_release <= b_release_d;
     end
   end
 
   always_ff @(posedge clk) begin
     if (issue) begin
-      first1_q <= s_first_q && w_q == 0;
-      last1_q  <= s_last_q && last_word;
-      mask1_q  <= s_last_q && last_word;
+      first1_q <= first1_d;
+      last1_q  <= last1_d;
+      mask1_q  <= last1_d;
       wsel1_q  <= WS_W'(w_q);
     end
     if (sq_pop) begin
       {s_a_slot_q, s_b_slot_q, s_a_rel_q, s_b_rel_q, s_first_q, s_last_q, s_kcw_q, s_vrows_q,
        s_j0_q, s_seg_cols_q, s_c_addr_q} <= sq_dout;
     end
-    if (fs_q == F_WAIT && a_loaded[s_a_slot_q]) begin
-      w_q     <= '0;
-      t_q     <= '0;
-      jt_q    <= {1'b0, s_j0_q};
-      t_off_q <= '0;
-    end
-    if (fs_q == F_RUN && issue) begin
-      if (!last_word) begin
-        w_q <= w_q + KC_W'(1);
-      end else begin
-        w_q     <= '0;
-        t_q     <= t_q + CT_W'(1);
-        jt_q    <= jt_next;
-        t_off_q <= t_off_q + ((B_AW - 1)'(1) << job_tstride_log2);
-      end
+    if (walk_start || walk_step) begin
+      w_q     <= w_d;
+      t_q     <= t_d;
+      jt_q    <= jt_d;
+      t_off_q <= t_off_d;
     end
     if (step_end) begin
       a_release_slot <= s_a_slot_q;
@@ -250,7 +273,6 @@ module xrnpe_coproc_feed #(
   // the next tile never overtakes one of the current tile (the collector takes them in any
   // order within a tile, but holds a PE's next result until the tile is written).
   localparam int NSEG = xrnpe_pkg::ACC_NSEG;
-  localparam int TAG_W = COLS > 1 ? $clog2(COLS) : 1;
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     logic [COLS-1:0]                  res_valid, res_take, res_nar;
     logic [COLS*xrnpe_pkg::ACC_W-1:0] res_seg;
@@ -283,53 +305,24 @@ module xrnpe_coproc_feed #(
       );
     end
 
-    // the column whose result the readout takes next
-    logic [TAG_W-1:0] turn_q;
-    logic             ro_ready, ro_valid, ro_nar;
-    logic [31:0]      ro_data;
-    logic [TAG_W-1:0] ro_tag;
-    logic             take;
-    logic [COLS-1:0]  row_ready;
-    assign take      = res_valid[turn_q] && ro_ready;
-    assign row_ready = pe_out_ready[r*COLS +: COLS];
-    for (genvar c = 0; c < COLS; c++) begin : g_take
-      assign res_take[c] = take && turn_q == TAG_W'(c);
-    end
-    always_ff @(posedge clk or negedge rst_n) begin
-      if (!rst_n) turn_q <= '0;
-      else if (pe_clear) turn_q <= '0;
-      else if (take) turn_q <= turn_q == TAG_W'(COLS - 1) ? '0 : turn_q + TAG_W'(1);
-    end
-
-    xrnpe_acc_readout #(
-      .TAG_W(TAG_W)
-    ) u_readout (
+    xrnpe_coproc_row_readout #(
+      .COLS(COLS)
+    ) u_row_readout (
       .clk,
       .rst_n,
       .clear(pe_clear),
-      .in_valid(res_valid[turn_q]),
-      .in_ready(ro_ready),
-      .in_seg(res_seg[turn_q*xrnpe_pkg::ACC_W +: xrnpe_pkg::ACC_W]),
-      .in_carry(res_carry[turn_q*NSEG +: NSEG]),
-      .in_live(res_live[turn_q*NSEG +: NSEG]),
-      .in_out_fmt(res_out_fmt[turn_q*xrnpe_pkg::FMT_W +: xrnpe_pkg::FMT_W]),
-      .in_nar(res_nar[turn_q]),
-      .in_tag(turn_q),
-      .out_valid(ro_valid),
-      .out_ready(row_ready[ro_tag]),
-      .out_data(ro_data),
-      .out_nar(ro_nar),
-      .out_tag(ro_tag)
+      .res_valid,
+      .res_take,
+      .res_seg,
+      .res_carry,
+      .res_live,
+      .res_out_fmt,
+      .res_nar,
+      .out_valid(pe_out_valid[r*COLS +: COLS]),
+      .out_ready(pe_out_ready[r*COLS +: COLS]),
+      .out_data(pe_out_data[r*COLS*32 +: COLS*32]),
+      .out_nar(pe_out_nar[r*COLS +: COLS])
     );
-    for (genvar c = 0; c < COLS; c++) begin : g_out
-      localparam int P = r * COLS + c;
-      assign pe_out_valid[P]       = ro_valid && ro_tag == TAG_W'(c);
-      assign pe_out_data[P*32+:32] = ro_data;
-      assign pe_out_nar[P]         = ro_nar;
-    end
-    if ((COLS & (COLS - 1)) != 0) begin : g_turn_check  // else every turn_q value is a column
-      `XRNPE_ASSERT(a_readout_turn_in_range, turn_q <= TAG_W'(COLS - 1), clk, rst_n)
-    end
   end
 
   // ------------------------------------------------------------------ invariants
@@ -344,9 +337,11 @@ module xrnpe_coproc_feed #(
 `ifndef XRNPE_NO_ASSERT
   logic [ROWS*COLS-1:0]    res_hold_q, res_nar_prev_q;
   logic [ROWS*COLS*32-1:0] res_data_prev_q;
+  logic [ROWS*COLS-1:0]    res_hold_d;
+  assign res_hold_d = pe_out_valid & ~pe_out_ready & {ROWS * COLS{!pe_clear}};
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) res_hold_q <= '0;
-    else res_hold_q <= pe_out_valid & ~pe_out_ready & {ROWS * COLS{!pe_clear}};
+    else res_hold_q <= res_hold_d;
   end
   always_ff @(posedge clk) begin
     res_data_prev_q <= pe_out_data;

@@ -153,6 +153,8 @@ module xrnpe_pe_front_rmmec #(
       .clk, .rst_n, .clear, .en, .in_valid(op_valid), .in_first(op_first), .in_last(op_last),
       .in_fmt(op_fmt), .in_out_fmt(op_out_fmt), .in_nar(|opnar), .valid(v2), .first(first2),
       .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
+  logic is_4lane;  // fp4 or p4: four lanes per word
+  assign is_4lane = is_fp4 | is_p4;
   always_ff @(posedge clk) begin
     if (en && op_valid) begin
       mant2_q   <= mant;
@@ -161,7 +163,7 @@ module xrnpe_pe_front_rmmec #(
       lnz2_q    <= lnz;
       m16_2_q   <= is_p16;
       m8_2_q    <= is_p8;
-      m4_2_q    <= is_fp4 | is_p4;
+      m4_2_q    <= is_4lane;
     end
   end
 
