@@ -8,6 +8,7 @@ the model, in_ready handshake included)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -213,6 +214,133 @@ def test_energy_calculator_by_hand(lib):
     assert res["leakage_nw"] == pytest.approx(0.2050732)
     assert energy.energy_at(res, 100.0) == pytest.approx(2.368494656 + 2.050732e-5, rel=1e-6)
     assert energy.energy_at(res, 50.0) - energy.energy_at(res, 100.0) == pytest.approx(2.050732e-5)
+
+
+@needs_osu018
+def test_clock_gate_is_clock_energy_and_a_timing_endpoint(lib):
+    """A clock gate built from osu018 cells (rtl/tech/osu018/xrnpe_prim_clock_gate.sv):
+    clk -> INVX1 -> LATCH.CLK, en -> LATCH.D, LATCH.Q and clk -> AND2X1 -> flip-flop CLK.
+    The clock network is the clock, the inverted clock, the latched enable and the gated
+    clock; their energy is clock energy, the enable's is data; the enable ends a timing path
+    at the latch, and no data path starts in the clock network."""
+    from xrnpe.ppa import energy, sta
+    from xrnpe.ppa.sta import Netlist
+
+    cells = [
+        ("inv", "INVX1", {"A": 1, "Y": 3}),
+        ("lat", "LATCH", {"CLK": 3, "D": 2, "Q": 4}),
+        ("and", "AND2X1", {"A": 1, "B": 4, "Y": 5}),
+        ("ff", "DFFPOSX1", {"CLK": 5, "D": 6, "Q": 7}),
+    ]
+    driver = {3: (0, "Y"), 4: (1, "Q"), 5: (2, "Y"), 7: (3, "Q")}
+    sinks = {
+        1: [(0, "A"), (2, "A")],
+        2: [(1, "D")],
+        3: [(1, "CLK")],
+        4: [(2, "B")],
+        5: [(3, "CLK")],
+    }
+    inputs = {1: "clk", 2: "en", 6: "d"}
+    net = Netlist("cg", lib, cells, driver, sinks, inputs, {7: "q"}, {}, 0.002)
+    assert net.clock_network() == {1, 3, 4, 5}
+    assert lib.cells["LATCH"].area == 56.0  # the Liberty says 0; the LEF 5.6 x 10 um
+    only_enable = energy.calculate(net, {2: [1, 1]}, cycles=10)
+    assert only_enable["clock_pj"] == 0 and only_enable["data_pj"] > 0
+    gated = energy.calculate(net, {5: [4, 4], 4: [1, 1]}, cycles=10)
+    assert gated["data_pj"] == 0 and gated["clock_pj"] > 0
+    # 8 transitions of the gated clock cost more than 2 of the latched enable alone
+    assert gated["clock_pj"] > energy.calculate(net, {4: [1, 1]}, cycles=10)["clock_pj"]
+    paths = sta.endpoints(net, sta.analyse(net))
+    kinds = {(p.start, p.end, p.kind) for p in paths}
+    assert ("en", "n4", "in2reg") in kinds  # the enable, set up to the latch
+    assert all(p.start not in ("clk", "n3", "n4", "n5") for p in paths)
+
+
+@needs_osu018
+@pytest.mark.skipif(not shutil.which("iverilog"), reason="iverilog not installed")
+def test_clock_gate_views_map_and_simulate(tmp_path, lib):
+    """The gated (osu018 cells) and ungated (clock enable) views of a clock-gated register map
+    onto osu018; the gated netlist holds the gate's cells and no hold multiplexers, and it
+    computes what the RTL computes (Icarus, the flow's cell models)."""
+    pytest.importorskip("pyosys")
+    from xrnpe.ppa import asic, energy
+
+    (tmp_path / "top.sv").write_text(
+        "module gtop (input logic clk, input logic en, input logic ld, input logic [7:0] d,\n"
+        "             output logic [7:0] q);\n"
+        "  logic clk_g, we;\n"
+        "  xrnpe_prim_clock_gate u_cg (.clk_i(clk), .en_i(en), .clk_o(clk_g), .reg_en_o(we));\n"
+        "  always_ff @(posedge clk_g) if (we) q <= ld ? d : q + d;\n"
+        "endmodule\n"
+    )
+    prim = ROOT / "rtl" / "xrnpe_prim_clock_gate.sv"
+    cells = {}
+    for view in ("gated", "ungated"):
+        spec = {
+            "name": "g",
+            "top": "gtop",
+            "sources": [str(prim), str(tmp_path / "top.sv")],
+            "params": {},
+            "flatten": True,
+            "flatten_inside": [],
+            "liberty": str(OSU018),
+            "clock_gate": view,
+            "out": str(tmp_path / view),
+        }
+        (tmp_path / f"{view}.json").write_text(json.dumps(spec))
+        r = subprocess.run(
+            [sys.executable, "-m", "xrnpe.ppa.asic", "--spec", str(tmp_path / f"{view}.json")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+        _area, cells[view] = asic.area_um2(tmp_path / view, "gtop")
+    assert cells["gated"]["LATCH"] == 1 and "LATCH" not in cells["ungated"]
+    assert cells["gated"]["DFFPOSX1"] == cells["ungated"]["DFFPOSX1"] == 8
+    assert "MUX2X1" not in cells["gated"]
+    netlist = (tmp_path / "gated" / "netlist.v").read_text().replace("module gtop", "module gl")
+    (tmp_path / "gl.v").write_text(netlist)
+    used = set(re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s+\S+\s*\(", netlist, flags=re.M))
+    (tmp_path / "cells.v").write_text(energy.cell_models(lib, used & set(lib.cells)))
+    (tmp_path / "tb.sv").write_text(
+        "module tb;\n"
+        "  logic clk = 0, en = 1, ld = 1; logic [7:0] d = 0, q_rtl, q_gl;\n"
+        "  integer i, bad = 0;\n"
+        "  gtop u_rtl (.clk, .en, .ld, .d, .q(q_rtl));\n"
+        "  gl u_gl (.clk, .en, .ld, .d, .q(q_gl));\n"
+        "  always #5 clk = ~clk;\n"
+        "  initial begin\n"
+        "    @(negedge clk); @(negedge clk); ld = 0;  // both registers load 0\n"
+        "    for (i = 0; i < 400; i++) begin\n"
+        "      @(negedge clk); if (q_rtl !== q_gl) bad++; en = $urandom % 2; d = $urandom;\n"
+        "    end\n"
+        '    $display("bad=%0d q=%0d", bad, q_rtl); $finish;\n'
+        "  end\n"
+        "endmodule\n"
+    )
+    r = subprocess.run(
+        [
+            "iverilog",
+            "-g2012",
+            "-o",
+            "s.vvp",
+            "-s",
+            "tb",
+            "tb.sv",
+            "top.sv",
+            str(prim),
+            "gl.v",
+            "cells.v",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    out = subprocess.run(["vvp", "-n", "s.vvp"], cwd=tmp_path, capture_output=True, text=True)
+    m = re.search(r"bad=(\d+) q=(\d+)", out.stdout)
+    assert m and m.group(1) == "0", out.stdout
 
 
 @needs_osu018

@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from xrnpe.ppa.liberty import OSU018
+from xrnpe.ppa.liberty import OSU018, zero_area_fixes
 from xrnpe.ppa.yosys import flatten_inside_commands, read_commands, stdout_to
 from xrnpe.ppa.yosys import quote as _q
 
@@ -48,15 +48,38 @@ DRIVING_CELL = "INVX1"
 OUTPUT_LOAD_FF = 8.8
 
 
+# The clock-gate cell's view in each mapping (rtl/xrnpe_prim_clock_gate.sv): "gated" builds it
+# from osu018 cells, "ungated" passes the clock through and keeps the registers' enables (the
+# hold multiplexers of a design without clock gating)
+CLOCK_GATE = "xrnpe_prim_clock_gate.sv"
+CLOCK_GATE_VIEWS = {"gated": Path("tech") / "osu018", "ungated": Path("tech") / "fpga"}
+
+
+def clock_gate_view(sources: list, view: str) -> list[str]:
+    """The sources with the clock-gate cell replaced by its ``view`` (CLOCK_GATE_VIEWS)."""
+    if view not in CLOCK_GATE_VIEWS:
+        raise ValueError(f"clock-gate view {view!r}: expected one of {sorted(CLOCK_GATE_VIEWS)}")
+    out = []
+    for src in map(Path, sources):
+        if src.name == CLOCK_GATE and src.parent.name not in ("osu018", "fpga"):
+            src = src.parent / CLOCK_GATE_VIEWS[view] / CLOCK_GATE
+            if not src.is_file():
+                raise FileNotFoundError(f"{src}: the {view} view of the clock gate is missing")
+        out.append(str(src))
+    return out
+
+
 def script(spec: dict) -> list[str]:
     """The Yosys commands of one mapping (spec: top, sources, params, flatten,
     flatten_inside, liberty, out)."""
     out = Path(spec["out"])
     lib = _q(spec["liberty"])
     flat = spec.get("flatten", True)
-    cmds = read_commands(
+    # the library's cells are known before the sources (the gated clock-gate view instantiates
+    # them); they stay black boxes through synthesis
+    cmds = [f"read_liberty -lib {lib}"] + read_commands(
         spec["top"],
-        spec["sources"],
+        clock_gate_view(spec["sources"], spec.get("clock_gate", "gated")),
         spec.get("params", {}),
         [Path(s).parent for s in spec["sources"]],
     )
@@ -104,7 +127,7 @@ def run_worker(spec_path: Path) -> int:
     return 0
 
 
-def area_um2(out: Path, top: str) -> tuple[float, dict[str, int]]:
+def area_um2(out: Path, top: str, liberty: Path = OSU018) -> tuple[float, dict[str, int]]:
     """Total cell area and cell counts of a flat mapping (stat.json)."""
     st = json.loads((out / "stat.json").read_text())
     mods = {k.lstrip("\\"): v for k, v in st["modules"].items()}
@@ -113,7 +136,9 @@ def area_um2(out: Path, top: str) -> tuple[float, dict[str, int]]:
     area = mod.get("area")
     if area is None:
         raise RuntimeError(f"{out / 'stat.json'}: no area (liberty not applied?)")
-    return float(area), cells
+    # Yosys counts the Liberty's area; cells it gives area 0 (osu018's LATCH) get their layout's
+    fixes = zero_area_fixes(liberty)
+    return float(area) + sum(n * fixes.get(c, 0.0) for c, n in cells.items()), cells
 
 
 def stime_reports(log: Path) -> list[float]:

@@ -18,9 +18,13 @@
                 fall_power at the net's load and the input slew from the STA), averaged over
                 the cell's related pins (which input switched is not known); plus the
                 pin-level internal_power of every driven input pin (flip-flop D and CLK pins)
-     clock      the clock net is a net like the others (two transitions per cycle, every
-                CLK pin's internal power, its wire and pin capacitance); ideal source, no
-                clock tree
+     clock      every net of the clock network (sta.Netlist.clock_network: the clock input,
+                the gated clocks and the clock gates' inner nets) is counted like the others
+                (its transitions, wire and pin capacitance, the CLK pins' internal power, the
+                gate cells' output internal power) but booked as clock; a gated clock
+                toggles only in its enabled cycles.  Ideal source; no clock tree unless the
+                netlist has one (the routed netlist's buffers).  data = switching + internal
+                of every other net
      leakage    the cells' cell_leakage_power over the window's cycles at a clock frequency
    pJ per MAC = window energy / MACs of the window (lane products), at each design's Fmax and
    at a common reference clock (leakage is the only term that depends on the clock).
@@ -62,16 +66,29 @@ PERIOD_NS = 10  # testbench clock (zero-delay simulation: any period)
 def cell_models(lib: Library, used: set[str]) -> str:
     """Verilog models of the library cells in ``used``: combinational cells as continuous
     assigns of their Liberty functions, flip-flops with their clear/preset (clear wins when
-    both are active, as clear_preset_var1 L says for osu018's DFFSR)."""
+    both are active, as clear_preset_var1 L says for osu018's DFFSR), latches transparent
+    while their enable function is true."""
     out = ["`timescale 1ns/1ps"]
     for name in sorted(used):
         cell = lib.cells[name]
-        if cell.latch or cell.three_state:
-            raise ValueError(f"cell {name}: latches and tri-state cells are not modelled")
+        if cell.three_state:
+            raise ValueError(f"cell {name}: tri-state cells are not modelled")
         ports = ", ".join(cell.pins)
         decl = [f"  input {p};" for p in cell.inputs]
         body = []
-        if cell.ff is None:
+        if cell.latch is not None:
+            la = cell.latch
+            state = la["state"]
+            decl += [f"  output {p};" for p in cell.outputs] + [f"  reg {state};"]
+            enable = function_to_verilog(la["enable"])
+            body.append(
+                f"  always @* if ({enable}) {state} <= {function_to_verilog(la['data_in'])};"
+            )
+            for p in cell.outputs:
+                func = cell.pins[p].function
+                expr = function_to_verilog(func).replace(la.get("state_n") or "\0", f"~{state}")
+                body.append(f"  assign {p} = {expr};")
+        elif cell.ff is None:
             decl += [f"  output {p};" for p in cell.outputs]
             body += [
                 f"  assign {p} = {function_to_verilog(cell.pins[p].function)};"
@@ -370,7 +387,7 @@ def calculate(
             return _mean(tm.slew[bit])
         return input_slew
 
-    clock_bits = {b for b, label in net.inputs.items() if label == "clk"}
+    clock_bits = net.clock_network()
     e_switch = e_int_out = e_int_in = e_clock = 0.0
     n_toggles = 0
     for bit, (rises, falls) in toggles.items():
@@ -404,7 +421,7 @@ def calculate(
                     ef.append(pw.fall.load_slew(cap, s) if pw.fall else 0.0)
                 out_e = rises * _mean(er) + falls * _mean(ef)
         if bit in clock_bits:
-            e_clock += sw + pin_e
+            e_clock += sw + pin_e + out_e
         else:
             e_switch += sw
             e_int_in += pin_e
@@ -417,6 +434,7 @@ def calculate(
         "internal_output_pj": e_int_out,
         "internal_input_pins_pj": e_int_in,
         "clock_pj": e_clock,
+        "data_pj": e_switch + e_int_out + e_int_in,
         "dynamic_pj": e_switch + e_int_out + e_int_in + e_clock,
         "leakage_nw": leak_nw,
         "toggles": n_toggles,

@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 OSU018 = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+OSU018_LEF = OSU018.with_suffix(".lef")
 
 # ---------------------------------------------------------------------------------------------
 # Syntax: groups `type (args) { ... }`, simple attributes `name : value ;`, complex attributes
@@ -239,7 +240,7 @@ class Cell:
     leakage: float  # library leakage unit (osu018: nW)
     pins: dict[str, Pin]
     ff: dict[str, str] | None  # next_state, clocked_on, clear, preset, and the state names
-    latch: bool = False
+    latch: dict[str, str] | None = None  # data_in, enable, and the state names
     three_state: bool = False
 
     @property
@@ -252,7 +253,7 @@ class Cell:
 
     @property
     def sequential(self) -> bool:
-        return self.ff is not None or self.latch
+        return self.ff is not None or self.latch is not None
 
     def setup(self, data_pin: str, clk_slew: float, data_slew: float) -> float:
         """Worst (rise/fall) setup time of ``data_pin`` to the active clock edge."""
@@ -265,6 +266,35 @@ class Cell:
                             worst, arc.tables[key].at(related=clk_slew, constrained=data_slew)
                         )
         return worst
+
+
+def lef_areas(lef: Path) -> dict[str, float]:
+    """Cell area (um2) of every MACRO of a LEF file, from its SIZE."""
+    out = {}
+    for m in re.finditer(
+        r"^\s*MACRO\s+(\S+)(.*?)^\s*END\s+\1\b", Path(lef).read_text(), flags=re.M | re.S
+    ):
+        size = re.search(r"\bSIZE\s+([\d.]+)\s+BY\s+([\d.]+)", m.group(2))
+        if size:
+            out[m.group(1)] = float(size.group(1)) * float(size.group(2))
+    return out
+
+
+def zero_area_fixes(liberty: Path) -> dict[str, float]:
+    """Cells whose Liberty area is 0 and their area from the LEF beside it (osu018 gives its
+    LATCH area 0; its layout is 5.6 x 10 um): the area the flow uses for them."""
+    lef = Path(liberty).with_suffix(".lef")
+    if not lef.exists():
+        return {}
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", " ", Path(liberty).read_text(), flags=re.S)
+    zero = {
+        m.group(1)
+        for m in re.finditer(
+            r"\bcell\s*\(\s*\"?([\w$]+)\"?\s*\)\s*\{\s*area\s*:\s*0(\.0*)?\s*;", text
+        )
+    }
+    sizes = lef_areas(lef)
+    return {c: sizes[c] for c in sorted(zero) if c in sizes}
 
 
 class Library:
@@ -290,6 +320,9 @@ class Library:
         self.cells: dict[str, Cell] = {}
         for g in top.sub("cell"):
             self.cells[g.args[0]] = self._cell(g, templates)
+        self.area_from_lef = zero_area_fixes(self.path)
+        for name, area in self.area_from_lef.items():
+            self.cells[name].area = area
 
     @staticmethod
     def _table(g: Group, templates: dict[str, Group]) -> Table:
@@ -353,13 +386,22 @@ class Library:
                     if f.attr(k)
                 },
             }
+        latch = None
+        latches = g.sub("latch")
+        if latches:
+            f = latches[0]
+            latch = {
+                "state": f.args[0],
+                "state_n": f.args[1] if len(f.args) > 1 else "",
+                **{k: f.attr(k) for k in ("data_in", "enable") if f.attr(k)},
+            }
         return Cell(
             g.args[0],
             float(g.attr("area", 0.0)),
             float(g.attr("cell_leakage_power", 0.0)),
             pins,
             ff,
-            bool(g.sub("latch")),
+            latch,
             three_state,
         )
 

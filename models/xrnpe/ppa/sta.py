@@ -118,6 +118,33 @@ class Netlist:
     def name(self, bit: int) -> str:
         return self.names.get(bit, f"n{bit}")
 
+    def clock_network(self, clock: str = "clk") -> set[int]:
+        """The bits of the clock network: the clock input, every net a combinational cell
+        drives from it (a clock gate's AND, inverters, clock buffers) and the output of a latch
+        enabled from it (a clock gate's enable latch; the designs use latches nowhere else).
+        The STA treats these nets as ideal clock, the energy calculator counts them as clock."""
+        key = f"_clock_network_{clock}"
+        if key not in self.__dict__:
+            todo = [b for b, label in self.inputs.items() if label == clock]
+            seen = set(todo)
+            while todo:
+                bit = todo.pop()
+                for c, pin in self.sinks.get(bit, []):
+                    cell = self.lib.cells[self.cells[c][1]]
+                    if cell.ff is not None:
+                        continue
+                    if cell.latch is not None and pin not in re.findall(
+                        r"\w+", cell.latch["enable"]
+                    ):
+                        continue
+                    for opin in cell.outputs:
+                        ob = self.cells[c][2].get(opin)
+                        if isinstance(ob, int) and ob not in seen:
+                            seen.add(ob)
+                            todo.append(ob)
+            self.__dict__[key] = seen
+        return self.__dict__[key]
+
     def register(self, cell_index: int) -> str:
         """A flip-flop's register name: the name of the net its output drives."""
         inst, ctype, conns = self.cells[cell_index]
@@ -163,6 +190,8 @@ def clock_pin(cell: Cell) -> str:
 
 
 def data_pin(cell: Cell) -> str:
+    if cell.latch is not None:
+        return re.findall(r"[A-Za-z_]\w*", cell.latch["data_in"])[0]
     return re.findall(r"[A-Za-z_]\w*", cell.ff["next_state"])[0] if cell.ff else ""
 
 
@@ -201,14 +230,18 @@ def analyse(
             tm.arrival[bit] = [0.0, 0.0]
             tm.slew[bit] = [input_slew, input_slew]
             tm.prev[bit] = [None, None]
-    # launch: flip-flop outputs
+    # launch: flip-flop outputs (the clock network is ideal: its gates and latches launch
+    # nothing and are not data paths)
+    clock_net = net.clock_network(clock)
     comb: list[int] = []
     for idx, (_inst, ctype, conns) in enumerate(net.cells):
         cell = lib.cells[ctype]
+        if any(conns.get(p) in clock_net for p in cell.outputs):
+            continue
         if not cell.sequential:
             comb.append(idx)
             continue
-        if launch == "in":
+        if launch == "in" or cell.ff is None:
             continue
         clk = clock_pin(cell)
         for opin in cell.outputs:
@@ -374,13 +407,15 @@ def trace(net: Netlist, tm: Timing, bit: int, edge: int) -> tuple[str, str, floa
 
 
 def endpoints(net: Netlist, tm: Timing, clock_slew: float | None = None) -> list[TimingPath]:
-    """The worst path into every flip-flop data pin and every primary output."""
+    """The worst path into every flip-flop data pin, every clock gate's enable latch (set up
+    to the clock edge that closes it, the rising edge of the gated clock) and every primary
+    output."""
     lib = net.lib
     clock_slew = lib.fo4()["slew_ns"] if clock_slew is None else clock_slew
     out = []
     for idx, (_inst, ctype, conns) in enumerate(net.cells):
         cell = lib.cells[ctype]
-        if cell.ff is None:
+        if not cell.sequential:
             continue
         dpin = data_pin(cell)
         bit = conns.get(dpin)

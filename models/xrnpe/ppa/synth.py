@@ -44,6 +44,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from xrnpe.ppa.designs import DESIGNS, Design, parse_design
+from xrnpe.ppa.liberty import zero_area_fixes
 from xrnpe.ppa.yosys import quote as _q
 from xrnpe.ppa.yosys import read_commands
 
@@ -373,6 +374,7 @@ def liberty_cells(lib: Path) -> tuple[dict[str, float], set[str]]:
         nxt = text.find("cell (", m.end())
         if re.search(r"\b(ff|latch)\s*\(", text[m.end() : nxt if nxt > 0 else None]):
             seq.add(m.group(1))
+    areas.update(zero_area_fixes(lib))
     return areas, seq
 
 
