@@ -8,6 +8,7 @@
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
+#   make ppa-real  the PE energy bench on the odometry network's own operands (after make vio)
 #   make results   docs/results.md from the reports under build/
 #   make coverage  Verilator line/branch/toggle + functional coverage of rtl/ -> build/coverage/ (opt-in)
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
@@ -26,7 +27,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 # user cache directory instead)
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
-.PHONY: all setup sim test lint synth ppa bench workload vio soak gen results clean distclean
+.PHONY: all setup sim test lint synth ppa ppa-real bench workload vio soak gen results clean \
+	distclean
 
 all: test
 
@@ -75,6 +77,10 @@ vio: $(STAMP) | build/ppa/summary.json
 
 build/ppa/summary.json: | $(STAMP)
 	$(MAKE) ppa
+
+# the PEs' netlists from make ppa, the operands from make vio
+ppa-real: $(STAMP) | build/ppa/summary.json
+	$(PY) -m xrnpe.ppa.real $(PPA_REAL_ARGS)
 
 results: $(STAMP)
 	$(PY) -m scripts.gen_results

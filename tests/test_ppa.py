@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from xrnpe.ppa.liberty import OSU018, Library, function_to_verilog
@@ -341,6 +342,30 @@ def test_clock_gate_views_map_and_simulate(tmp_path, lib):
     out = subprocess.run(["vvp", "-n", "s.vvp"], cwd=tmp_path, capture_output=True, text=True)
     m = re.search(r"bad=(\d+) q=(\d+)", out.stdout)
     assert m and m.group(1) == "0", out.stdout
+
+
+def test_real_operand_window_is_the_layers_matmul():
+    """make ppa-real's windows (energy.workload_from_operands): whole dot products of A rows
+    and W columns in a PE's order (a column, every row against it), K padded with zero codes
+    to the lanes, wrapping around when the layer has fewer; every expected result is that
+    entry of the exact matmul (xrnpe.matmul)."""
+    from xrnpe.matmul import matmul
+    from xrnpe.ppa import energy
+    from xrnpe.sim import pe_model as pm
+
+    rng = np.random.default_rng(3)
+    a = pm.random_words(rng, "p8", 21).reshape(3, 7) & 0xFF  # 8-bit codes, K = 7
+    w = pm.random_words(rng, "p8", 14).reshape(7, 2) & 0xFF
+    win = energy.workload_from_operands("p8", a, w, words=40, label="p8/x")
+    assert win.label == "p8/x" and win.fmt == "p8"
+    assert win.words == 40 and win.macs == 80  # 10 dot products of 4 words (K 7 -> 8)
+    c = np.asarray(matmul(a.astype(np.uint8), w.astype(np.uint8), "p8", "fp32")).view(np.uint32)
+    order = [(i, j) for j in range(2) for i in range(3)]
+    want = [c[order[t % 6]] for t in range(10)]
+    assert [int(x) for x in win.stream.exp_code] == [int(x) for x in want]
+    assert int(win.stream.first.sum()) == 10 and int(win.stream.last.sum()) == 10
+    with pytest.raises(ValueError, match="do not multiply"):
+        energy.workload_from_operands("p8", a, w.T, words=8, label="bad")
 
 
 @needs_osu018

@@ -135,6 +135,10 @@ class Window:
     words: int
     macs: int
     stream: pm.Stream
+    label: str = ""  # the window's name in the results (default: its format)
+
+    def __post_init__(self):
+        self.label = self.label or self.fmt
 
 
 def workload(words: int, seed: int, formats=tuple(pm.IN_FMTS)) -> list[Window]:
@@ -156,6 +160,36 @@ def workload(words: int, seed: int, formats=tuple(pm.IN_FMTS)) -> list[Window]:
         st = pm.chain_jobs(jobs, quire_check=True)
         out.append(Window(fmt, words, words * pm.LANES[fmt], st))
     return out
+
+
+def workload_from_operands(
+    fmt: str, a: np.ndarray, w: np.ndarray, words: int, label: str, out_fmt: str = "fp32"
+) -> Window:
+    """A window of real dot products: rows of ``a`` (M x K activation codes) with columns of
+    ``w`` (K x N weight codes), in the order one co-processor PE meets them (a weight column,
+    then every row of A against it, then the next column), until ``words`` words are reached
+    (whole dot products; K is padded with zero codes to a multiple of the lanes).  The output
+    format is the one the network's layers use (fp32: the host applies scale and bias)."""
+    a, w = np.asarray(a, np.int64), np.asarray(w, np.int64)
+    if a.ndim != 2 or w.ndim != 2 or a.shape[1] != w.shape[0]:
+        raise ValueError(f"{label}: operands of shapes {a.shape} and {w.shape} do not multiply")
+    lanes, width = pm.LANES[fmt], pm.WIDTH[fmt]
+    k = a.shape[1]
+    pad = -k % lanes
+    a = np.pad(a, ((0, 0), (0, pad)))
+    w = np.pad(w, ((0, pad), (0, 0)))
+    per_dot = (k + pad) // lanes
+    order = [(i, j) for j in range(w.shape[1]) for i in range(a.shape[0])]
+    n_dots = max(1, words // per_dot)
+    jobs = []
+    for t in range(n_dots):  # the layer's dot products again from the start if it has fewer
+        i, j = order[t % len(order)]
+        a_words = pm.pack(a[i].reshape(-1, lanes), width)
+        w_words = pm.pack(w[:, j].reshape(-1, lanes), width)
+        jobs.append((fmt, out_fmt, a_words, w_words))
+    total = n_dots * per_dot
+    st = pm.chain_jobs(jobs)
+    return Window(fmt, total, total * lanes, st, label)
 
 
 def hex_words(st: pm.Stream, warmup: bool) -> list[str]:
@@ -251,7 +285,7 @@ def testbench(top: str, windows: list[Window]) -> tuple[str, list[str]]:
         parts.append(
             WINDOW.format(
                 k=k,
-                fmt=win.fmt,
+                fmt=win.label,
                 warm=warm,
                 idle=WARMUP_IDLE,
                 first=first,
@@ -519,10 +553,13 @@ def run(
     work: Path | None = None,
     keep_vcd: bool = False,
     formats=tuple(pm.IN_FMTS),
+    windows: list[Window] | None = None,
 ) -> dict:
-    """Energy per MAC of every format for one mapped PE (xrnpe.ppa.asic output)."""
+    """Energy per MAC of every window for one mapped PE (xrnpe.ppa.asic output): by default
+    the random workload of ``formats`` (results keyed by format), else ``windows`` (keyed by
+    their labels)."""
     work = work or netlist_dir / "energy"
-    windows = workload(words, seed, formats)
+    windows = windows or workload(words, seed, formats)
     vcd, spans = simulate(netlist_dir, top, lib, windows, work)
     net = Netlist.load(netlist_dir / "netlist.json", top, lib)
     tm = analyse(net)
@@ -532,8 +569,8 @@ def run(
         vcd.unlink()
     out = {}
     for win in windows:
-        t0, t1 = spans[win.fmt]
-        res = calculate(net, counts[win.fmt], (t1 - t0) / per_ns / PERIOD_NS, tm)
+        t0, t1 = spans[win.label]
+        res = calculate(net, counts[win.label], (t1 - t0) / per_ns / PERIOD_NS, tm)
         res.update(
             macs=win.macs,
             words=win.words,
@@ -542,7 +579,7 @@ def run(
             dynamic_pj_per_mac=res["dynamic_pj"] / win.macs,
             cycles_per_mac=res["cycles"] / win.macs,
         )
-        out[win.fmt] = res
+        out[win.label] = res
     return out
 
 

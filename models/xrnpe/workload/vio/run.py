@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import energy
 from ..common import Cache, Stopwatch, cache_key, log, repo_root, single_blas_thread
-from . import data, dataset, evaluate, fit, model, prep, quantize, report, rtlcheck
+from . import data, dataset, evaluate, fit, model, operands, prep, quantize, report, rtlcheck
 
 CONFIG = {
     "version": 2,  # bump when the pipeline's stages change what is trained or selected
@@ -184,6 +184,7 @@ def run(args, table: dict, sequence: data.Sequence | None = None) -> int:
         nets["mixed"] = selector.trained(selection["chosen"])
 
     results, trajectories = evaluate.evaluate_networks(ds, nets, costs, clock)
+    operands.export(nets, ds, out / "operands.npz")
     dead_reckoning = evaluate.dead_reckoning(ds, clock)
     rtl = rtlcheck.rtl_stage(args, nets["mixed"], selection["chosen"], ds, clock)
     outcome = report.Outcome(
