@@ -487,17 +487,31 @@ def energy_at(res: dict, mhz: float) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def simulate(
-    netlist_dir: Path, top: str, lib: Library, windows: list[Window], work: Path
-) -> tuple[Path, dict[str, tuple[int, int]]]:
-    """Run the testbench on the netlist; returns the VCD and the windows' time spans."""
-    work.mkdir(parents=True, exist_ok=True)
-    used = set(
-        re.findall(
-            r"^\s*([A-Z][A-Z0-9_]*)\s+\S+\s*\(", (netlist_dir / "netlist.v").read_text(), flags=re.M
-        )
+def used_cells(netlist_v: Path, lib: Library) -> set[str]:
+    """The library cells a Verilog netlist instantiates."""
+    text = Path(netlist_v).read_text()
+    return set(
+        re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s+(?:#\(.*?\)\s*)?\S+\s*\(", text, flags=re.M)
     ) & set(lib.cells)
-    (work / "cells.v").write_text(cell_models(lib, used))
+
+
+def simulate(
+    netlist_dir: Path,
+    top: str,
+    lib: Library,
+    windows: list[Window],
+    work: Path,
+    netlist_v: Path | None = None,
+    cells_v: str | None = None,
+) -> tuple[Path, dict[str, tuple[int, int]]]:
+    """Run the testbench on the netlist (``netlist_v``, default the directory's netlist.v,
+    with the cell models ``cells_v``, default the zero-delay ones); returns the VCD and the
+    windows' time spans."""
+    work.mkdir(parents=True, exist_ok=True)
+    netlist_v = Path(netlist_v or netlist_dir / "netlist.v").resolve()
+    if cells_v is None:
+        cells_v = cell_models(lib, used_cells(netlist_v, lib))
+    (work / "cells.v").write_text(cells_v)
     tb, mem = testbench(top, windows)
     (work / "tb.sv").write_text(tb)
     (work / "words.hex").write_text("\n".join(mem) + "\n")
@@ -509,7 +523,7 @@ def simulate(
             "sim.vvp",
             "-s",
             "ppa_energy_tb",
-            str(netlist_dir / "netlist.v"),
+            str(netlist_v),
             "cells.v",
             "tb.sv",
         ],

@@ -41,8 +41,10 @@ from pathlib import Path
 from xrnpe.ppa.designs import DESIGNS, Design, parse_design
 
 REF_MHZ = 100.0  # the common reference clock of the energy figures
+FORMATS = ("fp4", "p4", "p8", "p16")
+GLITCH_WORDS = 64  # words per format of the delay-annotated run (xrnpe.ppa.glitch)
 PAPER = {"fmax_ghz": 1.72, "fo4_ps": (12.0, 15.0), "node": "28 nm"}
-TASKS = ("asic", "asic_ungated", "sta", "energy", "energy_ungated", "fpga", "synth")
+TASKS = ("asic", "asic_ungated", "sta", "energy", "energy_ungated", "glitch", "fpga", "synth")
 # mapping directory of each clock-gate view (xrnpe.ppa.asic.CLOCK_GATE_VIEWS)
 ASIC_DIR = {"gated": "asic", "ungated": "asic_ungated"}
 # rough seconds per task on the 2-core machine (scheduling order only: longest first)
@@ -52,6 +54,7 @@ COST = {
     "sta": 15,
     "energy": 90,
     "energy_ungated": 90,
+    "glitch": 60,
     "fpga": 200,
     "synth": 60,
 }
@@ -159,6 +162,23 @@ def task_energy(d: Design, out: Path, args, view: str = "gated") -> dict:
     return {"words": args.words, "seed": args.seed, "clock_gate": view, "formats": res}
 
 
+def task_glitch(d: Design, out: Path, args) -> dict:
+    """The zero-delay energy run against a delay-annotated one (xrnpe.ppa.glitch), gated view."""
+    from xrnpe.ppa import glitch
+    from xrnpe.ppa.liberty import OSU018, Library
+
+    formats = tuple(args.formats.split(",")) if args.formats else FORMATS
+    return glitch.run(
+        out / ASIC_DIR["gated"],
+        d.top_module(),
+        Library(OSU018),
+        words=min(args.words, GLITCH_WORDS),
+        seed=args.seed,
+        formats=formats,
+        work=out / "glitch",
+    )
+
+
 def task_fpga(d: Design, out: Path, args) -> dict:
     from xrnpe.ppa import fpga
 
@@ -210,10 +230,16 @@ TASK_FN = {
     "sta": task_sta,
     "energy": task_energy,
     "energy_ungated": functools.partial(task_energy, view="ungated"),
+    "glitch": task_glitch,
     "fpga": task_fpga,
     "synth": task_synth,
 }
-DEPS = {"sta": ("asic",), "energy": ("asic",), "energy_ungated": ("asic_ungated",)}
+DEPS = {
+    "sta": ("asic",),
+    "energy": ("asic",),
+    "energy_ungated": ("asic_ungated",),
+    "glitch": ("asic",),
+}
 
 
 def run_task(task: str, d: Design, out: Path, args) -> int:
@@ -243,7 +269,7 @@ def schedule(designs: list[Design], tasks: list[str], out_root: Path, args) -> d
     todo = []
     for d in designs:
         for t in tasks:
-            if t.startswith("energy") and not d.energy:
+            if t in ("energy", "energy_ungated", "glitch") and not d.energy:
                 continue
             cost = (COST_HIER if d.hierarchical else COST).get(t, 60)
             todo.append((d, t, cost))
