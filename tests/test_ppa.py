@@ -218,6 +218,37 @@ def test_energy_calculator_by_hand(lib):
 
 
 @needs_osu018
+def test_data_energy_by_stage(lib):
+    """xrnpe.ppa.blocks: a register's output net is its stage's, a combinational net the
+    stage of the nearest register it feeds, the clock nobody's; energies sum per stage."""
+    from xrnpe.ppa import blocks
+    from xrnpe.ppa.sta import Netlist
+
+    # in -> INVX1 -> n3 -> INVX1 -> n4 -> DFF (register "u_acc.seg_q") -> n5 -> INVX1 -> n6
+    # -> DFF (register "u_readout.val1_q") -> n7 (output)
+    cells = [
+        ("u1", "INVX1", {"A": 2, "Y": 3}),
+        ("u2", "INVX1", {"A": 3, "Y": 4}),
+        ("f1", "DFFPOSX1", {"CLK": 1, "D": 4, "Q": 5}),
+        ("u3", "INVX1", {"A": 5, "Y": 6}),
+        ("f2", "DFFPOSX1", {"CLK": 1, "D": 6, "Q": 7}),
+    ]
+    driver = {3: (0, "Y"), 4: (1, "Y"), 5: (2, "Q"), 6: (3, "Y"), 7: (4, "Q")}
+    sinks = {1: [(2, "CLK"), (4, "CLK")], 2: [(0, "A")], 3: [(1, "A")], 4: [(2, "D")]}
+    sinks.update({5: [(3, "A")], 6: [(4, "D")]})
+    names = {5: "u_acc.seg_q", 7: "u_readout.val1_q"}
+    net = Netlist("st", lib, cells, driver, sinks, {1: "clk", 2: "in"}, {7: "out"}, names, 0.0)
+    owner = blocks.stage_of_bits(net)
+    acc, p1 = "S4 accumulate (R3->acc)", "P1 carry resolve (acc->P1)"
+    assert owner == {2: acc, 3: acc, 4: acc, 5: acc, 6: p1, 7: p1}
+    assert blocks.by_stage({3: 1.0, 5: 2.0, 6: 0.5, 9: 0.25}, owner) == {
+        acc: 3.0,
+        p1: 0.5,
+        "unattributed": 0.25,
+    }
+
+
+@needs_osu018
 def test_clock_gate_is_clock_energy_and_a_timing_endpoint(lib):
     """A clock gate built from osu018 cells (rtl/tech/osu018/xrnpe_prim_clock_gate.sv):
     clk -> INVX1 -> LATCH.CLK, en -> LATCH.D, LATCH.Q and clk -> AND2X1 -> flip-flop CLK.

@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from xrnpe.formats import FORMATS
+from xrnpe.ppa import blocks
 from xrnpe.ppa.liberty import Library, function_to_verilog
 from xrnpe.ppa.sta import Netlist, Timing, analyse
 from xrnpe.sim import pe_model as pm
@@ -405,11 +406,13 @@ def calculate(
     tm: Timing | None = None,
     clock_slew: float | None = None,
     input_slew: float | None = None,
+    per_bit: dict[int, float] | None = None,
 ) -> dict:
     """Energy (pJ) of a window with the given per-bit [rising, falling] transitions and
     ``cycles`` clock cycles; leakage is returned as power (nW) to be multiplied by the window
     time at a chosen clock.  ``tm`` supplies input slews (STA); without it every slew is
-    ``input_slew`` (default: the library's FO4 slew)."""
+    ``input_slew`` (default: the library's FO4 slew).  ``per_bit`` (a dict) receives every
+    data net's energy (switching + internal, pJ), for the per-block breakdown."""
     lib = net.lib
     fo4_slew = lib.fo4()["slew_ns"]
     clock_slew = fo4_slew if clock_slew is None else clock_slew
@@ -461,6 +464,8 @@ def calculate(
             e_int_in += pin_e
             e_int_out += out_e
             n_toggles += n
+            if per_bit is not None:
+                per_bit[bit] = sw + pin_e + out_e
     leak_nw = sum(lib.cells[c[1]].leakage for c in net.cells)
     return {
         "switching_pj": e_switch,
@@ -581,10 +586,15 @@ def run(
     per_ns = vcd_units_per_ns(vcd)
     if not keep_vcd:
         vcd.unlink()
+    owner = blocks.stage_of_bits(net, pe_top=top.startswith("xrnpe_pe_"))
     out = {}
     for win in windows:
         t0, t1 = spans[win.label]
-        res = calculate(net, counts[win.label], (t1 - t0) / per_ns / PERIOD_NS, tm)
+        per_bit: dict[int, float] = {}
+        res = calculate(net, counts[win.label], (t1 - t0) / per_ns / PERIOD_NS, tm, per_bit=per_bit)
+        res["data_pj_per_mac_by_stage"] = {
+            k: round(v / win.macs, 3) for k, v in blocks.by_stage(per_bit, owner).items()
+        }
         res.update(
             macs=win.macs,
             words=win.words,
