@@ -5,6 +5,8 @@
 #   make lint      Verilator -Wall on every RTL module (and the house-style checks)
 #   make synth     Yosys area reports -> build/synth/summary.json
 #   make ppa       osu018 timing/energy, ECP5 place-and-route -> build/ppa/summary.json, docs/ppa.md
+#   make ppa-fpga  make ppa plus the co-processor's ECP5 place-and-route (~30 CPU minutes more;
+#                  make ppa reuses that result while the co-processor's inputs are unchanged)
 #   make bench     benchmarks -> build/bench/*.json
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
@@ -27,7 +29,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # user cache directory instead)
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
-.PHONY: all setup sim test lint synth ppa ppa-real bench workload vio soak gen results clean \
+.PHONY: all setup sim test lint synth ppa ppa-fpga ppa-real bench workload vio soak gen results clean \
 	distclean
 
 all: test
@@ -64,6 +66,9 @@ synth: $(STAMP)
 
 ppa: $(STAMP)
 	$(PY) -m scripts.ppa.run $(PPA_ARGS)
+
+ppa-fpga: $(STAMP)
+	$(PY) -m scripts.ppa.run --coproc-fpga $(PPA_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench.run_bench

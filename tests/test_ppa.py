@@ -24,7 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 needs_osu018 = pytest.mark.skipif(not OSU018.exists(), reason="qflow-tech-osu018 not installed")
 
 # CONTRACT section 5, make ppa
-ENTRY_KEYS = {"top", "sources", "params", "macs_per_cycle", "osu018", "ecp5", "energy_pj_per_mac"}
+ENTRY_KEYS = {
+    "top",
+    "sources",
+    "params",
+    "macs_per_cycle",
+    "osu018",
+    "ecp5",
+    "energy_pj_per_mac",
+    "energy",
+    "netlist",
+    "opensta",
+    "routed",
+}
 OSU_KEYS = {
     "area_um2": float,
     "crit_path_ps": float,
@@ -501,3 +513,19 @@ def test_energy_flow_on_pe_wide(tmp_path):
         total = r["switching_pj"] + r["internal_pj"] + r["clock_pj"]
         assert r["dynamic_pj"] == pytest.approx(total)
         assert r["clock_pj"] > 0 and r["leakage_nw"] > 0
+        assert r["data_pj"] == pytest.approx(r["switching_pj"] + r["internal_pj"])
+        by_stage = r["data_pj_per_mac_by_stage"]
+        assert sum(by_stage.values()) == pytest.approx(r["data_pj"] / r["macs"], abs=0.05)
+        assert by_stage.get("unattributed", 0) < 0.01 * sum(by_stage.values())
+    # the split of CONTRACT section 5, gated and ungated views, each adding up
+    for view in ("gated", "ungated"):
+        for fmt in ("fp4", "p16"):
+            sp = e["energy"][view][fmt]
+            assert sp["total"] == pytest.approx(sp["clock"] + sp["data"] + sp["leakage"], abs=0.01)
+    assert e["energy_pj_per_mac"]["fp4"] == e["energy"]["gated"]["fp4"]["total"]
+    # the delay-annotated run counts at least the zero-delay run's transitions
+    gl = json.loads((tmp_path / "report.json").read_text())["designs"]["pe_wide"]["glitch"]
+    for fmt in ("fp4", "p16"):
+        g = gl["formats"][fmt]
+        assert g["toggles_delays"] >= g["toggles_zero_delay"] > 0
+        assert 0.0 <= g["missed_share_of_data"] < 0.9

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import os
 import re
@@ -98,6 +99,7 @@ def task_asic(d: Design, out: Path, args, view: str = "gated") -> dict:
     asic.run_worker(work / "spec.json")
     area, cells = asic.area_um2(work, spec["top"])
     return {
+        "netlist": rel(work / "netlist.v"),
         "area_um2": round(area, 1),
         "cells": cells,
         "n_cells": sum(cells.values()),
@@ -234,12 +236,35 @@ TASK_FN = {
     "fpga": task_fpga,
     "synth": task_synth,
 }
+# tasks of the PE designs only (a gate-level simulation of the PE testbench)
+PE_ONLY = ("asic_ungated", "energy", "energy_ungated", "glitch")
 DEPS = {
     "sta": ("asic",),
     "energy": ("asic",),
     "energy_ungated": ("asic_ungated",),
     "glitch": ("asic",),
 }
+
+
+def inputs_digest(d: Design, task: str) -> str:
+    """What a task's result depends on: the design's sources (contents), parameters, the task
+    and the flow's own modules.  A result is reused by a later run only with the same digest."""
+    h = hashlib.sha256(f"{task}|{d.name}|{sorted(d.parameters().items())}".encode())
+    flow_dir = Path(__file__).parent
+    for src in [*d.sources(), *d.fpga_sources(), *sorted(flow_dir.glob("*.py"))]:
+        h.update(Path(src).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def reused(d: Design, task: str, out: Path) -> dict | None:
+    """An earlier run's result of ``task`` for ``d`` if its inputs are unchanged."""
+    f = out / f"{task}.json"
+    if not f.is_file():
+        return None
+    res = json.loads(f.read_text())
+    if "error" in res or res.get("inputs_digest") != inputs_digest(d, task):
+        return None
+    return {**res, "reused": True}
 
 
 def run_task(task: str, d: Design, out: Path, args) -> int:
@@ -256,6 +281,7 @@ def run_task(task: str, d: Design, out: Path, args) -> int:
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
     res["cpu_seconds"] = round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 1)
+    res["inputs_digest"] = inputs_digest(d, task)
     (out / f"{task}.json").write_text(json.dumps(res, indent=1) + "\n")
     return 0
 
@@ -267,13 +293,20 @@ def run_task(task: str, d: Design, out: Path, args) -> int:
 
 def schedule(designs: list[Design], tasks: list[str], out_root: Path, args) -> dict:
     todo = []
+    done: dict[tuple[str, str], dict] = {}
     for d in designs:
         for t in tasks:
-            if t in ("energy", "energy_ungated", "glitch") and not d.energy:
+            if t in PE_ONLY and not d.energy:
+                continue
+            if t == "fpga" and d.hierarchical and not args.coproc_fpga:
+                prev = reused(d, t, out_root / d.name)
+                if prev:
+                    done[(d.name, t)] = prev
+                note = "reused (inputs unchanged)" if prev else "opt-in: make ppa-fpga"
+                print(f"ppa {d.name:<12} {t:<7} {note}", flush=True)
                 continue
             cost = (COST_HIER if d.hierarchical else COST).get(t, 60)
             todo.append((d, t, cost))
-    done: dict[tuple[str, str], dict] = {}
     running: list[tuple[subprocess.Popen, Design, str, float, object]] = []
     jobs = max(1, args.jobs)
     while todo or running:
@@ -366,6 +399,7 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
         a, s = get["asic"], get["sta"]
         if "error" not in a and a and "error" not in s and s and s.get("critical"):
             crit = s["critical"]
+            entry["netlist"] = a["netlist"]
             entry["osu018"] = {
                 "area_um2": a["area_um2"],
                 "crit_path_ps": crit["period_ps"],
@@ -653,6 +687,12 @@ def main(
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--formats", default="", help="energy: only these formats (comma-separated)")
     ap.add_argument("--no-docs", action="store_true", help=f"do not rewrite {docs or 'the docs'}")
+    ap.add_argument(
+        "--coproc-fpga",
+        action="store_true",
+        help="also place and route the co-processor on ECP5 (about 30 CPU minutes; without it "
+        "an earlier result with the same inputs is reused)",
+    )
     ap.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     designs = [parse_design(a) for a in args.design] if args.design else DESIGNS
@@ -668,6 +708,12 @@ def main(
         )
         return 1
     skip = {t.strip() for t in args.skip.split(",") if t.strip()}
+    unknown = sorted(skip - set(TASKS))
+    if unknown:
+        print(
+            f"ppa: --skip {','.join(unknown)}: no such task ({', '.join(TASKS)})", file=sys.stderr
+        )
+        return 2
     tasks = [t for t in TASKS if t not in skip]
     out_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
