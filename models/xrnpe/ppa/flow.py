@@ -12,17 +12,23 @@ with make synth), their sources, top and parameters come from the source manifes
 (xrnpe.core) and are written into the summary.  The work is a set of tasks (one process
 each, at most --jobs at a time, longest first):
 
-  asic    Yosys + ABC mapping onto osu018               xrnpe.ppa.asic
-  sta     timing of the mapped netlist, vesta check      xrnpe.ppa.sta     (after asic)
-  energy  gate-level simulation + energy (PEs only)      xrnpe.ppa.energy  (after asic)
-  fpga    ECP5 synthesis and place-and-route             xrnpe.ppa.fpga
-  synth   xcup LUTs and sky130 area (make synth's flow)  xrnpe.ppa.synth
+  asic            Yosys + ABC mapping onto osu018, clock gates   xrnpe.ppa.asic
+                  from osu018 cells (the gated view)
+  asic_ungated    the same with the ungated clock-gate view      xrnpe.ppa.asic    (PEs)
+  sta             timing of the mapped netlist, vesta check      xrnpe.ppa.sta     (after asic)
+  energy          gate-level simulation + energy, gated view     xrnpe.ppa.energy  (PEs)
+  energy_ungated  the same on the ungated view                   xrnpe.ppa.energy  (PEs)
+  glitch          the energy run again with delays               xrnpe.ppa.glitch  (PEs)
+  fpga            ECP5 synthesis and place-and-route             xrnpe.ppa.fpga
+                  (the co-processor's only with --coproc-fpga: make ppa-fpga)
+  synth           xcup LUTs and sky130 area (make synth's flow)  xrnpe.ppa.synth
 
 Usage (make ppa runs `python -m scripts.ppa.run`, which calls main() here):
   ppa                                the four designs
   ppa --design pe_rmmec              some of them (repeatable)
   ppa --design NAME=BLOCK[:P=V,...]  any manifest block (PE ports: also energy)
   ppa --skip fpga,synth              leave tasks out (their fields are missing)
+  ppa --coproc-fpga                  also the co-processor's ECP5 place-and-route
 """
 
 from __future__ import annotations
