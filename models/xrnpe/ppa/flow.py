@@ -45,6 +45,7 @@ import sys
 import time
 from pathlib import Path
 
+from xrnpe.ppa import compare
 from xrnpe.ppa.designs import DESIGNS, Design, parse_design
 
 REF_MHZ = 100.0  # the common reference clock of the energy figures
@@ -547,6 +548,7 @@ def tables(summary: dict, report: dict) -> str:
         f"Energy at the common reference clock of {REF_MHZ:g} MHz unless stated."
     )
     lines.append("")
+    lines += compare.tables(summary, report)
     for name, e in summary["designs"].items():
         det = report["designs"][name]
         o, f, en = e.get("osu018", {}), e.get("ecp5", {}), e.get("energy_pj_per_mac")

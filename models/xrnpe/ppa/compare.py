@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The cross-design part of `make ppa`'s tables: the energy split of every PE in both
+clock-gate views, the ratios the energy issue sets targets for, the per-stage data energy, the
+glitch run, and the routed and OpenSTA figures when the flow produced them."""
+
+from __future__ import annotations
+
+FORMATS = ("fp4", "p4", "p8", "p16")
+PES = ("pe_rmmec", "pe_baseline", "pe_wide")
+# (label, numerator, denominator, formats, target) of docs/ppa.md "Targets"
+RATIO_TARGETS = (
+    ("RMMEC / baseline", "pe_rmmec", "pe_baseline", FORMATS, 1.0),
+    ("RMMEC / wide", "pe_rmmec", "pe_wide", ("fp4", "p4", "p8"), 0.62),
+)
+
+
+def _num(x, nd=1) -> str:
+    return "n/a" if x is None else f"{x:,.{nd}f}"
+
+
+def energy_split_table(summary: dict) -> list[str]:
+    designs = summary["designs"]
+    rows = []
+    for name in PES:
+        split = designs.get(name, {}).get("energy") or {}
+        for view in ("gated", "ungated"):
+            per = split.get(view)
+            if not per:
+                continue
+            cells = [
+                f"{_num(per[f]['clock'])} / {_num(per[f]['data'])} / {_num(per[f]['total'])}"
+                if f in per
+                else "n/a"
+                for f in FORMATS
+            ]
+            rows.append(f"| {name} | {view} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return [
+        "**Energy split** (pJ/MAC at the reference clock: clock / data / total; leakage is the "
+        "rest, below 0.01 pJ/MAC here).  Gated: the clock-gate cells from osu018 cells; "
+        "ungated: no clock gating, a hold multiplexer per register bit (docs/ppa.md, "
+        '"Clock gating").',
+        "",
+        "| design | view | " + " | ".join(FORMATS) + " |",
+        "|---|---|" + "---:|" * len(FORMATS),
+        *rows,
+        "",
+    ]
+
+
+def ratio(summary: dict, num: str, den: str, view: str, fmt: str, term: str) -> float | None:
+    d = summary["designs"]
+    try:
+        a = d[num]["energy"][view][fmt][term]
+        b = d[den]["energy"][view][fmt][term]
+    except KeyError:
+        return None
+    return a / b if b else None
+
+
+def ratio_table(summary: dict) -> list[str]:
+    rows = []
+    for label, num, den, fmts, target in RATIO_TARGETS:
+        for view in ("gated", "ungated"):
+            for term in ("total", "data"):
+                vals = [ratio(summary, num, den, view, f, term) for f in FORMATS]
+                if all(v is None for v in vals):
+                    continue
+                cells = []
+                for f, v in zip(FORMATS, vals, strict=True):
+                    mark = ""
+                    if v is not None and f in fmts and term == "total":
+                        mark = " ok" if v <= target else " **miss**"
+                    cells.append(f"{_num(v, 2)}{mark}")
+                rows.append(
+                    f"| {label} | {view} | {term} | <= {target:g} | " + " | ".join(cells) + " |"
+                )
+    if not rows:
+        return []
+    return [
+        "**Energy ratios** (pJ/MAC; the target applies to the gated total, the data-only ratio "
+        "is the comparison without any clock).",
+        "",
+        "| ratio | view | term | target | " + " | ".join(FORMATS) + " |",
+        "|---|---|---|---:|" + "---:|" * len(FORMATS),
+        *rows,
+        "",
+    ]
+
+
+def stage_table(report: dict, fmt: str) -> list[str]:
+    per = {}
+    for name in PES:
+        r = ((report["designs"].get(name) or {}).get("energy") or {}).get("formats", {}).get(fmt)
+        if r and r.get("data_pj_per_mac_by_stage"):
+            per[name] = r["data_pj_per_mac_by_stage"]
+    if len(per) < 2:
+        return []
+    stages = sorted(
+        {s for v in per.values() for s in v}, key=lambda s: -max(v.get(s, 0) for v in per.values())
+    )
+    names = list(per)
+    return [
+        f"**Data energy per pipeline stage, {fmt}, gated view** (pJ/MAC; docs/ppa.md, "
+        '"Energy" step 6).',
+        "",
+        "| stage | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+        *(f"| {s} | " + " | ".join(_num(per[n].get(s), 2) for n in names) + " |" for s in stages),
+        "",
+    ]
+
+
+def glitch_table(report: dict) -> list[str]:
+    rows = []
+    for name in PES:
+        g = (report["designs"].get(name) or {}).get("glitch") or {}
+        for fmt, r in (g.get("formats") or {}).items():
+            rows.append(
+                f"| {name} | {fmt} | {r['toggles_zero_delay']:,} | {r['toggles_delays']:,} | "
+                f"{_num(r['data_pj_per_mac_zero_delay'], 2)} | {_num(r['data_pj_per_mac_delays'], 2)} | "
+                f"{100 * r['missed_share_of_data']:.0f} % |"
+            )
+    if not rows:
+        return []
+    return [
+        "**Glitches** (gated view, 64 words per format): transitions and data energy of the "
+        'zero-delay run and of the delay-annotated run (docs/ppa.md, "Glitches"), and the '
+        "share of the data energy the zero-delay figure misses.",
+        "",
+        "| design | format | transitions, zero delay | with delays | data pJ/MAC, zero delay | with delays | missed |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+    ]
+
+
+def tables(summary: dict, report: dict) -> list[str]:
+    """Every cross-design table (empty when the flow ran no PE energy)."""
+    out = energy_split_table(summary) + ratio_table(summary)
+    for fmt in ("fp4", "p8", "p16"):
+        out += stage_table(report, fmt)
+    return out + glitch_table(report)
