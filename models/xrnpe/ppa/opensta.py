@@ -1,0 +1,574 @@
+# SPDX-License-Identifier: Apache-2.0
+"""OpenSTA cross-check of the flow's timing (xrnpe/ppa/sta.py) and energy (xrnpe/ppa/energy.py)
+on the same mapped netlist, Liberty and loads.
+
+OpenSTA (Debian's `sta`, 2.0.17) reads the netlist, the Liberty and either a SPEF or the flow's
+wire estimate, and reports the worst path (`report_checks`) per kind and the power
+(`report_power`) with the activity of the gate-level run.
+
+Constraints (those of sta.py): an ideal clock on port `clk` with the FO4 slew of the library,
+every other input arriving at t=0 with the FO4 slew (no driving cell), every output required
+at the clock edge (output delay 0) and loaded with OUTPUT_LOAD_PF.  Without SPEF each driven
+net carries WIRE_PF_PER_PIN per driven pin (and per output port) as `set_load` on the net,
+the estimate sta.py and energy.py use.  A path's delay (period_ps) is the clock period minus
+its slack: clock-to-Q + logic + setup for a register endpoint, the arrival at an output.
+
+Activity: OpenSTA's activity of a pin is transitions per clock period (both edges counted;
+power = activity / period), its duty the fraction of time at 1.  This OpenSTA has no VCD or
+SAIF reader, and its `set_power_activity -pins` fails (it calls get_pins_error, absent from
+2.0.17, and would skip output pins), so the script sets every measured net on its driver pin
+(or input port) with the underlying `sta::set_power_pin_activity`.  2.0.17 still propagates
+activities forward from the input ports and overwrites the nets it reaches (function of the
+inputs' activities and duties, no correlation); pins on clock nets always get activity 2.0.
+After report_power the script reads every set pin back: `activity_kept` counts the nets that
+kept their measured value, `activity_overridden` lists the others.
+
+Netlist: OpenSTA 2.0.17's Verilog reader rejects `wire signed` and concatenations in
+`assign` statements (Yosys writes both); sanitize_verilog() writes a copy without them (the
+same nets and names: `signed` dropped, each assign split into one assign per bit).
+
+CLI: ``python -m xrnpe.ppa.opensta NETLIST_DIR TOP [--period NS] [--spef F]
+[--activity JSON]`` (NETLIST_DIR with netlist.v and netlist.json from xrnpe.ppa.asic;
+JSON: {"cycles": N, "nets": {name: [transitions, duty]}}).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from xrnpe.ppa.liberty import OSU018, Library
+from xrnpe.ppa.sta import OUTPUT_LOAD_PF, WIRE_PF_PER_PIN, Netlist
+
+STA = "sta"
+KINDS = {  # path kind -> report_checks -from/-to (Tcl)
+    "reg2reg": ("[all_registers -clock_pins]", "[all_registers -data_pins]"),
+    "in2reg": ("$data_inputs", "[all_registers -data_pins]"),
+    "reg2out": ("[all_registers -clock_pins]", "[all_outputs]"),
+    "in2out": ("$data_inputs", "[all_outputs]"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Netlist: what OpenSTA 2.0.17 cannot read
+# ---------------------------------------------------------------------------------------------
+
+_DECL = re.compile(
+    r"^(\s*)(input|output|inout|wire|reg)\s+(signed\s+)?(?:\[(-?\d+):(-?\d+)\]\s*)?"
+    r"(\\\S+\s|[A-Za-z_][\w$]*)\s*;",
+    re.M,
+)
+_ASSIGN = re.compile(r"^[ \t]*assign\s+([^;]*?);[ \t]*$", re.M)
+_CONST = re.compile(r"(\d+)'([bhdo])([0-9a-fA-FxXzZ_]+)")
+# tokens of an assign: escaped names (up to white space), names, bit/part selects, sized
+# constants, concatenation braces, commas and the `=`
+_TOK = re.compile(
+    r"\s*(\\\S+|\d+'[bhdo][0-9a-fA-FxXzZ_]+|[A-Za-z_][\w$]*|\[-?\d+(?::-?\d+)?\]|[{},=])"
+)
+
+
+def _const_bits(tok: str) -> list[str]:
+    """A sized constant as bits, MSB first (x and z as 0: the flow's setundef -zero)."""
+    m = _CONST.fullmatch(tok)
+    width, base, digits = int(m.group(1)), m.group(2), m.group(3).replace("_", "")
+    digits = re.sub("[xXzZ]", "0", digits)
+    value = int(digits, {"b": 2, "h": 16, "d": 10, "o": 8}[base])
+    return ["1'b1" if (value >> k) & 1 else "1'b0" for k in range(width - 1, -1, -1)]
+
+
+def _tokens(body: str) -> list[str]:
+    toks, pos = [], 0
+    body = body.rstrip()
+    while pos < len(body):
+        m = _TOK.match(body, pos)
+        if not m:
+            raise ValueError(f"assign not understood at: {body[pos : pos + 60]!r}")
+        toks.append(m.group(1))
+        pos = m.end()
+    return toks
+
+
+def _bits(toks: list[str], ranges: dict[str, tuple[int, int] | None]) -> list[str]:
+    """An assign operand's tokens (one element or a concatenation) as bit references, MSB
+    first."""
+    if toks and toks[0] == "{":
+        if toks[-1] != "}":
+            raise ValueError(f"assign operand not understood: {' '.join(toks)[:80]}")
+        toks = toks[1:-1]
+    out: list[str] = []
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        k += 1
+        if tok == ",":
+            continue
+        if _CONST.fullmatch(tok):
+            out += _const_bits(tok)
+            continue
+        if tok in "{}=" or tok.startswith("["):
+            raise ValueError(f"assign operand not understood: {' '.join(toks)[:80]}")
+        if tok not in ranges:
+            raise ValueError(f"assign: net {tok} is not declared")
+        ref = tok + " " if tok.startswith("\\") else tok
+        sel = toks[k] if k < len(toks) and toks[k].startswith("[") else None
+        if sel is not None:
+            k += 1
+            hi_s, _, lo_s = sel[1:-1].partition(":")
+            hi, lo = int(hi_s), int(lo_s or hi_s)
+        elif ranges[tok] is None:
+            out.append(ref)
+            continue
+        else:
+            hi, lo = ranges[tok]
+        step = -1 if hi >= lo else 1
+        out += [f"{ref}[{i}]" for i in range(hi, lo + step, step)]
+    return out
+
+
+def sanitize_verilog(text: str) -> tuple[str, dict]:
+    """A Yosys netlist OpenSTA 2.0.17 can read: `signed` dropped from declarations, every
+    assign split into single-bit assigns (right-aligned, the shorter side zero-extended or
+    the longer truncated as Verilog does).  Names and connectivity unchanged."""
+    ranges: dict[str, tuple[int, int] | None] = {}
+    for m in _DECL.finditer(text):
+        name = m.group(6).strip()
+        ranges[name] = (int(m.group(4)), int(m.group(5))) if m.group(4) is not None else None
+    n_signed = 0
+
+    def unsign(m: re.Match) -> str:
+        nonlocal n_signed
+        if m.group(3):
+            n_signed += 1
+            return m.group(0).replace(m.group(3), "", 1)
+        return m.group(0)
+
+    text = _DECL.sub(unsign, text)
+    n_assign = n_bits = 0
+
+    def split(m: re.Match) -> str:
+        nonlocal n_assign, n_bits
+        toks = _tokens(m.group(1))
+        if toks.count("=") != 1:
+            raise ValueError(f"assign not understood: {m.group(0)[:80]}")
+        eq = toks.index("=")
+        lhs, rhs = _bits(toks[:eq], ranges), _bits(toks[eq + 1 :], ranges)
+        n_assign += 1
+        if len(rhs) < len(lhs):
+            rhs = ["1'b0"] * (len(lhs) - len(rhs)) + rhs
+        rhs = rhs[len(rhs) - len(lhs) :]
+        lines = [f"  assign {a} = {b};" for a, b in zip(lhs, rhs, strict=True) if a != b]
+        n_bits += len(lines)
+        return "\n".join(lines)
+
+    text = _ASSIGN.sub(split, text)
+    return text, {"signed_declarations": n_signed, "assigns": n_assign, "assign_bits": n_bits}
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity: nets of the gate-level run -> driver pins
+# ---------------------------------------------------------------------------------------------
+
+
+def net_bits(net: Netlist) -> dict[str, int]:
+    """Every name of every net bit in the JSON netlist (Verilog bit names: `name[i]` with the
+    wire's offset and direction; `name` for a one-bit wire)."""
+    data = json.loads(Path(net.json_path).read_text())["modules"]
+    mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
+    out: dict[str, int] = {}
+    for name, n in mod["netnames"].items():
+        bits, off, upto = n["bits"], int(n.get("offset", 0)), bool(n.get("upto", 0))
+        base = name.lstrip("\\")
+        for k, bit in enumerate(bits):
+            if not isinstance(bit, int):
+                continue
+            if len(bits) == 1:
+                out[base] = bit
+            else:
+                idx = off + (len(bits) - 1 - k if upto else k)
+                out[f"{base}[{idx}]"] = bit
+    return out
+
+
+def tcl_brace(s: str) -> str:
+    if re.search(r"[{}\\]", s):
+        raise ValueError(f"name not usable in Tcl braces: {s!r}")
+    return "{" + s + "}"
+
+
+def driver_ref(net: Netlist, bit: int) -> tuple[str, str] | None:
+    """('pin', 'inst/PIN') or ('port', name) of a net bit's driver; None if undriven."""
+    d = net.driver.get(bit)
+    if d is not None:
+        return "pin", f"{net.cells[d[0]][0]}/{d[1]}"
+    if bit in net.inputs:
+        return "port", net.inputs[bit]
+    return None
+
+
+def activity_tcl(
+    net: Netlist, activity: dict, cycles: float, names: dict[str, int] | None = None
+) -> tuple[list[str], dict[int, tuple[float, float]]]:
+    """Tcl lines setting the measured activity of every net (transitions per clock period,
+    duty) on its driver, and bit -> (activity, duty) of what was set.  ``activity``: net
+    name or bit -> (transitions over ``cycles`` clock cycles, duty)."""
+    if cycles <= 0:
+        raise ValueError(f"activity window of {cycles} cycles")
+    names = names if names is not None else net_bits(net)
+    lines, set_bits = [], {}
+    for key, (transitions, duty) in activity.items():
+        bit = key if isinstance(key, int) else names.get(key)
+        if bit is None:
+            raise ValueError(f"activity: net {key!r} is not in the netlist")
+        if not 0.0 <= duty <= 1.0:
+            raise ValueError(f"activity: net {key!r} has duty {duty} (not in 0..1)")
+        ref = driver_ref(net, bit)
+        if ref is None:
+            continue  # a net without driver (constant or dangling): nothing to switch
+        act = transitions / cycles
+        set_bits[bit] = (act, duty)
+        obj = f"[get_pins {tcl_brace(ref[1])}]" if ref[0] == "pin" else None
+        if ref[0] == "port":
+            lines.append(
+                f"sta::set_power_input_port_activity [get_ports {tcl_brace(ref[1])}] "
+                f"{act:.9g} {duty:.9g}"
+            )
+        else:
+            lines.append(f"sta::set_power_pin_activity {obj} {act:.9g} {duty:.9g}")
+    return lines, set_bits
+
+
+# ---------------------------------------------------------------------------------------------
+# Tcl script
+# ---------------------------------------------------------------------------------------------
+
+
+def load_tcl(net: Netlist) -> list[str]:
+    """set_load per driven net: the flow's wire estimate (WIRE_PF_PER_PIN per driven pin and
+    per output port; sta.Netlist.load_pf minus the pin capacitances, which OpenSTA adds)."""
+    lines = []
+    for bit, (idx, pin) in sorted(net.driver.items()):
+        n = len(net.sinks.get(bit, [])) + (1 if bit in net.outputs else 0)
+        if n:
+            ref = tcl_brace(f"{net.cells[idx][0]}/{pin}")
+            lines.append(f"set_load {net.wire_pf_per_pin * n:.9g} [get_nets -of_objects [get_pins {ref}]]")
+    return lines
+
+
+def script(
+    netlist_v: Path,
+    top: str,
+    liberty: Path,
+    period_ns: float,
+    clock: str,
+    clock_slew_ns: float,
+    input_slew_ns: float,
+    work: Path,
+    spef: Path | None = None,
+    propagated_clock: bool = False,
+    activity_file: Path | None = None,
+    loads_file: Path | None = None,
+    readback_file: Path | None = None,
+) -> str:
+    """The OpenSTA script: read, constrain, report every path kind and the power."""
+    w = work
+    t = [
+        f"read_liberty {tcl_brace(str(liberty))}",
+        f"read_verilog {tcl_brace(str(netlist_v))}",
+        f"link_design {top}",
+        f"create_clock -name {clock} -period {period_ns:.9g} [get_ports {clock}]",
+        f"set_clock_transition {clock_slew_ns:.9g} [get_clocks {clock}]",
+    ]
+    if propagated_clock:
+        t.append(f"set_propagated_clock [get_clocks {clock}]")
+    t += [
+        f"set data_inputs [delete_from_list [all_inputs] [get_ports {clock}]]",
+        f"set_input_delay 0 -clock {clock} $data_inputs",
+        f"set_input_transition {input_slew_ns:.9g} $data_inputs",
+        f"set_output_delay 0 -clock {clock} [all_outputs]",
+        f"set_load -pin_load {OUTPUT_LOAD_PF:.9g} [all_outputs]",
+    ]
+    if spef is not None:
+        t.append(f"read_spef {tcl_brace(str(spef))}")
+    elif loads_file is not None:
+        t.append(f"source {tcl_brace(str(loads_file))}")
+    fields = "-fields {capacitance slew} -digits 4"
+    t.append(f"report_checks -path_delay max {fields} > {tcl_brace(str(w / 'checks_groups.txt'))}")
+    for kind, (frm, to) in KINDS.items():
+        t.append(
+            f"report_checks -path_delay max -from {frm} -to {to} {fields} "
+            f"> {tcl_brace(str(w / f'checks_{kind}.txt'))}"
+        )
+    if activity_file is not None:
+        t.append(f"source {tcl_brace(str(activity_file))}")
+    t.append(f"report_power -digits 6 > {tcl_brace(str(w / 'power.txt'))}")
+    if readback_file is not None:
+        t.append(f"source {tcl_brace(str(readback_file))}")
+    t.append("exit")
+    return "\n".join(t) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Report parsers
+# ---------------------------------------------------------------------------------------------
+
+_ROW = re.compile(
+    r"^\s*((?:-?[0-9.]+\s+)*)(-?[0-9.]+)\s+(-?[0-9.]+)\s+([\^v])\s+(\S+)\s+\((\S+)\)\s*$"
+)
+
+
+def parse_checks(text: str) -> list[dict]:
+    """The paths of a report_checks (-format full) report: start, end, group, the launch
+    clock edge, the cells (pin, cell type, edge, delay and arrival ns), arrival, setup
+    (library setup or output external delay), required and slack (ns)."""
+    paths = []
+    for block in re.split(r"\n(?=Startpoint: )", text):
+        m = re.search(r"Startpoint: (\S+)(?: \((.*?)\))?\n", block)
+        if not m:
+            continue
+        p = {
+            "start": m.group(1),
+            "start_kind": m.group(2) or "",
+            "end": re.search(r"Endpoint: (\S+)", block).group(1),
+            "end_kind": (re.search(r"Endpoint: \S+(?: \((.*?)\))?\n", block).group(1) or ""),
+            "group": re.search(r"Path Group: (\S+)", block).group(1),
+            "cells": [],
+        }
+        arrival_part, _, required_part = block.partition("data arrival time")
+        for line in arrival_part.splitlines():
+            r = _ROW.match(line)
+            if r:
+                p["cells"].append(
+                    {
+                        "pin": r.group(5),
+                        "type": r.group(6),
+                        "edge": "rise" if r.group(4) == "^" else "fall",
+                        "delay_ns": float(r.group(2)),
+                        "arrival_ns": float(r.group(3)),
+                        "columns": [float(x) for x in r.group(1).split()],
+                    }
+                )
+        num = r"(-?[0-9.]+)"
+        p["arrival_ns"] = float(re.search(num + r"\s+data arrival time", block).group(1))
+        p["required_ns"] = float(re.search(num + r"\s+data required time", block).group(1))
+        s = re.search(num + r"\s+slack \((\w+)\)", block)
+        p["slack_ns"], p["met"] = float(s.group(1)), s.group(2) == "MET"
+        st = re.search(r"(-?[0-9.]+)\s+-?[0-9.]+\s+library (setup|recovery) time", required_part)
+        od = re.search(r"(-?[0-9.]+)\s+-?[0-9.]+\s+output external delay", required_part)
+        p["setup_ns"] = (-float(st.group(1)) if st else (-float(od.group(1)) if od else 0.0)) + 0.0
+        ck = re.findall(r"\s(-?[0-9.]+)\s+clock (\S+) \((rise|fall) edge\)", block)
+        p["launch_ns"] = float(ck[0][0]) if ck else 0.0
+        p["capture_ns"] = float(ck[1][0]) if len(ck) > 1 else None
+        paths.append(p)
+    return paths
+
+
+_POWER_ROW = re.compile(r"^(Sequential|Combinational|Macro|Pad|Total)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)")
+
+
+def parse_power(text: str) -> dict:
+    """report_power's table (W) as mW per group: internal, switching, leakage, total."""
+    out = {}
+    for line in text.splitlines():
+        m = _POWER_ROW.match(line.strip())
+        if m:
+            vals = [float(x) * 1e3 for x in m.groups()[1:]]
+            out[m.group(1).lower()] = dict(
+                zip(("internal_mw", "switching_mw", "leakage_mw", "total_mw"), vals, strict=True)
+            )
+    if "total" not in out:
+        raise ValueError("report_power: no Total row")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Run
+# ---------------------------------------------------------------------------------------------
+
+
+def path_summary(p: dict, net: Netlist | None = None) -> dict:
+    """A path summarised as sta.py does (ps): delay = arrival from the launch edge + setup
+    (clock-to-Q + logic + setup for a register endpoint); start and end as register names
+    where the netlist is given (the net a flip-flop drives), else OpenSTA's point names."""
+    index = {c[0]: i for i, c in enumerate(net.cells)} if net is not None else {}
+
+    def reg(point: str) -> str:
+        inst = point.split("/")[0]
+        return net.register(index[inst]) if inst in index else point
+
+    rows = p["cells"]
+    from_reg = bool(rows) and "/" in rows[0]["pin"]
+    middle = rows[1:-1]
+    cq = middle[0]["arrival_ns"] - p["launch_ns"] if from_reg and middle else 0.0
+    arrival = p["arrival_ns"] - p["launch_ns"]
+    return {
+        "start": reg(p["start"]),
+        "end": reg(p["end"]),
+        "start_point": p["start"],
+        "end_point": p["end"],
+        "group": p["group"],
+        "period_ps": round((arrival + p["setup_ns"]) * 1000, 1),
+        "clock_to_q_ps": round(cq * 1000, 1),
+        "logic_ps": round((arrival - cq) * 1000, 1),
+        "setup_ps": round(p["setup_ns"] * 1000, 1),
+        "slack_ps": round(p["slack_ns"] * 1000, 1),
+        "levels": len(middle) - (1 if from_reg else 0),
+        "cells": [
+            {
+                "pin": c["pin"],
+                "type": c["type"],
+                "edge": c["edge"],
+                "arrival_ps": round((c["arrival_ns"] - p["launch_ns"]) * 1000, 1),
+            }
+            for c in rows
+        ],
+    }
+
+
+def readback_tcl(set_bits: dict[int, tuple[float, float]], net: Netlist, out: Path) -> list[str]:
+    """Tcl writing `bit activity_per_s duty origin` of every pin whose activity was set."""
+    lines = [f"set rb [open {tcl_brace(str(out))} w]"]
+    for bit in sorted(set_bits):
+        ref = driver_ref(net, bit)
+        if ref and ref[0] == "pin":
+            lines.append(
+                f"puts $rb \"{bit} [get_property [get_pins {tcl_brace(ref[1])}] activity]\""
+            )
+    lines.append("close $rb")
+    return lines
+
+
+def run(
+    netlist_v: Path,
+    top: str,
+    liberty: Path = OSU018,
+    period_ns: float = 10.0,
+    activity: dict | None = None,
+    spef: Path | None = None,
+    work: Path | None = None,
+    cycles: float | None = None,
+    netlist_json: Path | None = None,
+    clock: str = "clk",
+    propagated_clock: bool = False,
+    wire_pf_per_pin: float = WIRE_PF_PER_PIN,
+    timeout: float = 900,
+) -> dict:
+    """OpenSTA on a mapped netlist: the worst path of every kind (reg2reg, in2reg, reg2out,
+    in2out) and of every path group, and the power (mW at ``period_ns``; with ``activity``
+    {net name or bit: (transitions, duty)} measured over ``cycles`` clock cycles, else
+    OpenSTA's defaults: 0.1 transitions per cycle at the inputs, propagated)."""
+    if shutil.which(STA) is None:
+        raise RuntimeError("opensta: `sta` (OpenSTA) not found")
+    netlist_v = Path(netlist_v).resolve()
+    netlist_json = Path(netlist_json or netlist_v.with_suffix(".json"))
+    work = Path(work or netlist_v.parent / "opensta").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    lib = Library(liberty)
+    fo4_slew = lib.fo4()["slew_ns"]
+    net = Netlist.load(netlist_json, top, lib, wire_pf_per_pin)
+    text, stats = sanitize_verilog(netlist_v.read_text())
+    (work / "netlist_sta.v").write_text(text)
+    loads = work / "loads.tcl"
+    loads.write_text("\n".join(load_tcl(net)) + "\n")
+    act_file = readback = None
+    set_bits: dict[int, tuple[float, float]] = {}
+    if activity is not None:
+        if cycles is None:
+            raise ValueError("opensta: activity given without its window (cycles)")
+        lines, set_bits = activity_tcl(net, activity, cycles)
+        act_file = work / "activity.tcl"
+        act_file.write_text("\n".join(lines) + "\n")
+        readback = work / "readback.tcl"
+        readback.write_text(
+            "\n".join(readback_tcl(set_bits, net, work / "activity_readback.txt")) + "\n"
+        )
+    for f in ("power.txt", "checks_groups.txt", *(f"checks_{k}.txt" for k in KINDS)):
+        (work / f).unlink(missing_ok=True)
+    tcl = script(
+        work / "netlist_sta.v",
+        top,
+        Path(liberty),
+        period_ns,
+        clock,
+        fo4_slew,
+        fo4_slew,
+        work,
+        spef=spef,
+        propagated_clock=propagated_clock,
+        activity_file=act_file,
+        loads_file=None if spef else loads,
+        readback_file=readback,
+    )
+    (work / "run.tcl").write_text(tcl)
+    r = subprocess.run(
+        [STA, "-no_init", "-no_splash", "-exit", str(work / "run.tcl")],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=work,
+    )
+    log = r.stdout + r.stderr
+    (work / "sta.log").write_text(log)
+    errors = [ln for ln in log.splitlines() if ln.startswith("Error")]
+    if errors or r.returncode or not (work / "power.txt").exists():
+        raise RuntimeError(f"opensta failed ({r.returncode}): {' | '.join(errors[:5]) or log[-800:]}")
+    res: dict = {
+        "period_ns": period_ns,
+        "clock_slew_ps": round(fo4_slew * 1000, 1),
+        "wire_pf_per_pin": None if spef else wire_pf_per_pin,
+        "spef": str(spef) if spef else None,
+        "netlist_fixes": stats,
+        "warnings": sum(1 for ln in log.splitlines() if ln.startswith("Warning")),
+        "paths": {},
+        "groups": {},
+    }
+    for kind in KINDS:
+        paths = parse_checks((work / f"checks_{kind}.txt").read_text())
+        if paths:
+            res["paths"][kind] = path_summary(paths[0], net)
+    for p in parse_checks((work / "checks_groups.txt").read_text()):
+        res["groups"][p["group"]] = path_summary(p, net)
+    res["power_mw"] = parse_power((work / "power.txt").read_text())
+    if activity is not None:
+        res["activity"] = check_readback(
+            work / "activity_readback.txt", set_bits, period_ns, net
+        )
+    return res
+
+
+def check_readback(
+    path: Path, set_bits: dict[int, tuple[float, float]], period_ns: float, net: Netlist
+) -> dict:
+    """Which of the set driver pins kept their measured activity in OpenSTA (after its
+    propagation and the clock override)."""
+    kept, changed = 0, []
+    for ln in path.read_text().splitlines():
+        bit_s, per_s, duty, origin = ln.split()
+        bit = int(bit_s)
+        act = float(per_s) * period_ns * 1e-9
+        want, want_duty = set_bits[bit]
+        if abs(act - want) <= 1e-4 * max(want, 1e-3) and abs(float(duty) - want_duty) < 2e-3:
+            kept += 1
+        else:
+            changed.append(
+                {
+                    "net": net.name(bit),
+                    "bit": bit,
+                    "set": round(want, 6),
+                    "duty_set": round(want_duty, 4),
+                    "opensta": round(act, 6),
+                    "duty_opensta": float(duty),
+                    "origin": origin,
+                }
+            )
+    return {
+        "pins_set": len(set_bits),
+        "pins_checked": kept + len(changed),
+        "kept": kept,
+        "overridden": len(changed),
+        "overridden_nets": changed,
+    }
