@@ -239,6 +239,11 @@ def activity_tcl(
             )
         else:
             lines.append(f"sta::set_power_pin_activity {obj} {act:.9g} {duty:.9g}")
+        # the loads too: 2.0.17 seeds register outputs from their D pins (and overwrites the
+        # register-fed logic) when it meets a register input without an activity of its own
+        for c, p in net.sinks.get(bit, []):
+            pin = tcl_brace(f"{net.cells[c][0]}/{p}")
+            lines.append(f"sta::set_power_pin_activity [get_pins {pin}] {act:.9g} {duty:.9g}")
     return lines, set_bits
 
 
@@ -273,6 +278,7 @@ def script(
     activity_file: Path | None = None,
     loads_file: Path | None = None,
     readback_file: Path | None = None,
+    unit_activity_dump: bool = False,
 ) -> str:
     """The OpenSTA script: read, constrain, report every path kind and the power."""
     w = work
@@ -308,6 +314,19 @@ def script(
     t.append(f"report_power -digits 6 > {tcl_brace(str(w / 'power.txt'))}")
     if readback_file is not None:
         t.append(f"source {tcl_brace(str(readback_file))}")
+    if unit_activity_dump:
+        # every instance's power with every non-clock pin at 0 and at 1 transition per
+        # period (-global overrides all pins; clock pins keep 2.0): per-transition energies
+        for a in (0, 1):
+            f = tcl_brace(str(w / f"instances_a{a}.txt"))
+            t += [
+                f"set_power_activity -global -activity {a} -duty 0.5",
+                f"set fh [open {f} w]",
+                "foreach inst [get_cells *] {",
+                "  puts $fh \"[get_full_name $inst] [sta::instance_power $inst [sta::cmd_corner]]\"",
+                "}",
+                "close $fh",
+            ]
     t.append("exit")
     return "\n".join(t) + "\n"
 
@@ -456,6 +475,7 @@ def run(
     propagated_clock: bool = False,
     wire_pf_per_pin: float = WIRE_PF_PER_PIN,
     timeout: float = 900,
+    unit_activity_dump: bool = False,
 ) -> dict:
     """OpenSTA on a mapped netlist: the worst path of every kind (reg2reg, in2reg, reg2out,
     in2out) and of every path group, and the power (mW at ``period_ns``; with ``activity``
@@ -486,7 +506,13 @@ def run(
         readback.write_text(
             "\n".join(readback_tcl(set_bits, net, work / "activity_readback.txt")) + "\n"
         )
-    for f in ("power.txt", "checks_groups.txt", *(f"checks_{k}.txt" for k in KINDS)):
+    for f in (
+        "power.txt",
+        "checks_groups.txt",
+        "instances_a0.txt",
+        "instances_a1.txt",
+        *(f"checks_{k}.txt" for k in KINDS),
+    ):
         (work / f).unlink(missing_ok=True)
     tcl = script(
         work / "netlist_sta.v",
@@ -502,6 +528,7 @@ def run(
         activity_file=act_file,
         loads_file=None if spef else loads,
         readback_file=readback,
+        unit_activity_dump=unit_activity_dump,
     )
     (work / "run.tcl").write_text(tcl)
     r = subprocess.run(
@@ -533,6 +560,10 @@ def run(
     for p in parse_checks((work / "checks_groups.txt").read_text()):
         res["groups"][p["group"]] = path_summary(p, net)
     res["power_mw"] = parse_power((work / "power.txt").read_text())
+    if unit_activity_dump:
+        res["instances_w"] = {
+            a: read_instance_power(work / f"instances_a{a}.txt") for a in (0, 1)
+        }
     if activity is not None:
         res["activity"] = check_readback(
             work / "activity_readback.txt", set_bits, period_ns, net
@@ -571,4 +602,267 @@ def check_readback(
         "kept": kept,
         "overridden": len(changed),
         "overridden_nets": changed,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity of the energy flow's gate-level run
+# ---------------------------------------------------------------------------------------------
+
+
+def vcd_high_time(
+    vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
+) -> dict[str, dict[int, int]]:
+    """Per window: net bit -> time at 1 (VCD time units) inside the window; the VCD variables
+    are mapped to bits as energy.vcd_toggles maps them (the first name of a bit owns it)."""
+    data = json.loads(Path(net.json_path).read_text())["modules"]
+    mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
+    from_name = {name.lstrip("\\"): n["bits"] for name, n in mod["netnames"].items()}
+    var_bits: dict[str, list] = {}
+    owner: set[int] = set()
+    high = {w: defaultdict(int) for w in windows}
+    spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
+    value: dict[str, str] = {}
+    since: dict[str, int] = {}
+
+    def close(ident: str, t_end: int) -> None:
+        """Credit the time at 1 of ident's bits from since[ident] to t_end to the windows."""
+        old, t_start, bits = value[ident], since[ident], var_bits[ident]
+        width = len(bits)
+        for t0, t1, w in spans:
+            lo, hi = max(t0, t_start), min(t1, t_end)
+            if hi <= lo:
+                continue
+            for k in range(width):
+                if bits[k] is not None and old[width - 1 - k] == "1":
+                    high[w][bits[k]] += hi - lo
+
+    now = 0
+    with open(vcd) as fh:
+        in_defs = True
+        for line in fh:
+            if in_defs:
+                if line.startswith("$var"):
+                    parts = line.split()
+                    ident, ref = parts[3], parts[4].lstrip("\\")
+                    bits = from_name.get(ref)
+                    if bits is None or len(bits) != int(parts[2]):
+                        continue
+                    mine = []
+                    for b in bits:
+                        if isinstance(b, int) and b not in owner:
+                            owner.add(b)
+                            mine.append(b)
+                        else:
+                            mine.append(None)
+                    var_bits.setdefault(ident, mine)
+                elif line.startswith("$enddefinitions"):
+                    in_defs = False
+                continue
+            c = line[:1]
+            if c == "#":
+                now = int(line[1:])
+                continue
+            if c in "01xz":
+                val, ident = line[0], line[1:].strip()
+            elif c == "b":
+                val, ident = line[1:].split()
+            else:
+                continue
+            if ident not in var_bits:
+                continue
+            width = len(var_bits[ident])
+            val = val.rjust(width, "0" if val[0] in "01" else val[0])
+            if ident in value:
+                close(ident, now)
+            value[ident], since[ident] = val, now
+    end = max((t1 for _t0, t1, _w in spans), default=0)
+    for ident in value:
+        close(ident, max(end, since[ident]))
+    return {w: dict(h) for w, h in high.items()}
+
+
+def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
+    """The activity of an energy run (energy.run(..., keep_vcd=True): its act.vcd and
+    windows.txt): per format window {"cycles": clock cycles, "toggles": bit -> [rise, fall]
+    (energy.vcd_toggles, what energy.calculate() used), "nets": bit -> (transitions,
+    duty)}."""
+    from xrnpe.ppa import energy
+
+    energy_dir = Path(energy_dir)
+    vcd = energy_dir / "act.vcd"
+    if not vcd.exists():
+        raise FileNotFoundError(f"{vcd}: run the energy flow with keep_vcd=True")
+    per_ns = energy.vcd_units_per_ns(vcd)
+    spans: dict[str, list[int]] = {}
+    for ln in (energy_dir / "windows.txt").read_text().splitlines():
+        fmt, what, t = ln.split()
+        spans.setdefault(fmt, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
+    windows = {f: (s[0], s[1]) for f, s in spans.items()}
+    toggles = energy.vcd_toggles(vcd, net, windows)
+    high = vcd_high_time(vcd, net, windows)
+    out = {}
+    for fmt, (t0, t1) in windows.items():
+        span = t1 - t0
+        nets = {}
+        for bit in set(toggles[fmt]) | set(high[fmt]):
+            r, f = toggles[fmt].get(bit, [0, 0])
+            nets[bit] = (r + f, high[fmt].get(bit, 0) / span)
+        out[fmt] = {
+            "cycles": span / per_ns / energy.PERIOD_NS,
+            "toggles": toggles[fmt],
+            "nets": nets,
+        }
+    return out
+
+
+def read_instance_power(path: Path) -> dict[str, tuple[float, float, float]]:
+    """instance -> (internal, switching, leakage) W from the script's instance dump."""
+    out = {}
+    for ln in path.read_text().splitlines():
+        inst, internal, switching, leakage, _total = ln.split()
+        out[inst] = (float(internal), float(switching), float(leakage))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison with the energy flow
+# ---------------------------------------------------------------------------------------------
+
+
+def _pj(watts: float, period_ns: float) -> float:
+    return watts * period_ns * 1e3  # W x ns = nJ
+
+
+def compare_energy(
+    netlist_dir: Path,
+    top: str,
+    energy_dir: Path,
+    fmt: str,
+    macs: int,
+    period_ns: float = 10.0,
+    liberty: Path = OSU018,
+    work: Path | None = None,
+) -> dict:
+    """The energy flow's window energy (energy.calculate on the run's toggles) against
+    OpenSTA on the same netlist and activity, in pJ per window and per MAC, by part:
+
+    flow       energy.calculate() split by the driver of each net (combinational cell,
+               flip-flop, input port, the clock port)
+    opensta    report_power with the measured activity set on every pin (2.0.17 overwrites
+               most of it by its own propagation: see ``activity``)
+    model      OpenSTA's per-instance power at 0 and 1 transition per period on every
+               non-clock pin (its tables, slews, loads and internal-power formula), times
+               each instance's measured output transitions; the clock pins at OpenSTA's
+               2 transitions per period.  A flip-flop's D-pin internal energy is counted
+               per Q transition (one activity per instance)."""
+    from xrnpe.ppa import energy
+    from xrnpe.ppa.sta import analyse
+
+    netlist_dir = Path(netlist_dir)
+    lib = Library(liberty)
+    net = Netlist.load(netlist_dir / "netlist.json", top, lib)
+    act = energy_run_activity(energy_dir, net)[fmt]
+    cycles, toggles = act["cycles"], act["toggles"]
+    res = run(
+        netlist_dir / "netlist.v",
+        top,
+        liberty,
+        period_ns,
+        activity=act["nets"],
+        cycles=cycles,
+        work=work,
+        unit_activity_dump=True,
+    )
+    window_ns = cycles * period_ns
+    # the flow, split by the driver of each net
+    tm = analyse(net)
+    clock_bits = {b for b, label in net.inputs.items() if label == "clk"}
+    parts: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for bit, rf in toggles.items():
+        if bit in clock_bits:
+            kind = "clock_net"
+        elif bit in net.inputs:
+            kind = "input_ports"
+        elif bit in net.driver:
+            cell = lib.cells[net.cells[net.driver[bit][0]][1]]
+            kind = "sequential" if cell.sequential else "combinational"
+        else:
+            continue
+        parts[kind][bit] = rf
+    flow = {}
+    for kind, tg in parts.items():
+        r = energy.calculate(net, tg, cycles, tm)
+        flow[kind] = r
+    v2 = lib.voltage**2
+    clk_sw = sum(0.5 * net.load_pf(b) * v2 * sum(rf) for b, rf in parts["clock_net"].items())
+    flow_parts = {
+        "combinational_switching": flow["combinational"]["switching_pj"],
+        "combinational_internal": flow["combinational"]["internal_output_pj"],
+        "sequential_switching": flow["sequential"]["switching_pj"],
+        "sequential_internal_q": flow["sequential"]["internal_output_pj"],
+        "input_pins_internal_d": sum(
+            flow[k]["internal_input_pins_pj"]
+            for k in ("combinational", "sequential", "input_ports")
+            if k in flow
+        ),
+        "input_port_nets_switching": flow["input_ports"]["switching_pj"] if "input_ports" in flow else 0.0,
+        "clock_pins_internal": flow["clock_net"]["clock_pj"] - clk_sw if "clock_net" in flow else 0.0,
+        "clock_net_switching": clk_sw,
+    }
+    flow_parts["dynamic"] = sum(flow_parts.values())
+    flow_parts["leakage"] = next(iter(flow.values()))["leakage_nw"] * window_ns * 1e-6
+    # the per-instance model
+    p0, p1 = res["instances_w"][0], res["instances_w"][1]
+    model = defaultdict(float)
+    by_type = defaultdict(lambda: [0.0, 0.0])  # cell type -> [OpenSTA, flow] internal, pJ
+    for idx, (inst, ctype, conns) in enumerate(net.cells):
+        cell = lib.cells[ctype]
+        outs = [conns[p] for p in cell.outputs if isinstance(conns.get(p), int)]
+        n = sum(sum(toggles.get(b, [0, 0])) for b in outs) / max(len(outs), 1)
+        i0, s0, leak = p0[inst]
+        i1, s1, _ = p1[inst]
+        kind = "sequential" if cell.sequential else "combinational"
+        model[f"{kind}_switching"] += _pj(s1 - s0, period_ns) * n
+        model[f"{kind}_internal"] += _pj(i1 - i0, period_ns) * n
+        model["clock_pins_internal"] += _pj(i0 + s0, period_ns) * cycles
+        model["leakage"] += leak * window_ns * 1e9 * 1e-12 * 1e12  # W x ns -> pJ below
+        by_type[ctype][0] += _pj(i1 - i0, period_ns) * n
+    model["leakage"] = sum(v[2] for v in p0.values()) * window_ns * 1e3
+    for ctype in by_type:
+        tg = {
+            b: rf
+            for b, rf in toggles.items()
+            if b in net.driver and net.cells[net.driver[b][0]][1] == ctype
+        }
+        by_type[ctype][1] = energy.calculate(net, tg, cycles, tm)["internal_output_pj"]
+    model = dict(model)
+    model["dynamic"] = sum(v for k, v in model.items() if k != "leakage")
+    pw = res["power_mw"]["total"]
+    opensta = {
+        "internal": pw["internal_mw"] * 1e-3 * window_ns * 1e3,
+        "switching": pw["switching_mw"] * 1e-3 * window_ns * 1e3,
+        "leakage": pw["leakage_mw"] * 1e-3 * window_ns * 1e3,
+    }
+    opensta["dynamic"] = opensta["internal"] + opensta["switching"]
+
+    def per_mac(d: dict) -> dict:
+        return {k: round(v / macs, 4) for k, v in d.items()}
+
+    return {
+        "format": fmt,
+        "cycles": cycles,
+        "macs": macs,
+        "period_ns": period_ns,
+        "pj_per_mac": {
+            "flow": per_mac(flow_parts),
+            "opensta_measured_activity": per_mac(opensta),
+            "opensta_unit_activity_model": per_mac(model),
+        },
+        "internal_by_cell_type_pj": {
+            t: {"opensta": round(v[0], 2), "flow": round(v[1], 2), "ratio": round(v[0] / v[1], 3) if v[1] else None}
+            for t, v in sorted(by_type.items(), key=lambda kv: -kv[1][1])
+        },
+        "activity": {k: v for k, v in res["activity"].items() if k != "overridden_nets"},
+        "timing": {k: {kk: vv for kk, vv in p.items() if kk != "cells"} for k, p in res["paths"].items()},
     }
