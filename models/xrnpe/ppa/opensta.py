@@ -260,7 +260,9 @@ def load_tcl(net: Netlist) -> list[str]:
         n = len(net.sinks.get(bit, [])) + (1 if bit in net.outputs else 0)
         if n:
             ref = tcl_brace(f"{net.cells[idx][0]}/{pin}")
-            lines.append(f"set_load {net.wire_pf_per_pin * n:.9g} [get_nets -of_objects [get_pins {ref}]]")
+            lines.append(
+                f"set_load {net.wire_pf_per_pin * n:.9g} [get_nets -of_objects [get_pins {ref}]]"
+            )
     return lines
 
 
@@ -323,7 +325,7 @@ def script(
                 f"set_power_activity -global -activity {a} -duty 0.5",
                 f"set fh [open {f} w]",
                 "foreach inst [get_cells *] {",
-                "  puts $fh \"[get_full_name $inst] [sta::instance_power $inst [sta::cmd_corner]]\"",
+                '  puts $fh "[get_full_name $inst] [sta::instance_power $inst [sta::cmd_corner]]"',
                 "}",
                 "close $fh",
             ]
@@ -376,7 +378,10 @@ def parse_checks(text: str) -> list[dict]:
         p["required_ns"] = float(re.search(num + r"\s+data required time", block).group(1))
         s = re.search(num + r"\s+slack \((\w+)\)", block)
         p["slack_ns"], p["met"] = float(s.group(1)), s.group(2) == "MET"
-        st = re.search(r"(-?[0-9.]+)\s+-?[0-9.]+\s+library (setup|recovery) time", required_part)
+        st = re.search(
+            r"(-?[0-9.]+)\s+-?[0-9.]+\s+(?:library (?:setup|recovery)|clock gating setup) time",
+            required_part,
+        )
         od = re.search(r"(-?[0-9.]+)\s+-?[0-9.]+\s+output external delay", required_part)
         p["setup_ns"] = (-float(st.group(1)) if st else (-float(od.group(1)) if od else 0.0)) + 0.0
         ck = re.findall(r"\s(-?[0-9.]+)\s+clock (\S+) \((rise|fall) edge\)", block)
@@ -386,7 +391,9 @@ def parse_checks(text: str) -> list[dict]:
     return paths
 
 
-_POWER_ROW = re.compile(r"^(Sequential|Combinational|Macro|Pad|Total)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)")
+_POWER_ROW = re.compile(
+    r"^(Sequential|Combinational|Macro|Pad|Total)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)"
+)
 
 
 def parse_power(text: str) -> dict:
@@ -454,9 +461,7 @@ def readback_tcl(set_bits: dict[int, tuple[float, float]], net: Netlist, out: Pa
     for bit in sorted(set_bits):
         ref = driver_ref(net, bit)
         if ref and ref[0] == "pin":
-            lines.append(
-                f"puts $rb \"{bit} [get_property [get_pins {tcl_brace(ref[1])}] activity]\""
-            )
+            lines.append(f'puts $rb "{bit} [get_property [get_pins {tcl_brace(ref[1])}] activity]"')
     lines.append("close $rb")
     return lines
 
@@ -542,7 +547,9 @@ def run(
     (work / "sta.log").write_text(log)
     errors = [ln for ln in log.splitlines() if ln.startswith("Error")]
     if errors or r.returncode or not (work / "power.txt").exists():
-        raise RuntimeError(f"opensta failed ({r.returncode}): {' | '.join(errors[:5]) or log[-800:]}")
+        raise RuntimeError(
+            f"opensta failed ({r.returncode}): {' | '.join(errors[:5]) or log[-800:]}"
+        )
     res: dict = {
         "period_ns": period_ns,
         "clock_slew_ps": round(fo4_slew * 1000, 1),
@@ -561,13 +568,9 @@ def run(
         res["groups"][p["group"]] = path_summary(p, net)
     res["power_mw"] = parse_power((work / "power.txt").read_text())
     if unit_activity_dump:
-        res["instances_w"] = {
-            a: read_instance_power(work / f"instances_a{a}.txt") for a in (0, 1)
-        }
+        res["instances_w"] = {a: read_instance_power(work / f"instances_a{a}.txt") for a in (0, 1)}
     if activity is not None:
-        res["activity"] = check_readback(
-            work / "activity_readback.txt", set_bits, period_ns, net
-        )
+        res["activity"] = check_readback(work / "activity_readback.txt", set_bits, period_ns, net)
     return res
 
 
@@ -806,8 +809,12 @@ def compare_energy(
             for k in ("combinational", "sequential", "input_ports")
             if k in flow
         ),
-        "input_port_nets_switching": flow["input_ports"]["switching_pj"] if "input_ports" in flow else 0.0,
-        "clock_pins_internal": flow["clock_net"]["clock_pj"] - clk_sw if "clock_net" in flow else 0.0,
+        "input_port_nets_switching": flow["input_ports"]["switching_pj"]
+        if "input_ports" in flow
+        else 0.0,
+        "clock_pins_internal": flow["clock_net"]["clock_pj"] - clk_sw
+        if "clock_net" in flow
+        else 0.0,
         "clock_net_switching": clk_sw,
     }
     flow_parts["dynamic"] = sum(flow_parts.values())
@@ -816,19 +823,18 @@ def compare_energy(
     p0, p1 = res["instances_w"][0], res["instances_w"][1]
     model = defaultdict(float)
     by_type = defaultdict(lambda: [0.0, 0.0])  # cell type -> [OpenSTA, flow] internal, pJ
-    for idx, (inst, ctype, conns) in enumerate(net.cells):
+    for inst, ctype, conns in net.cells:
         cell = lib.cells[ctype]
         outs = [conns[p] for p in cell.outputs if isinstance(conns.get(p), int)]
         n = sum(sum(toggles.get(b, [0, 0])) for b in outs) / max(len(outs), 1)
-        i0, s0, leak = p0[inst]
+        i0, s0, _leak = p0[inst]
         i1, s1, _ = p1[inst]
         kind = "sequential" if cell.sequential else "combinational"
         model[f"{kind}_switching"] += _pj(s1 - s0, period_ns) * n
         model[f"{kind}_internal"] += _pj(i1 - i0, period_ns) * n
         model["clock_pins_internal"] += _pj(i0 + s0, period_ns) * cycles
-        model["leakage"] += leak * window_ns * 1e9 * 1e-12 * 1e12  # W x ns -> pJ below
         by_type[ctype][0] += _pj(i1 - i0, period_ns) * n
-    model["leakage"] = sum(v[2] for v in p0.values()) * window_ns * 1e3
+    model["leakage"] = _pj(sum(v[2] for v in p0.values()), window_ns)
     for ctype in by_type:
         tg = {
             b: rf
@@ -860,9 +866,82 @@ def compare_energy(
             "opensta_unit_activity_model": per_mac(model),
         },
         "internal_by_cell_type_pj": {
-            t: {"opensta": round(v[0], 2), "flow": round(v[1], 2), "ratio": round(v[0] / v[1], 3) if v[1] else None}
+            t: {
+                "opensta": round(v[0], 2),
+                "flow": round(v[1], 2),
+                "ratio": round(v[0] / v[1], 3) if v[1] else None,
+            }
             for t, v in sorted(by_type.items(), key=lambda kv: -kv[1][1])
         },
         "activity": {k: v for k, v in res["activity"].items() if k != "overridden_nets"},
-        "timing": {k: {kk: vv for kk, vv in p.items() if kk != "cells"} for k, p in res["paths"].items()},
+        "timing": {
+            k: {kk: vv for kk, vv in p.items() if kk != "cells"} for k, p in res["paths"].items()
+        },
     }
+
+
+def load_activity(path: Path) -> tuple[dict, float]:
+    """An activity file: {"cycles": N, "nets": {name: [transitions, duty]}}."""
+    data = json.loads(Path(path).read_text())
+    if "cycles" not in data or "nets" not in data:
+        raise ValueError(f"{path}: needs 'cycles' and 'nets'")
+    return {k: (float(v[0]), float(v[1])) for k, v in data["nets"].items()}, float(data["cycles"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("netlist_dir", type=Path, help="directory with netlist.v and netlist.json")
+    ap.add_argument("top")
+    ap.add_argument("--period", type=float, default=10.0, help="clock period, ns")
+    ap.add_argument("--liberty", type=Path, default=OSU018)
+    ap.add_argument("--spef", type=Path, help="parasitics (instead of the wire estimate)")
+    ap.add_argument("--activity", type=Path, help='JSON {"cycles": N, "nets": {net: [n, duty]}}')
+    ap.add_argument("--energy-dir", type=Path, help="compare with this energy run (keep_vcd)")
+    ap.add_argument("--format", default="fp4", help="energy window (with --energy-dir)")
+    ap.add_argument("--macs", type=int, help="MACs of the window (with --energy-dir)")
+    ap.add_argument("--propagated-clock", action="store_true")
+    ap.add_argument("--work", type=Path, help="default: NETLIST_DIR/opensta")
+    args = ap.parse_args(argv)
+    for f in ("netlist.v", "netlist.json"):
+        if not (args.netlist_dir / f).exists():
+            print(
+                f"opensta: {args.netlist_dir / f} missing (xrnpe.ppa.asic output)", file=sys.stderr
+            )
+            return 2
+    if args.energy_dir:
+        if not args.macs:
+            print("opensta: --energy-dir needs --macs", file=sys.stderr)
+            return 2
+        rep = compare_energy(
+            args.netlist_dir,
+            args.top,
+            args.energy_dir,
+            args.format,
+            args.macs,
+            args.period,
+            args.liberty,
+            args.work,
+        )
+    else:
+        activity, cycles = load_activity(args.activity) if args.activity else (None, None)
+        rep = run(
+            args.netlist_dir / "netlist.v",
+            args.top,
+            args.liberty,
+            args.period,
+            activity=activity,
+            spef=args.spef,
+            work=args.work,
+            cycles=cycles,
+            propagated_clock=args.propagated_clock,
+        )
+        for p in (*rep["paths"].values(), *rep["groups"].values()):
+            p.pop("cells")
+        if "activity" in rep:
+            rep["activity"]["overridden_nets"] = rep["activity"]["overridden_nets"][:20]
+    print(json.dumps(rep, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
