@@ -210,41 +210,87 @@ def driver_ref(net: Netlist, bit: int) -> tuple[str, str] | None:
     return None
 
 
+ISOLATE_CELL = "DFFPOSX1"
+ISOLATE_PREFIX = "xrnpe_iso_"
+
+
+def isolate_tcl(net: Netlist, clock: str = "clk") -> tuple[list[str], dict[int, str]]:
+    """Tcl putting a flip-flop (ISOLATE_CELL, clocked by the clock port) between every data
+    input port and its loads, for the power pass only: 2.0.17 re-derives the activity of
+    everything its propagation reaches from an input port (and through asynchronous set/reset
+    arcs), and stops at flip-flop D pins.  Returns the lines and bit -> instance name."""
+    lines, made = [], {}
+    for k, (bit, _label) in enumerate(sorted(net.inputs.items())):
+        sinks = net.sinks.get(bit, [])
+        if _label == clock or not sinks:
+            continue
+        inst, new = f"{ISOLATE_PREFIX}{k}", f"{ISOLATE_PREFIX}n{k}"
+        pins = [tcl_brace(f"{net.cells[c][0]}/{p}") for c, p in sinks]
+        lines += [
+            f"set port_net [get_nets -of_objects [get_pins {pins[0]}]]",
+            f"make_instance {inst} {ISOLATE_CELL}",
+            f"make_net {new}",
+            *(f"disconnect_pin $port_net [get_pins {p}]" for p in pins),
+            *(f"connect_pin {new} [get_pins {p}]" for p in pins),
+            f"connect_pin $port_net [get_pins {inst}/D]",
+            f"connect_pin {new} [get_pins {inst}/Q]",
+            f"connect_pin [get_nets {clock}] [get_pins {inst}/CLK]",
+            f"set_load {net.wire_pf_per_pin * len(sinks):.9g} [get_nets {new}]",
+        ]
+        made[bit] = inst
+    return lines, made
+
+
 def activity_tcl(
-    net: Netlist, activity: dict, cycles: float, names: dict[str, int] | None = None
-) -> tuple[list[str], dict[int, tuple[float, float]]]:
+    net: Netlist,
+    activity: dict,
+    cycles: float,
+    names: dict[str, int] | None = None,
+    isolated: dict[int, str] | None = None,
+) -> tuple[list[str], dict[int, tuple[float, float]], int]:
     """Tcl lines setting the measured activity of every net (transitions per clock period,
-    duty) on its driver, and bit -> (activity, duty) of what was set.  ``activity``: net
-    name or bit -> (transitions over ``cycles`` clock cycles, duty)."""
+    duty) on its driver and on every load pin (2.0.17 seeds the flip-flops' outputs from
+    their D pins, overwriting what they drive, when it meets a flip-flop input without an
+    activity of its own), bit -> (activity, duty) of what was set, and the number of driven
+    nets without a measurement (set to 0 transitions, duty 0.5, so that no load pin is left
+    without an activity).  ``activity``: net name or bit -> (transitions over ``cycles``
+    clock cycles, duty); ``isolated``: input bit -> its isolate_tcl() flip-flop."""
     if cycles <= 0:
         raise ValueError(f"activity window of {cycles} cycles")
     names = names if names is not None else net_bits(net)
-    lines, set_bits = [], {}
+    isolated = isolated or {}
+    measured: dict[int, tuple[float, float]] = {}
     for key, (transitions, duty) in activity.items():
         bit = key if isinstance(key, int) else names.get(key)
         if bit is None:
             raise ValueError(f"activity: net {key!r} is not in the netlist")
         if not 0.0 <= duty <= 1.0:
             raise ValueError(f"activity: net {key!r} has duty {duty} (not in 0..1)")
+        if transitions < 0:
+            raise ValueError(f"activity: net {key!r} has {transitions} transitions")
+        measured[bit] = (transitions / cycles, duty)
+    lines, set_bits, unmeasured = [], {}, 0
+    for bit in sorted(set(net.driver) | set(net.inputs)):
         ref = driver_ref(net, bit)
-        if ref is None:
-            continue  # a net without driver (constant or dangling): nothing to switch
-        act = transitions / cycles
+        if bit not in measured:
+            unmeasured += 1
+        act, duty = measured.get(bit, (0.0, 0.5))
         set_bits[bit] = (act, duty)
-        obj = f"[get_pins {tcl_brace(ref[1])}]" if ref[0] == "pin" else None
+        pins = [f"{net.cells[c][0]}/{p}" for c, p in net.sinks.get(bit, [])]
         if ref[0] == "port":
             lines.append(
                 f"sta::set_power_input_port_activity [get_ports {tcl_brace(ref[1])}] "
                 f"{act:.9g} {duty:.9g}"
             )
+            if bit in isolated:
+                pins += [f"{isolated[bit]}/D", f"{isolated[bit]}/Q"]
         else:
-            lines.append(f"sta::set_power_pin_activity {obj} {act:.9g} {duty:.9g}")
-        # the loads too: 2.0.17 seeds register outputs from their D pins (and overwrites the
-        # register-fed logic) when it meets a register input without an activity of its own
-        for c, p in net.sinks.get(bit, []):
-            pin = tcl_brace(f"{net.cells[c][0]}/{p}")
-            lines.append(f"sta::set_power_pin_activity [get_pins {pin}] {act:.9g} {duty:.9g}")
-    return lines, set_bits
+            pins.append(ref[1])
+        lines += [
+            f"sta::set_power_pin_activity [get_pins {tcl_brace(p)}] {act:.9g} {duty:.9g}"
+            for p in pins
+        ]
+    return lines, set_bits, unmeasured
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,6 +527,7 @@ def run(
     wire_pf_per_pin: float = WIRE_PF_PER_PIN,
     timeout: float = 900,
     unit_activity_dump: bool = False,
+    isolate_inputs: bool = True,
 ) -> dict:
     """OpenSTA on a mapped netlist: the worst path of every kind (reg2reg, in2reg, reg2out,
     in2out) and of every path group, and the power (mW at ``period_ns``; with ``activity``
@@ -504,17 +551,27 @@ def run(
     if activity is not None:
         if cycles is None:
             raise ValueError("opensta: activity given without its window (cycles)")
-        lines, set_bits = activity_tcl(net, activity, cycles)
+        iso_lines, isolated = isolate_tcl(net, clock) if isolate_inputs else ([], {})
+        lines, set_bits, unmeasured = activity_tcl(net, activity, cycles, isolated=isolated)
+        iso_dump = [
+            f"set fh [open {tcl_brace(str(work / 'isolate_power.txt'))} w]",
+            *(
+                f'puts $fh "{i} [sta::instance_power [get_cells {i}] [sta::cmd_corner]]"'
+                for i in isolated.values()
+            ),
+            "close $fh",
+        ]
         act_file = work / "activity.tcl"
-        act_file.write_text("\n".join(lines) + "\n")
+        act_file.write_text("\n".join(iso_lines + lines) + "\n")
         readback = work / "readback.tcl"
         readback.write_text(
-            "\n".join(readback_tcl(set_bits, net, work / "activity_readback.txt")) + "\n"
+            "\n".join(readback_tcl(set_bits, net, work / "activity_readback.txt") + iso_dump) + "\n"
         )
     for f in (
         "power.txt",
         "checks_groups.txt",
         "instances_a0.txt",
+        "isolate_power.txt",
         "instances_a1.txt",
         *(f"checks_{k}.txt" for k in KINDS),
     ):
@@ -571,6 +628,13 @@ def run(
         res["instances_w"] = {a: read_instance_power(work / f"instances_a{a}.txt") for a in (0, 1)}
     if activity is not None:
         res["activity"] = check_readback(work / "activity_readback.txt", set_bits, period_ns, net)
+        res["activity"]["nets_unmeasured"] = unmeasured
+        res["activity"]["isolated_inputs"] = len(isolated)
+        if isolated:
+            res["power_mw_with_isolation_flops"] = res["power_mw"]
+            res["power_mw"] = subtract_isolation(
+                res["power_mw"], read_instance_power(work / "isolate_power.txt")
+            )
     return res
 
 
@@ -615,9 +679,10 @@ def check_readback(
 
 def vcd_high_time(
     vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
-) -> dict[str, dict[int, int]]:
-    """Per window: net bit -> time at 1 (VCD time units) inside the window; the VCD variables
-    are mapped to bits as energy.vcd_toggles maps them (the first name of a bit owns it)."""
+) -> tuple[dict[str, dict[int, int]], set[int]]:
+    """Per window: net bit -> time at 1 (VCD time units) inside the window, and the bits the
+    VCD covers; the VCD variables are mapped to bits as energy.vcd_toggles maps them (the
+    first name of a bit owns it)."""
     data = json.loads(Path(net.json_path).read_text())["modules"]
     mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
     from_name = {name.lstrip("\\"): n["bits"] for name, n in mod["netnames"].items()}
@@ -682,7 +747,7 @@ def vcd_high_time(
     end = max((t1 for _t0, t1, _w in spans), default=0)
     for ident in value:
         close(ident, max(end, since[ident]))
-    return {w: dict(h) for w, h in high.items()}
+    return {w: dict(h) for w, h in high.items()}, owner
 
 
 def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
@@ -703,12 +768,12 @@ def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
         spans.setdefault(fmt, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
     windows = {f: (s[0], s[1]) for f, s in spans.items()}
     toggles = energy.vcd_toggles(vcd, net, windows)
-    high = vcd_high_time(vcd, net, windows)
+    high, covered = vcd_high_time(vcd, net, windows)
     out = {}
     for fmt, (t0, t1) in windows.items():
         span = t1 - t0
         nets = {}
-        for bit in set(toggles[fmt]) | set(high[fmt]):
+        for bit in covered:
             r, f = toggles[fmt].get(bit, [0, 0])
             nets[bit] = (r + f, high[fmt].get(bit, 0) / span)
         out[fmt] = {
@@ -945,3 +1010,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def subtract_isolation(power_mw: dict, iso_w: dict[str, tuple[float, float, float]]) -> dict:
+    """report_power's groups without the isolation flip-flops (sequential, total)."""
+    sub = [sum(v[k] for v in iso_w.values()) * 1e3 for k in range(3)]
+    out = {g: dict(v) for g, v in power_mw.items()}
+    for g in ("sequential", "total"):
+        for k, key in enumerate(("internal_mw", "switching_mw", "leakage_mw")):
+            out[g][key] -= sub[k]
+        out[g]["total_mw"] -= sum(sub)
+    return out
