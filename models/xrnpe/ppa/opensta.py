@@ -528,11 +528,16 @@ def run(
     timeout: float = 900,
     unit_activity_dump: bool = False,
     isolate_inputs: bool = True,
+    clock_slew_ns: float | None = None,
+    input_slew_ns: float | None = None,
 ) -> dict:
     """OpenSTA on a mapped netlist: the worst path of every kind (reg2reg, in2reg, reg2out,
     in2out) and of every path group, and the power (mW at ``period_ns``; with ``activity``
     {net name or bit: (transitions, duty)} measured over ``cycles`` clock cycles, else
-    OpenSTA's defaults: 0.1 transitions per cycle at the inputs, propagated)."""
+    OpenSTA's defaults: 0.1 transitions per cycle at the inputs, propagated).  Clock and
+    input slews default to the library's FO4 slew (sta.py's)."""
+    if period_ns <= 0:
+        raise ValueError(f"opensta: clock period {period_ns} ns")
     if shutil.which(STA) is None:
         raise RuntimeError("opensta: `sta` (OpenSTA) not found")
     netlist_v = Path(netlist_v).resolve()
@@ -541,6 +546,8 @@ def run(
     work.mkdir(parents=True, exist_ok=True)
     lib = Library(liberty)
     fo4_slew = lib.fo4()["slew_ns"]
+    clock_slew = fo4_slew if clock_slew_ns is None else clock_slew_ns
+    input_slew = fo4_slew if input_slew_ns is None else input_slew_ns
     net = Netlist.load(netlist_json, top, lib, wire_pf_per_pin)
     text, stats = sanitize_verilog(netlist_v.read_text())
     (work / "netlist_sta.v").write_text(text)
@@ -582,8 +589,8 @@ def run(
         Path(liberty),
         period_ns,
         clock,
-        fo4_slew,
-        fo4_slew,
+        clock_slew,
+        input_slew,
         work,
         spef=spef,
         propagated_clock=propagated_clock,
@@ -609,7 +616,8 @@ def run(
         )
     res: dict = {
         "period_ns": period_ns,
-        "clock_slew_ps": round(fo4_slew * 1000, 1),
+        "clock_slew_ps": round(clock_slew * 1000, 1),
+        "input_slew_ps": round(input_slew * 1000, 1),
         "wire_pf_per_pin": None if spef else wire_pf_per_pin,
         "spef": str(spef) if spef else None,
         "netlist_fixes": stats,
@@ -772,6 +780,8 @@ def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
     out = {}
     for fmt, (t0, t1) in windows.items():
         span = t1 - t0
+        if span <= 0:
+            raise ValueError(f"{energy_dir / 'windows.txt'}: window {fmt} is empty")
         nets = {}
         for bit in covered:
             r, f = toggles[fmt].get(bit, [0, 0])
