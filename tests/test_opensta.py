@@ -461,3 +461,57 @@ def test_gated_clock(tmp_path):
     over = {o["net"]: o for o in res["activity"]["overridden_nets"]}
     assert over["gclk"]["opensta"] == pytest.approx(2.0) and over["gclk"]["set"] == 0.2
     assert "q0" not in over
+
+
+SPEF = """*SPEF "IEEE 1481-1998"
+*DESIGN "chain"
+*DATE "-"
+*VENDOR "-"
+*PROGRAM "-"
+*VERSION "-"
+*DESIGN_FLOW "NETLIST_TYPE_VERILOG"
+*DIVIDER /
+*DELIMITER :
+*BUS_DELIMITER [ ]
+*T_UNIT 1 NS
+*C_UNIT 1 PF
+*R_UNIT 1 OHM
+*L_UNIT 1 HENRY
+"""
+SPEF_NET = """
+*D_NET {net} {cap}
+*CONN
+*I {drv} O
+*I {load} I
+*CAP
+1 {load} {cap}
+*RES
+1 {drv} {load} 0.001
+*END
+"""
+
+
+@needs_sta
+def test_spef_and_cli(tmp_path, capsys):
+    """A SPEF with the estimate's 2 fF per net times like the estimate; more wire, slower.
+    The command line prints the run as JSON."""
+    write_netlist(tmp_path, "chain", CHAIN_PORTS, CHAIN_CELLS)
+    kw = {"period_ns": 5.0, "clock_slew_ns": 0.1, "input_slew_ns": 0.2}
+    base = opensta.run(tmp_path / "netlist.v", "chain", **kw)["paths"]["reg2reg"]
+    for cap, work in ((0.002, "same"), (0.03, "more")):
+        spef = tmp_path / f"{work}.spef"
+        spef.write_text(
+            SPEF
+            + SPEF_NET.format(net="n1", cap=cap, drv="r0:Q", load="u1:A")
+            + SPEF_NET.format(net="n2", cap=cap, drv="u1:Y", load="r1:D")
+        )
+        got = opensta.run(tmp_path / "netlist.v", "chain", spef=spef, work=tmp_path / work, **kw)
+        assert got["spef"] == str(spef) and got["wire_pf_per_pin"] is None
+        p = got["paths"]["reg2reg"]["period_ps"]
+        assert p == base["period_ps"] if work == "same" else p > base["period_ps"] + 20
+    act = tmp_path / "act.json"
+    act.write_text(json.dumps({"cycles": 10, "nets": {"n1": [4, 0.5]}}))
+    assert opensta.main([str(tmp_path), "chain", "--period", "5", "--activity", str(act)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["activity"]["kept"] == 3 and out["paths"]["reg2reg"]["start"] == "n1"
+    assert opensta.main([str(tmp_path / "nowhere"), "chain"]) == 2

@@ -646,6 +646,17 @@ def run(
     return res
 
 
+def subtract_isolation(power_mw: dict, iso_w: dict[str, tuple[float, float, float]]) -> dict:
+    """report_power's groups without the isolation flip-flops (sequential, total)."""
+    sub = [sum(v[k] for v in iso_w.values()) * 1e3 for k in range(3)]
+    out = {g: dict(v) for g, v in power_mw.items()}
+    for g in ("sequential", "total"):
+        for k, key in enumerate(("internal_mw", "switching_mw", "leakage_mw")):
+            out[g][key] -= sub[k]
+        out[g]["total_mw"] -= sum(sub)
+    return out
+
+
 def check_readback(
     path: Path, set_bits: dict[int, tuple[float, float]], period_ns: float, net: Netlist
 ) -> dict:
@@ -1020,14 +1031,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def subtract_isolation(power_mw: dict, iso_w: dict[str, tuple[float, float, float]]) -> dict:
-    """report_power's groups without the isolation flip-flops (sequential, total)."""
-    sub = [sum(v[k] for v in iso_w.values()) * 1e3 for k in range(3)]
-    out = {g: dict(v) for g, v in power_mw.items()}
-    for g in ("sequential", "total"):
-        for k, key in enumerate(("internal_mw", "switching_mw", "leakage_mw")):
-            out[g][key] -= sub[k]
-        out[g]["total_mw"] -= sum(sub)
-    return out
