@@ -10,18 +10,23 @@ Constraints (those of sta.py): an ideal clock on port `clk` with the FO4 slew of
 every other input arriving at t=0 with the FO4 slew (no driving cell), every output required
 at the clock edge (output delay 0) and loaded with OUTPUT_LOAD_PF.  Without SPEF each driven
 net carries WIRE_PF_PER_PIN per driven pin (and per output port) as `set_load` on the net,
-the estimate sta.py and energy.py use.  A path's delay (period_ps) is the clock period minus
-its slack: clock-to-Q + logic + setup for a register endpoint, the arrival at an output.
+the estimate sta.py and energy.py use.  A path's delay (period_ps) is its arrival from the
+launch edge plus the setup time: clock-to-Q + logic + setup for a register endpoint, the
+arrival at an output.  Clock gates (LATCH + AND2X1) are timed as OpenSTA infers them: the
+clock propagates through the AND to the flip-flops, the gating check is reported in the
+group `**clock_gating_default**`.
 
 Activity: OpenSTA's activity of a pin is transitions per clock period (both edges counted;
 power = activity / period), its duty the fraction of time at 1.  This OpenSTA has no VCD or
 SAIF reader, and its `set_power_activity -pins` fails (it calls get_pins_error, absent from
-2.0.17, and would skip output pins), so the script sets every measured net on its driver pin
-(or input port) with the underlying `sta::set_power_pin_activity`.  2.0.17 still propagates
-activities forward from the input ports and overwrites the nets it reaches (function of the
-inputs' activities and duties, no correlation); pins on clock nets always get activity 2.0.
-After report_power the script reads every set pin back: `activity_kept` counts the nets that
-kept their measured value, `activity_overridden` lists the others.
+2.0.17, and would skip output pins), so the script sets the measured activity of every net
+on its driver and on all its load pins with the underlying `sta::set_power_pin_activity`.
+2.0.17 re-derives the activity of every pin its propagation reaches from an input port
+(function of the inputs' activities and duties) and of flip-flop outputs whose D pin it meets
+without an activity; the load pins and, in the power pass only, a flip-flop between each data
+input port and its loads (isolate_tcl; its power is subtracted) keep it from overwriting the
+measurement.  Pins of the clock network always get 2.0.  After report_power the script reads
+every driver pin back (`activity`: kept, overridden and the overridden nets).
 
 Netlist: OpenSTA 2.0.17's Verilog reader rejects `wire signed` and concatenations in
 `assign` statements (Yosys writes both); sanitize_verilog() writes a copy without them (the
