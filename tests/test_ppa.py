@@ -523,6 +523,10 @@ def test_energy_flow_on_pe_wide(tmp_path):
             sp = e["energy"][view][fmt]
             assert sp["total"] == pytest.approx(sp["clock"] + sp["data"] + sp["leakage"], abs=0.01)
     assert e["energy_pj_per_mac"]["fp4"] == e["energy"]["gated"]["fp4"]["total"]
+    # OpenSTA on the same netlist and activity: the same critical path within 10 %
+    ost = e["opensta"]
+    assert ost["crit_path_ps"] == pytest.approx(e["osu018"]["crit_path_ps"], rel=0.1)
+    assert ost["power_mw"] > 0
     # the delay-annotated run counts at least the zero-delay run's transitions
     gl = json.loads((tmp_path / "report.json").read_text())["designs"]["pe_wide"]["glitch"]
     for fmt in ("fp4", "p16"):

@@ -19,6 +19,8 @@ each, at most --jobs at a time, longest first):
   energy          gate-level simulation + energy, gated view     xrnpe.ppa.energy  (PEs)
   energy_ungated  the same on the ungated view                   xrnpe.ppa.energy  (PEs)
   glitch          the energy run again with delays               xrnpe.ppa.glitch  (PEs)
+  opensta         OpenSTA's timing and power on the gated        xrnpe.ppa.opensta (PEs)
+                  netlist with the energy run's activity
   fpga            ECP5 synthesis and place-and-route             xrnpe.ppa.fpga
                   (the co-processor's only with --coproc-fpga: make ppa-fpga)
   synth           xcup LUTs and sky130 area (make synth's flow)  xrnpe.ppa.synth
@@ -52,7 +54,17 @@ REF_MHZ = 100.0  # the common reference clock of the energy figures
 FORMATS = ("fp4", "p4", "p8", "p16")
 GLITCH_WORDS = 64  # words per format of the delay-annotated run (xrnpe.ppa.glitch)
 PAPER = {"fmax_ghz": 1.72, "fo4_ps": (12.0, 15.0), "node": "28 nm"}
-TASKS = ("asic", "asic_ungated", "sta", "energy", "energy_ungated", "glitch", "fpga", "synth")
+TASKS = (
+    "asic",
+    "asic_ungated",
+    "sta",
+    "energy",
+    "energy_ungated",
+    "glitch",
+    "opensta",
+    "fpga",
+    "synth",
+)
 # mapping directory of each clock-gate view (xrnpe.ppa.asic.CLOCK_GATE_VIEWS)
 ASIC_DIR = {"gated": "asic", "ungated": "asic_ungated"}
 # rough seconds per task on the 2-core machine (scheduling order only: longest first)
@@ -63,6 +75,7 @@ COST = {
     "energy": 90,
     "energy_ungated": 90,
     "glitch": 60,
+    "opensta": 60,
     "fpga": 200,
     "synth": 60,
 }
@@ -166,9 +179,52 @@ def task_energy(d: Design, out: Path, args, view: str = "gated") -> dict:
         args.words,
         args.seed,
         work=out / ("energy" if view == "gated" else f"energy_{view}"),
+        keep_vcd=view == "gated",  # the opensta task reads the same activity
         **kw,
     )
     return {"words": args.words, "seed": args.seed, "clock_gate": view, "formats": res}
+
+
+def task_opensta(d: Design, out: Path, args) -> dict:
+    """OpenSTA on the gated netlist with the energy run's activity (xrnpe.ppa.opensta): its
+    critical path and power against the flow's, per format window."""
+    from xrnpe.ppa import opensta
+    from xrnpe.ppa.energy import PERIOD_NS
+
+    e = json.loads((out / "energy.json").read_text())
+    per = {}
+    for fmt, r in e["formats"].items():
+        per[fmt] = opensta.compare_energy(
+            out / ASIC_DIR["gated"],
+            d.top_module(),
+            out / "energy",
+            fmt,
+            r["macs"],
+            PERIOD_NS,
+            work=out / "opensta" / fmt,
+        )
+    first = next(iter(per.values()))
+    crit = first["timing"]["reg2reg"]
+    window_ns = {f: v["cycles"] * PERIOD_NS for f, v in per.items()}
+    power = {  # mW over each window: pJ / ns
+        f: round(
+            v["pj_per_mac"]["opensta_measured_activity"]["dynamic"] * v["macs"] / window_ns[f], 3
+        )
+        for f, v in per.items()
+    }
+    flow_power = {
+        f: round(v["pj_per_mac"]["flow"]["dynamic"] * v["macs"] / window_ns[f], 3)
+        for f, v in per.items()
+    }
+    return {
+        "crit_path_ps": crit["period_ps"],
+        "crit_start": crit["start"],
+        "crit_end": crit["end"],
+        "power_mw": round(sum(power.values()) / len(power), 3),
+        "power_mw_by_format": power,
+        "flow_power_mw_by_format": flow_power,
+        "formats": per,
+    }
 
 
 def task_glitch(d: Design, out: Path, args) -> dict:
@@ -240,16 +296,18 @@ TASK_FN = {
     "energy": task_energy,
     "energy_ungated": functools.partial(task_energy, view="ungated"),
     "glitch": task_glitch,
+    "opensta": task_opensta,
     "fpga": task_fpga,
     "synth": task_synth,
 }
 # tasks of the PE designs only (a gate-level simulation of the PE testbench)
-PE_ONLY = ("asic_ungated", "energy", "energy_ungated", "glitch")
+PE_ONLY = ("asic_ungated", "energy", "energy_ungated", "glitch", "opensta")
 DEPS = {
     "sta": ("asic",),
     "energy": ("asic",),
     "energy_ungated": ("asic_ungated",),
     "glitch": ("asic",),
+    "opensta": ("asic", "energy"),
 }
 
 
@@ -443,6 +501,9 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
         }
         if split:
             entry["energy"] = split
+        ost = get.get("opensta")
+        if ost and "error" not in ost:
+            entry["opensta"] = {"crit_path_ps": ost["crit_path_ps"], "power_mw": ost["power_mw"]}
         au = get.get("asic_ungated")
         if au and "error" not in au:
             detail["area_um2_ungated"] = au["area_um2"]

@@ -871,7 +871,7 @@ def compare_energy(
     window_ns = cycles * period_ns
     # the flow, split by the driver of each net
     tm = analyse(net)
-    clock_bits = {b for b, label in net.inputs.items() if label == "clk"}
+    clock_bits = net.clock_network()
     parts: dict[str, dict[int, list[int]]] = defaultdict(dict)
     for bit, rf in toggles.items():
         if bit in clock_bits:
