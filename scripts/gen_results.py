@@ -120,6 +120,38 @@ def section_ppa() -> list[str]:
             )
             out.append(f"| {f} | {fmt(mpc)} | {fmt(en.get(f), 2)} | {fmt(thr, 2)} |")
         out.append("")
+        split = d.get("energy") or {}
+        if split:
+            out += [
+                "| view | " + " | ".join(f"{f} clock / data / total" for f in FORMATS) + " |",
+                "|---|" + "---:|" * len(FORMATS),
+            ]
+            for view, per in split.items():
+                cells = [
+                    f"{fmt(per[f]['clock'])} / {fmt(per[f]['data'])} / {fmt(per[f]['total'])}"
+                    if f in per
+                    else "n/a"
+                    for f in FORMATS
+                ]
+                out.append(f"| {view} | " + " | ".join(cells) + " |")
+            out.append("")
+        extra = []
+        if d.get("routed"):
+            r = d["routed"]
+            extra.append(
+                f"placed and routed (qflow): {fmt(r.get('area_um2'), 0)} µm² at "
+                f"{fmt(100 * (r.get('utilization') or 0), 0)} % utilisation, "
+                f"{fmt((r.get('wirelength_um') or 0) / 1000, 1)} mm of wire, critical path "
+                f"{fmt(r.get('crit_path_ps'), 0)} ps"
+            )
+        if d.get("opensta"):
+            extra.append(
+                f"OpenSTA on the same netlist: critical path "
+                f"{fmt(d['opensta']['crit_path_ps'], 0)} ps, {fmt(d['opensta']['power_mw'], 2)} mW "
+                "(its 2019 power accounting differs: ppa.md)"
+            )
+        if extra:
+            out += ["; ".join(extra).capitalize() + ".", ""]
     return out
 
 
@@ -317,12 +349,32 @@ def headlines(keep: str | None = None) -> list[str]:
     s = load("ppa/summary.json")
     if s and "pe_rmmec" in s.get("designs", {}):
         d = s["designs"]["pe_rmmec"]
+        routed = d.get("routed") or {}
+        speed = (
+            f"{fmt(1e6 / routed['crit_path_ps'])} MHz routed"
+            if routed.get("crit_path_ps")
+            else f"{fmt(d['osu018'].get('fmax_mhz'))} MHz"
+        )
         out.append(
-            f"- RMMEC PE: {fmt(d['osu018'].get('fmax_mhz'))} MHz on OSU 0.18 µm, "
-            f"{fmt(d['ecp5'].get('fmax_mhz'))} MHz on ECP5-85F; pJ/MAC "
+            f"- RMMEC PE: {speed} on OSU 0.18 µm, "
+            f"{fmt(d.get('ecp5', {}).get('fmax_mhz'))} MHz on ECP5-85F; pJ/MAC "
             + ", ".join(f"{f} {fmt(d['energy_pj_per_mac'].get(f), 2)}" for f in FORMATS)
+            + (" (clock-gated" + (", routed)" if routed else ")") if d.get("energy") else "")
             + "."
         )
+        base = s["designs"].get("pe_baseline", {}).get("energy", {}).get("gated")
+        mine = (d.get("energy") or {}).get("gated")
+        if base and mine:
+            out.append(
+                "- RMMEC / per-format baseline, pJ/MAC (clock-gated, total | data only): "
+                + ", ".join(
+                    f"{f} {mine[f]['total'] / base[f]['total']:.2f} | "
+                    f"{mine[f]['data'] / base[f]['data']:.2f}"
+                    for f in FORMATS
+                    if f in mine and f in base
+                )
+                + "."
+            )
     b = load("bench/coproc.json")
     if b:
         out.append(
@@ -344,7 +396,7 @@ def headlines(keep: str | None = None) -> list[str]:
     if keep:  # a headline whose report is missing keeps its previous text
         ours = {line.split(":", 1)[0] for line in out}
         old = [x for x in keep.splitlines() if x.startswith("- ") and ":" in x]
-        prefixes = ("- RMMEC PE", "- Co-processor", "- KITTI", "- Regression")
+        prefixes = ("- RMMEC PE", "- RMMEC /", "- Co-processor", "- KITTI", "- Regression")
         out = [x for x in old if x.split(":", 1)[0] not in ours and x.startswith(prefixes)] + out
         out.sort(key=lambda x: next((i for i, p in enumerate(prefixes) if x.startswith(p)), 9))
     return out or ["- No reports in this tree yet: see docs/results.md."]
