@@ -1475,14 +1475,19 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
 
     def _combos():
         """(group, pset, sim) to run: every group x parameter set x simulator, full size; the
-        other PE kinds' parameter sets run PE_KIND_GROUPS only."""
+        other PE kinds' parameter sets run PE_KIND_GROUPS only, on Verilator in make soak
+        (a co-processor build per kind costs minutes: make test's budget)."""
         out = []
         for sim in runner.simulators():
             for pset, params in PARAM_SETS.items():
                 for group in GROUPS:
-                    if "PE_KIND" in params and group not in PE_KIND_GROUPS:
+                    kind = "PE_KIND" in params
+                    if kind and group not in PE_KIND_GROUPS:
                         continue
-                    out.append(pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}"))
+                    marks = [pytest.mark.soak] if kind and sim == "verilator" else []
+                    out.append(
+                        pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}", marks=marks)
+                    )
         return out
 
     @pytest.mark.parametrize("group,pset,sim", _combos())

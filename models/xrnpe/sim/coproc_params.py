@@ -24,7 +24,7 @@ PARAM_SETS: dict[str, dict] = {
 PE_KINDS = {"rmmec": 0, "baseline": 1, "wide": 2}
 # the groups of the co-processor suite the other PE kinds run (the PE datapath is all that
 # differs: results, streaming and back-pressure; registers, protection and faults are the
-# same RTL as with RMMEC)
+# same RTL as with RMMEC): light size, Icarus in make test, Verilator in make soak
 PE_KIND_GROUPS = ("random", "stream")
 
 
