@@ -11,6 +11,7 @@
 module xrnpe_coproc_feed #(
     parameter int ROWS = 4,
     parameter int COLS = 4,
+    parameter int PE_KIND = xrnpe_pe_pkg::PE_RMMEC,  // the PEs' front end (xrnpe_pe_core KIND)
     parameter int DATA_W = 64,
     parameter int ABUF_WORDS = 128,
     parameter int BBUF_WORDS = 256,
@@ -281,7 +282,7 @@ module xrnpe_coproc_feed #(
     for (genvar c = 0; c < COLS; c++) begin : g_col
       localparam int P = r * COLS + c;
       xrnpe_pe_core #(
-        .KIND(xrnpe_pe_pkg::PE_RMMEC),
+        .KIND(PE_KIND),
         .RES_BUF(1'b1)
       ) u_pe (
         .clk,

@@ -14,6 +14,7 @@ module xrnpe_coproc_regs #(
     parameter int AXIL_ADDR_W = 8,
     parameter int ROWS = 4,
     parameter int COLS = 4,
+    parameter int PE_KIND = 0,  // the PEs' front end (xrnpe_pe_pkg), read back in CONFIG
     parameter int DATA_W = 64,
     parameter int ABUF_WORDS = 128,
     parameter int BBUF_WORDS = 256,
@@ -380,7 +381,7 @@ module xrnpe_coproc_regs #(
   logic [31:0] rd_rd_win_limit, rd_wr_win_base, rd_wr_win_limit, rd_lock;
   assign rd_id = 32'h584E5045;
   assign rd_version = {16'h1, 8'h1, 8'h0};
-  assign rd_config = {8'h0, 8'(DATA_W / 8), 8'(COLS), 8'(ROWS)};
+  assign rd_config = {6'h0, 2'(PE_KIND), 8'(DATA_W / 8), 8'(COLS), 8'(ROWS)};
   assign rd_ctrl = {30'h0, 1'h0, 1'h0};
   assign rd_status =
      {16'h0, st_err_code, 3'h0, st_invalid, status_start_refused_q, st_error, st_done, st_busy};

@@ -12,6 +12,7 @@
 module xrnpe_coprocessor #(
   parameter int ROWS = 4,          // PE rows: output rows computed together
   parameter int COLS = 4,          // PE columns: output columns computed together
+  parameter int PE_KIND = 0,       // PE front end (xrnpe_pe_pkg): 0 RMMEC, 1 per-format, 2 wide
   parameter int DATA_W = 64,       // AXI4 master data width
   parameter int ADDR_W = 32,       // AXI4 master address width
   parameter int ID_W = 4,          // AXI4 ID width (ID 0 is used)
@@ -103,6 +104,8 @@ module xrnpe_coprocessor #(
       $fatal(1, "xrnpe_coprocessor: BBUF_WORDS must be a power of two, ABUF_WORDS .. 65536");
     if ((CBUF_TILES & (CBUF_TILES - 1)) != 0 || CBUF_TILES < 2 || CBUF_TILES > 4096)
       $fatal(1, "xrnpe_coprocessor: CBUF_TILES must be a power of two, 2..4096");
+    if (PE_KIND < xrnpe_pe_pkg::PE_RMMEC || PE_KIND > xrnpe_pe_pkg::PE_WIDE)
+      $fatal(1, "xrnpe_coprocessor: PE_KIND must be 0 (RMMEC), 1 (per-format) or 2 (wide)");
   end
 
   // derived widths: the same functions every block uses (xrnpe_coproc_pkg)
@@ -127,7 +130,7 @@ module xrnpe_coprocessor #(
   logic [63:0] st_cycles, st_macs;
 
   xrnpe_coproc_regs #(
-    .AXIL_ADDR_W(AXIL_ADDR_W), .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W),
+    .AXIL_ADDR_W(AXIL_ADDR_W), .ROWS(ROWS), .COLS(COLS), .PE_KIND(PE_KIND), .DATA_W(DATA_W),
     .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS), .CFG_PRIV(CFG_PRIV)
   ) u_regs (
     .clk, .rst_n,
@@ -223,7 +226,7 @@ module xrnpe_coprocessor #(
   logic [31:0]             tq_c_addr;
 
   xrnpe_coproc_feed #(
-    .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ABUF_WORDS(ABUF_WORDS),
+    .ROWS(ROWS), .COLS(COLS), .PE_KIND(PE_KIND), .DATA_W(DATA_W), .ABUF_WORDS(ABUF_WORDS),
     .BBUF_WORDS(BBUF_WORDS), .CBUF_TILES(CBUF_TILES)
   ) u_feed (
     .clk, .rst_n, .clr(job_clr), .running, .job_in_fmt, .job_out_fmt, .job_lastmask,

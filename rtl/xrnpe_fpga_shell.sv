@@ -12,6 +12,7 @@
 module xrnpe_fpga_shell #(
     parameter int ROWS = 4,
     parameter int COLS = 4,
+    parameter int PE_KIND = 0,
     parameter int DATA_W = 64,
     parameter int ADDR_W = 32,
     parameter int ID_W = 4,
@@ -83,8 +84,8 @@ module xrnpe_fpga_shell #(
                  m_axi_arcache, m_axi_arprot, m_axi_arqos, m_axi_arvalid, m_axi_rready};
 
   xrnpe_coprocessor #(
-      .ROWS(ROWS), .COLS(COLS), .DATA_W(DATA_W), .ADDR_W(ADDR_W), .ID_W(ID_W),
-      .AXIL_ADDR_W(AXIL_ADDR_W), .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS),
+      .ROWS(ROWS), .COLS(COLS), .PE_KIND(PE_KIND), .DATA_W(DATA_W), .ADDR_W(ADDR_W),
+      .ID_W(ID_W), .AXIL_ADDR_W(AXIL_ADDR_W), .ABUF_WORDS(ABUF_WORDS), .BBUF_WORDS(BBUF_WORDS),
       .CBUF_TILES(CBUF_TILES), .CFG_PRIV(CFG_PRIV)
   ) u_coproc (
       .clk(clk), .rst_n(rst_n), .irq(irq),

@@ -59,6 +59,8 @@ package xrnpe_regmap_pkg;
   localparam int CONFIG_COLS_W = 8;
   localparam int CONFIG_DATA_BYTES_LSB = 16;
   localparam int CONFIG_DATA_BYTES_W = 8;
+  localparam int CONFIG_PE_KIND_LSB = 24;
+  localparam int CONFIG_PE_KIND_W = 2;
   localparam int CTRL_START_LSB = 0;
   localparam int CTRL_START_W = 1;
   localparam int CTRL_SOFT_RESET_LSB = 1;

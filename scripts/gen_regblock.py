@@ -27,6 +27,7 @@ PARAMS = (
     ("int", "AXIL_ADDR_W", "8", ""),
     ("int", "ROWS", "4", ""),
     ("int", "COLS", "4", ""),
+    ("int", "PE_KIND", "0", "the PEs' front end (xrnpe_pe_pkg), read back in CONFIG"),
     ("int", "DATA_W", "64", ""),
     ("int", "ABUF_WORDS", "128", ""),
     ("int", "BBUF_WORDS", "256", ""),

@@ -203,6 +203,14 @@ def _error_cases(tmp_path, rng):
             ["fpga", "invalid choice"],
         ),
         (["matmul", "-f", "p8", "-O", "p8", t / "u8.npy"], ["required"]),
+        (
+            ["matmul", "-f", "p8", "-O", "p8", "--pe-kind", "wide", t / "u8.npy", t / "u8.npy"],
+            ["--pe-kind", "--engine rtl"],
+        ),
+        (
+            ["matmul", "-f", "p8", "-O", "p8", "--pe-kind", "fast", t / "u8.npy", t / "u8.npy"],
+            ["fast", "invalid choice"],
+        ),
         (["frobnicate", t / "u8.npy"], ["frobnicate", "invalid choice"]),
         ([], ["required"]),
     ]

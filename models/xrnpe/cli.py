@@ -192,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "co-processor in a Verilator C++ harness (no Python per cycle, fastest)",
     )
     m.add_argument(
+        "--pe-kind",
+        choices=("rmmec", "baseline", "wide"),
+        default="rmmec",
+        help="the co-processor's PEs for --engine rtl: rmmec (default, one reconfigurable "
+        "datapath), baseline (per-format lanes) or wide (one Posit(16,1)-wide lane); the "
+        "results are the same",
+    )
+    m.add_argument(
         "--build-dir",
         metavar="DIR",
         default=None,
@@ -443,6 +451,10 @@ def _matmul(args) -> np.ndarray:
             f"{args.a}: K={k} is too large for exact {f.name} accumulation (at most K={k_max(f)})"
         )
     if args.engine == "model":
+        if args.pe_kind != "rmmec":
+            raise UsageError(
+                "--pe-kind applies to --engine rtl (the model's results are every PE kind's)"
+            )
         return matmul(a, b, args.format, args.out_format)
     try:
         from .rtl import matmul_rtl
@@ -461,6 +473,7 @@ def _matmul(args) -> np.ndarray:
             sim=args.sim,
             progress=progress,
             build_dir=args.build_dir,
+            pe_kind=args.pe_kind,
         )
     except ValueError as e:
         raise UsageError(" ".join(str(e).split())) from None

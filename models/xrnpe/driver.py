@@ -113,6 +113,10 @@ class MemoryPort(Protocol):
 
 
 # ------------------------------------------------------------------------------ driver
+# CONFIG.PE_KIND values (xrnpe_pe_pkg)
+PE_KIND_RMMEC, PE_KIND_BASELINE, PE_KIND_WIDE = 0, 1, 2
+
+
 @dataclass
 class CoprocConfig:
     """What the hardware says about itself (ID, VERSION, CONFIG, buffer sizes)."""
@@ -124,10 +128,12 @@ class CoprocConfig:
     data_bytes: int
     abuf_words: int
     bbuf_words: int
+    pe_kind: int = PE_KIND_RMMEC  # CONFIG.PE_KIND
 
     def peak_macs_per_cycle(self, fmt) -> int:
-        """ROWS * COLS * lanes of ``fmt``."""
-        return self.rows * self.cols * as_format(fmt).lanes
+        """ROWS * COLS * lanes of ``fmt`` (the wide PE kind: one lane in every format)."""
+        lanes = 1 if self.pe_kind == PE_KIND_WIDE else as_format(fmt).lanes
+        return self.rows * self.cols * lanes
 
 
 @dataclass
@@ -321,6 +327,7 @@ class XrnpeDriver:
             data_bytes=regmap.field(cfg, "CONFIG", "DATA_BYTES"),
             abuf_words=await self.read("ABUF_WORDS"),
             bbuf_words=await self.read("BBUF_WORDS"),
+            pe_kind=regmap.field(cfg, "CONFIG", "PE_KIND"),
         )
         return self.config
 

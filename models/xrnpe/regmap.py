@@ -60,6 +60,9 @@ CONFIG_COLS_MASK = 0x0000FF00
 CONFIG_DATA_BYTES_LSB = 16
 CONFIG_DATA_BYTES_W = 8
 CONFIG_DATA_BYTES_MASK = 0x00FF0000
+CONFIG_PE_KIND_LSB = 24
+CONFIG_PE_KIND_W = 2
+CONFIG_PE_KIND_MASK = 0x03000000
 CTRL_START_LSB = 0
 CTRL_START_W = 1
 CTRL_START_MASK = 0x00000001
@@ -189,7 +192,7 @@ REGS = {
 # register name -> {field name: (lsb, width)}
 FIELDS = {
     'VERSION': {'PATCH': (0, 8), 'MINOR': (8, 8), 'MAJOR': (16, 16)},
-    'CONFIG': {'ROWS': (0, 8), 'COLS': (8, 8), 'DATA_BYTES': (16, 8)},
+    'CONFIG': {'ROWS': (0, 8), 'COLS': (8, 8), 'DATA_BYTES': (16, 8), 'PE_KIND': (24, 2)},
     'CTRL': {'START': (0, 1), 'SOFT_RESET': (1, 1)},
     'STATUS': {'BUSY': (0, 1), 'DONE': (1, 1), 'ERROR': (2, 1), 'START_REFUSED': (3, 1), 'INVALID': (4, 1), 'ERR_CODE': (8, 8)},
     'IRQ_ENABLE': {'DONE': (0, 1), 'ERROR': (1, 1)},

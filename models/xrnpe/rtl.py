@@ -37,6 +37,7 @@ def matmul_rtl_many(
     progress=None,
     *,
     build_dir: str | os.PathLike | None = None,
+    pe_kind: str = "rmmec",
 ) -> list[tuple]:
     """Run several multiplies in one simulator session.
 
@@ -45,15 +46,20 @@ def matmul_rtl_many(
     ``(C, stats)``; stats has m, k, n, cycles (the co-processor's CYCLES counter, summed over
     blocks), macs, peak_macs_per_cycle, utilization, jobs (blocks run), invalid, and the
     instance geometry.  ``build_dir`` overrides where simulator builds go
-    (default ``$XRNPE_BUILD_DIR`` or the user cache directory).
+    (default ``$XRNPE_BUILD_DIR`` or the user cache directory).  ``pe_kind``: the PEs of the
+    co-processor (``PE_KINDS``: rmmec, the default, baseline or wide; the same results, other
+    timing and cost).
     """
     if sim not in SIMS:
         raise ValueError(f"unknown simulator {sim!r} (choose {', '.join(SIMS)})")
+    params = pe_kind_parameters(pe_kind)
     prepared = prepare_jobs(jobs)  # the only check of the formats and operands
     if sim == "verilator-native":  # the co-processor in a C++ harness: xrnpe.sim.native.engine
         from .sim.native.engine import matmul_native_many
 
-        return matmul_native_many(prepared, progress=progress, build_dir=build_dir)
+        return matmul_native_many(
+            prepared, progress=progress, build_dir=build_dir, parameters=params
+        )
     _check_installation(sim)
     env = dict(os.environ)
     env.pop("COCOTB_TEST_FILTER", None)
@@ -68,7 +74,7 @@ def matmul_rtl_many(
             spec["jobs"].append(job.spec())
         (d / "jobs.json").write_text(json.dumps(spec))
         emit(progress, f"RTL co-processor on {sim}: {len(prepared)} job(s)")
-        cmd = [sys.executable, "-m", "xrnpe.rtl", str(d), sim]
+        cmd = [sys.executable, "-m", "xrnpe.rtl", str(d), sim, pe_kind]
         log = []
         # The child leads its own process group (simulator included) and gets SIGTERM if
         # this process dies, so an interrupted run never leaves a simulator behind.
@@ -154,6 +160,16 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
+def pe_kind_parameters(pe_kind: str) -> dict:
+    """The co-processor parameters of a PE kind (the RMMEC default: none, so the engine shares
+    the test benches' default build)."""
+    from .sim.coproc_params import PARAM_SETS, PE_KINDS
+
+    if pe_kind not in PE_KINDS:
+        raise ValueError(f"unknown PE kind {pe_kind!r} (choose {', '.join(PE_KINDS)})")
+    return PARAM_SETS["default"] if pe_kind == "rmmec" else PARAM_SETS[pe_kind]
+
+
 def matmul_rtl(
     a,
     b,
@@ -166,6 +182,7 @@ def matmul_rtl(
     block_rows: int | None = None,
     block_cols: int | None = None,
     build_dir: str | os.PathLike | None = None,
+    pe_kind: str = "rmmec",
 ) -> np.ndarray:
     """C = A x B computed by the RTL co-processor in simulation (icarus, verilator, or
     verilator-native: the Verilator model in a C++ harness, no Python per cycle).
@@ -181,6 +198,7 @@ def matmul_rtl(
         sim=sim,
         progress=progress,
         build_dir=build_dir,
+        pe_kind=pe_kind,
     )
     if stats is not None:
         stats.clear()
@@ -188,13 +206,13 @@ def matmul_rtl(
     return c
 
 
-def _child(job_dir: str, sim: str) -> int:
+def _child(job_dir: str, sim: str, pe_kind: str = "rmmec") -> int:
     """Child process: build (if needed) and run :mod:`xrnpe.sim.engine_tb`."""
     import shutil
     import signal
 
     from .sim import manifest, runner
-    from .sim.coproc_params import PARAM_SETS, effective
+    from .sim.coproc_params import effective
 
     # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
     signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
@@ -203,6 +221,7 @@ def _child(job_dir: str, sim: str) -> int:
         + (" (the first Verilator build takes a minute or two)" if sim == "verilator" else ""),
         flush=True,
     )
+    params = pe_kind_parameters(pe_kind)
     name = f"engine-{os.getpid()}"
     results = None
     try:
@@ -211,10 +230,10 @@ def _child(job_dir: str, sim: str) -> int:
             sources=manifest.sources("coprocessor"),
             test_module="xrnpe.sim.engine_tb",
             sim=sim,
-            parameters=PARAM_SETS["default"],
+            parameters=params,
             extra_env={
                 "XRNPE_ENGINE_DIR": job_dir,
-                "XRNPE_PARAMS": json.dumps(effective(PARAM_SETS["default"])),
+                "XRNPE_PARAMS": json.dumps(effective(params)),
             },
             name=name,
         )
@@ -228,8 +247,15 @@ def _child(job_dir: str, sim: str) -> int:
     return 0
 
 
-__all__ = ["MAX_DIM", "SIMS", "RtlEngineError", "matmul_rtl", "matmul_rtl_many"]
+__all__ = [
+    "MAX_DIM",
+    "SIMS",
+    "RtlEngineError",
+    "matmul_rtl",
+    "matmul_rtl_many",
+    "pe_kind_parameters",
+]
 
 
 if __name__ == "__main__":
-    sys.exit(_child(sys.argv[1], sys.argv[2]))
+    sys.exit(_child(*sys.argv[1:4]))

@@ -41,6 +41,9 @@ extern "C" {
 #define XRNPE_REGS__CONFIG__DATA_BYTES_bm 0xff0000
 #define XRNPE_REGS__CONFIG__DATA_BYTES_bp 16
 #define XRNPE_REGS__CONFIG__DATA_BYTES_bw 8
+#define XRNPE_REGS__CONFIG__PE_KIND_bm 0x3000000
+#define XRNPE_REGS__CONFIG__PE_KIND_bp 24
+#define XRNPE_REGS__CONFIG__PE_KIND_bw 2
 
 // reg - xrnpe_regs.CTRL
 #define XRNPE_REGS__CTRL__START_bm 0x1

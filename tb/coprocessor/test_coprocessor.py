@@ -67,6 +67,7 @@ async def new_env(dut, **kw) -> Env:
             f"CONFIG says {cfg}, parameters are {p}"
         )
         assert (cfg.abuf_words, cfg.bbuf_words) == (p["ABUF_WORDS"], p["BBUF_WORDS"])
+        assert cfg.pe_kind == p["PE_KIND"], f"CONFIG.PE_KIND {cfg.pe_kind}, parameter {p}"
     return env
 
 
@@ -1444,7 +1445,7 @@ GROUPS = {
 
 if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
     from xrnpe.sim import manifest, runner
-    from xrnpe.sim.coproc_params import PARAM_SETS, effective
+    from xrnpe.sim.coproc_params import PARAM_SETS, PE_KIND_GROUPS, effective
 
     def run_group(
         sim: str,
@@ -1473,21 +1474,31 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
         )
 
     def _combos():
-        """(group, pset, sim) to run: every group x parameter set x simulator, full size."""
+        """(group, pset, sim) to run: every group x parameter set x simulator, full size; the
+        other PE kinds' parameter sets run PE_KIND_GROUPS only, on Verilator in make soak
+        (a co-processor build per kind costs minutes: make test's budget)."""
         out = []
         for sim in runner.simulators():
-            for pset in PARAM_SETS:
+            for pset, params in PARAM_SETS.items():
                 for group in GROUPS:
-                    out.append(pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}"))
+                    kind = "PE_KIND" in params
+                    if kind and group not in PE_KIND_GROUPS:
+                        continue
+                    marks = [pytest.mark.soak] if kind and sim == "verilator" else []
+                    out.append(
+                        pytest.param(group, pset, sim, id=f"{group}-{pset}-{sim}", marks=marks)
+                    )
         return out
 
     @pytest.mark.parametrize("group,pset,sim", _combos())
     def test_coprocessor(group, pset, sim):
+        # the other PE kinds: light size (every format pair, fewer shapes); full size in soak
+        light = "1" if "PE_KIND" in PARAM_SETS[pset] else os.environ.get("XRNPE_LIGHT", "0")
         run_group(
             sim,
             pset,
             GROUPS[group],
-            {"XRNPE_CASES": "1", "XRNPE_LIGHT": os.environ.get("XRNPE_LIGHT", "0")},
+            {"XRNPE_CASES": "1", "XRNPE_LIGHT": light},
             name=f"{pset}-{group}",
             seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000,
         )
@@ -1495,7 +1506,7 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
     @pytest.mark.soak
     @pytest.mark.parametrize("sim", runner.simulators())
     @pytest.mark.parametrize("pset", list(PARAM_SETS))
-    def test_coprocessor_soak(sim, pset, request):
+    def test_coprocessor_soak(sim, pset, request):  # every PE kind too
         if "soak" not in (request.config.getoption("-m") or ""):
             pytest.skip("soak: select it with -m soak (make soak)")
         run_group(

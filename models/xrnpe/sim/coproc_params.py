@@ -5,6 +5,7 @@
 RTL engine, the demo and the benchmark share one build per simulator.  ``small`` is a
 non-square 2x3 array on a 32-bit bus with tiny buffers, so that short K already overflows a
 buffer slot, and with CFG_PRIV = 0 (protected registers writable without privilege).
+``baseline`` and ``wide`` are the default geometry with the other PE kinds (PE_KIND).
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from . import manifest
 PARAM_SETS: dict[str, dict] = {
     "default": {},
     "small": dict(ROWS=2, COLS=3, DATA_W=32, ABUF_WORDS=4, BBUF_WORDS=8, CFG_PRIV=0),
+    # the other PE kinds (xrnpe_pe_pkg) at the default geometry: the same results, other
+    # timing (the wide kind takes 1, 2 or 4 cycles per word)
+    "baseline": dict(PE_KIND=1),
+    "wide": dict(PE_KIND=2),
 }
+# PE kind names (the CLI's --pe-kind) and their PE_KIND values
+PE_KINDS = {"rmmec": 0, "baseline": 1, "wide": 2}
+# the groups of the co-processor suite the other PE kinds run (the PE datapath is all that
+# differs: results, streaming and back-pressure; registers, protection and faults are the
+# same RTL as with RMMEC): light size, Icarus in make test, Verilator in make soak
+PE_KIND_GROUPS = ("random", "stream")
 
 
 def effective(params: dict) -> dict:

