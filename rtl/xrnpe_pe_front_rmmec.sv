@@ -212,7 +212,7 @@ module xrnpe_pe_front_rmmec #(
 
   // R3a: lane products, their shifts and signs.  As in R2: product bits [25:16] are read only
   // in p8 and p16 (a group with a gate of its own); the shifts go through shared adders and
-  // shifters in every mode, and the 4 sign bits are below the mode-gate threshold.
+  // shifters in every mode, and the 2 signs of lanes 2-3 are below the gate threshold.
   logic                        v3a, first3a, last3a, nar3a;
   logic [FW-1:0]               fmt3a, ofmt3a;
   logic                        m16_3a_q, m8_3a_q, m4_3a_q;
