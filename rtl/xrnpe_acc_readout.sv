@@ -15,7 +15,9 @@
 //   P6  pick the output format's code
 // A PE owns one readout; in the co-processor one readout serves a whole row of PEs, since a
 // PE finishes a dot product at most once every ceil(K/lanes) words.  A result waiting on
-// out_ready stalls the pipeline and in_ready drops in the same cycle.
+// out_ready stalls the pipeline and in_ready drops in the same cycle.  Clock gating (docs/pe.md):
+// one gate per stage, pulsing when a valid sum advances into it, clocks the stage's datapath
+// and attribute registers; the valid bits stay on the free-running clock.
 `default_nettype none
 module xrnpe_acc_readout #(
     parameter int TAG_W = 1,  // bits of the source tag passed along with each sum
@@ -65,29 +67,48 @@ module xrnpe_acc_readout #(
     else if (en) v_q <= {v_q[NSTAGE-2:0], in_valid};
   end
 
+  // one clock gate per stage: stage s+1 (P(s+1)) is written when a valid sum advances into it
+  logic [NSTAGE-1:0] stage_adv, clk_p, p_we;
+  assign stage_adv = {NSTAGE{en}} & {v_q[NSTAGE-2:0], in_valid};
+  for (genvar s = 0; s < NSTAGE; s++) begin : g_cg
+    xrnpe_prim_clock_gate u_cg (
+        .clk_i(clk), .en_i(stage_adv[s]), .clk_o(clk_p[s]), .reg_en_o(p_we[s]));
+  end
+
   // the result's attributes travel along the pipeline (written only with a valid sum)
   // (flat vectors, stage s at [W*s +: W]: Yosys 0.23 reads no packed 2-D declarations here)
   logic [(NSTAGE-1)*FW-1:0] fmt_q;  // the pick reads it one stage before the last
   logic [NSTAGE-1:0]        nar_q;
   logic [NSTAGE*TAG_W-1:0]  tag_q;
-  always_ff @(posedge clk) begin
-    if (en && in_valid) begin
-      fmt_q[FW-1:0]    <= in_out_fmt;
-      nar_q[0]         <= in_nar;
-      tag_q[TAG_W-1:0] <= in_tag;
+  for (genvar s = 0; s < NSTAGE; s++) begin : g_attr
+    // stage s's registers of its own (one register per gated clock)
+    logic             nar_d, nar_s_q;
+    logic [TAG_W-1:0] tag_d, tag_s_q;
+    logic [FW-1:0]    fmt_d;
+    if (s == 0) begin : g_in
+      assign {fmt_d, nar_d, tag_d} = {in_out_fmt, in_nar, in_tag};
+    end else begin : g_prev
+      assign {fmt_d, nar_d, tag_d} = {fmt_q[FW*(s-1)+:FW], nar_q[s-1], tag_q[TAG_W*(s-1)+:TAG_W]};
     end
-  end
-  for (genvar s = 1; s < NSTAGE; s++) begin : g_attr
-    always_ff @(posedge clk) begin
-      if (en && v_q[s-1]) begin
-        nar_q[s]              <= nar_q[s-1];
-        tag_q[TAG_W*s+:TAG_W] <= tag_q[TAG_W*(s-1)+:TAG_W];
+    always_ff @(posedge clk_p[s]) begin
+      if (p_we[s]) begin
+        nar_s_q <= nar_d;
+        tag_s_q <= tag_d;
       end
     end
-  end
-  for (genvar s = 1; s < NSTAGE - 1; s++) begin : g_fmt
-    always_ff @(posedge clk) begin
-      if (en && v_q[s-1]) fmt_q[FW*s+:FW] <= fmt_q[FW*(s-1)+:FW];
+    assign nar_q[s]              = nar_s_q;
+    assign tag_q[TAG_W*s+:TAG_W] = tag_s_q;
+    if (s < NSTAGE - 1) begin : g_fmt
+      logic [FW-1:0] fmt_s_q;
+      always_ff @(posedge clk_p[s]) begin
+        if (p_we[s]) fmt_s_q <= fmt_d;
+      end
+      assign fmt_q[FW*s+:FW] = fmt_s_q;
+    end else begin : g_no_fmt  // the last stage has no format: the pick read it
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [FW-1:0] unused;
+      assign unused = fmt_d;
+      /* verilator lint_on UNUSEDSIGNAL */
     end
   end
 
@@ -127,8 +148,8 @@ module xrnpe_acc_readout #(
 
   logic [ACC_W-1:0] val1_q;
   logic [NSEG-1:0]  above1_q, top1_q;
-  always_ff @(posedge clk) begin
-    if (en && in_valid) begin
+  always_ff @(posedge clk_p[0]) begin
+    if (p_we[0]) begin
       val1_q             <= resolve(in_seg, in_carry, in_live);
       {above1_q, top1_q} <= live_bounds(in_live);
     end
@@ -173,8 +194,8 @@ module xrnpe_acc_readout #(
   logic [47:0]     win2_q;
   logic [LZ_W-5:0] g2_q;
   logic            sign2_q, any2_q, rest_or2_q, rest_and2_q;
-  always_ff @(posedge clk) begin
-    if (en && v_q[0])
+  always_ff @(posedge clk_p[1]) begin
+    if (p_we[1])
       {win2_q, g2_q, sign2_q, any2_q, rest_or2_q, rest_and2_q} <= window(val1_q, above1_q, top1_q);
   end
 
@@ -202,8 +223,8 @@ module xrnpe_acc_readout #(
   logic            or3_d, and3_d;
   assign or3_d  = |(low & low_mask) | rest_or2_q;
   assign and3_d = &(low | ~low_mask) & rest_and2_q;
-  always_ff @(posedge clk) begin
-    if (en && v_q[1]) begin
+  always_ff @(posedge clk_p[2]) begin
+    if (p_we[2]) begin
       kept3_q <= win_sh[47:23];
       f3_q    <= lzf;
       g3_q    <= g2_q;
@@ -239,8 +260,8 @@ module xrnpe_acc_readout #(
   assign scale4_d  = m_lsb ? SCALE_W'(-xrnpe_pkg::ACC_FRAC)
                    : SCALE_W'({g3_q, 4'hf}) - SCALE_W'(xrnpe_pkg::ACC_FRAC) - SCALE_W'(f3_q)
                      + SCALE_W'(sig[25]);
-  always_ff @(posedge clk) begin
-    if (en && v_q[2]) begin
+  always_ff @(posedge clk_p[3]) begin
+    if (p_we[3]) begin
       sign4_q   <= sign3_q;
       zero4_q   <= zero4_d;
       frac4_q   <= frac4_d;
@@ -277,8 +298,8 @@ module xrnpe_acc_readout #(
   logic [7:0]  p8_5_q;
   logic [15:0] p16_5_q;
   logic [31:0] fp32_5_q;
-  always_ff @(posedge clk) begin
-    if (en && v_q[3]) begin
+  always_ff @(posedge clk_p[4]) begin
+    if (p_we[4]) begin
       fp4_5_q  <= c_fp4;
       p4_5_q   <= c_p4;
       p8_5_q   <= c_p8;
@@ -303,8 +324,8 @@ module xrnpe_acc_readout #(
   endfunction
   logic [31:0] code;
   assign code = pick(fmt_q[FW*4+:FW], fp4_5_q, p4_5_q, p8_5_q, p16_5_q, fp32_5_q);
-  always_ff @(posedge clk) begin
-    if (en && v_q[4]) out_data <= code;
+  always_ff @(posedge clk_p[5]) begin
+    if (p_we[5]) out_data <= code;
   end
   assign out_nar = nar_q[NSTAGE-1];
   assign out_tag = tag_q[TAG_W*(NSTAGE-1)+:TAG_W];

@@ -9,6 +9,10 @@
 // reach (xrnpe_pkg::<FMT>_ACC_SEGS, e.g. 4 of 8 for p8); the other segments and their carries
 // hold, and the readout treats them as the sign extension of the top live segment.
 //
+// Clock gating (docs/pe.md): each segment (with its carry) has a gate that pulses only when the
+// segment adds, the finished sum's attributes one for its last word, and each result-buffer
+// segment one for its copy.
+//
 // A finished sum is held (res_valid) until the readout takes it (res_take).  RES_BUF = 0: the
 // segments themselves hold it, and any word arriving while it is held stalls the PE (en
 // low): enough for a PE with a readout of its own, which takes a sum the cycle after it
@@ -96,15 +100,24 @@ module xrnpe_acc_seg #(
     end
     assign sum = {1'b0, base} + {1'b0, addend[SW*s+:SW]} + (SW + 1)'(cin);
     assign {carry_d[s], seg_d[SW*s+:SW]} = sum;
-    always_ff @(posedge clk) begin
-      if (add && live[s]) seg_q[SW*s+:SW] <= seg_d[SW*s+:SW];
+    logic seg_add, clk_seg, seg_we;
+    assign seg_add = add && live[s];
+    xrnpe_prim_clock_gate u_cg_seg (
+        .clk_i(clk), .en_i(seg_add), .clk_o(clk_seg), .reg_en_o(seg_we));
+    logic [SW-1:0] slice_q;  // this segment (one register per gated clock)
+    logic          slice_carry_q;
+    always_ff @(posedge clk_seg) begin
+      if (seg_we) begin
+        slice_q       <= seg_d[SW*s+:SW];
+        slice_carry_q <= carry_kept[s];
+      end
     end
-    always_ff @(posedge clk) begin
-      if (add && live[s]) carry_q[s] <= carry_kept[s];
-    end
+    assign seg_q[SW*s+:SW] = slice_q;
+    assign carry_q[s]      = slice_carry_q;
   end
   assign nar_d = w_nar | (nar_q & ~w_first);
-  logic [NSEG-1:0] live_q;  // the running sum's segments
+  logic [NSEG-1:0] live_q;  // the running sum's segments (read by an assertion only)
+  // one flip-flop after synthesis: below the clock-gate threshold (docs/pe.md), no gate
   always_ff @(posedge clk) begin
     if (add) begin
       nar_q  <= nar_d;
@@ -116,8 +129,12 @@ module xrnpe_acc_seg #(
   logic [NSEG-1:0]  res_live_q;
   logic             res_nar_q;
   logic [FW-1:0]    res_out_fmt_q;
-  always_ff @(posedge clk) begin
-    if (add && w_last) begin
+  logic             res_add, clk_res, res_we;  // a sum's last word is added
+  assign res_add = add && w_last;
+  xrnpe_prim_clock_gate u_cg_res (
+      .clk_i(clk), .en_i(res_add), .clk_o(clk_res), .reg_en_o(res_we));
+  always_ff @(posedge clk_res) begin
+    if (res_we) begin
       res_live_q    <= live;
       res_nar_q     <= nar_d;
       res_out_fmt_q <= w_out_fmt;
@@ -128,12 +145,20 @@ module xrnpe_acc_seg #(
     logic [ACC_W-1:0] res_seg_q;
     logic [NSEG-1:0]  res_carry_q;
     for (genvar s = 0; s < NSEG; s++) begin : g_copy
-      always_ff @(posedge clk) begin
-        if (add && w_last && live[s]) begin
-          res_seg_q[SW*s+:SW] <= seg_d[SW*s+:SW];
-          res_carry_q[s]      <= carry_kept[s];
+      logic copy, clk_copy, copy_we;
+      assign copy = res_add && live[s];
+      xrnpe_prim_clock_gate u_cg_copy (
+          .clk_i(clk), .en_i(copy), .clk_o(clk_copy), .reg_en_o(copy_we));
+      logic [SW-1:0] res_slice_q;
+      logic          res_slice_carry_q;
+      always_ff @(posedge clk_copy) begin
+        if (copy_we) begin
+          res_slice_q       <= seg_d[SW*s+:SW];
+          res_slice_carry_q <= carry_kept[s];
         end
       end
+      assign res_seg_q[SW*s+:SW] = res_slice_q;
+      assign res_carry_q[s]      = res_slice_carry_q;
     end
     assign res_seg   = res_seg_q;
     assign res_carry = res_carry_q;
@@ -143,7 +168,7 @@ module xrnpe_acc_seg #(
   end
 
   // a finished sum is held from its last word until the readout takes it
-  assign held_d = (add && w_last) ? 1'b1 : res_take ? 1'b0 : held_q;
+  assign held_d = res_add ? 1'b1 : res_take ? 1'b0 : held_q;
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) held_q <= 1'b0;
     else if (clear) held_q <= 1'b0;

@@ -135,7 +135,9 @@ module xrnpe_pe_front_baseline #(
     assign h_nar = na | nb;
   end
 
-  // R2: every format's decoded lanes (a format's registers only change in its own mode)
+  // R2: every format's decoded lanes.  Clock gating (docs/pe.md): a format's lane registers
+  // have a gate that pulses only for a word of that format (they are read only then); the
+  // stage's gate (u_r2) clocks the mode bits.
   logic v2, first2, last2, nar2;
   logic [FW-1:0] fmt2, ofmt2;
   logic fp4_2_q, p4_2_q, p8_2_q, p16_2_q;
@@ -149,35 +151,57 @@ module xrnpe_pe_front_baseline #(
   logic [12:0] h_ma2_q, h_mb2_q;
   logic [5:0] h_ba2_q, h_bb2_q;
   logic h_s2_q;
+  logic clk_r2, r2_we;
   xrnpe_pe_stage u_r2 (
       .clk, .rst_n, .clear, .en, .in_valid(op_valid), .in_first(op_first), .in_last(op_last),
       .in_fmt(op_fmt), .in_out_fmt(op_out_fmt), .in_nar((|q_nar) | (|e_nar) | h_nar), .valid(v2),
-      .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
-  always_ff @(posedge clk) begin
-    if (en && op_valid) begin
-      fp4_2_q  <= is_fp4;
-      p4_2_q   <= is_p4;
-      p8_2_q   <= is_p8;
-      p16_2_q  <= is_p16;
-      fa_m2_q  <= fa_m;
-      fb_m2_q  <= fb_m;
-      f_ba2_q  <= f_ba;
-      f_bb2_q  <= f_bb;
-      f_s2_q   <= f_s;
-      q_nz2_q  <= q_nz;
-      q_s2_q   <= q_s;
-      q_ba2_q  <= q_ba;
-      q_bb2_q  <= q_bb;
-      e_ma2_q  <= e_ma;
-      e_mb2_q  <= e_mb;
-      e_ba2_q  <= e_ba;
-      e_bb2_q  <= e_bb;
-      e_s2_q   <= e_s;
-      h_ma2_q  <= h_ma;
-      h_mb2_q  <= h_mb;
-      h_ba2_q  <= h_ba;
-      h_bb2_q  <= h_bb;
-      h_s2_q   <= h_s;
+      .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2), .clk_dp(clk_r2),
+      .dp_we(r2_we));
+  always_ff @(posedge clk_r2) begin
+    if (r2_we) begin
+      fp4_2_q <= is_fp4;
+      p4_2_q  <= is_p4;
+      p8_2_q  <= is_p8;
+      p16_2_q <= is_p16;
+    end
+  end
+  logic [3:0] clk_r2_fmt, r2_fmt_we;  // per format: fp4, p4, p8, p16
+  xrnpe_pe_fmt_gates u_cg_r2 (
+      .clk, .advance(en && op_valid), .mode({is_p16, is_p8, is_p4, is_fp4}), .clk_fmt(clk_r2_fmt),
+      .fmt_we(r2_fmt_we));
+  always_ff @(posedge clk_r2_fmt[0]) begin
+    if (r2_fmt_we[0]) begin
+      fa_m2_q <= fa_m;
+      fb_m2_q <= fb_m;
+      f_ba2_q <= f_ba;
+      f_bb2_q <= f_bb;
+      f_s2_q  <= f_s;
+    end
+  end
+  always_ff @(posedge clk_r2_fmt[1]) begin
+    if (r2_fmt_we[1]) begin
+      q_nz2_q <= q_nz;
+      q_s2_q  <= q_s;
+      q_ba2_q <= q_ba;
+      q_bb2_q <= q_bb;
+    end
+  end
+  always_ff @(posedge clk_r2_fmt[2]) begin
+    if (r2_fmt_we[2]) begin
+      e_ma2_q <= e_ma;
+      e_mb2_q <= e_mb;
+      e_ba2_q <= e_ba;
+      e_bb2_q <= e_bb;
+      e_s2_q  <= e_s;
+    end
+  end
+  always_ff @(posedge clk_r2_fmt[3]) begin
+    if (r2_fmt_we[3]) begin
+      h_ma2_q <= h_ma;
+      h_mb2_q <= h_mb;
+      h_ba2_q <= h_ba;
+      h_bb2_q <= h_bb;
+      h_s2_q  <= h_s;
     end
   end
 
@@ -208,7 +232,7 @@ module xrnpe_pe_front_baseline #(
   logic [25:0] h_p;
   xrnpe_pe_mul_array #(.W(13)) u_mul16 (.a(h_ma2_q), .b(h_mb2_q), .p(h_p));
 
-  // R3a: every format's lane products (again only the active format's registers change)
+  // R3a: every format's lane products (gated per format as R2)
   logic v3a, first3a, last3a, nar3a;
   logic [FW-1:0] fmt3a, ofmt3a;
   logic fp4_3a_q, p4_3a_q, p8_3a_q, p16_3a_q;
@@ -222,104 +246,72 @@ module xrnpe_pe_front_baseline #(
   logic [25:0] h_p3a_q;
   logic [6:0] h_t3a_q;
   logic h_s3a_q;
+  logic clk_r3a, r3a_we;
   xrnpe_pe_stage u_r3a (
       .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
       .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
-      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
-  always_ff @(posedge clk) begin
-    if (en && v2) begin
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a), .clk_dp(clk_r3a),
+      .dp_we(r3a_we));
+  always_ff @(posedge clk_r3a) begin
+    if (r3a_we) begin
       fp4_3a_q <= fp4_2_q;
       p4_3a_q  <= p4_2_q;
       p8_3a_q  <= p8_2_q;
       p16_3a_q <= p16_2_q;
-      if (fp4_2_q) begin
-        f_p3a_q <= f_p;
-        f_t3a_q <= f_t;
-        f_s3a_q <= f_s2_q;
-      end
-      if (p4_2_q) begin
-        q_nz3a_q <= q_nz2_q;
-        q_s3a_q  <= q_s2_q;
-        q_t3a_q  <= q_t;
-      end
-      if (p8_2_q) begin
-        e_p3a_q <= e_p;
-        e_t3a_q <= e_t;
-        e_s3a_q <= e_s2_q;
-      end
-      if (p16_2_q) begin
-        h_p3a_q <= h_p;
-        h_t3a_q <= h_t;
-        h_s3a_q <= h_s2_q;
-      end
+    end
+  end
+  logic [3:0] clk_r3a_fmt, r3a_fmt_we;
+  xrnpe_pe_fmt_gates u_cg_r3a (
+      .clk, .advance(en && v2), .mode({p16_2_q, p8_2_q, p4_2_q, fp4_2_q}),
+      .clk_fmt(clk_r3a_fmt), .fmt_we(r3a_fmt_we));
+  always_ff @(posedge clk_r3a_fmt[0]) begin
+    if (r3a_fmt_we[0]) begin
+      f_p3a_q <= f_p;
+      f_t3a_q <= f_t;
+      f_s3a_q <= f_s2_q;
+    end
+  end
+  always_ff @(posedge clk_r3a_fmt[1]) begin
+    if (r3a_fmt_we[1]) begin
+      q_nz3a_q <= q_nz2_q;
+      q_s3a_q  <= q_s2_q;
+      q_t3a_q  <= q_t;
+    end
+  end
+  always_ff @(posedge clk_r3a_fmt[2]) begin
+    if (r3a_fmt_we[2]) begin
+      e_p3a_q <= e_p;
+      e_t3a_q <= e_t;
+      e_s3a_q <= e_s2_q;
+    end
+  end
+  always_ff @(posedge clk_r3a_fmt[3]) begin
+    if (r3a_fmt_we[3]) begin
+      h_p3a_q <= h_p;
+      h_t3a_q <= h_t;
+      h_s3a_q <= h_s2_q;
     end
   end
 
   // ================================================================ S3b: align, lane sum
   logic [AW-1:0] addend;
   logic cin;
-  // (a function in a continuous assign, not always_comb: docs/rtl-style.md;
-  // lane l of a packed per-lane argument is at [w*l +: w])
-  function automatic logic [115:0] lane_sum(
-      input logic [15:0] fp, input logic [11:0] ft, input logic [3:0] fs,
-      input logic [3:0] qnz, input logic [19:0] qt, input logic [3:0] qs,
-      input logic [23:0] ep, input logic [9:0] et, input logic [1:0] es,
-      input logic [25:0] hp, input logic [6:0] ht, input logic hs,
-      input logic is_f, input logic is_q, input logic is_e, input logic is_h);
-    logic signed [10:0] f_sum;   // 4 x 9-bit signed, LSB 2^-2
-    logic signed [19:0] q_sum;   // 4 x 18-bit signed, LSB 2^-8
-    logic signed [27:0] e_sum;   // 2 x 27-bit signed, LSB 2^-12
-    logic [16:0] qw;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [9:0] fw;    // bits below the windows are zero (exact products)
-    logic [35:0] ew;
-    logic [137:0] hw;
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [114:0] add;
-    logic c;
-    int l;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
-    f_sum = '0;
-    for (l = 0; l < 4; l++) begin
-      fw    = (10'(fp[4*l+:4]) << ft[3*l+:3]);         // window = fw >> 2: 8 bits
-      f_sum = f_sum + 11'($signed({1'b0, fw[9:2]} ^ {9{fs[l]}})) + 11'(fs[l]);
-    end
-    q_sum = '0;
-    for (l = 0; l < 4; l++) begin
-      qw    = qnz[l] ? (17'd1 << qt[5*l+:5]) : 17'd0;
-      q_sum = q_sum + 20'($signed({1'b0, qw} ^ {18{qs[l]}})) + 20'(qs[l]);
-    end
-    e_sum = '0;
-    for (l = 0; l < 2; l++) begin
-      ew    = (36'(ep[12*l+:12]) << et[5*l+:5]);       // window = ew >> 10: 26 bits
-      e_sum = e_sum + 28'($signed({1'b0, ew[35:10]} ^ {27{es[l]}})) + 28'(es[l]);
-    end
-    hw = (138'(hp) << ht);                             // window = hw >> 24: 114 bits
-
-    // the active format's lane sum, sign-extended at its accumulator position
-    add = '0;
-    c   = 1'b0;
-    if (is_f) add = {{50{f_sum[10]}}, f_sum, 54'b0};                  // 2^-2 = bit 54
-    if (is_q) add = {{47{q_sum[19]}}, q_sum, 48'b0};                  // 2^-8 = bit 48
-    if (is_e) add = {{43{e_sum[27]}}, e_sum, 44'b0};                  // 2^-12 = bit 44
-    if (is_h) begin
-      add = {hs, hw[137:24] ^ {114{hs}}};
-      c   = hs;
-    end
-    lane_sum = {add, c};
-  endfunction
-  assign {addend, cin} = lane_sum(f_p3a_q, f_t3a_q, f_s3a_q, q_nz3a_q, q_t3a_q, q_s3a_q, e_p3a_q,
-                                  e_t3a_q, e_s3a_q, h_p3a_q, h_t3a_q, h_s3a_q, fp4_3a_q, p4_3a_q,
-                                  p8_3a_q, p16_3a_q);
+  xrnpe_pe_lane_sum u_lane_sum (
+      .f_p(f_p3a_q), .f_t(f_t3a_q), .f_s(f_s3a_q), .q_nz(q_nz3a_q), .q_t(q_t3a_q), .q_s(q_s3a_q),
+      .e_p(e_p3a_q), .e_t(e_t3a_q), .e_s(e_s3a_q), .h_p(h_p3a_q), .h_t(h_t3a_q), .h_s(h_s3a_q),
+      .fp4(fp4_3a_q), .p4(p4_3a_q), .p8(p8_3a_q), .p16(p16_3a_q), .addend, .cin);
 
   // R3: the active format's addend at its accumulator position
   logic          cin3_q;
   logic [AW-1:0] addend3_q;
+  logic          clk_r3, r3_we;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
       .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(w_valid), .first(w_first),
-      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar));
-  always_ff @(posedge clk) begin
-    if (en && v3a) begin
+      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar), .clk_dp(clk_r3),
+      .dp_we(r3_we));
+  always_ff @(posedge clk_r3) begin
+    if (r3_we) begin
       addend3_q <= addend;
       cin3_q    <= cin;
     end

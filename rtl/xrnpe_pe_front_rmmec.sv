@@ -142,36 +142,65 @@ module xrnpe_pe_front_rmmec #(
 
   end
 
-  // R2: decoded operands
+  // R2: decoded operands.  Clock gating (docs/pe.md): the stage's gate (u_r2) clocks what
+  // every format reads; mantissa bits [12:8] are read only in p8 and p16, the signs and
+  // nonzero bits of lanes 2-3 only in fp4 and p4 (xrnpe_rmmec_mul and _align select them away
+  // by mode), so those two groups have gates that also need their formats.  The scale fields
+  // of lanes 2-3 enter the shared scale adder in every mode: they stay in the stage's group.
   logic                        v2, first2, last2, nar2;
   logic [FW-1:0]               fmt2, ofmt2;
-  logic [25:0]                 mant2_q;
+  logic [15:0]                 mant_lo2_q, mant_lo2_d;      // bits [7:0] of each operand
+  logic [9:0]                  mant_hi2_q, mant_hi2_d;      // bits [12:8]: p8, p16
   logic [47:0]                 bscale2_q;
-  logic [7:0]                  lsign2_q, lnz2_q;
+  logic [7:0]                  lane01_2_q, lane01_2_d;      // {lsign, lnz} of lanes 0-1
+  logic [7:0]                  lane23_2_q, lane23_2_d;      // {lsign, lnz} of lanes 2-3
   logic                        m16_2_q, m8_2_q, m4_2_q;
+  logic                        clk_r2, r2_we;
   xrnpe_pe_stage u_r2 (
       .clk, .rst_n, .clear, .en, .in_valid(op_valid), .in_first(op_first), .in_last(op_last),
       .in_fmt(op_fmt), .in_out_fmt(op_out_fmt), .in_nar(|opnar), .valid(v2), .first(first2),
-      .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
+      .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2), .clk_dp(clk_r2), .dp_we(r2_we));
   logic is_4lane;  // fp4 or p4: four lanes per word
   assign is_4lane = is_fp4 | is_p4;
-  always_ff @(posedge clk) begin
-    if (en && op_valid) begin
-      mant2_q   <= mant;
-      bscale2_q <= bscale;
-      lsign2_q  <= lsign;
-      lnz2_q    <= lnz;
-      m16_2_q   <= is_p16;
-      m8_2_q    <= is_p8;
-      m4_2_q    <= is_4lane;
+  assign mant_lo2_d   = {mant[20:13], mant[7:0]};
+  assign mant_hi2_d   = {mant[25:21], mant[12:8]};
+  assign lane01_2_d   = {lsign[5:4], lsign[1:0], lnz[5:4], lnz[1:0]};
+  assign lane23_2_d   = {lsign[7:6], lsign[3:2], lnz[7:6], lnz[3:2]};
+  always_ff @(posedge clk_r2) begin
+    if (r2_we) begin
+      mant_lo2_q   <= mant_lo2_d;
+      bscale2_q    <= bscale;
+      lane01_2_q   <= lane01_2_d;
+      m16_2_q      <= is_p16;
+      m8_2_q       <= is_p8;
+      m4_2_q       <= is_4lane;
     end
   end
+  logic clk_r2_hi, r2_hi_we, r2_hi_adv, clk_r2_4l, r2_4l_we, r2_4l_adv;
+  assign r2_hi_adv = en && op_valid && (is_p8 || is_p16);
+  assign r2_4l_adv = en && op_valid && is_4lane;
+  xrnpe_prim_clock_gate u_cg_r2_hi (
+      .clk_i(clk), .en_i(r2_hi_adv), .clk_o(clk_r2_hi), .reg_en_o(r2_hi_we));
+  xrnpe_prim_clock_gate u_cg_r2_4l (
+      .clk_i(clk), .en_i(r2_4l_adv), .clk_o(clk_r2_4l), .reg_en_o(r2_4l_we));
+  always_ff @(posedge clk_r2_hi) begin
+    if (r2_hi_we) mant_hi2_q <= mant_hi2_d;
+  end
+  always_ff @(posedge clk_r2_4l) begin
+    if (r2_4l_we) lane23_2_q <= lane23_2_d;
+  end
+  // the registered operands in their xrnpe_rmmec_* layouts
+  logic [25:0] mant2;
+  logic [7:0]  lsign2, lnz2;
+  assign mant2   = {mant_hi2_q[9:5], mant_lo2_q[15:8], mant_hi2_q[4:0], mant_lo2_q[7:0]};
+  assign lsign2  = {lane23_2_q[7:6], lane01_2_q[7:6], lane23_2_q[5:4], lane01_2_q[5:4]};
+  assign lnz2    = {lane23_2_q[3:2], lane01_2_q[3:2], lane23_2_q[1:0], lane01_2_q[1:0]};
 
   // ================================================================ S3a: multiply, add scales
   // (the scale adder and the lane signs work beside the multiplier: the aligner needs both)
   logic [25:0] prod;
   xrnpe_rmmec_mul u_mul (
-      .ma(mant2_q[12:0]), .mb(mant2_q[25:13]), .m16(m16_2_q), .m8(m8_2_q), .m4(m4_2_q),
+      .ma(mant2[12:0]), .mb(mant2[25:13]), .m16(m16_2_q), .m8(m8_2_q), .m4(m4_2_q),
       .prod(prod));
 
   logic [23:0] tsum;
@@ -179,46 +208,60 @@ module xrnpe_pe_front_rmmec #(
       .sa(bscale2_q[23:0]), .sb(bscale2_q[47:24]), .m16(m16_2_q), .sum(tsum));
 
   logic [3:0] psign;
-  assign psign = (lsign2_q[3:0] ^ lsign2_q[7:4]) & lnz2_q[3:0] & lnz2_q[7:4];
+  assign psign = (lsign2[3:0] ^ lsign2[7:4]) & lnz2[3:0] & lnz2[7:4];
 
-  // R3a: lane products, their shifts and signs
+  // R3a: lane products, their shifts and signs.  As in R2: product bits [25:16] are read only
+  // in p8 and p16 (a group with a gate of its own); the shifts go through shared adders and
+  // shifters in every mode, and the 2 signs of lanes 2-3 are below the gate threshold.
   logic                        v3a, first3a, last3a, nar3a;
   logic [FW-1:0]               fmt3a, ofmt3a;
   logic                        m16_3a_q, m8_3a_q, m4_3a_q;
-  logic [25:0]                 prod3a_q;
+  logic [15:0]                 prod_lo3a_q;
+  logic [9:0]                  prod_hi3a_q;
   logic [23:0]                 tsum3a_q;
   logic [3:0]                  psign3a_q;
+  logic                        clk_r3a, r3a_we;
   xrnpe_pe_stage u_r3a (
       .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
       .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
-      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
-  always_ff @(posedge clk) begin
-    if (en && v2) begin
-      m16_3a_q  <= m16_2_q;
-      m8_3a_q   <= m8_2_q;
-      m4_3a_q   <= m4_2_q;
-      prod3a_q  <= prod;
-      tsum3a_q  <= tsum;
-      psign3a_q <= psign;
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a), .clk_dp(clk_r3a),
+      .dp_we(r3a_we));
+  always_ff @(posedge clk_r3a) begin
+    if (r3a_we) begin
+      m16_3a_q     <= m16_2_q;
+      m8_3a_q      <= m8_2_q;
+      m4_3a_q      <= m4_2_q;
+      prod_lo3a_q  <= prod[15:0];
+      tsum3a_q     <= tsum;
+      psign3a_q    <= psign;
     end
+  end
+  logic clk_r3a_hi, r3a_hi_we, r3a_hi_adv;
+  assign r3a_hi_adv = en && v2 && (m8_2_q || m16_2_q);
+  xrnpe_prim_clock_gate u_cg_r3a_hi (
+      .clk_i(clk), .en_i(r3a_hi_adv), .clk_o(clk_r3a_hi), .reg_en_o(r3a_hi_we));
+  always_ff @(posedge clk_r3a_hi) begin
+    if (r3a_hi_we) prod_hi3a_q <= prod[25:16];
   end
 
   // ================================================================ S3b: align, reduce
   logic [33:0] red;
   logic [3:0] coarse;
   xrnpe_rmmec_align u_align (
-      .prod(prod3a_q), .tsum(tsum3a_q), .psign(psign3a_q), .m16(m16_3a_q), .m8(m8_3a_q),
-      .m4(m4_3a_q), .red(red), .coarse(coarse));
+      .prod({prod_hi3a_q, prod_lo3a_q}), .tsum(tsum3a_q), .psign(psign3a_q),
+      .m16(m16_3a_q), .m8(m8_3a_q), .m4(m4_3a_q), .red(red), .coarse(coarse));
 
   // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
   logic [33:0]                 red3_q;
   logic [3:0]                  coarse3_q;
+  logic                        clk_r3, r3_we;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
       .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(w_valid), .first(w_first),
-      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar));
-  always_ff @(posedge clk) begin
-    if (en && v3a) begin
+      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar), .clk_dp(clk_r3),
+      .dp_we(r3_we));
+  always_ff @(posedge clk_r3) begin
+    if (r3_we) begin
       red3_q    <= red;
       coarse3_q <= coarse;
     end

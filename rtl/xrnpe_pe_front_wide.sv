@@ -146,8 +146,11 @@ module xrnpe_pe_front_wide #(
   logic psign;
   assign psign = (osign[0] ^ osign[1]) & onz[0] & onz[1];
 
-  // R2: the decoded lane
+  // R2: the decoded lane.  Clock gating (docs/pe.md): one gate per stage (in xrnpe_pe_stage);
+  // the lane's registers are read by the one multiplier and adder in every mode, so no group
+  // has a format gate.
   logic            v2, first2, last2, nar2;
+  logic            clk_r2, r2_we;
   logic [FW-1:0]   fmt2, ofmt2;
   logic            psign2_q;
   logic [12:0]     ma2_q, mb2_q;
@@ -155,9 +158,10 @@ module xrnpe_pe_front_wide #(
   xrnpe_pe_stage u_r2 (
       .clk, .rst_n, .clear, .en, .in_valid(op_valid), .in_first(op_first & (lane_q == 2'd0)),
       .in_last(op_last & last_lane), .in_fmt(op_fmt), .in_out_fmt(op_out_fmt), .in_nar(|onar),
-      .valid(v2), .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2));
-  always_ff @(posedge clk) begin
-    if (en && op_valid) begin
+      .valid(v2), .first(first2), .last(last2), .fmt(fmt2), .out_fmt(ofmt2), .nar(nar2),
+      .clk_dp(clk_r2), .dp_we(r2_we));
+  always_ff @(posedge clk_r2) begin
+    if (r2_we) begin
       psign2_q <= psign;
       ma2_q    <= mant[12:0];
       mb2_q    <= mant[25:13];
@@ -179,12 +183,14 @@ module xrnpe_pe_front_wide #(
   logic            psign3a_q;
   logic [25:0]     prod3a_q;
   logic [6:0]      tsum3a_q;
+  logic            clk_r3a, r3a_we;
   xrnpe_pe_stage u_r3a (
       .clk, .rst_n, .clear, .en, .in_valid(v2), .in_first(first2), .in_last(last2),
       .in_fmt(fmt2), .in_out_fmt(ofmt2), .in_nar(nar2), .valid(v3a), .first(first3a),
-      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a));
-  always_ff @(posedge clk) begin
-    if (en && v2) begin
+      .last(last3a), .fmt(fmt3a), .out_fmt(ofmt3a), .nar(nar3a), .clk_dp(clk_r3a),
+      .dp_we(r3a_we));
+  always_ff @(posedge clk_r3a) begin
+    if (r3a_we) begin
       psign3a_q <= psign2_q;
       prod3a_q  <= prod;
       tsum3a_q  <= tsum;
@@ -201,12 +207,14 @@ module xrnpe_pe_front_wide #(
   // R3: the signed product and its byte shift
   logic [33:0]     red3_q;
   logic [3:0]      coarse3_q;
+  logic            clk_r3, r3_we;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
       .in_fmt(fmt3a), .in_out_fmt(ofmt3a), .in_nar(nar3a), .valid(w_valid), .first(w_first),
-      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar));
-  always_ff @(posedge clk) begin
-    if (en && v3a) begin
+      .last(w_last), .fmt(w_fmt), .out_fmt(w_out_fmt), .nar(w_nar), .clk_dp(clk_r3),
+      .dp_we(r3_we));
+  always_ff @(posedge clk_r3) begin
+    if (r3_we) begin
       red3_q    <= red;
       coarse3_q <= tsum3a_q[6:3];
     end

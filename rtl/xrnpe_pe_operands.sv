@@ -3,7 +3,7 @@
 // flags, decodes the input format into one-hot mode bits, and hands each format's datapath
 // its own copy of the operands that is constant zero outside that format's mode (operand
 // isolation: a datapath a mode does not use sees no toggles).  Operands are held between
-// words, so idle cycles do not toggle either.  `clear` drops the valid bit (a job abort).
+// words, so idle cycles do not toggle either, and their clock is gated to the same cycles.  `clear` drops the valid bit (a job abort).
 `default_nettype none
 module xrnpe_pe_operands (
     input  logic                         clk,
@@ -55,9 +55,13 @@ module xrnpe_pe_operands (
     end
   end
 
-  // datapath: written only with a valid word, read only behind valid_q
-  always_ff @(posedge clk) begin
-    if (en && in_valid) begin
+  // datapath: written only with a valid word, read only behind valid_q; its clock pulses only
+  // then (docs/pe.md, "Clock gating")
+  logic clk_r1, r1_we, advance;
+  assign advance = en && in_valid;
+  xrnpe_prim_clock_gate u_cg_r1 (.clk_i(clk), .en_i(advance), .clk_o(clk_r1), .reg_en_o(r1_we));
+  always_ff @(posedge clk_r1) begin
+    if (r1_we) begin
       a_q       <= in_a;
       b_q       <= in_b;
       out_fmt_q <= in_out_fmt;

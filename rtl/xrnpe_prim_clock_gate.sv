@@ -21,8 +21,8 @@ module xrnpe_prim_clock_gate (
     output logic reg_en_o
 );
   logic en_latched;
-  always_latch begin
-    if (!clk_i) en_latched <= en_i;
+  always_latch begin  // (a blocking assignment: Verilator runs latches as combinational logic)
+    if (!clk_i) en_latched = en_i;
   end
   assign clk_o    = clk_i & en_latched;
   assign reg_en_o = 1'b1;

@@ -72,6 +72,40 @@ def test_design_table():
     assert cop.macs_per_cycle()["fp4"] == 4 * 4 * 4
 
 
+def test_clock_gate_views(tmp_path):
+    """Design.sources(view=...) swaps only the clock gate's file: the simulators' behavioural
+    gate in the manifest, the FPGA (= ungated) and osu018 views under rtl/tech/; the FPGA
+    flows read the FPGA view."""
+    from xrnpe.ppa import designs
+    from xrnpe.sim import manifest
+
+    d = designs.BY_NAME["pe_rmmec"]
+    sim = d.sources()
+    gate = [p for p in sim if p.name == designs.CLOCK_GATE]
+    assert len(gate) == 1 and gate[0].parent.name == "rtl"
+    for view, sub in (("fpga", "fpga"), ("ungated", "fpga"), ("osu018", "osu018")):
+        alt = d.sources(view=view)
+        changed = [(a, b) for a, b in zip(sim, alt) if a != b]
+        assert len(alt) == len(sim) and len(changed) == 1, view
+        assert changed[0][1] == gate[0].parent / "tech" / sub / designs.CLOCK_GATE
+        assert changed[0][1].is_file()
+    assert designs.CLOCK_GATE in {p.name for p in designs.BY_NAME["coprocessor"].fpga_sources()}
+    assert all(
+        p.parent.name == "fpga"
+        for p in designs.BY_NAME["coprocessor"].fpga_sources()
+        if p.name == designs.CLOCK_GATE
+    )
+    with pytest.raises(ValueError, match="unknown clock-gate view"):
+        d.sources(view="asic")
+    # a directory of modified RTL copies without views: the checkout's views are used
+    for p in sim:
+        (tmp_path / p.name).write_text(p.read_text())
+    alt = d.sources(rtl=tmp_path, view="osu018")
+    assert [p for p in alt if p.name == designs.CLOCK_GATE] == [
+        manifest.hw_root() / "rtl" / "tech" / "osu018" / designs.CLOCK_GATE
+    ]
+
+
 def _yosys(cmds: list[str], log: Path):
     from pyosys import libyosys as ys
 

@@ -211,7 +211,10 @@ endmodule
 def testbench_clocked(case: Case, ports: dict[str, tuple[str, int]], cycles: int) -> str:
     ins = [(n, w) for n, (d, w) in ports.items() if d == "input" and n not in ("clk", "rst_n")]
     outs = [(n, w) for n, (d, w) in ports.items() if d == "output"]
-    decl = ["  logic clk = 1'b0, rst_n = 1'b0;", "  always #5 clk = ~clk;"]
+    # the reset is asserted at 1 ns, before the first clock edge: an asynchronous reset then
+    # defines the valid bits, and with them the clock gates' enables, before the first edge (a
+    # gate whose latch is still X would see a 0 -> X "edge" there)
+    decl = ["  logic clk = 1'b0, rst_n = 1'b1;", "  always #5 clk = ~clk;"]
     decl += [f"  logic [{w - 1}:0] {n};" for n, w in ins]
     decl += [f"  logic [{w - 1}:0] {n}_rtl, {n}_gl;" for n, w in outs]
     params = ", ".join(f".{k}({v})" for k, v in case.params.items())
@@ -241,6 +244,7 @@ module gate_equiv_tb;
     bad = 0;
     known = 0;
 {fill}
+    #1 rst_n = 1'b0;
     repeat (3) @(negedge clk);
     rst_n = 1'b1;
     for (i = 0; i < {cycles}; i = i + 1) begin

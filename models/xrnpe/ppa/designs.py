@@ -17,6 +17,15 @@ need to know on top:
   macs            lane products per cycle: "simd" (the format's lanes), "one" (one a cycle),
                   "array" (ROWS x COLS PEs of the format's lanes)
 
+Views of the clock gate (xrnpe_prim_clock_gate, docs/ppa.md "Clock gating"): the manifest lists
+the behavioural gate that the simulators read; ``Design.sources(view=...)`` swaps in the view a
+flow needs, so the manifest stays the one file list:
+
+  sim       rtl/xrnpe_prim_clock_gate.sv          latch + AND (simulators, gate_equiv)
+  fpga      rtl/tech/fpga/...                      no gate: the enable drives the flip-flops' CE
+  ungated   rtl/tech/fpga/... (the same file)      the ASIC flows' reference: hold multiplexers
+  osu018    rtl/tech/osu018/...                    latch + AND from osu018 cells
+
 COPROC_PE names the module the co-processor instantiates once per PE (rtl/xrnpe_coproc_feed.sv).
 A flow that flattens it stops when the elaborated design has no such module, and
 tests/test_ppa.py checks it on the co-processor, so a rename cannot leave the rule silently
@@ -33,6 +42,36 @@ from xrnpe.sim import manifest
 
 # the module instantiated once per PE in the co-processor's array (rtl/xrnpe_coproc_feed.sv)
 COPROC_PE = "xrnpe_pe_core"
+
+# the clock gate's file, and the directory under rtl/tech/ of each view (None: the manifest's)
+CLOCK_GATE = "xrnpe_prim_clock_gate.sv"
+VIEWS: dict[str, str | None] = {"sim": None, "fpga": "fpga", "ungated": "fpga", "osu018": "osu018"}
+
+
+def view_sources(files: list[Path], view: str, root: Path | None = None) -> list[Path]:
+    """``files`` with the clock gate replaced by its ``view`` (VIEWS): the file of that name
+    under tech/<dir>/ next to the listed gate, else under ``root``/rtl/tech/<dir>/ (a directory
+    of modified RTL copies need not carry the views)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown clock-gate view {view!r} (views: {', '.join(VIEWS)})")
+    sub = VIEWS[view]
+    if sub is None:
+        return list(files)
+    out = []
+    for p in files:
+        if p.name == CLOCK_GATE:
+            cands = [p.parent / "tech" / sub / p.name]
+            if root is not None:
+                cands.append(Path(root) / "rtl" / "tech" / sub / p.name)
+            found = next((c for c in cands if c.is_file()), None)
+            if found is None:
+                raise manifest.ManifestError(
+                    f"the {view} view of the clock gate is missing (looked for "
+                    f"{' and '.join(map(str, cands))})"
+                )
+            p = found
+        out.append(p)
+    return out
 
 
 @dataclass(frozen=True)
@@ -57,9 +96,12 @@ class Design:
     def top_module(self, core: Path | None = None) -> str:
         return self.top or manifest.load(core).block(self.manifest_block(core)).toplevel
 
-    def sources(self, core: Path | None = None, rtl: Path | None = None) -> list[Path]:
-        """HDL files, packages first."""
-        return manifest.load(core).files(self.manifest_block(core), rtl_dir=rtl)
+    def sources(
+        self, core: Path | None = None, rtl: Path | None = None, view: str = "sim"
+    ) -> list[Path]:
+        """HDL files, packages first, with the clock gate's ``view`` (VIEWS)."""
+        man = manifest.load(core)
+        return view_sources(man.files(self.manifest_block(core), rtl_dir=rtl), view, man.root)
 
     def include_dirs(self, core: Path | None = None, rtl: Path | None = None) -> list[Path]:
         return manifest.load(core).include_dirs(self.manifest_block(core), rtl_dir=rtl)
@@ -81,7 +123,8 @@ class Design:
         return self.fpga_design().top_module()
 
     def fpga_sources(self) -> list[Path]:
-        return self.fpga_design().sources()
+        """The FPGA design's files with the FPGA view of the clock gate."""
+        return self.fpga_design().sources(view="fpga")
 
     def fpga_include_dirs(self) -> list[Path]:
         return self.fpga_design().include_dirs()

@@ -11,6 +11,10 @@ For every design of the table (xrnpe.ppa.designs) the manifest lists, two Yosys 
             (b) dfflibmap + abc -liberty sky130_fd_sc_hd_area.lib     -> area_um2
           and the per-module sky130 area -> build/synth/<design>/breakdown.json
 
+Clock gates (xrnpe_prim_clock_gate): the xilinx flow reads the FPGA view (the enable drives the
+flip-flops' CE), the asic flow the ungated view (the same file: hold multiplexers), since the
+area Liberty has no latch to map the behavioural gate to; xrnpe.ppa.designs.VIEWS.
+
 Flattened designs (the PEs) are optimised across module boundaries; hierarchical ones (the
 co-processor) map each module once and count it per instance (the design table's
 flatten_inside is make ppa's: this area flow keeps every module, the PE's too).
@@ -58,8 +62,9 @@ SUMMARY_KEYS = ("lut", "ff", "dsp", "carry", "levels", "cmos_transistors", "area
 # ---------------------------------------------------------------------------------------------
 
 
-def script_read(spec: dict) -> list[tuple[str, str]]:
-    cmds = read_commands(spec["top"], spec["sources"], spec["params"], [spec["rtl"]])
+def script_read(spec: dict, key: str = "sources") -> list[tuple[str, str]]:
+    """Read spec[key] (the asic flow: "sources_asic", the ungated view of the clock gate)."""
+    cmds = read_commands(spec["top"], spec.get(key, spec["sources"]), spec["params"], [spec["rtl"]])
     return [("read", c) for c in cmds]
 
 
@@ -227,7 +232,7 @@ CMOS_FF_CELLS = (
 def script_asic(spec: dict, out: Path) -> list[tuple[str, str]]:
     top, lib = spec["top"], _q(spec["liberty"])
     flat = spec.get("flatten", True)
-    cmds = script_read(spec) + [
+    cmds = script_read(spec, "sources_asic") + [
         ("read", "design -save elab"),
         ("generic_synth", f"synth {'-flatten ' if flat else ''}-top {top}"),
         ("generic_synth", "delete t:$scopeinfo"),  # flatten's scope annotations, not logic
@@ -694,7 +699,8 @@ def main(argv: list[str] | None = None, prog: str | None = None, out: Path | Non
     present: list[Design] = []
     for d in designs:
         try:
-            srcs = d.sources(core, rtl)
+            srcs = d.sources(core, rtl, view="fpga")
+            srcs_asic = d.sources(core, rtl, view="ungated")
             top = d.top_module(core)
             params = d.parameters(core)
         except manifest.ManifestError as e:
@@ -710,7 +716,8 @@ def main(argv: list[str] | None = None, prog: str | None = None, out: Path | Non
             "top": top,
             "params": params,
             "rtl": str(srcs[-1].parent),
-            "sources": [str(s) for s in srcs],
+            "sources": [str(s) for s in srcs],  # the xilinx flow's (fpga view)
+            "sources_asic": [str(s) for s in srcs_asic],
             "out": str(out),
             "liberty": str(liberty),
             "no_breakdown": args.no_breakdown,
