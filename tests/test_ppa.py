@@ -515,11 +515,15 @@ def test_flow_on_the_back_end(tmp_path):
     assert sta["critical"]["end"].split("[")[0].endswith("_q"), sta["critical"]["end"]
     assert sta["stages"], "no per-stage worst paths"
     check = sta["vesta_check"]
-    if check["vesta"] is not None:  # qflow installed: two STAs agree on the worst path
-        assert check["vesta"]["end"].split("[")[0] == check["this_sta_no_wire"]["end"].split("[")[0]
+    if check["vesta"] is not None:  # qflow installed: two STAs agree on the worst paths
+        assert check["view"] == "ungated"  # vesta would propagate the clock through the gates
         assert check["vesta"]["period_ps"] == pytest.approx(
             check["this_sta_no_wire"]["period_ps"], rel=0.15
         )
+        # into vesta's critical endpoint this STA finds a path within 15 % (vesta's clock slew
+        # is that of one unbuffered net driving every flip-flop)
+        mine = check["this_sta_no_wire_at_vesta_end"]
+        assert mine and mine["period_ps"] == pytest.approx(check["vesta"]["period_ps"], rel=0.15)
     assert report["synth"]["area_um2"] > 0 and report["synth"]["lut"] > 0
     assert (tmp_path / "pareto.png").stat().st_size > 1000
     assert "### backend" in (tmp_path / "tables.md").read_text()
