@@ -152,3 +152,16 @@ def test_post_pnr_netlist_is_the_same_function(routed, tmp_path):
     assert outs[0].count("\n") == len(stimulus)
     assert "x" not in outs[0]
     assert outs[0] == outs[1]
+
+
+def test_wire_load_model_on_the_routed_counter(routed):
+    from xrnpe.ppa.sta import Netlist
+
+    work, res = routed
+    fit = pnr.fit_from_results([res])
+    assert fit["designs"] == ["counter"] and fit["nets"] == len(res["fanout_samples"])
+    wire = pnr.model_wire_caps(work / "asic" / "netlist.json", "counter", fit)
+    net = Netlist.load(work / "asic" / "netlist.json", "counter", Library(), wire_pf=wire)
+    assert len(net.wire_pf) == len(wire) and all(c > 0 for c in wire.values())
+    # a two-pin net gets the mean extracted wire of the routed one-sink nets
+    assert min(wire.values()) == pytest.approx(fit["bins"][1][1])

@@ -576,6 +576,31 @@ def wire_load_model(fit: dict, fanout: int) -> float:
     return bins[max(lower)][1]
 
 
+def fit_from_results(results: list[dict], max_bin: int = 16) -> dict:
+    """The wire-load fit over routed designs (run() results: their fanout_samples), with
+    the designs it was fitted on."""
+    samples = [tuple(x) for r in results for x in r["fanout_samples"]]
+    fit = fit_wire_load(samples, max_bin)
+    fit["designs"] = [r["top"] for r in results]
+    fit["nets"] = len(samples)
+    return fit
+
+
+def model_wire_caps(netlist_json: Path, top: str, fit: dict, liberty: Path = OSU018) -> dict:
+    """Per-net wire capacitance (net name -> pF) of a netlist from a wire-load fit: each
+    driven net by its fanout (driven pins, a primary output counting as one), for
+    sta.Netlist.load(wire_pf=...) on a design too large to route in the flow's budget."""
+    from xrnpe.ppa.sta import Netlist
+
+    net = Netlist.load(Path(netlist_json), top, Library(liberty))
+    out = {}
+    for b in set(net.driver) | set(net.inputs):
+        fo = len(net.sinks.get(b, [])) + (b in net.outputs)
+        if fo:
+            out[net.name(b)] = wire_load_model(fit, fo)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # run
 # ---------------------------------------------------------------------------------------------
