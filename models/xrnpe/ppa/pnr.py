@@ -70,6 +70,9 @@ BUF = ("BUFX2", "A", "Y")
 CLKBUF = ("CLKBUF1", "A", "Y")
 VDD, GND = "vdd", "gnd"
 ROUTE_TIMEOUT_S = 1800
+# graywolf's TimberWolfSC: annealing moves per cell and temperature divided by this (its
+# `fast` parameter); 1 (the default) takes 5.6 CPU-min on a 10k-cell PE
+GRAYWOLF_FAST = 4
 PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?$")
 FILL_CELLS = re.compile(r"^FILL")
 ROW_HEIGHT_UM = 10.0  # osu018 core site height
@@ -174,7 +177,12 @@ def write_blif(mod: dict, top: str, lib: Library, path: Path) -> dict:
     text = [f".model {top}", ".inputs " + " ".join(lines_in), ".outputs " + " ".join(lines_out)]
     text += subckts + [".end", ""]
     path.write_text("\n".join(text))
-    return {"blif_of": blif_of, "bit_of": {n: b for b, n in blif_of.items()}, "added": added}
+    return {
+        "blif_of": blif_of,
+        "bit_of": {n: b for b, n in blif_of.items()},
+        "added": added,
+        "port_labels": lines_in + lines_out,
+    }
 
 
 def read_blif(path: Path) -> tuple[str, list[str], list[str], list[tuple[str, dict[str, str]]]]:
@@ -198,54 +206,76 @@ def read_blif(path: Path) -> tuple[str, list[str], list[str], list[tuple[str, di
     return model, ins, outs, cells
 
 
-def vname(net: str) -> str:
-    """A BLIF net as a Verilog reference: a plain name or vector bit as is, else escaped."""
-    return net if PLAIN.match(net) else f"\\{net} "
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+VECTOR_BIT = re.compile(r"^(.+)\[([0-9]+)\]$")
 
 
-def write_verilog(blif: Path, lib: Library, path: Path, instance_names: list[str]) -> None:
-    """The BLIF netlist as structural Verilog with the ports of the flow's netlist (vectors
-    rebuilt from name[k]) and one wire per net (vectors for name[k] nets)."""
+def ident(name: str) -> str:
+    """A Verilog identifier: plain, else escaped."""
+    return name if IDENT.match(name) else f"\\{name} "
+
+
+def write_verilog(
+    blif: Path, lib: Library, path: Path, instance_names: list[str], rename: dict[str, str]
+) -> None:
+    """The BLIF netlist as structural Verilog: the ports of the flow's netlist, every other
+    net under its name in ``rename`` (the flow's net names; a net the P&R added keeps its
+    BLIF name), vectors rebuilt from name[k]."""
     model, ins, outs, cells = read_blif(blif)
-    vec: dict[str, int] = {}
-    scalars: set[str] = set()
-    nets = set(ins) | set(outs)
+    ports = set(ins) | set(outs)
+    nets = set(ports)
     for _t, conns in cells:
         nets.update(conns.values())
     nets -= {VDD, GND}
+    vec: dict[str, int] = {}
+    scalars: set[str] = set()
     for n in nets:
-        m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$", n)
+        name = n if n in ports else rename.get(n, n)
+        m = VECTOR_BIT.match(name)
         if m:
             vec[m.group(1)] = max(vec.get(m.group(1), 0), int(m.group(2)))
         else:
-            scalars.add(n)
-    port_base = []
+            scalars.add(name)
+
+    def ref(net: str) -> str:
+        if net == VDD:
+            return "1'b1"
+        if net == GND:
+            return "1'b0"
+        name = net if net in ports else rename.get(net, net)
+        m = VECTOR_BIT.match(name)
+        return f"{ident(m.group(1))}[{m.group(2)}]" if m else ident(name)
+
+    port_base: list[str] = []
     for n in ins + outs:
-        b = n.split("[", 1)[0]
-        if b not in port_base:
-            port_base.append(b)
+        base = n.split("[", 1)[0]
+        if base not in port_base:
+            port_base.append(base)
     ins_b = {n.split("[", 1)[0] for n in ins}
     out = [f"module {model}({', '.join(port_base)});"]
-    for b in port_base:
-        d = "input" if b in ins_b else "output"
-        out.append(f"  {d} [{vec[b]}:0] {b};" if b in vec else f"  {d} {b};")
-    for b in sorted(vec):
-        if b not in port_base:
-            out.append(f"  wire [{vec[b]}:0] {b};")
-    for n in sorted(scalars):
-        if n not in port_base:
-            out.append(f"  wire {vname(n)};")
+    for base in port_base:
+        d = "input" if base in ins_b else "output"
+        out.append(f"  {d} [{vec[base]}:0] {base};" if base in vec else f"  {d} {base};")
+    out += [f"  wire [{vec[v]}:0] {ident(v)};" for v in sorted(vec) if v not in port_base]
+    out += [f"  wire {ident(n)};" for n in sorted(scalars) if n not in port_base]
     for k, (ctype, conns) in enumerate(cells):
         cell = lib.cells[ctype]
         pins = []
         for pin, net in conns.items():
             if pin not in cell.pins:
                 raise ValueError(f"{blif}: {ctype} has no pin {pin}")
-            ref = "1'b1" if net == VDD else "1'b0" if net == GND else vname(net)
-            pins.append(f".{pin}({ref})")
-        out.append(f"  {ctype} {instance_names[k]} ({', '.join(pins)});")
+            pins.append(f".{pin}({ref(net)})")
+        out.append(f"  {ctype} {ident(instance_names[k])} ({', '.join(pins)});")
     out.append("endmodule\n")
     path.write_text("\n".join(out))
+
+
+def flow_names(naming: dict, mod: dict) -> dict[str, str]:
+    """BLIF net name -> the flow's net name (sta.preferred_names) for every net of the flow's
+    netlist that is not a port bit."""
+    pref = preferred_names(mod["netnames"])
+    ports = set(naming["port_labels"])
+    return {n: pref[b] for n, b in naming["bit_of"].items() if n not in ports and b in pref}
 
 
 def verilog_to_json(verilog: Path, top: str, liberty: Path, out: Path) -> None:
@@ -288,8 +318,14 @@ def project(work: Path, top: str, density: float) -> dict[str, Path]:
     )
     (dirs["log"] / "synth.log").write_text("netlist from xrnpe.ppa.asic\n")
     # qflow.sh's set-up: graywolf's parameter file (the tech's) and magic's start-up file
-    shutil.copy(TECHDIR / f"{TECH}.par", dirs["layout"] / f"{top}.par")
+    par = (TECHDIR / f"{TECH}.par").read_text()
+    (dirs["layout"] / f"{top}.par").write_text(par + f"\nTWSC*fast : {GRAYWOLF_FAST}\n")
     shutil.copy(TECHDIR / f"{TECH}.magicrc", dirs["layout"] / ".magicrc")
+    # qrouter script (placement.sh appends <top>.cfg2 to the router configuration in place of
+    # its default): qflow's standard_route without the stage3 clean-up pass
+    (dirs["layout"] / f"{top}.cfg2").write_text(
+        f"qrouter::standard_route {top}_route.def false true\nquit\n"
+    )
     return dirs
 
 
@@ -461,7 +497,9 @@ def parse_rc(text: str) -> dict[str, dict]:
     return out
 
 
-def write_spef(rc: dict[str, dict], top: str, path: Path, inst: dict[str, str]) -> None:
+def write_spef(
+    rc: dict[str, dict], top: str, path: Path, inst: dict[str, str], rename: dict[str, str]
+) -> None:
     """The extracted wires as SPEF: per net its total wire capacitance (*D_NET) and the RC
     tree as *CAP/*RES between internal nodes net:k and pins (instance:pin, ``inst`` maps the
     DEF instance names to the netlist's; a port by its name)."""
@@ -489,7 +527,8 @@ def write_spef(rc: dict[str, dict], top: str, path: Path, inst: dict[str, str]) 
         "*L_UNIT 1 HENRY",
         "",
     ]
-    for net, r in rc.items():
+    for blif_net, r in rc.items():
+        net = rename.get(blif_net, blif_net)
         caps, ress = [], []
         tokens = re.findall(r"\(|\)|,|[^\s(),]+", r["tree"])
         counter = [0]
@@ -639,44 +678,62 @@ def run(
     liberty: Path = OSU018,
     route: bool = True,
     route_timeout: float = ROUTE_TIMEOUT_S,
+    collect_only: bool = False,
 ) -> dict:
-    """Place (and route) the mapped netlist in netlist_dir; see the module docstring."""
+    """Place (and route) the mapped netlist in netlist_dir; see the module docstring.
+    ``collect_only``: do not run qflow, collect the results of an earlier run in ``work``."""
     if not tools_present():
         raise RuntimeError("qflow tools missing (Debian packages qflow, qrouter, graywolf)")
     lib = Library(liberty)
     work = Path(work).resolve()
-    if work.exists():
-        shutil.rmtree(work)
     seconds: dict[str, float] = {}
+    if collect_only:
+        prev = json.loads((work / "pnr.json").read_text()) if (work / "pnr.json").exists() else {}
+        seconds = dict(prev.get("seconds", {}))
+        dirs = {k: work / k for k in ("source", "synthesis", "layout", "log")}
+    elif work.exists():
+        shutil.rmtree(work)
     t = time.time()
-    dirs = project(work, top, density)
+    if not collect_only:
+        dirs = project(work, top, density)
     synth, layout, logd = dirs["synthesis"], dirs["layout"], dirs["log"]
     mod = load_module(Path(netlist_dir) / "netlist.json", top)
-    naming = write_blif(mod, top, lib, synth / f"{top}.blif")
-    seconds["blif"] = time.time() - t
-
-    t = time.time()
-    passes = buffer_fanout(synth, top, logd / "buffer.log")
-    blif_views(synth, top, logd / "buffer.log")
-    seconds["buffer"] = time.time() - t
-
-    t = time.time()
-    r = sh(
-        ["tcsh", "-f", str(QFLOW_SCRIPTS / "placement.sh"), "-d", str(work), top],
-        work,
-        logd / "place.out",
-        route_timeout,
-    )
-    if r.returncode != 0 or not (layout / f"{top}.def").exists():
-        raise RuntimeError(f"placement failed: see {logd / 'place.log'}")
-    seconds["place"] = time.time() - t
-    placed = def_summary(layout / f"{top}.def", lib)
-
+    blif = synth / (f"{top}_flow.blif" if collect_only else f"{top}.blif")
+    naming = write_blif(mod, top, lib, blif)
+    if not collect_only:
+        seconds["blif"] = time.time() - t
+        t = time.time()
+        buffer_fanout(synth, top, logd / "buffer.log")
+        blif_views(synth, top, logd / "buffer.log")
+        seconds["buffer"] = time.time() - t
+        t = time.time()
+        r = sh(
+            ["tcsh", "-f", str(QFLOW_SCRIPTS / "placement.sh"), "-d", str(work), top],
+            work,
+            logd / "place.out",
+            route_timeout,
+        )
+        if r.returncode != 0 or not (layout / f"{top}.def").exists():
+            raise RuntimeError(f"placement failed: see {logd / 'place.log'}")
+        seconds["place"] = time.time() - t
+        if route:
+            t = time.time()
+            sh(
+                ["tcsh", "-f", str(QFLOW_SCRIPTS / "router.sh"), str(work), top],
+                work,
+                logd / "route.out",
+                route_timeout,
+            )
+            seconds["route"] = time.time() - t
+    unrouted = layout / f"{top}_unroute.def"
+    placed = def_summary(unrouted if unrouted.exists() else layout / f"{top}.def", lib)
+    passes = (logd / "buffer.log").read_text().count("$ ")
     res: dict = {
         "top": top,
         "work": str(work),
         "density_target": density,
         "max_fanout": MAX_FANOUT,
+        "graywolf_fast": GRAYWOLF_FAST,
         "buffer_passes": passes,
     }
     final_blif = synth / f"{top}_anno.blif"
@@ -686,15 +743,7 @@ def run(
     rc: dict[str, dict] = {}
     if route:
         t = time.time()
-        sh(
-            ["tcsh", "-f", str(QFLOW_SCRIPTS / "router.sh"), str(work), top],
-            work,
-            logd / "route.out",
-            route_timeout,
-        )
-        seconds["route"] = time.time() - t
         res["failed_nets"] = route_failures(logd / "route.log")
-        t = time.time()
         rc = parse_rc((layout / f"{top}.rc").read_text())
         routed = def_summary(layout / f"{top}.def", lib)
         seconds["extract"] = time.time() - t
@@ -705,10 +754,11 @@ def run(
     names = instance_names(cells, mod, naming, lib, def_names)
     out_dir = work / "netlist"
     out_dir.mkdir(exist_ok=True)
-    write_verilog(final_blif, lib, out_dir / "netlist.v", names)
+    rename = flow_names(naming, mod)
+    write_verilog(final_blif, lib, out_dir / "netlist.v", names, rename)
     verilog_to_json(out_dir / "netlist.v", top, liberty, out_dir / "netlist.json")
     if route:
-        write_spef(rc, top, work / f"{top}.spef", dict(zip(def_names, names)))
+        write_spef(rc, top, work / f"{top}.spef", dict(zip(def_names, names)), rename)
         res["spef"] = str(work / f"{top}.spef")
     seconds["netlist"] = time.time() - t
 
@@ -733,10 +783,12 @@ def run(
         netlist_dir=str(out_dir),
     )
     if route:
-        wire = {n: v["wire_pf"] for n, v in rc.items()}
+        wire = {rename.get(n, n): v["wire_pf"] for n, v in rc.items()}
         res["wirelength_um"] = round(routed["wirelength_um"], 1)
         res["wire_pf"] = wire
-        res["wire_pf_original"] = original_wire_caps(wire, naming, mod)
+        res["wire_pf_original"] = original_wire_caps(
+            {n: v["wire_pf"] for n, v in rc.items()}, naming, mod
+        )
         res["wire_total_pf"] = round(sum(wire.values()), 4)
         res["fanout_samples"] = fanout_samples(cells, rc, lib)
     res["seconds"] = {k: round(v, 2) for k, v in seconds.items()}
@@ -893,10 +945,10 @@ def net_compare(netlist_dir: Path, top: str, res: dict, liberty: Path = OSU018) 
             return None
         fo = len(net.sinks.get(b, []))
         return {
-            "net": name,
+            "net": net.name(b),
             "fanout": fo,
             "estimate_pf": round(net.wire_pf_per_pin * (fo + (b in net.outputs)), 5),
-            "extracted_pf": round(res["wire_pf_original"].get(name, 0.0), 5),
+            "extracted_pf": round(res["wire_pf_original"].get(net.name(b), 0.0), 5),
         }
 
     clock = row("clk")
@@ -949,13 +1001,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--density", type=float, default=INITIAL_DENSITY)
     ap.add_argument("--no-route", action="store_true", help="placement only")
+    ap.add_argument(
+        "--collect-only", action="store_true", help="collect the results of an earlier run in WORK"
+    )
     args = ap.parse_args(argv)
     if not tools_present():
         print(
             "pnr: qflow tools missing (Debian packages qflow, qrouter, graywolf)", file=sys.stderr
         )
         return 1
-    res = run(args.netlist_dir, args.top, args.work, args.density, route=not args.no_route)
+    res = run(
+        args.netlist_dir,
+        args.top,
+        args.work,
+        args.density,
+        route=not args.no_route,
+        collect_only=args.collect_only,
+    )
     keep = ("seconds", "clock", "die_um")
     print(
         json.dumps(
