@@ -418,6 +418,31 @@ def lef_areas(lef: Path = TECHDIR / f"{TECH}_stdcells.lef") -> dict[str, float]:
     }
 
 
+def lef_wire_pf_per_um(lef: Path = TECHDIR / f"{TECH}_stdcells.lef") -> dict[str, float]:
+    """Wire capacitance per um of a minimum-width wire on each routing layer from the LEF:
+    WIDTH x CAPACITANCE CPERSQDIST + 2 x EDGECAPACITANCE (both edges; pF/um)."""
+    out = {}
+    for m in re.finditer(r"^LAYER (\S+)\s*\n(.*?)^END \1", lef.read_text(), re.M | re.S):
+        body = m.group(2)
+        if not re.search(r"TYPE\s+ROUTING", body):
+            continue
+        width = float(re.search(r"WIDTH\s+([0-9.eE+-]+)", body).group(1))
+        area = float(re.search(r"CPERSQDIST\s+([0-9.eE+-]+)", body).group(1))
+        edge = float(re.search(r"EDGECAPACITANCE\s+([0-9.eE+-]+)", body).group(1))
+        out[m.group(1)] = width * area + 2 * edge
+    return out
+
+
+def def_wire_caps(net_layer_um: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Per net wire capacitance (pF) of the routed DEF: length per layer x the LEF's
+    capacitance per um (lef_wire_pf_per_um; vias and coupling not included)."""
+    per_um = lef_wire_pf_per_um()
+    return {
+        net: sum(length * per_um[layer] for layer, length in layers.items())
+        for net, layers in net_layer_um.items()
+    }
+
+
 def def_summary(path: Path, lib: Library) -> dict:
     """Die, core (the placed rows), cell area without fill and routed wire length of a DEF."""
     text = path.read_text()
@@ -447,21 +472,24 @@ def def_summary(path: Path, lib: Library) -> dict:
             counts[ctype] += 1
     core = len(rows) * ROW_HEIGHT_UM * (x1 - x0) if rows else 0.0
     per_net: dict[str, float] = {}
+    per_layer: dict[str, dict[str, float]] = {}
     nets = re.search(r"^NETS \d+ ;(.*?)^END NETS", text, re.M | re.S)
     for block in nets.group(1).split(";\n") if nets else []:
         m = re.match(r"\s*-\s+(\S+)", block)
         if not m:
             continue
-        length = 0.0
-        for seg in re.split(r"\+ ROUTED|\bNEW\b", block)[1:]:
+        layers: dict[str, float] = defaultdict(float)
+        for seg in re.split(r"\+ ROUTED\b|\bNEW\b", block)[1:]:
+            layer = seg.split(None, 1)[0]
             prev = None
             for x, y in re.findall(r"\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)", seg):
                 px = prev[0] if x == "*" and prev else float(x)
                 py = prev[1] if y == "*" and prev else float(y)
                 if prev is not None:
-                    length += abs(px - prev[0]) + abs(py - prev[1])
+                    layers[layer] += (abs(px - prev[0]) + abs(py - prev[1])) / units
                 prev = (px, py)
-        per_net[m.group(1)] = length / units
+        per_net[m.group(1)] = sum(layers.values())
+        per_layer[m.group(1)] = dict(layers)
     return {
         "die_um": die,
         "die_um2": (die[2] - die[0]) * (die[3] - die[1]),
@@ -472,6 +500,7 @@ def def_summary(path: Path, lib: Library) -> dict:
         "cells": dict(counts),
         "wirelength_um": sum(per_net.values()),
         "net_wirelength_um": per_net,
+        "net_layer_um": per_layer,
     }
 
 
@@ -498,11 +527,17 @@ def parse_rc(text: str) -> dict[str, dict]:
 
 
 def write_spef(
-    rc: dict[str, dict], top: str, path: Path, inst: dict[str, str], rename: dict[str, str]
+    rc: dict[str, dict],
+    caps: dict[str, float],
+    top: str,
+    path: Path,
+    inst: dict[str, str],
+    rename: dict[str, str],
 ) -> None:
-    """The extracted wires as SPEF: per net its total wire capacitance (*D_NET) and the RC
-    tree as *CAP/*RES between internal nodes net:k and pins (instance:pin, ``inst`` maps the
-    DEF instance names to the netlist's; a port by its name)."""
+    """The extracted wires as SPEF: per net its total wire capacitance (*D_NET, ``caps``) and
+    qrouter's RC tree as *CAP/*RES between internal nodes net:k and pins (instance:pin,
+    ``inst`` maps the DEF instance names to the netlist's; a port by its name), the node
+    capacitances scaled so that they add up to the net's total."""
 
     def pin(token: str) -> str:
         if token.startswith("PIN/"):
@@ -529,7 +564,9 @@ def write_spef(
     ]
     for blif_net, r in rc.items():
         net = rename.get(blif_net, blif_net)
-        caps, ress = [], []
+        total = caps.get(blif_net, r["wire_pf"])
+        scale = total / r["wire_pf"] if r["wire_pf"] > 0 else 0.0
+        node_caps, ress = [], []
         tokens = re.findall(r"\(|\)|,|[^\s(),]+", r["tree"])
         counter = [0]
 
@@ -542,7 +579,7 @@ def write_spef(
             if i < len(tokens) and tokens[i] not in ("(", ")", ","):
                 node = pin(tokens[i])
                 i += 1
-            caps.append((node, cap))
+            node_caps.append((node, cap * scale))
             ress.append((parent, node, res))
             while i < len(tokens) and tokens[i] != ")":
                 if tokens[i] == "(":
@@ -555,11 +592,15 @@ def write_spef(
         root = pin(r["driver"])
         while k < len(tokens):
             k = walk(k, root) if tokens[k] == "(" else k + 1
-        lines.append(f"*D_NET {net} {r['wire_pf']:.6g}")
+        lines.append(f"*D_NET {net} {total:.6g}")
         lines.append("*CAP")
-        lines += [f"{j + 1} {n} {c:.6g}" for j, (n, c) in enumerate(caps)]
+        lines += [f"{j + 1} {n} {c:.6g}" for j, (n, c) in enumerate(node_caps)]
         lines.append("*RES")
         lines += [f"{j + 1} {a} {b} {x:.6g}" for j, (a, b, x) in enumerate(ress)]
+        lines += ["*END", ""]
+    for blif_net in sorted(set(caps) - set(rc)):  # no RC tree (a net within one via stack)
+        net = rename.get(blif_net, blif_net)
+        lines += [f"*D_NET {net} {caps[blif_net]:.6g}", "*CAP", f"1 {net}:1 {caps[blif_net]:.6g}"]
         lines += ["*END", ""]
     path.write_text("\n".join(lines))
 
@@ -746,6 +787,7 @@ def run(
         res["failed_nets"] = route_failures(logd / "route.log")
         rc = parse_rc((layout / f"{top}.rc").read_text())
         routed = def_summary(layout / f"{top}.def", lib)
+        caps = def_wire_caps(routed["net_layer_um"])
         seconds["extract"] = time.time() - t
 
     t = time.time()
@@ -758,7 +800,7 @@ def run(
     write_verilog(final_blif, lib, out_dir / "netlist.v", names, rename)
     verilog_to_json(out_dir / "netlist.v", top, liberty, out_dir / "netlist.json")
     if route:
-        write_spef(rc, top, work / f"{top}.spef", dict(zip(def_names, names)), rename)
+        write_spef(rc, caps, top, work / f"{top}.spef", dict(zip(def_names, names)), rename)
         res["spef"] = str(work / f"{top}.spef")
     seconds["netlist"] = time.time() - t
 
@@ -783,14 +825,14 @@ def run(
         netlist_dir=str(out_dir),
     )
     if route:
-        wire = {rename.get(n, n): v["wire_pf"] for n, v in rc.items()}
+        wire = {rename.get(n, n): c for n, c in caps.items()}
         res["wirelength_um"] = round(routed["wirelength_um"], 1)
+        res["wirelength_by_layer_um"] = layer_totals(routed["net_layer_um"])
         res["wire_pf"] = wire
-        res["wire_pf_original"] = original_wire_caps(
-            {n: v["wire_pf"] for n, v in rc.items()}, naming, mod
-        )
+        res["wire_pf_original"] = original_wire_caps(caps, naming, mod)
         res["wire_total_pf"] = round(sum(wire.values()), 4)
-        res["fanout_samples"] = fanout_samples(cells, rc, lib)
+        res["qrouter_rc_wire_total_pf"] = round(sum(v["wire_pf"] for v in rc.values()), 4)
+        res["fanout_samples"] = fanout_samples(cells, caps, lib)
     res["seconds"] = {k: round(v, 2) for k, v in seconds.items()}
     (work / "pnr.json").write_text(json.dumps(res, indent=1) + "\n")
     return res
@@ -867,7 +909,15 @@ def clock_tree(cells, naming: dict, lib: Library, mod: dict) -> dict:
     }
 
 
-def fanout_samples(cells, rc: dict[str, dict], lib: Library) -> list[list]:
+def layer_totals(net_layer_um: dict[str, dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for layers in net_layer_um.values():
+        for layer, length in layers.items():
+            out[layer] += length
+    return {k: round(v, 1) for k, v in sorted(out.items())}
+
+
+def fanout_samples(cells, caps: dict[str, float], lib: Library) -> list[list]:
     """(fanout, extracted wire pF) of every routed net: the wire-load model's fit data."""
     sinks = defaultdict(int)
     for ctype, conns in cells:
@@ -875,7 +925,7 @@ def fanout_samples(cells, rc: dict[str, dict], lib: Library) -> list[list]:
         for pin, net in conns.items():
             if cell.pins[pin].direction != "output":
                 sinks[net] += 1
-    return [[sinks.get(n, r["sinks"]), round(r["wire_pf"], 6)] for n, r in rc.items()]
+    return [[sinks[n], round(c, 6)] for n, c in caps.items() if sinks.get(n)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -971,12 +1021,16 @@ def energy_compare(
     from xrnpe.ppa.sta import Netlist, analyse
 
     lib = Library()
-    work = Path(work or Path(res["work"]) / "energy")
+    work = Path(work or Path(res["work"]) / "energy").resolve()
     windows = en.workload(words, seed)
     out = {}
     for tag, ndir, wire_sets in (
-        ("flow", Path(netlist_dir), {"estimate": None, "extracted": res["wire_pf_original"]}),
-        ("post_pnr", Path(res["netlist_dir"]), {"extracted": res["wire_pf"]}),
+        (
+            "flow",
+            Path(netlist_dir).resolve(),
+            {"estimate": None, "extracted": res["wire_pf_original"]},
+        ),
+        ("post_pnr", Path(res["netlist_dir"]).resolve(), {"extracted": res["wire_pf"]}),
     ):
         vcd, spans = en.simulate(ndir, top, lib, windows, work / tag)
         per_ns = en.vcd_units_per_ns(vcd)
