@@ -621,46 +621,45 @@ def route_failures(log: Path) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def fit_wire_load(samples: list[tuple[int, float]], max_bin: int = 16) -> dict:
-    """Mean extracted wire capacitance per fanout (sinks of the net) from (fanout, pF)
-    samples; fanouts above max_bin share one bin and a least-squares line (pF per extra sink)
-    through it.  Returns the fit data: bins {fanout: [n, mean pF]}, slope."""
+MIN_BIN_SAMPLES = 20  # a fanout bin with fewer routed nets is taken from the line
+
+
+def fit_wire_load(samples: list[tuple[int, float]]) -> dict:
+    """Wire-load fit from (fanout, extracted wire pF) samples of routed nets: the mean per
+    fanout (bins {fanout: [nets, mean pF]}) and a least-squares line over all samples
+    (pF = intercept + slope x fanout) for fanouts with fewer than MIN_BIN_SAMPLES nets."""
+    if not samples:
+        raise ValueError("wire-load fit without data")
     bins: dict[int, list[float]] = defaultdict(list)
     for fo, c in samples:
-        bins[min(fo, max_bin)].append(c)
-    big = [(fo, c) for fo, c in samples if fo >= max_bin]
-    slope = 0.0
-    if len(big) >= 2:
-        mx = sum(f for f, _ in big) / len(big)
-        my = sum(c for _, c in big) / len(big)
-        var = sum((f - mx) ** 2 for f, _ in big)
-        slope = sum((f - mx) * (c - my) for f, c in big) / var if var else 0.0
+        bins[int(fo)].append(c)
+    n = len(samples)
+    mx = sum(f for f, _ in samples) / n
+    my = sum(c for _, c in samples) / n
+    var = sum((f - mx) ** 2 for f, _ in samples)
+    slope = sum((f - mx) * (c - my) for f, c in samples) / var if var else 0.0
     return {
         "bins": {fo: [len(v), sum(v) / len(v)] for fo, v in sorted(bins.items())},
-        "max_bin": max_bin,
+        "min_bin_samples": MIN_BIN_SAMPLES,
+        "intercept_pf": my - slope * mx,
         "slope_pf_per_sink": slope,
-        "mean_big_fanout": sum(f for f, _ in big) / len(big) if big else float(max_bin),
     }
 
 
 def wire_load_model(fit: dict, fanout: int) -> float:
     """Wire capacitance (pF) of a net with ``fanout`` sinks from a fit_wire_load() fit: the
-    bin mean, the nearest lower populated bin for an empty one, the line above max_bin."""
-    bins = {int(k): v for k, v in fit["bins"].items()}
-    if not bins:
-        raise ValueError("wire-load fit without data")
-    if fanout >= fit["max_bin"] and fit["max_bin"] in bins:
-        base = bins[fit["max_bin"]][1]
-        return max(0.0, base + fit["slope_pf_per_sink"] * (fanout - fit["mean_big_fanout"]))
-    lower = [k for k in bins if k <= fanout] or [min(bins)]
-    return bins[max(lower)][1]
+    mean of the routed nets with that fanout, or the line where they are too few."""
+    b = {int(k): v for k, v in fit["bins"].items()}.get(int(fanout))
+    if b and b[0] >= fit["min_bin_samples"]:
+        return b[1]
+    return max(0.0, fit["intercept_pf"] + fit["slope_pf_per_sink"] * fanout)
 
 
-def fit_from_results(results: list[dict], max_bin: int = 16) -> dict:
+def fit_from_results(results: list[dict]) -> dict:
     """The wire-load fit over routed designs (run() results: their fanout_samples), with
     the designs it was fitted on."""
     samples = [tuple(x) for r in results for x in r["fanout_samples"]]
-    fit = fit_wire_load(samples, max_bin)
+    fit = fit_wire_load(samples)
     fit["designs"] = [r["top"] for r in results]
     fit["nets"] = len(samples)
     return fit
