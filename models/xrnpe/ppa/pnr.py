@@ -329,6 +329,12 @@ def project(work: Path, top: str, density: float) -> dict[str, Path]:
     return dirs
 
 
+def cpu_now() -> float:
+    """CPU seconds of this process and its finished children (the qflow tools)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def sh(cmd: list[str], cwd: Path, log: Path, timeout: float) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     with open(log, "a") as fh:
@@ -727,13 +733,15 @@ def run(
     lib = Library(liberty)
     work = Path(work).resolve()
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     if collect_only:
         prev = json.loads((work / "pnr.json").read_text()) if (work / "pnr.json").exists() else {}
         seconds = dict(prev.get("seconds", {}))
+        cpu = dict(prev.get("cpu_seconds", {}))
         dirs = {k: work / k for k in ("source", "synthesis", "layout", "log")}
     elif work.exists():
         shutil.rmtree(work)
-    t = time.time()
+    t, c = time.time(), cpu_now()
     if not collect_only:
         dirs = project(work, top, density)
     synth, layout, logd = dirs["synthesis"], dirs["layout"], dirs["log"]
@@ -742,11 +750,13 @@ def run(
     naming = write_blif(mod, top, lib, blif)
     if not collect_only:
         seconds["blif"] = time.time() - t
-        t = time.time()
+        cpu["blif"] = cpu_now() - c
+        t, c = time.time(), cpu_now()
         buffer_fanout(synth, top, logd / "buffer.log")
         blif_views(synth, top, logd / "buffer.log")
         seconds["buffer"] = time.time() - t
-        t = time.time()
+        cpu["buffer"] = cpu_now() - c
+        t, c = time.time(), cpu_now()
         r = sh(
             ["tcsh", "-f", str(QFLOW_SCRIPTS / "placement.sh"), "-d", str(work), top],
             work,
@@ -756,8 +766,9 @@ def run(
         if r.returncode != 0 or not (layout / f"{top}.def").exists():
             raise RuntimeError(f"placement failed: see {logd / 'place.log'}")
         seconds["place"] = time.time() - t
+        cpu["place"] = cpu_now() - c
         if route:
-            t = time.time()
+            t, c = time.time(), cpu_now()
             sh(
                 ["tcsh", "-f", str(QFLOW_SCRIPTS / "router.sh"), str(work), top],
                 work,
@@ -765,6 +776,7 @@ def run(
                 route_timeout,
             )
             seconds["route"] = time.time() - t
+            cpu["route"] = cpu_now() - c
     unrouted = layout / f"{top}_unroute.def"
     placed = def_summary(unrouted if unrouted.exists() else layout / f"{top}.def", lib)
     passes = (logd / "buffer.log").read_text().count("$ ")
@@ -782,14 +794,15 @@ def run(
     routed = None
     rc: dict[str, dict] = {}
     if route:
-        t = time.time()
+        t, c = time.time(), cpu_now()
         res["failed_nets"] = route_failures(logd / "route.log")
         rc = parse_rc((layout / f"{top}.rc").read_text())
         routed = def_summary(layout / f"{top}.def", lib)
         caps = def_wire_caps(routed["net_layer_um"])
         seconds["extract"] = time.time() - t
+        cpu["extract"] = cpu_now() - c
 
-    t = time.time()
+    t, c = time.time(), cpu_now()
     _model, _ins, _outs, cells = read_blif(final_blif)
     def_names = def_instance_names(layout / f"{top}.def", cells)
     names = instance_names(cells, mod, naming, lib, def_names)
@@ -802,6 +815,7 @@ def run(
         write_spef(rc, caps, top, work / f"{top}.spef", dict(zip(def_names, names)), rename)
         res["spef"] = str(work / f"{top}.spef")
     seconds["netlist"] = time.time() - t
+    cpu["netlist"] = cpu_now() - c
 
     geo = routed or placed
     clock = clock_tree(cells, naming, lib, mod)
@@ -833,6 +847,7 @@ def run(
         res["qrouter_rc_wire_total_pf"] = round(sum(v["wire_pf"] for v in rc.values()), 4)
         res["fanout_samples"] = fanout_samples(cells, caps, lib)
     res["seconds"] = {k: round(v, 2) for k, v in seconds.items()}
+    res["cpu_seconds"] = {k: round(v, 2) for k, v in cpu.items()}
     (work / "pnr.json").write_text(json.dumps(res, indent=1) + "\n")
     return res
 
