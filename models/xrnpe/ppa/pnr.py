@@ -1086,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
         route=not args.no_route,
         collect_only=args.collect_only,
     )
-    keep = ("seconds", "clock", "die_um")
+    keep = ("seconds", "cpu_seconds", "clock", "die_um", "wirelength_by_layer_um")
     print(
         json.dumps(
             {k: v for k, v in res.items() if not isinstance(v, (dict, list)) or k in keep}, indent=1
