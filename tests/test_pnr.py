@@ -173,3 +173,39 @@ def test_wire_load_model_on_the_routed_counter(routed):
     # a two-pin net gets the mean extracted wire of the routed one-sink nets
     one_sink = [n for n, c in wire.items() if c == pytest.approx(fit["bins"][1][1])]
     assert fit["bins"][1][0] >= pnr.MIN_BIN_SAMPLES and one_sink
+
+
+def test_cli_wire_load_report(routed, capsys):
+    work, res = routed
+    pnr_json = Path(res["work"]) / "pnr.json"
+    assert (
+        pnr.main(
+            [
+                "--wire-load-from",
+                str(pnr_json),
+                "--work",
+                str(work / "wlm"),
+                str(work / "asic"),
+                "counter",
+            ]
+        )
+        == 0
+    )
+    out = json.loads((work / "wlm" / "wire_load_model.json").read_text())
+    assert out["fit"]["designs"] == ["counter"]
+    assert out["wire_load_model"]["critical"]["period_ps"] > 0
+    assert out["wire_load_model"]["wire_total_pf"] != out["estimate"]["wire_total_pf"]
+    assert (
+        pnr.main(
+            [
+                "--wire-load-from",
+                str(work / "none.json"),
+                "--work",
+                str(work),
+                str(work / "asic"),
+                "counter",
+            ]
+        )
+        == 1
+    )
+    assert "no such P&R result" in capsys.readouterr().err

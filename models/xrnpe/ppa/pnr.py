@@ -6,41 +6,47 @@ generated qflow project directory (every design the same settings; docs/pnr-sect
 
   blif        the netlist as BLIF (qflow's netlist format); ports keep their names, other nets
               the flow's preferred net names (sta.preferred_names), a name that is not a plain
-              identifier (optionally with one [index]) becomes x<bit>_; constant inputs come
-              from one BUFX2 per value with its input on the gnd/vdd rail (qflow's own
-              replacement of LOGIC0/LOGIC1 on a library without tie cells); an output port
-              that is another port or a constant gets a BUFX2 (qflow's output buffering)
+              identifier (optionally with one [index]) becomes x<bit>_ in the qflow files and
+              gets its flow name back in the post-P&R netlist; constant inputs come from one
+              BUFX2 per value with its input on the gnd/vdd rail (qflow's own replacement of
+              LOGIC0/LOGIC1 on a library without tie cells); an output port that is another
+              port or a constant gets a BUFX2 (qflow's output buffering)
   buffer      blifFanout -f (fanout buffering only: the gate sizes ABC chose stay), iterated
               until it changes nothing, as qflow's synthesize.sh does: every net above
-              MAX_FANOUT sinks becomes a buffer tree (BUFX2; CLKBUF1 on nets that reach
-              flip-flop clock pins), the driver keeps the original net name, the new nets are
-              <net>_bF$buf<k>.  The clock tree is that tree: levels of CLKBUF1 with at most
-              MAX_FANOUT sinks each (balanced by construction), whose sinks graywolf
-              re-assigns to the nearest buffer after placement (qflow's buffer-tree swapping,
-              back-annotated by blifanno.tcl)
+              MAX_FANOUT sinks becomes a buffer tree, the driver keeps the original net name,
+              the new nets are <net>_bF$buf<k> (<net>_hier<l>_bF$buf<k> for upper levels).
+              The clock tree is that tree (BUFX2 near the root, CLKBUF1 at the flip-flops, at
+              most MAX_FANOUT sinks per buffer, levels equal by construction), whose sinks
+              graywolf re-assigns to the nearest buffer after placement (qflow's buffer-tree
+              swap groups, back-annotated by blifanno.tcl)
   place       qflow placement.sh -d: blif2cel, decongest.tcl to INITIAL_DENSITY (fill cells
-              pad the cell area so that cells cover that fraction of the rows), graywolf,
-              place2def, addspacers (power stripes), arrangepins, blifanno
-  route       qflow router.sh: qrouter (all routing layers of the LEF, qflow's standard_route
-              script: stage1, stage2 rip-up and reroute, stage3 cleanup), failed nets from
-              fail.out
-  extract     qrouter's RC output (<top>.rc, written from the routed geometry with the LEF
-              layer resistance and area + edge capacitance per unit length, via resistance;
-              no coupling capacitance): per net the wire capacitance (sum of the RC tree's
-              node capacitances minus the pin capacitances it lists) and the tree itself,
-              written as a SPEF file (lumped pin caps excluded: they are the library's)
+              pad the cell area so that cells cover that fraction of the rows), graywolf
+              (TimberWolfSC with `fast GRAYWOLF_FAST`), place2def, addspacers (power
+              stripes), arrangepins, blifanno
+  route       qflow router.sh: qrouter (all routing layers of the LEF) with qflow's
+              standard_route script without its stage-3 clean-up (<top>.cfg2): stage 1, stage 2
+              rip-up and reroute until no net fails; failed nets from the route log
+  extract     per routed net its wire length per metal layer (the routed DEF) times the LEF's
+              capacitance per um of that layer (WIDTH x CPERSQDIST + 2 x EDGECAPACITANCE); no
+              vias, no coupling capacitance.  qrouter's RC trees (<top>.rc, one edge only) are
+              a cross-check and the topology of the SPEF file (lumped pin caps excluded: they
+              are the library's)
 
-Result (run()): placed cell area (standard cells, without fill), core area (the DEF rows),
-utilisation, total routed wire length (DEF wiring segments), clock buffers, failed nets, per
-net wire capacitance in pF (post-buffering net names, and per original net of the flow's
-netlist: a buffered net counts its whole buffer tree), the post-buffering netlist
-(netlist.v + netlist.json in the flow's format, loadable by sta.Netlist.load and
-energy.run), the SPEF path, seconds per step.
+Result (run(), also WORK/pnr.json): placed cell area (LEF footprints, without fill), core area
+(placed rows), utilisation, routed wire length (total, per layer), clock tree, failed nets,
+per-net wire capacitance in pF (the post-P&R netlist's net names: ``wire_pf``; per net of the
+flow's netlist, a buffered net with its whole buffer tree: ``wire_pf_original``), the
+post-P&R netlist (WORK/netlist/netlist.v + netlist.json, flow naming, loadable by
+sta.Netlist.load and energy.run), the SPEF path, wall and CPU seconds per step, (fanout, pF)
+of every routed net.
 
-wire_load_model(): a statistical wire-load model (mean extracted wire capacitance per fanout)
-fitted on routed designs, for netlists too large to route within the flow's time budget.
+sta_compare(), net_compare(), energy_compare(): the flow's STA and energy with the per-pin
+estimate and with the extracted wires.  fit_from_results(), wire_load_model(),
+model_wire_caps(): a wire-load model (mean extracted wire per fanout) fitted on routed designs
+for a netlist too large to route in the flow's time budget.
 
-Standalone: ``python -m xrnpe.ppa.pnr NETLIST_DIR TOP --work DIR``.
+Standalone: ``python -m xrnpe.ppa.pnr NETLIST_DIR TOP --work DIR [--compare]``;
+``python -m xrnpe.ppa.pnr NETLIST_DIR TOP --work DIR --wire-load-from PNR_JSON...``.
 """
 
 from __future__ import annotations
@@ -1062,6 +1068,45 @@ def energy_compare(
     return out
 
 
+def wire_load_report(netlist_dir: Path, top: str, pnr_results: list[Path], out: Path) -> dict:
+    """Fit the wire-load model on routed designs (their pnr.json), apply it to a netlist too
+    large to route and run the flow's STA with the estimate and with the model; the fit data
+    and both critical paths are written to ``out``."""
+    from xrnpe.ppa.sta import Netlist, analyse, endpoints, report
+
+    fit = fit_from_results([json.loads(Path(p).read_text()) for p in pnr_results])
+    lib = Library()
+    fo4 = lib.fo4()["fo4_ns"]
+    path = Path(netlist_dir) / "netlist.json"
+    res: dict = {"fit": fit}
+    t = time.time()
+    wire = model_wire_caps(path, top, fit)
+    res["model_seconds"] = round(time.time() - t, 1)
+    for view, w in (("estimate", None), ("wire_load_model", wire)):
+        t = time.time()
+        net = Netlist.load(path, top, lib, wire_pf=w)
+        rep = report(net, endpoints(net, analyse(net, launch="reg")), fo4, pe_top=False)
+        bits = list(net.driver) + [b for b in net.inputs if b not in net.driver]
+        total = sum(
+            net.wire_pf.get(
+                b, net.wire_pf_per_pin * (len(net.sinks.get(b, [])) + (b in net.outputs))
+            )
+            for b in bits
+        )
+        crit = rep["critical"] or {}
+        res[view] = {
+            "critical": {
+                k: crit.get(k) for k in ("start", "end", "period_ps", "fmax_mhz", "levels")
+            },
+            "wire_total_pf": round(total, 3),
+            "nets": len(bits),
+            "seconds": round(time.time() - t, 1),
+        }
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(res, indent=1) + "\n")
+    return res
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("netlist_dir", type=Path, help="directory with netlist.json (xrnpe.ppa.asic)")
@@ -1072,7 +1117,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--collect-only", action="store_true", help="collect the results of an earlier run in WORK"
     )
+    ap.add_argument(
+        "--compare",
+        action="store_true",
+        help="also the flow's STA and energy with the estimate and with the extracted wires "
+        "(WORK/compare.json)",
+    )
+    ap.add_argument("--words", type=int, default=256, help="--compare: energy words per format")
+    ap.add_argument(
+        "--wire-load-from",
+        type=Path,
+        nargs="+",
+        metavar="PNR_JSON",
+        help="no P&R: fit the wire-load model on these routed results and time NETLIST_DIR with "
+        "it (WORK/wire_load_model.json)",
+    )
     args = ap.parse_args(argv)
+    if args.wire_load_from:
+        missing = [p for p in args.wire_load_from if not p.exists()]
+        if missing:
+            print(f"pnr: no such P&R result: {missing[0]}", file=sys.stderr)
+            return 1
+        wl = wire_load_report(
+            args.netlist_dir, args.top, args.wire_load_from, args.work / "wire_load_model.json"
+        )
+        print(json.dumps({k: v for k, v in wl.items() if k != "fit"}, indent=1))
+        return 0
     if not tools_present():
         print(
             "pnr: qflow tools missing (Debian packages qflow, qrouter, graywolf)", file=sys.stderr
@@ -1092,6 +1162,15 @@ def main(argv: list[str] | None = None) -> int:
             {k: v for k, v in res.items() if not isinstance(v, (dict, list)) or k in keep}, indent=1
         )
     )
+    if args.compare and not args.no_route:
+        cmp = {"sta": sta_compare(args.netlist_dir, args.top, res)}
+        cmp.update(net_compare(args.netlist_dir, args.top, res))
+        if shutil.which("iverilog") and args.top.startswith("xrnpe_pe_"):  # the PE testbench
+            cmp["energy_pj_per_mac_100mhz"] = energy_compare(
+                args.netlist_dir, args.top, res, words=args.words
+            )
+        (Path(args.work) / "compare.json").write_text(json.dumps(cmp, indent=1) + "\n")
+        print(json.dumps(cmp["sta"], indent=1))
     return 0 if not res.get("failed_nets") else 2
 
 
