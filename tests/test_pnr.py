@@ -62,7 +62,7 @@ def routed(tmp_path_factory):
 
 
 def test_routes_and_extracts(routed):
-    _work, res = routed
+    work, res = routed
     assert res["failed_nets"] == 0
     assert res["wirelength_um"] > 0
     assert 0.3 < res["utilisation"] <= 1.0
@@ -79,6 +79,11 @@ def test_routes_and_extracts(routed):
     # every net of the flow's netlist with a routed wire has its extracted capacitance
     assert res["wire_pf_original"]["clk"] > 0
     assert Path(res["spef"]).read_text().count("*D_NET") == len(res["wire_pf"])
+    # every cell of the flow's netlist is found under its qflow name (the added buffers keep
+    # theirs)
+    names = json.loads(Path(res["names"]).read_text())
+    flow = json.loads((work / "asic" / "netlist.json").read_text())["modules"]["counter"]
+    assert sorted(names["instances"].values()) == sorted(flow["cells"])
 
 
 def test_sta_loads_extracted_wires(routed):

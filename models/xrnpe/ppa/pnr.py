@@ -820,6 +820,18 @@ def run(
     if route:
         write_spef(rc, caps, top, work / f"{top}.spef", dict(zip(def_names, names)), rename)
         res["spef"] = str(work / f"{top}.spef")
+    # qflow's names (BLIF/DEF nets, blif2cel instances) -> the post-P&R netlist's (flow's)
+    (work / "names.json").write_text(
+        json.dumps(
+            {
+                "nets": {n: f for n, f in sorted(rename.items()) if n != f},
+                "instances": {d: n for d, n in zip(def_names, names) if d != n},
+            },
+            indent=0,
+        )
+        + "\n"
+    )
+    res["names"] = str(work / "names.json")
     seconds["netlist"] = time.time() - t
     cpu["netlist"] = cpu_now() - c
 
