@@ -55,11 +55,19 @@ class Netlist:
     names: dict[int, str]  # bit -> preferred net name
     wire_pf_per_pin: float = WIRE_PF_PER_PIN
     json_path: Path | None = None
+    wire_pf: dict[int, float] = field(default_factory=dict)  # bit -> extracted wire (pnr.py)
 
     @classmethod
     def load(
-        cls, path: Path, top: str, lib: Library, wire_pf_per_pin: float = WIRE_PF_PER_PIN
+        cls,
+        path: Path,
+        top: str,
+        lib: Library,
+        wire_pf_per_pin: float = WIRE_PF_PER_PIN,
+        wire_pf: dict[str, float] | None = None,
     ) -> Netlist:
+        """``wire_pf``: net name (any name the JSON gives the bit) -> wire capacitance, which
+        replaces the per-pin estimate of that net (xrnpe.ppa.pnr's extraction)."""
         data = json.loads(Path(path).read_text())
         mods = {k.lstrip("\\"): v for k, v in data["modules"].items()}
         mod = mods[top]
@@ -95,6 +103,15 @@ class Netlist:
                 label = pname if len(p["bits"]) == 1 else f"{pname}[{k}]"
                 (inputs if p["direction"] == "input" else outputs)[bit] = label
         names = preferred_names(mod["netnames"])
+        wire = {}
+        if wire_pf:
+            bit_of = {}
+            for name, n in mod["netnames"].items():
+                label, bits = name.lstrip("\\"), n["bits"]
+                for k, b in enumerate(bits):
+                    if isinstance(b, int):
+                        bit_of[label if len(bits) == 1 else f"{label}[{k}]"] = b
+            wire = {bit_of[n]: c for n, c in wire_pf.items() if n in bit_of}
         return cls(
             top,
             lib,
@@ -106,6 +123,7 @@ class Netlist:
             names,
             wire_pf_per_pin,
             Path(path),
+            wire,
         )
 
     def load_pf(self, bit: int) -> float:
@@ -113,7 +131,10 @@ class Netlist:
         pins = self.sinks.get(bit, [])
         cap = sum(self.lib.cells[self.cells[c][1]].pins[p].capacitance for c, p in pins)
         n_out = 1 if bit in self.outputs else 0
-        return cap + self.wire_pf_per_pin * (len(pins) + n_out) + OUTPUT_LOAD_PF * n_out
+        wire = self.wire_pf.get(bit)
+        if wire is None:
+            wire = self.wire_pf_per_pin * (len(pins) + n_out)
+        return cap + wire + OUTPUT_LOAD_PF * n_out
 
     def name(self, bit: int) -> str:
         return self.names.get(bit, f"n{bit}")
