@@ -36,6 +36,7 @@ ENTRY_KEYS = {
     "netlist",
     "opensta",
     "routed",
+    "placed_wire_estimate",
 }
 OSU_KEYS = {
     "area_um2": float,

@@ -573,14 +573,16 @@ def run(
     keep_vcd: bool = False,
     formats=tuple(pm.IN_FMTS),
     windows: list[Window] | None = None,
+    wire_pf: dict[str, float] | None = None,
 ) -> dict:
     """Energy per MAC of every window for one mapped PE (xrnpe.ppa.asic output): by default
     the random workload of ``formats`` (results keyed by format), else ``windows`` (keyed by
-    their labels)."""
+    their labels).  ``wire_pf``: extracted wire capacitance per net (xrnpe.ppa.pnr) instead of
+    the per-pin estimate."""
     work = work or netlist_dir / "energy"
     windows = windows or workload(words, seed, formats)
     vcd, spans = simulate(netlist_dir, top, lib, windows, work)
-    net = Netlist.load(netlist_dir / "netlist.json", top, lib)
+    net = Netlist.load(netlist_dir / "netlist.json", top, lib, wire_pf=wire_pf)
     tm = analyse(net)
     counts = vcd_toggles(vcd, net, spans)
     per_ns = vcd_units_per_ns(vcd)

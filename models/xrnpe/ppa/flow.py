@@ -62,6 +62,8 @@ TASKS = (
     "energy_ungated",
     "glitch",
     "opensta",
+    "pnr",
+    "energy_routed",
     "fpga",
     "synth",
 )
@@ -76,6 +78,8 @@ COST = {
     "energy_ungated": 90,
     "glitch": 60,
     "opensta": 60,
+    "pnr": 700,
+    "energy_routed": 90,
     "fpga": 200,
     "synth": 60,
 }
@@ -247,6 +251,45 @@ def task_opensta(d: Design, out: Path, args) -> dict:
     }
 
 
+# pnr.json keys too large for the task result (per-net maps): read from pnr/pnr.json
+PNR_MAPS = ("wire_pf", "wire_pf_original", "fanout_samples")
+
+
+def task_pnr(d: Design, out: Path, args) -> dict:
+    """qflow place and route of the gated netlist (xrnpe.ppa.pnr), then the flow's STA on the
+    routed netlist with its extracted wires (and the two views before it)."""
+    from xrnpe.ppa import pnr
+
+    res = pnr.run(out / ASIC_DIR["gated"], d.top_module(), out / "pnr")
+    if res.get("failed_nets"):
+        raise RuntimeError(f"qrouter left {len(res['failed_nets'])} nets unrouted")
+    views = pnr.sta_compare(out / ASIC_DIR["gated"], d.top_module(), res)
+    small = {k: v for k, v in res.items() if k not in PNR_MAPS}
+    return {**small, "sta": views, "crit_path_ps": views["post_pnr"]["critical"]["period_ps"]}
+
+
+def task_energy_routed(d: Design, out: Path, args) -> dict:
+    """The energy run on the routed netlist (buffer and clock trees) with its extracted
+    wires: the figure `energy_pj_per_mac` reports."""
+    from xrnpe.ppa import energy
+    from xrnpe.ppa.liberty import OSU018, Library
+
+    res = json.loads((out / "pnr" / "pnr.json").read_text())
+    formats = tuple(args.formats.split(",")) if args.formats else None
+    kw = {"formats": formats} if formats else {}
+    per = energy.run(
+        Path(res["netlist_dir"]),
+        d.top_module(),
+        Library(OSU018),
+        args.words,
+        args.seed,
+        work=out / "energy_routed",
+        wire_pf=res["wire_pf"],
+        **kw,
+    )
+    return {"words": args.words, "seed": args.seed, "clock_gate": "gated", "formats": per}
+
+
 def task_glitch(d: Design, out: Path, args) -> dict:
     """The zero-delay energy run against a delay-annotated one (xrnpe.ppa.glitch), gated view."""
     from xrnpe.ppa import glitch
@@ -317,11 +360,13 @@ TASK_FN = {
     "energy_ungated": functools.partial(task_energy, view="ungated"),
     "glitch": task_glitch,
     "opensta": task_opensta,
+    "pnr": task_pnr,
+    "energy_routed": task_energy_routed,
     "fpga": task_fpga,
     "synth": task_synth,
 }
 # tasks of the PE designs only (a gate-level simulation of the PE testbench)
-PE_ONLY = ("energy", "energy_ungated", "glitch", "opensta")
+PE_ONLY = ("energy", "energy_ungated", "glitch", "opensta", "pnr", "energy_routed")
 # a task waits for those of its dependencies (and of AFTER) scheduled for its design, and is
 # skipped when one of its dependencies failed
 AFTER = {"sta": ("asic_ungated",)}  # the vesta cross-check prefers the ungated view
@@ -331,6 +376,8 @@ DEPS = {
     "energy_ungated": ("asic_ungated",),
     "glitch": ("asic",),
     "opensta": ("asic", "energy"),
+    "pnr": ("asic",),
+    "energy_routed": ("pnr",),
 }
 
 
@@ -522,11 +569,34 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
             )
         split = {
             view: energy_split(get[task]["formats"], REF_MHZ)
-            for view, task in (("gated", "energy"), ("ungated", "energy_ungated"))
+            for view, task in (
+                ("gated", "energy"),
+                ("ungated", "energy_ungated"),
+                ("gated_routed", "energy_routed"),
+            )
             if get.get(task) and "error" not in get[task]
         }
         if split:
             entry["energy"] = split
+        if "gated_routed" in split:  # the headline: clock-gated, routed parasitics
+            entry["energy_pj_per_mac"] = {f: v["total"] for f, v in split["gated_routed"].items()}
+        wl = done.get((d.name, "wire_load"))
+        if wl and "error" not in wl:
+            detail["wire_load_model"] = wl
+            entry["placed_wire_estimate"] = {
+                "crit_path_ps": wl["wire_load_model"]["critical"]["period_ps"],
+                "wire_total_pf": wl["wire_load_model"]["wire_total_pf"],
+                "wire_total_pf_per_pin_estimate": wl["estimate"]["wire_total_pf"],
+            }
+        pr = get.get("pnr")
+        if pr and "error" not in pr:
+            entry["routed"] = {
+                "area_um2": pr["core_um2"],
+                "cell_area_um2": pr["cell_area_um2"],
+                "utilization": pr["utilisation"],
+                "wirelength_um": pr["wirelength_um"],
+                "crit_path_ps": pr["crit_path_ps"],
+            }
         ost = get.get("opensta")
         if ost and "error" not in ost:
             entry["opensta"] = {"crit_path_ps": ost["crit_path_ps"], "power_mw": ost["power_mw"]}
@@ -537,6 +607,37 @@ def assemble(designs: list[Design], done: dict, fo4_ps: float) -> tuple[dict, di
         detail.update({t: v for t, v in get.items() if v})
         report["designs"][d.name] = detail
     return summary, report
+
+
+def wire_load_models(designs: list[Design], done: dict, out_root: Path) -> None:
+    """Designs too large to route here (the co-processor): the flow's STA with a wire-load
+    model fitted on the routed PEs of this run (xrnpe.ppa.pnr.wire_load_report), as the
+    pseudo-task "wire_load" of ``done``."""
+    from xrnpe.ppa import pnr
+
+    routed = [
+        out_root / d.name / "pnr" / "pnr.json"
+        for d in designs
+        if "error" not in done.get((d.name, "pnr"), {"error": "not run"})
+    ]
+    for d in designs:
+        a = done.get((d.name, "asic"), {})
+        if not routed or (d.name, "pnr") in done or not a or "error" in a:
+            continue
+        t0 = time.time()
+        try:
+            res = pnr.wire_load_report(
+                out_root / d.name / ASIC_DIR["gated"],
+                d.top_module(),
+                routed,
+                out_root / d.name / "wire_load.json",
+            )
+        except Exception as e:  # reported, the other figures stand
+            res = {"error": f"{type(e).__name__}: {e}"}
+        res["seconds_wall"] = round(time.time() - t0, 1)
+        done[(d.name, "wire_load")] = res
+        status = "FAILED: " + res["error"][:200] if "error" in res else "ok"
+        print(f"ppa {d.name:<12} wire_load {res['seconds_wall']:7.1f} s  {status}", flush=True)
 
 
 def energy_split(formats: dict, mhz: float) -> dict[str, dict[str, float]]:
@@ -813,6 +914,7 @@ def main(
     out_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     done = schedule(designs, tasks, out_root, args)
+    wire_load_models(designs, done, out_root)
     fo4_ps = Library(OSU018).fo4()["fo4_ns"] * 1000
     summary, report = assemble(designs, done, fo4_ps)
     report["seconds"] = round(time.time() - t0, 1)
