@@ -152,7 +152,32 @@ def section_ppa() -> list[str]:
             )
         if extra:
             out += ["; ".join(extra).capitalize() + ".", ""]
-    return out
+    return out + section_real_operands()
+
+
+def section_real_operands() -> list[str]:
+    r = load("ppa/real_operands.json")
+    if not r:
+        return []
+    out = [
+        "### PEs on the odometry network's own operands (`make ppa-real`)",
+        "",
+        "pJ/MAC at 100 MHz, MAC-weighted over the network's layers (each format's network "
+        "fine-tuned for it), beside `make ppa`'s uniform random codes (random).  Method: "
+        '[ppa.md](ppa.md), "Real operands".',
+        "",
+        "| design | view | " + " | ".join(f"{f} real / random" for f in FORMATS) + " |",
+        "|---|---|" + "---:|" * len(FORMATS),
+    ]
+    for name, views in r.get("designs", {}).items():
+        for view, per in views.items():
+            cells = []
+            for f in FORMATS:
+                real = per.get(f, {}).get("weighted", {}).get("total")
+                rnd = (per.get(f, {}).get("random_operands") or {}).get("total")
+                cells.append(f"{fmt(real)} / {fmt(rnd)}")
+            out.append(f"| {name} | {view} | " + " | ".join(cells) + " |")
+    return out + [""]
 
 
 def section_synth() -> list[str]:
