@@ -33,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+from xrnpe.ppa.designs import view_sources
 from xrnpe.ppa.liberty import OSU018, zero_area_fixes
 from xrnpe.ppa.yosys import flatten_inside_commands, read_commands, stdout_to
 from xrnpe.ppa.yosys import quote as _q
@@ -48,25 +49,17 @@ DRIVING_CELL = "INVX1"
 OUTPUT_LOAD_FF = 8.8
 
 
-# The clock-gate cell's view in each mapping (rtl/xrnpe_prim_clock_gate.sv): "gated" builds it
-# from osu018 cells, "ungated" passes the clock through and keeps the registers' enables (the
-# hold multiplexers of a design without clock gating)
-CLOCK_GATE = "xrnpe_prim_clock_gate.sv"
-CLOCK_GATE_VIEWS = {"gated": Path("tech") / "osu018", "ungated": Path("tech") / "fpga"}
+# The clock-gate cell's view in each mapping (xrnpe.ppa.designs.VIEWS): "gated" builds it from
+# osu018 cells, "ungated" passes the clock through and keeps the registers' enables (the hold
+# multiplexers of a design without clock gating)
+CLOCK_GATE_VIEWS = {"gated": "osu018", "ungated": "ungated"}
 
 
 def clock_gate_view(sources: list, view: str) -> list[str]:
     """The sources with the clock-gate cell replaced by its ``view`` (CLOCK_GATE_VIEWS)."""
     if view not in CLOCK_GATE_VIEWS:
         raise ValueError(f"clock-gate view {view!r}: expected one of {sorted(CLOCK_GATE_VIEWS)}")
-    out = []
-    for src in map(Path, sources):
-        if src.name == CLOCK_GATE and src.parent.name not in ("osu018", "fpga"):
-            src = src.parent / CLOCK_GATE_VIEWS[view] / CLOCK_GATE
-            if not src.is_file():
-                raise FileNotFoundError(f"{src}: the {view} view of the clock gate is missing")
-        out.append(str(src))
-    return out
+    return [str(p) for p in view_sources([Path(s) for s in sources], CLOCK_GATE_VIEWS[view])]
 
 
 def script(spec: dict) -> list[str]:
