@@ -138,9 +138,103 @@ def glitch_table(report: dict) -> list[str]:
     ]
 
 
+def routed_table(summary: dict, report: dict) -> list[str]:
+    rows = []
+    for name in PES:
+        det = report["designs"].get(name) or {}
+        pr = det.get("pnr") or {}
+        if not pr or "error" in pr:
+            continue
+        sta = pr.get("sta", {})
+        crit = [
+            sta.get(v, {}).get("critical", {}).get("period_ps")
+            for v in ("estimate", "extracted", "post_pnr")
+        ]
+        en = summary["designs"][name].get("energy") or {}
+        e_fp4 = [en.get(v, {}).get("fp4", {}).get("total") for v in ("gated", "gated_routed")]
+        rows.append(
+            f"| {name} | {_num(pr.get('cell_area_um2'), 0)} | {_num(pr.get('core_um2'), 0)} | "
+            f"{_num(100 * (pr.get('utilisation') or 0), 1)} % | "
+            f"{_num((pr.get('wirelength_um') or 0) / 1000)} | {pr.get('clock', {}).get('buffers', 'n/a')} | "
+            f"{_num(pr.get('wire_total_pf'))} | "
+            + " / ".join(_num(c, 0) for c in crit)
+            + " | "
+            + " / ".join(_num(e, 1) for e in e_fp4)
+            + " |"
+        )
+    if not rows:
+        return []
+    return [
+        '**Place and route** (qflow: blifFanout, graywolf, qrouter; docs/ppa.md, "Place and '
+        'route"): placed cell area, core area and utilisation, routed wire, clock buffers, '
+        "extracted wire capacitance, the critical path with the 2 fF-per-pin estimate / the "
+        "extracted wires / the routed netlist, and fp4 pJ/MAC before / after (gated).",
+        "",
+        "| design | cells (um2) | core (um2) | utilisation | wire (mm) | clock buffers | wire C (pF) | critical path (ps) | fp4 pJ/MAC |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+    ]
+
+
+def opensta_table(report: dict) -> list[str]:
+    rows = []
+    for name in PES:
+        det = report["designs"].get(name) or {}
+        o = det.get("opensta") or {}
+        s = (det.get("sta") or {}).get("critical") or {}
+        if not o or "error" in o:
+            continue
+        f = (o.get("formats") or {}).get("fp4") or {}
+        pj = f.get("pj_per_mac", {})
+        flow, ost = pj.get("flow", {}), pj.get("opensta_unit_activity_model", {})
+        rows.append(
+            f"| {name} | {_num(s.get('period_ps'), 1)} | {_num(o.get('crit_path_ps'), 1)} | "
+            f"{_num(flow.get('dynamic'))} | {_num(pj.get('opensta_measured_activity', {}).get('dynamic'))} | "
+            f"{_num(flow.get('combinational_switching') + flow.get('sequential_switching') if flow else None)} | "
+            f"{_num(ost.get('combinational_switching') + ost.get('sequential_switching') if ost else None)} | "
+            f"{_num(flow.get('clock_pins_internal'))} | {_num(ost.get('clock_pins_internal'))} |"
+        )
+    if not rows:
+        return []
+    return [
+        "**OpenSTA 2.0.17 on the same gated netlists** (the `opensta` task; fp4 window, pJ/MAC at "
+        "10 ns): the critical path, and the energy with the measured activity, in all and by "
+        "part.  The switching energies agree; this OpenSTA puts every clock pin at 2 "
+        "transitions per period (a gated clock's measured activity is overridden) and counts "
+        'internal energy with both tables per transition (docs/ppa.md, "OpenSTA cross-check").',
+        "",
+        "| design | flow critical path (ps) | OpenSTA | flow dynamic | OpenSTA dynamic | flow switching | OpenSTA switching | flow clock pins | OpenSTA clock pins |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+    ]
+
+
+def wire_load_table(report: dict) -> list[str]:
+    out = []
+    for name, det in report["designs"].items():
+        wl = det.get("wire_load_model")
+        if not wl:
+            continue
+        e, m = wl["estimate"], wl["wire_load_model"]
+        out += [
+            f"**{name}: placed-wire estimate** (too large to route here): the flow's STA with the "
+            f"wire-load model fitted on the routed PEs (per-fanout extracted wire): critical path "
+            f"{_num(e['critical']['period_ps'], 0)} ps with 2 fF per pin, "
+            f"{_num(m['critical']['period_ps'], 0)} ps with the model "
+            f"(`{m['critical']['start']}` -> `{m['critical']['end']}`); total wire "
+            f"{_num(e['wire_total_pf'])} pF -> {_num(m['wire_total_pf'])} pF.  A lower bound for "
+            "its long inter-PE nets (the PEs have none above 16 sinks).",
+            "",
+        ]
+    return out
+
+
 def tables(summary: dict, report: dict) -> list[str]:
     """Every cross-design table (empty when the flow ran no PE energy)."""
     out = energy_split_table(summary) + ratio_table(summary)
+    out += routed_table(summary, report) + opensta_table(report) + wire_load_table(report)
     for fmt in ("fp4", "p8", "p16"):
         out += stage_table(report, fmt)
     return out + glitch_table(report)
