@@ -387,11 +387,13 @@ def headlines(keep: str | None = None) -> list[str]:
             + (" (clock-gated" + (", routed)" if routed else ")") if d.get("energy") else "")
             + "."
         )
-        base = s["designs"].get("pe_baseline", {}).get("energy", {}).get("gated")
-        mine = (d.get("energy") or {}).get("gated")
+        view = "gated_routed" if "gated_routed" in (d.get("energy") or {}) else "gated"
+        base = s["designs"].get("pe_baseline", {}).get("energy", {}).get(view)
+        mine = (d.get("energy") or {}).get(view)
         if base and mine:
+            what = "clock-gated, routed" if view == "gated_routed" else "clock-gated"
             out.append(
-                "- RMMEC / per-format baseline, pJ/MAC (clock-gated, total | data only): "
+                f"- RMMEC / per-format baseline, pJ/MAC ({what}; total | data only): "
                 + ", ".join(
                     f"{f} {mine[f]['total'] / base[f]['total']:.2f} | "
                     f"{mine[f]['data'] / base[f]['data']:.2f}"
@@ -419,11 +421,15 @@ def headlines(keep: str | None = None) -> list[str]:
             f"- Regression: {r['counts'].get('passed', 0):,} tests in {r['seconds'] / 60:.1f} min."
         )
     if keep:  # a headline whose report is missing keeps its previous text
-        ours = {line.split(":", 1)[0] for line in out}
-        old = [x for x in keep.splitlines() if x.startswith("- ") and ":" in x]
         prefixes = ("- RMMEC PE", "- RMMEC /", "- Co-processor", "- KITTI", "- Regression")
-        out = [x for x in old if x.split(":", 1)[0] not in ours and x.startswith(prefixes)] + out
-        out.sort(key=lambda x: next((i for i, p in enumerate(prefixes) if x.startswith(p)), 9))
+
+        def kind(x: str) -> int:
+            return next((i for i, p in enumerate(prefixes) if x.startswith(p)), 9)
+
+        ours = {kind(line) for line in out}
+        old = [x for x in keep.splitlines() if x.startswith("- ") and ":" in x]
+        out = [x for x in old if kind(x) not in ours and kind(x) < 9] + out
+        out.sort(key=kind)
     return out or ["- No reports in this tree yet: see docs/results.md."]
 
 
