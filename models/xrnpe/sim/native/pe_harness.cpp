@@ -85,6 +85,9 @@ XRNPE_EXPORT int64_t xrnpe_pe_stream(const uint16_t *a, const uint16_t *b, uint6
                 top.in_a = a[sent];
                 top.in_b = b[sent];
             }
+            // the inputs settle while the clock is low, as in hardware: a clock gate's latch
+            // (open while clk is low) must see the enables they produce before the edge
+            top.eval();
             const bool accepted = drive && top.in_ready;
             top.clk = 1;
             top.eval();
