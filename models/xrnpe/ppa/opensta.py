@@ -368,9 +368,12 @@ def script(
     fields = "-fields {capacitance slew} -digits 4"
     t.append(f"report_checks -path_delay max {fields} > {tcl_brace(str(w / 'checks_groups.txt'))}")
     for kind, (frm, to) in KINDS.items():
+        out = tcl_brace(str(w / f"checks_{kind}.txt"))
+        # an empty -from/-to (no latch, no data input) is an error in report_checks
         t.append(
-            f"report_checks -path_delay max -from {frm} -to {to} {fields} "
-            f"> {tcl_brace(str(w / f'checks_{kind}.txt'))}"
+            f"if {{[llength {frm}] && [llength {to}]}} "
+            f"{{ report_checks -path_delay max -from {frm} -to {to} {fields} > {out} }} "
+            f"else {{ close [open {out} w] }}"
         )
     if activity_file is not None:
         t.append(f"source {tcl_brace(str(activity_file))}")
