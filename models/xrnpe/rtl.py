@@ -212,7 +212,7 @@ def _child(job_dir: str, sim: str, pe_kind: str = "rmmec") -> int:
     import signal
 
     from .sim import manifest, runner
-    from .sim.coproc_params import effective
+    from .sim.coproc_params import coproc_sources, effective
 
     # SIGTERM (e.g. the parent died): take the simulator down with us (we lead the group)
     signal.signal(signal.SIGTERM, lambda *_: _kill_group(os.getpgid(0)))
@@ -227,7 +227,7 @@ def _child(job_dir: str, sim: str, pe_kind: str = "rmmec") -> int:
     try:
         results = runner.run(
             toplevel=manifest.toplevel("coprocessor"),
-            sources=manifest.sources("coprocessor"),
+            sources=coproc_sources(),
             test_module="xrnpe.sim.engine_tb",
             sim=sim,
             parameters=params,

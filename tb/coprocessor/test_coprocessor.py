@@ -1445,7 +1445,13 @@ GROUPS = {
 
 if not cocotb.is_simulation:  # collected by pytest, not running inside a simulator
     from xrnpe.sim import manifest, runner
-    from xrnpe.sim.coproc_params import PARAM_SETS, PE_KIND_GROUPS, effective
+    from xrnpe.sim.coproc_params import (
+        GATED_GROUPS,
+        PARAM_SETS,
+        PE_KIND_GROUPS,
+        coproc_sources,
+        effective,
+    )
 
     def run_group(
         sim: str,
@@ -1454,11 +1460,12 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
         extra: dict | None = None,
         name: str | None = None,
         seed: int = 1,
+        view: str | None = None,
     ):
         params = PARAM_SETS[pset]
         runner.run(
             toplevel=manifest.toplevel("coprocessor"),
-            sources=manifest.sources("coprocessor"),
+            sources=coproc_sources(view) if view else coproc_sources(),
             test_module="test_coprocessor",
             sim=sim,
             parameters=params,
@@ -1501,6 +1508,20 @@ if not cocotb.is_simulation:  # collected by pytest, not running inside a simula
             {"XRNPE_CASES": "1", "XRNPE_LIGHT": light},
             name=f"{pset}-{group}",
             seed=zlib.crc32(f"{pset}-{group}".encode()) % 1000,
+        )
+
+    @pytest.mark.parametrize("group", GATED_GROUPS)
+    def test_coprocessor_gated(group):
+        """The co-processor with the behavioural clock gates (the suites above read the
+        ungated view: xrnpe.sim.coproc_params.SIM_CLOCK_GATE), on Icarus."""
+        run_group(
+            "icarus",
+            "default",
+            GROUPS[group],
+            {"XRNPE_CASES": "1", "XRNPE_LIGHT": "1"},
+            name=f"default-{group}-gated",
+            seed=zlib.crc32(f"default-{group}".encode()) % 1000,
+            view="sim",
         )
 
     @pytest.mark.soak

@@ -43,35 +43,8 @@ from xrnpe.sim import manifest
 # the module instantiated once per PE in the co-processor's array (rtl/xrnpe_coproc_feed.sv)
 COPROC_PE = "xrnpe_pe_core"
 
-# the clock gate's file, and the directory under rtl/tech/ of each view (None: the manifest's)
-CLOCK_GATE = "xrnpe_prim_clock_gate.sv"
-VIEWS: dict[str, str | None] = {"sim": None, "fpga": "fpga", "ungated": "fpga", "osu018": "osu018"}
-
-
-def view_sources(files: list[Path], view: str, root: Path | None = None) -> list[Path]:
-    """``files`` with the clock gate replaced by its ``view`` (VIEWS): the file of that name
-    under tech/<dir>/ next to the listed gate, else under ``root``/rtl/tech/<dir>/ (a directory
-    of modified RTL copies need not carry the views)."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown clock-gate view {view!r} (views: {', '.join(VIEWS)})")
-    sub = VIEWS[view]
-    if sub is None:
-        return list(files)
-    out = []
-    for p in files:
-        if p.name == CLOCK_GATE:
-            cands = [p.parent / "tech" / sub / p.name]
-            if root is not None:
-                cands.append(Path(root) / "rtl" / "tech" / sub / p.name)
-            found = next((c for c in cands if c.is_file()), None)
-            if found is None:
-                raise manifest.ManifestError(
-                    f"the {view} view of the clock gate is missing (looked for "
-                    f"{' and '.join(map(str, cands))})"
-                )
-            p = found
-        out.append(p)
-    return out
+# the clock gate's views (xrnpe.sim.manifest): the substitution every flow uses
+CLOCK_GATE, VIEWS, view_sources = manifest.CLOCK_GATE, manifest.VIEWS, manifest.view_sources
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,18 @@ PE_KIND_GROUPS = ("random", "stream")
 def effective(params: dict) -> dict:
     """All parameters of a set, the RTL defaults filled in."""
     return {**manifest.parameter_defaults("coprocessor"), **params}
+
+
+# The clock-gate view the co-processor's simulations read (xrnpe.sim.manifest.VIEWS).  The
+# ungated view ("fpga": the gate's enable on the flip-flops, functionally the gated design by
+# construction) keeps the co-processor suites within make test's time: the behavioural gate's
+# latches and 384 gated clocks double the simulators' time.  The gated view is verified where
+# it lives: every PE test (the co-processor's PE is the same xrnpe_pe_core), gate_equiv, one
+# co-processor group in make test (GATED_GROUPS) and make vio's RTL check.
+SIM_CLOCK_GATE = "fpga"
+GATED_GROUPS = ("random",)
+
+
+def coproc_sources(view: str = SIM_CLOCK_GATE) -> list:
+    """The co-processor's files with the clock gate in ``view``."""
+    return manifest.view_sources(manifest.sources("coprocessor"), view)

@@ -175,6 +175,37 @@ def sources_for_module(module: str, rtl_dir: Path | None = None) -> list[Path]:
     return man.files(man.block_of_file(f"{module}.sv"), rtl_dir=rtl_dir)
 
 
+# the clock gate's file, and the directory under rtl/tech/ of each view (None: the manifest's)
+CLOCK_GATE = "xrnpe_prim_clock_gate.sv"
+VIEWS: dict[str, str | None] = {"sim": None, "fpga": "fpga", "ungated": "fpga", "osu018": "osu018"}
+
+
+def view_sources(files: list[Path], view: str, root: Path | None = None) -> list[Path]:
+    """``files`` with the clock gate replaced by its ``view`` (VIEWS): the file of that name
+    under tech/<dir>/ next to the listed gate, else under ``root``/rtl/tech/<dir>/ (a directory
+    of modified RTL copies need not carry the views)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown clock-gate view {view!r} (views: {', '.join(VIEWS)})")
+    sub = VIEWS[view]
+    if sub is None:
+        return list(files)
+    out = []
+    for p in files:
+        if p.name == CLOCK_GATE:
+            cands = [p.parent / "tech" / sub / p.name]
+            if root is not None:
+                cands.append(Path(root) / "rtl" / "tech" / sub / p.name)
+            found = next((c for c in cands if c.is_file()), None)
+            if found is None:
+                raise ManifestError(
+                    f"the {view} view of the clock gate is missing (looked for "
+                    f"{' and '.join(map(str, cands))})"
+                )
+            p = found
+        out.append(p)
+    return out
+
+
 def rtl_files() -> list[Path]:
     """Every design file (under rtl/) the manifest lists, packages first."""
     return [p for p in load().all_files() if p.parent.name == "rtl"]

@@ -30,7 +30,7 @@ from ...formats import FORMATS
 from ...jobs import RtlEngineError, assemble, emit, prepare_jobs
 from ...layout import operand_image, plan_layout, unpack_c
 from .. import manifest
-from ..coproc_params import PARAM_SETS
+from ..coproc_params import PARAM_SETS, coproc_sources
 from .build import NativeBuildError, build_library, last_error, load
 
 SIM = "verilator-native"
@@ -67,7 +67,7 @@ def coproc_library(parameters: dict | None = None, *, build_dir=None) -> Path:
     return build_library(
         "coproc",
         manifest.toplevel("coprocessor"),
-        manifest.sources("coprocessor"),
+        coproc_sources(),
         name="coprocessor",
         parameters=params,
         c_include_dirs=[regs_include_dir()],
