@@ -109,6 +109,7 @@ def test_fusesoc_sim_target_runs_and_fails_on_failure(tmp_path):
     assert r.returncode == 1 and "holds no test" in r.stderr
 
 
+@pytest.mark.soak  # about two minutes of Yosys 0.23 (make soak); the file list is checked above
 @pytest.mark.skipif(
     FUSESOC is None or not shutil.which("yosys"), reason="fusesoc or Debian yosys missing"
 )
