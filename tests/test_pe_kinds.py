@@ -25,7 +25,7 @@ def _codes(rng, fmt, shape):
     return c.astype(f.dtype)
 
 
-@pytest.mark.parametrize("kind", ["baseline", "wide"])
+@pytest.mark.parametrize("kind", [pytest.param("baseline", marks=pytest.mark.soak), "wide"])
 def test_engine_with_each_pe_kind(kind):
     from xrnpe.rtl import matmul_rtl_many
 
