@@ -64,12 +64,16 @@ PERIOD_NS = 10  # testbench clock (zero-delay simulation: any period)
 # ---------------------------------------------------------------------------------------------
 
 
-def cell_models(lib: Library, used: set[str]) -> str:
+def cell_models(lib: Library, used: set[str], delays: bool = False) -> str:
     """Verilog models of the library cells in ``used``: combinational cells as continuous
     assigns of their Liberty functions, flip-flops with their clear/preset (clear wins when
     both are active, as clear_preset_var1 L says for osu018's DFFSR), latches transparent
-    while their enable function is true."""
+    while their enable function is true.  Zero delay, or with ``delays`` per-instance
+    parameters (ns, 0 by default; xrnpe.ppa.glitch sets them): R_<pin> / F_<pin> on each
+    combinational output (inertial, as continuous-assignment delays are) and CQ on a
+    register's update."""
     out = ["`timescale 1ns/1ps"]
+    nba = "<= #(CQ) " if delays else "<= "
     for name in sorted(used):
         cell = lib.cells[name]
         if cell.three_state:
@@ -77,13 +81,15 @@ def cell_models(lib: Library, used: set[str]) -> str:
         ports = ", ".join(cell.pins)
         decl = [f"  input {p};" for p in cell.inputs]
         body = []
+        if delays and (cell.latch is not None or cell.ff is not None):
+            decl.append("  parameter real CQ = 0.0;")
         if cell.latch is not None:
             la = cell.latch
             state = la["state"]
             decl += [f"  output {p};" for p in cell.outputs] + [f"  reg {state};"]
             enable = function_to_verilog(la["enable"])
             body.append(
-                f"  always @* if ({enable}) {state} <= {function_to_verilog(la['data_in'])};"
+                f"  always @* if ({enable}) {state} {nba}{function_to_verilog(la['data_in'])};"
             )
             for p in cell.outputs:
                 func = cell.pins[p].function
@@ -91,10 +97,12 @@ def cell_models(lib: Library, used: set[str]) -> str:
                 body.append(f"  assign {p} = {expr};")
         elif cell.ff is None:
             decl += [f"  output {p};" for p in cell.outputs]
-            body += [
-                f"  assign {p} = {function_to_verilog(cell.pins[p].function)};"
-                for p in cell.outputs
-            ]
+            for p in cell.outputs:
+                dly = ""
+                if delays:
+                    decl.append(f"  parameter real R_{p} = 0.0, F_{p} = 0.0;")
+                    dly = f"#(R_{p}, F_{p}) "
+                body.append(f"  assign {dly}{p} = {function_to_verilog(cell.pins[p].function)};")
         else:
             ff = cell.ff
             state = ff["state"]
@@ -113,9 +121,9 @@ def cell_models(lib: Library, used: set[str]) -> str:
                         raise ValueError(f"cell {name}: {kind} {ff[kind]!r} not supported")
                     edges.append(f"{'negedge' if mm.group(1) else 'posedge'} {mm.group(2)}")
                     active = f"!{mm.group(2)}" if mm.group(1) else mm.group(2)
-                    branches.append(f"if ({active}) {state} <= {value};")
+                    branches.append(f"if ({active}) {state} {nba}{value};")
             data = function_to_verilog(ff["next_state"])
-            chain = " else ".join([*branches, f"{state} <= {data};"])
+            chain = " else ".join([*branches, f"{state} {nba}{data};"])
             body.append(f"  always @({' or '.join(edges)}) {chain}")
             for p in cell.outputs:
                 func = cell.pins[p].function
@@ -320,24 +328,17 @@ def check_results(path: Path, windows: list[Window], what: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def vcd_toggles(
-    vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
-) -> dict[str, dict[int, list[int]]]:
-    """Per window (name -> (t_start, t_end), simulation time units of the VCD): net bit ->
-    [rising, falling] transitions.  VCD variables are mapped to netlist bits through the names
-    the netlist JSON gives them; a bit reachable through several names is counted once."""
-    from_name: dict[str, list] = {}
+def vcd_changes(vcd: Path, net: Netlist, covered: set[int] | None = None):
+    """The value changes of a VCD's netlist nets, in file order: (time, variable id, its bits
+    LSB first, value MSB first padded to the width).  VCD variables are mapped to netlist bits
+    through the names the netlist JSON gives them; a bit reachable through several names is
+    owned by the first (None in the others' bit lists).  ``covered`` receives every owned bit."""
     data = json.loads(Path(net.json_path).read_text())["modules"]
     mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
-    for name, n in mod["netnames"].items():
-        from_name[name.lstrip("\\")] = n["bits"]
+    from_name = {name.lstrip("\\"): n["bits"] for name, n in mod["netnames"].items()}
     var_bits: dict[str, list] = {}  # VCD id -> bits (LSB first), None for a duplicate
-    owner: set[int] = set()
-    counts = {w: defaultdict(lambda: [0, 0]) for w in windows}
-    spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
-    last: dict[str, str] = {}
+    owner: set[int] = set() if covered is None else covered
     now = 0
-    active: str | None = None
     with open(vcd) as fh:
         in_defs = True
         for line in fh:
@@ -362,7 +363,6 @@ def vcd_toggles(
             c = line[:1]
             if c == "#":
                 now = int(line[1:])
-                active = next((w for t0, t1, w in spans if t0 <= now < t1), None)
                 continue
             if c in "01xz":
                 val, ident = line[0], line[1:].strip()
@@ -373,21 +373,51 @@ def vcd_toggles(
             bits = var_bits.get(ident)
             if bits is None:
                 continue
-            width = len(bits)
-            val = val.rjust(width, "0" if val[0] in "01" else val[0])
-            prev = last.get(ident)
-            last[ident] = val
-            if prev is None or active is None:
-                continue
-            cw = counts[active]
-            for k in range(width):
-                p, q = prev[width - 1 - k], val[width - 1 - k]
-                if p != q and bits[k] is not None:
-                    if p == "0" and q == "1":
-                        cw[bits[k]][0] += 1
-                    elif p == "1" and q == "0":
-                        cw[bits[k]][1] += 1
+            yield now, ident, bits, val.rjust(len(bits), "0" if val[0] in "01" else val[0])
+
+
+def window_of(windows: dict[str, tuple[int, int]]):
+    """A function time -> the name of the window holding it (None outside every window)."""
+    spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
+    return lambda t: next((w for t0, t1, w in spans if t0 <= t < t1), None)
+
+
+def vcd_toggles(
+    vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
+) -> dict[str, dict[int, list[int]]]:
+    """Per window (name -> (t_start, t_end), simulation time units of the VCD): net bit ->
+    [rising, falling] transitions (vcd_changes; transitions from or to x are not counted)."""
+    counts = {w: defaultdict(lambda: [0, 0]) for w in windows}
+    where = window_of(windows)
+    last: dict[str, str] = {}
+    when, active = None, None
+    for now, ident, bits, val in vcd_changes(vcd, net):
+        if now != when:
+            when, active = now, where(now)
+        prev = last.get(ident)
+        last[ident] = val
+        if prev is None or active is None:
+            continue
+        cw = counts[active]
+        width = len(bits)
+        for k in range(width):
+            p, q = prev[width - 1 - k], val[width - 1 - k]
+            if p != q and bits[k] is not None:
+                if p == "0" and q == "1":
+                    cw[bits[k]][0] += 1
+                elif p == "1" and q == "0":
+                    cw[bits[k]][1] += 1
     return {w: dict(c) for w, c in counts.items()}
+
+
+def read_windows(work: Path) -> dict[str, tuple[int, int]]:
+    """The windows of a testbench run (its windows.txt, $time in ns) in the VCD's time units."""
+    per_ns = vcd_units_per_ns(work / "act.vcd")
+    spans: dict[str, list[int]] = {}
+    for ln in (work / "windows.txt").read_text().splitlines():
+        label, what, t = ln.split()
+        spans.setdefault(label, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
+    return {w: (s[0], s[1]) for w, s in spans.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,12 +570,7 @@ def simulate(
         raise RuntimeError(f"iverilog failed: {r.stderr[-2000:]}")
     subprocess.run(["vvp", "-n", "sim.vvp"], cwd=work, check=True, capture_output=True)
     check_results(work / "results.txt", windows, top)
-    spans: dict[str, list[int]] = {}
-    per_ns = vcd_units_per_ns(work / "act.vcd")
-    for ln in (work / "windows.txt").read_text().splitlines():
-        fmt, what, t = ln.split()  # $time in ns (the testbench's time unit)
-        spans.setdefault(fmt, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
-    return work / "act.vcd", {f: (s[0], s[1]) for f, s in spans.items()}
+    return work / "act.vcd", read_windows(work)
 
 
 def vcd_units_per_ns(vcd: Path) -> int:

@@ -34,41 +34,13 @@ from pathlib import Path
 
 from xrnpe.formats import FORMATS
 from xrnpe.ppa import energy
-from xrnpe.ppa.liberty import OSU018, Library, function_to_verilog
+from xrnpe.ppa.liberty import OSU018, Library
 from xrnpe.ppa.sta import Netlist, analyse
 
 
 def _param(pin: str, edge: str) -> str:
+    """The delay parameter of an output pin in energy.cell_models(..., delays=True)."""
     return f"{edge}_{pin}"
-
-
-def delayed_cell_models(lib: Library, used: set[str]) -> str:
-    """energy.cell_models with delays: per output pin parameters R_<pin> and F_<pin> (ns) on
-    the continuous assignment of a combinational cell, CQ (ns) on a register's update."""
-    out = ["`timescale 1ns/1ps"]
-    for name in sorted(used):
-        cell = lib.cells[name]
-        ports = ", ".join(cell.pins)
-        decl = [f"  input {p};" for p in cell.inputs]
-        decl += [f"  output {p};" for p in cell.outputs]
-        body = []
-        if cell.ff is None and cell.latch is None:
-            for p in cell.outputs:
-                r, f = _param(p, "R"), _param(p, "F")
-                decl.append(f"  parameter real {r} = 0.0, {f} = 0.0;")
-                body.append(
-                    f"  assign #({r}, {f}) {p} = {function_to_verilog(cell.pins[p].function)};"
-                )
-        else:
-            # the zero-delay model with the register's update delayed by CQ
-            zero = energy.cell_models(lib, {name}).split("\n", 1)[1]
-            inner = zero.split(");\n", 1)[1].rsplit("endmodule", 1)[0]
-            inner = re.sub(r"<= ", "<= #(CQ) ", inner)
-            decl = [ln for ln in inner.splitlines() if re.match(r"\s*(input|output|reg)\b", ln)]
-            body = [ln for ln in inner.splitlines() if ln not in decl and ln.strip()]
-            decl.append("  parameter real CQ = 0.0;")
-        out.append(f"module {name} ({ports});\n" + "\n".join(decl + body) + "\nendmodule")
-    return "\n".join(out) + "\n"
 
 
 def instance_delays(net: Netlist) -> dict[str, dict[str, float]]:
@@ -153,7 +125,7 @@ def run(
     runs = {}
     for kind, netlist_v, cells in (
         ("zero_delay", None, None),
-        ("delays", annotated, delayed_cell_models(lib, used)),
+        ("delays", annotated, energy.cell_models(lib, used, delays=True)),
     ):
         vcd, spans = energy.simulate(
             netlist_dir, top, lib, windows, work / kind, netlist_v=netlist_v, cells_v=cells

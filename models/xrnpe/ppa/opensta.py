@@ -718,21 +718,16 @@ def vcd_high_time(
     vcd: Path, net: Netlist, windows: dict[str, tuple[int, int]]
 ) -> tuple[dict[str, dict[int, int]], set[int]]:
     """Per window: net bit -> time at 1 (VCD time units) inside the window, and the bits the
-    VCD covers; the VCD variables are mapped to bits as energy.vcd_toggles maps them (the
-    first name of a bit owns it)."""
-    data = json.loads(Path(net.json_path).read_text())["modules"]
-    mod = {k.lstrip("\\"): v for k, v in data.items()}[net.top]
-    from_name = {name.lstrip("\\"): n["bits"] for name, n in mod["netnames"].items()}
-    var_bits: dict[str, list] = {}
-    owner: set[int] = set()
+    VCD covers (energy.vcd_changes maps the VCD variables to bits)."""
+    from xrnpe.ppa.energy import vcd_changes
+
     high = {w: defaultdict(int) for w in windows}
     spans = sorted((t0, t1, w) for w, (t0, t1) in windows.items())
-    value: dict[str, str] = {}
-    since: dict[str, int] = {}
+    held: dict[str, tuple[str, int, list]] = {}  # id -> (value, since, bits)
 
     def close(ident: str, t_end: int) -> None:
-        """Credit the time at 1 of ident's bits from since[ident] to t_end to the windows."""
-        old, t_start, bits = value[ident], since[ident], var_bits[ident]
+        """Credit the time at 1 of ident's bits since its last change to the windows."""
+        old, t_start, bits = held[ident]
         width = len(bits)
         for t0, t1, w in spans:
             lo, hi = max(t0, t_start), min(t1, t_end)
@@ -742,49 +737,15 @@ def vcd_high_time(
                 if bits[k] is not None and old[width - 1 - k] == "1":
                     high[w][bits[k]] += hi - lo
 
-    now = 0
-    with open(vcd) as fh:
-        in_defs = True
-        for line in fh:
-            if in_defs:
-                if line.startswith("$var"):
-                    parts = line.split()
-                    ident, ref = parts[3], parts[4].lstrip("\\")
-                    bits = from_name.get(ref)
-                    if bits is None or len(bits) != int(parts[2]):
-                        continue
-                    mine = []
-                    for b in bits:
-                        if isinstance(b, int) and b not in owner:
-                            owner.add(b)
-                            mine.append(b)
-                        else:
-                            mine.append(None)
-                    var_bits.setdefault(ident, mine)
-                elif line.startswith("$enddefinitions"):
-                    in_defs = False
-                continue
-            c = line[:1]
-            if c == "#":
-                now = int(line[1:])
-                continue
-            if c in "01xz":
-                val, ident = line[0], line[1:].strip()
-            elif c == "b":
-                val, ident = line[1:].split()
-            else:
-                continue
-            if ident not in var_bits:
-                continue
-            width = len(var_bits[ident])
-            val = val.rjust(width, "0" if val[0] in "01" else val[0])
-            if ident in value:
-                close(ident, now)
-            value[ident], since[ident] = val, now
+    covered: set[int] = set()
+    for now, ident, bits, val in vcd_changes(vcd, net, covered):
+        if ident in held:
+            close(ident, now)
+        held[ident] = (val, now, bits)
     end = max((t1 for _t0, t1, _w in spans), default=0)
-    for ident in value:
-        close(ident, max(end, since[ident]))
-    return {w: dict(h) for w, h in high.items()}, owner
+    for ident, (_v, since, _b) in held.items():
+        close(ident, max(end, since))
+    return {w: dict(h) for w, h in high.items()}, covered
 
 
 def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
@@ -799,11 +760,7 @@ def energy_run_activity(energy_dir: Path, net: Netlist) -> dict[str, dict]:
     if not vcd.exists():
         raise FileNotFoundError(f"{vcd}: run the energy flow with keep_vcd=True")
     per_ns = energy.vcd_units_per_ns(vcd)
-    spans: dict[str, list[int]] = {}
-    for ln in (energy_dir / "windows.txt").read_text().splitlines():
-        fmt, what, t = ln.split()
-        spans.setdefault(fmt, [0, 0])[0 if what == "start" else 1] = int(t) * per_ns
-    windows = {f: (s[0], s[1]) for f, s in spans.items()}
+    windows = energy.read_windows(energy_dir)
     toggles = energy.vcd_toggles(vcd, net, windows)
     high, covered = vcd_high_time(vcd, net, windows)
     out = {}
