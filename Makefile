@@ -41,7 +41,7 @@ $(STAMP): requirements.txt requirements-torch.txt pyproject.toml scripts/setup.s
 setup: $(STAMP)
 
 sim: $(STAMP)
-	$(PY) -m scripts.sim_demo $(if $(SIM),--sim $(SIM)) $(SIM_ARGS)
+	$(PY) -m scripts.sim_demo --jobs $(JOBS) $(if $(SIM),--sim $(SIM)) $(SIM_ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m "not soak" $(PYTEST_ARGS)

@@ -62,11 +62,13 @@ module xrnpe_pe_front_rmmec #(
   logic [1:0]  opnar;
 
   // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
-  // {sign, nonzero, nar, hidden, frac, biased scale s+6}.  Zero and NaR give scale 6.
+  // {sign, nonzero, nar, hidden, frac, biased scale s+5}.  Zero and NaR give scale 5.  Bias 5
+  // puts fp4's four scales at 4..7, which differ in their two low bits only (bias 6 gave
+  // 5..8, where 7 -> 8 flips all four).
   //   fp4 (E2M1): subnormal 0.5 = 2^-1 * 1.0; p4 (es 1): scales -4,-2,-1,0,1,2,4, no fraction
   // entry c at [9c+8:9c]
-  localparam logic [143:0] T_FP4 = 144'hdc6a36fa7db69b4a065c2a16ea75b2994a06;
-  localparam logic [143:0] T_P4 = 144'hd16934ba6d3ea35446552a14ea652a914406;
+  localparam logic [143:0] T_FP4 = 144'hdbe9f6da6dae9748055ba9d6ca65aa954805;
+  localparam logic [143:0] T_P4 = 144'hd0e8f49a5d369f524554a9d4ca55228d4205;
   function automatic logic [8:0] dec4(input logic [3:0] c, input logic fp4, input logic p4);
     dec4 = (fp4 ? T_FP4[9*c+:9] : 9'd0) | (p4 ? T_P4[9*c+:9] : 9'd0);
   endfunction
@@ -103,7 +105,7 @@ module xrnpe_pe_front_rmmec #(
     logic [1:0] s8, z8, n8;
     logic [9:0] f8;  // lane l at [5l+4:5l]
     logic [7:0] b8;  // lane l at [4l+3:4l]
-    // 4-lane modes: biased scale s+6 (fp4 5..8, p4 2..10), so the lane windows share LSB 2^-12.
+    // 4-lane modes: biased scale s+5 (fp4 4..7, p4 1..9), so the lane windows share LSB 2^-12.
     // fp4 and p4 share one 4-bit decoder per lane (dec4: lane l at [9l+8:9l])
     logic [35:0] d4;
     logic signed [4:0] e8;
@@ -251,9 +253,11 @@ module xrnpe_pe_front_rmmec #(
       .prod({prod_hi3a_q, prod_lo3a_q}), .tsum(tsum3a_q), .psign(psign3a_q),
       .m16(m16_3a_q), .m8(m8_3a_q), .m4(m4_3a_q), .red(red), .coarse(coarse));
 
-  // R3: the signed lane sum (p16: the fine-shifted, negated product) and its byte shift
+  // R3: the signed lane sum (p16: the fine-shifted, negated product), its byte shift and
+  // whether it is p16's
   logic [33:0]                 red3_q;
   logic [3:0]                  coarse3_q;
+  logic                        m16_3_q;
   logic                        clk_r3, r3_we;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
@@ -264,11 +268,21 @@ module xrnpe_pe_front_rmmec #(
     if (r3_we) begin
       red3_q    <= red;
       coarse3_q <= coarse;
+      m16_3_q   <= m16_3a_q;
     end
   end
 
-  // S4 (before the accumulator adder): coarse byte shift of the signed sum
-  xrnpe_pe_byte_shift u_byte_shift (.red(red3_q), .coarse(coarse3_q), .addend(w_addend));
+  // S4 (before the accumulator adder): p16 sums take the coarse byte shift; the SIMD modes'
+  // shift is the constant 8 bytes, so their sums go straight to their place (reducer bit 0 at
+  // accumulator bit 40) and the byte shifter sees 0: its mux levels would otherwise toggle
+  // with every SIMD sum and its sign extension.
+  logic [33:0]   red16, red_simd;
+  logic [AW-1:0] addend16, addend_simd;
+  assign red16    = m16_3_q ? red3_q : 34'd0;
+  assign red_simd = m16_3_q ? 34'd0 : red3_q;
+  xrnpe_pe_byte_shift u_byte_shift (.red(red16), .coarse(coarse3_q), .addend(addend16));
+  assign addend_simd = {{(AW - 74){red_simd[33]}}, red_simd, 40'd0};
+  assign w_addend = addend16 | addend_simd;
   assign w_cin = 1'b0;
 endmodule
 `default_nettype wire

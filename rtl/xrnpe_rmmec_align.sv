@@ -9,17 +9,21 @@
 //
 //   p16    26-bit product: fine shift 0..7 (t[2:0]) here -> f (33 bits); coarse byte shift
 //          c = t[6:3] (0..14) after R3.  Acc bit of f bit 0 = 8c + t[2:0] - 24.
-//   lane 0/1 (p8 lane 0/1, or fp4/p4 lane 0/1): one 12-bit input, shift 0..24, window
-//          (x << t)[35:10] (LSB 2^-12).  p8 products enter at bit 0, fp4/p4 products at bit 8.
-//   lane 2/3 (fp4/p4 only): 4-bit product, shift 4..20, window (x << t)[23:2] (LSB 2^-12).
+//   lane 0/1, p8: one 12-bit product, shift 0..24, window (x << t)[35:10] (LSB 2^-12).
+//   lane 0..3, fp4/p4: the 4-bit product, negated to 5 bits signed, shift 2..18 (scales
+//          biased by 5), window (x << t)[23:0] (LSB 2^-12).  Lanes 0/1 have this narrow
+//          shifter beside their p8 one, so a 4-lane word never toggles the 36-bit shifters.
 //
 // One signed reducer (RW = 34 bits, modulo 2^RW: the total fits) serves every mode.  Lane 0's
 // input is the p16 f (p16 mode) or SIMD window 0 << 4 (the other inputs are 0 in p16 mode),
-// lanes 1..3 take their windows << 4.  Signs: lanes 0/1 are complemented and their +1s enter
-// as carry-ins of the two adders they pass (an extra LSB equal to the carry on both operands),
-// so the p16 product is negated here too (no accumulator carry-in); lanes 2/3 negate their
-// 4-bit products before the shift.  Coarse amount: p16 t[6:3]; SIMD 8, which puts window
-// LSB 2^-12 (reducer bit 4) at accumulator bit 64 + 4 - 24 = 44.
+// lanes 1..3 take their windows << 4.  Signs: every SIMD lane negates its product before the
+// shift, where it is at most 13 bits wide (lanes 0/1: 12-bit p8 or 4-bit fp4/p4 products,
+// lanes 2/3: 4-bit), so a sign change toggles only the product's own bits and the window's
+// sign extension, not a complement of the whole reducer word with its zero LSBs.  Only p16's
+// f is complemented at full width, its +1 entering as a carry-in of the lane 0/1 adder (an
+// extra LSB equal to the carry on both operands); in the SIMD modes that complement is off.
+// Coarse amount: p16 t[6:3]; SIMD 8, which puts window LSB 2^-12 (reducer bit 4) at
+// accumulator bit 64 + 4 - 24 = 44 (the front end places SIMD sums without the byte shifter).
 module xrnpe_rmmec_align (
     input  logic [25:0] prod,   // lane products (xrnpe_rmmec_mul layout)
     input  logic [23:0] tsum,   // shift amounts (xrnpe_rmmec_scale_add layout)
@@ -51,14 +55,16 @@ module xrnpe_rmmec_align (
                                                   input logic s16m, input logic s8m,
                                                   input logic s4m);
     logic [32:0] f;
-    logic [11:0] i0, i1;
-    logic [4:0] n2, n3;
+    logic [12:0] i0, i1;
+    logic [19:0] n4;  // lane l at [5l+4:5l]
+    logic [95:0] y4;  // lane l at [24l+23:24l]
+    int l;  // declared here, not in the for: a loop scope costs a thread fork per call in Icarus
     /* verilator lint_off UNUSEDSIGNAL */
     logic [35:0] x0, x1;  // bits below the window are 0 (exact products)
-    logic [23:0] x2, x3;
     /* verilator lint_on UNUSEDSIGNAL */
     logic [103:0] w;
     logic [RW-1:0] a0, a1, b2, b3, r01, r23;
+    logic c16;
     /* verilator lint_off UNUSEDSIGNAL */
     logic [RW:0] t01, t;  // bit 0: the carry-in LSB
     /* verilator lint_on UNUSEDSIGNAL */
@@ -69,39 +75,47 @@ module xrnpe_rmmec_align (
     if (t16_i[1]) f = f << 2;
     if (t16_i[2]) f = f << 4;
 
-    // SIMD lanes 0/1 (inputs are 0 outside their modes)
-    i0 = (s8m ? p[11:0] : 12'd0) | (s4m ? {p[3:0], 8'd0} : 12'd0);
-    i1 = (s8m ? p[25:14] : 12'd0) | (s4m ? {p[7:4], 8'd0} : 12'd0);
-    x0 = 36'(i0) << tl_i[4:0];
-    x1 = 36'(i1) << tl_i[9:5];
-    // lanes 2/3 (fp4/p4 only): the 4-bit product is negated before the shift (5-bit signed;
-    // a left shift of a two's complement value is exact), so these windows arrive signed
-    n2 = s4m ? {1'b0, p[11:8]} : 5'd0;
-    n3 = s4m ? {1'b0, p[15:12]} : 5'd0;
-    if (ps[2]) n2 = -n2;
-    if (ps[3]) n3 = -n3;
-    x2 = 24'($signed(n2)) << tl_i[14:10];
-    x3 = 24'($signed(n3)) << tl_i[19:15];
-    w[25:0]   = x0[35:10];
-    w[51:26]  = x1[35:10];
-    w[77:52]  = 26'($signed(x2[23:2]));
-    w[103:78] = 26'($signed(x3[23:2]));
+    // p8 lanes 0/1 (inputs are 0 outside p8 mode): signed 13-bit products; |window| < 2^25
+    // (|a*b| <= 2^12), so the 26-bit windows hold them signed
+    i0 = s8m ? {1'b0, p[11:0]} : 13'd0;
+    i1 = s8m ? {1'b0, p[25:14]} : 13'd0;
+    if (ps[0]) i0 = -i0;
+    if (ps[1]) i1 = -i1;
+    x0 = 36'($signed(i0)) << (s8m ? tl_i[4:0] : 5'd0);
+    x1 = 36'($signed(i1)) << (s8m ? tl_i[9:5] : 5'd0);
+    // fp4/p4 lanes 0..3 (inputs are 0 outside those modes): 5-bit signed products;
+    // |window| <= 2^20 (|a*b| <= 2^8 in p4)
+    for (l = 0; l < 4; l++) begin
+      n4[5*l+:5] = s4m ? {1'b0, p[4*l+:4]} : 5'd0;
+      if (ps[l]) n4[5*l+:5] = -n4[5*l+:5];
+      y4[24*l+:24] = 24'($signed(n4[5*l+:5])) << (s4m ? tl_i[5*l+:5] : 5'd0);
+    end
+    w[25:0]   = x0[35:10] | 26'($signed(y4[23:0]));
+    w[51:26]  = x1[35:10] | 26'($signed(y4[47:24]));
+    w[77:52]  = 26'($signed(y4[71:48]));
+    w[103:78] = 26'($signed(y4[95:72]));
 
-    // Reducer, modulo 2^RW (the total fits).  Lanes 0/1 (lane 0 also carries p16's f):
-    // conditional complement, each +1 enters as a carry-in (an extra LSB equal to the carry
-    // on both operands of an adder).
-    a0  = {1'b0, f | {3'b0, w[25:0], 4'b0}} ^ {RW{ps[0]}};
-    a1  = {4'b0, w[51:26], 4'b0} ^ {RW{ps[1]}};
+    // Reducer, modulo 2^RW (the total fits).  Lane 0 shares its adder input with p16's f
+    // (one of them is 0); f is complemented in p16 mode, its +1 entering as a carry-in (an
+    // extra LSB equal to the carry on both operands of the lane 0/1 adder).
+    c16 = s16m & ps[0];
+    a0  = ({1'b0, f} ^ {RW{c16}}) | RW'($signed({w[25:0], 4'b0}));
+    a1  = RW'($signed({w[51:26], 4'b0}));
     b2  = RW'($signed({w[77:52], 4'b0}));
     b3  = RW'($signed({w[103:78], 4'b0}));
-    t01 = {a0, ps[0]} + {a1, ps[0]};
+    t01 = {a0, c16} + {a1, c16};
     r01 = t01[RW:1];
     r23 = b2 + b3;
-    t   = {r01, ps[1]} + {r23, ps[1]};
+    t   = {r01 + r23, 1'b0};
 
     align_f = {t[RW:1], w, s16m ? 4'b0 : ps};  // {red, win, ls}
   endfunction
-  assign {red, win, ls} = align_f(prod, t16[2:0], tl, psign, m16, m8, m4);  // t16[6:3]: coarse
+  // Each shifter gets its amount only in its own modes: the amounts' select nets fan out to
+  // every mux level of their shifters (buffer trees), which toggle even with a zero input.
+  // (the SIMD shifters' amounts are selected by mode inside align_f)
+  logic [2:0] t16_fine;
+  assign t16_fine = m16 ? t16[2:0] : 3'd0;
+  assign {red, win, ls} = align_f(prod, t16_fine, tl, psign, m16, m8, m4);  // t16[6:3]: coarse
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;

@@ -8,7 +8,7 @@
    co-processor regressions are longer and run in `make test` (or add --all-blocks).
 
 Options: --sim icarus|verilator (default: both for the table, icarus for the demo),
---blocks-only / --demo-only, --all-blocks.
+--blocks-only / --demo-only, --all-blocks, --jobs N (suites at a time).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,23 +65,26 @@ def run_block_suite(dut_dir: Path, sim: str) -> tuple[int, int, float]:
 LONG_SUITES = ("pe", "coprocessor")  # minutes each: part of make test, opt-in here
 
 
-def block_table(sims: list[str], all_blocks: bool) -> bool:
+def block_table(sims: list[str], all_blocks: bool, jobs: int) -> bool:
+    """The suites run ``jobs`` at a time (each is one simulator process); rows print in order."""
     duts = sorted(
         p.parent
         for p in ROOT.glob("tb/*/test_*.py")
         if all_blocks or p.parent.name not in LONG_SUITES
     )
-    print(f"\nBlock-level testbenches ({len(duts)} DUTs x {', '.join(sims)})")
+    print(f"\nBlock-level testbenches ({len(duts)} DUTs x {', '.join(sims)}, {jobs} at a time)")
     print(f"{'DUT':<24}" + "".join(f"{s:>22}" for s in sims))
     ok = True
-    for dut in duts:
-        cells = []
-        for sim in sims:
-            passed, failed, secs = run_block_suite(dut, sim)
-            ok &= failed == 0 and passed > 0
-            verdict = "PASS" if failed == 0 and passed > 0 else "FAIL"
-            cells.append(f"{verdict} {passed:>3}/{passed + failed:<3} {secs:5.0f} s")
-        print(f"{dut.name:<24}" + "".join(f"{c:>22}" for c in cells), flush=True)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs = {(dut, sim): pool.submit(run_block_suite, dut, sim) for dut in duts for sim in sims}
+        for dut in duts:
+            cells = []
+            for sim in sims:
+                passed, failed, secs = runs[(dut, sim)].result()
+                ok &= failed == 0 and passed > 0
+                verdict = "PASS" if failed == 0 and passed > 0 else "FAIL"
+                cells.append(f"{verdict} {passed:>3}/{passed + failed:<3} {secs:5.0f} s")
+            print(f"{dut.name:<24}" + "".join(f"{c:>22}" for c in cells), flush=True)
     return ok
 
 
@@ -95,6 +99,12 @@ def main() -> int:
     ap.add_argument(
         "--all-blocks", action="store_true", help="also run the PE and co-processor suites"
     )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
+        help="suites run at a time (default: $JOBS or the number of cores)",
+    )
     args = ap.parse_args()
     sims = [args.sim] if args.sim else list(SIMS)
     ok = True
@@ -105,7 +115,7 @@ def main() -> int:
         )
         ok &= r.returncode == 0
     if not args.demo_only:
-        ok &= block_table(sims, args.all_blocks)
+        ok &= block_table(sims, args.all_blocks, max(1, args.jobs))
     print("\nmake sim: " + ("ALL PASS" if ok else "FAILURES (see above)"))
     return 0 if ok else 1
 
