@@ -254,10 +254,12 @@ module xrnpe_pe_front_rmmec #(
       .m16(m16_3a_q), .m8(m8_3a_q), .m4(m4_3a_q), .red(red), .coarse(coarse));
 
   // R3: the signed lane sum (p16: the fine-shifted, negated product), its byte shift and
-  // whether it is p16's
-  logic [33:0]                 red3_q;
+  // mode.  The sum's bits [33:28] carry only in p8 and p16 (4-lane sums are 28 bits, bit 27
+  // their sign): a group with a gate of its own.
+  logic [27:0]                 red_lo3_q;
+  logic [5:0]                  red_hi3_q;
   logic [3:0]                  coarse3_q;
-  logic                        m16_3_q;
+  logic                        m16_3_q, m4_3_q;
   logic                        clk_r3, r3_we;
   xrnpe_pe_stage u_r3 (
       .clk, .rst_n, .clear, .en, .in_valid(v3a), .in_first(first3a), .in_last(last3a),
@@ -266,10 +268,18 @@ module xrnpe_pe_front_rmmec #(
       .dp_we(r3_we));
   always_ff @(posedge clk_r3) begin
     if (r3_we) begin
-      red3_q    <= red;
+      red_lo3_q <= red[27:0];
       coarse3_q <= coarse;
       m16_3_q   <= m16_3a_q;
+      m4_3_q    <= m4_3a_q;
     end
+  end
+  logic clk_r3_hi, r3_hi_we, r3_hi_adv;
+  assign r3_hi_adv = en && v3a && (m8_3a_q || m16_3a_q);
+  xrnpe_prim_clock_gate u_cg_r3_hi (
+      .clk_i(clk), .en_i(r3_hi_adv), .clk_o(clk_r3_hi), .reg_en_o(r3_hi_we));
+  always_ff @(posedge clk_r3_hi) begin
+    if (r3_hi_we) red_hi3_q <= red[33:28];
   end
 
   // S4 (before the accumulator adder): p16 sums take the coarse byte shift; the SIMD modes'
@@ -278,10 +288,13 @@ module xrnpe_pe_front_rmmec #(
   // with every SIMD sum and its sign extension.
   logic [33:0]   red16, red_simd;
   logic [AW-1:0] addend16, addend_simd;
-  assign red16    = m16_3_q ? red3_q : 34'd0;
-  assign red_simd = m16_3_q ? 34'd0 : red3_q;
+  assign red16    = m16_3_q ? {red_hi3_q, red_lo3_q} : 34'd0;
+  assign red_simd = m16_3_q ? 34'd0
+                  : {m4_3_q ? {6{red_lo3_q[27]}} : red_hi3_q, red_lo3_q};
   xrnpe_pe_byte_shift u_byte_shift (.red(red16), .coarse(coarse3_q), .addend(addend16));
-  assign addend_simd = {{(AW - 74){red_simd[33]}}, red_simd, 40'd0};
+  // sign-extended up to bit 95, the top of the SIMD formats' accumulator segments
+  // (xrnpe_acc_seg holds the segments above), not across the width no SIMD sum reaches
+  assign addend_simd = {(AW - 96)'(0), {22{red_simd[33]}}, red_simd, 40'd0};
   assign w_addend = addend16 | addend_simd;
   assign w_cin = 1'b0;
 endmodule

@@ -70,9 +70,11 @@ module xrnpe_pe_lane_sum #(
     // the active format's lane sum, sign-extended at its accumulator position
     add = '0;
     c   = 1'b0;
-    if (is_f) add = {{50{f_sum[10]}}, f_sum, 54'b0};                  // 2^-2 = bit 54
-    if (is_q) add = {{47{q_sum[19]}}, q_sum, 48'b0};                  // 2^-8 = bit 48
-    if (is_e) add = {{43{e_sum[27]}}, e_sum, 44'b0};                  // 2^-12 = bit 44
+    // sign-extended up to the top of the format's accumulator segments (fp4 bit 79, p4 and
+    // p8 bit 95; xrnpe_acc_seg holds the others), not across the width no sum of it reaches
+    if (is_f) add = {35'b0, {15{f_sum[10]}}, f_sum, 54'b0};           // 2^-2 = bit 54
+    if (is_q) add = {19'b0, {28{q_sum[19]}}, q_sum, 48'b0};           // 2^-8 = bit 48
+    if (is_e) add = {19'b0, {24{e_sum[27]}}, e_sum, 44'b0};           // 2^-12 = bit 44
     if (is_h) begin
       add = {hs, hw[137:24] ^ {114{hs}}};
       c   = hs;

@@ -31,7 +31,8 @@ module xrnpe_rmmec_align (
     input  logic        m16,
     input  logic        m8,
     input  logic        m4,
-    output logic [33:0] red,    // two's complement; bit 0 at accumulator bit 8*coarse - 24
+    output logic [33:0] red,    // two's complement (4-lane modes: bits [27:0]); bit 0 at
+                                // accumulator bit 8*coarse - 24
     output logic [ 3:0] coarse  // byte shift applied after R3
 );
   localparam int RW = 34;
@@ -63,7 +64,7 @@ module xrnpe_rmmec_align (
     logic [35:0] x0, x1;  // bits below the window are 0 (exact products)
     /* verilator lint_on UNUSEDSIGNAL */
     logic [103:0] w;
-    logic [RW-1:0] a0, a1, b2, b3, r01, r23;
+    logic [RW-1:0] a0, a1, r01, r23;
     logic c16;
     /* verilator lint_off UNUSEDSIGNAL */
     logic [RW:0] t01, t;  // bit 0: the carry-in LSB
@@ -97,15 +98,17 @@ module xrnpe_rmmec_align (
 
     // Reducer, modulo 2^RW (the total fits).  Lane 0 shares its adder input with p16's f
     // (one of them is 0); f is complemented in p16 mode, its +1 entering as a carry-in (an
-    // extra LSB equal to the carry on both operands of the lane 0/1 adder).
+    // extra LSB equal to the carry on both operands of the lane 0/1 adder).  The 4-lane
+    // windows enter zero-extended from 24 bits: their sum fits 24 bits signed (reducer bits
+    // [27:4], |sum| <= 2^22), so in those modes bits [33:28] are only carries, which the
+    // front end ignores (it extends bit 27), and the adders' top six bits stay quiet.
     c16 = s16m & ps[0];
-    a0  = ({1'b0, f} ^ {RW{c16}}) | RW'($signed({w[25:0], 4'b0}));
-    a1  = RW'($signed({w[51:26], 4'b0}));
-    b2  = RW'($signed({w[77:52], 4'b0}));
-    b3  = RW'($signed({w[103:78], 4'b0}));
+    a0  = ({1'b0, f} ^ {RW{c16}}) | RW'($signed({x0[35:10], 4'b0}))
+        | RW'({y4[23:0], 4'b0});
+    a1  = RW'($signed({x1[35:10], 4'b0})) | RW'({y4[47:24], 4'b0});
+    r23 = RW'(28'({y4[71:48], 4'b0}) + 28'({y4[95:72], 4'b0}));
     t01 = {a0, c16} + {a1, c16};
     r01 = t01[RW:1];
-    r23 = b2 + b3;
     t   = {r01 + r23, 1'b0};
 
     align_f = {t[RW:1], w, s16m ? 4'b0 : ps};  // {red, win, ls}
