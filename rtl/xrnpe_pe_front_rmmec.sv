@@ -61,16 +61,21 @@ module xrnpe_pe_front_rmmec #(
   logic [7:0]  lsign, lnz;
   logic [1:0]  opnar;
 
-  // fp4 / p4 lane decoder (one per lane for both formats; code is 0 outside their modes):
-  // {sign, nonzero, nar, hidden, frac, biased scale s+5}.  Zero and NaR give scale 5.  Bias 5
-  // puts fp4's four scales at 4..7, which differ in their two low bits only (bias 6 gave
-  // 5..8, where 7 -> 8 flips all four).
-  //   fp4 (E2M1): subnormal 0.5 = 2^-1 * 1.0; p4 (es 1): scales -4,-2,-1,0,1,2,4, no fraction
-  // entry c at [9c+8:9c]
-  localparam logic [143:0] T_FP4 = 144'hdbe9f6da6dae9748055ba9d6ca65aa954805;
+  // fp4 and p4 lane decoders, one of each per lane (codes are 0 outside their modes), giving
+  // {sign, nonzero, nar, hidden, frac, biased scale s+5}.  Bias 5 makes fp4's scale the
+  // exponent field plus 4 (E2M1: scales -1 (subnormal 0.5 = 2^-1 * 1.0), 0, 1, 2), so its
+  // decoder is a few gates and its scales 4..7 differ in their two low bits only.  p4 (es 1):
+  // scales -4,-2,-1,0,1,2,4, no fraction, from a table (entry c at [9c+8:9c]; zero and NaR
+  // give scale 5).  A zero's scale is never used: its nonzero bit zeroes the product.
+  function automatic logic [8:0] dec_fp4(input logic [3:0] c, input logic fp4);
+    logic nz, normal;
+    nz = |c[2:0];
+    normal = |c[2:1];
+    dec_fp4 = {c[3] & nz, nz, 1'b0, nz, normal & c[0], 1'b0, fp4, c[2:1]};
+  endfunction
   localparam logic [143:0] T_P4 = 144'hd0e8f49a5d369f524554a9d4ca55228d4205;
-  function automatic logic [8:0] dec4(input logic [3:0] c, input logic fp4, input logic p4);
-    dec4 = (fp4 ? T_FP4[9*c+:9] : 9'd0) | (p4 ? T_P4[9*c+:9] : 9'd0);
+  function automatic logic [8:0] dec_p4(input logic [3:0] c, input logic p4);
+    dec_p4 = p4 ? T_P4[9*c+:9] : 9'd0;
   endfunction
 
   for (genvar o = 0; o < 2; o++) begin : g_op
@@ -80,17 +85,14 @@ module xrnpe_pe_front_rmmec #(
     assign c_p8  = o == 0 ? iso_a_p8 : iso_b_p8;
     assign c_p16 = o == 0 ? iso_a_p16 : iso_b_p16;
 
-    // The Posit(16,1) decoder also serves p8 lane 1: in p8 mode it sees {lane 1 code, 8'h00}.
-    // Its regime, sign, zero and NaR are then the p8 lane's; the bit it reads as the exponent
-    // e is the lane's first fraction bit, so the p8 scale is scale16 >>> 1 (2k + e -> k) and the
-    // p8 fraction is {scale16[0], frac16[11:8]}.  Only p8 lane 0 has a decoder of its own.
-    logic [15:0] c_dec16;
-    assign c_dec16 = c_p16 | {c_p8[15:8], 8'h00};
+    // One posit decoder per format and lane: a shared Posit(16,1) decoder could also serve
+    // p8 lane 1 (its regime is the lane's), but its 16-bit regime and fraction logic would
+    // then toggle with every p8 word; the 8-bit decoder toggles less and is smaller.
     logic        s16d, z16d, n16d;
     logic signed [6:0] e16;
     logic [11:0] f16d;
     xrnpe_posit_decode #(.N(16), .ES(xrnpe_pkg::P16_ES)) u_p16 (
-        .code(c_dec16), .sign(s16d), .scale(e16), .frac(f16d), .zero(z16d), .nar(n16d));
+        .code(c_p16), .sign(s16d), .scale(e16), .frac(f16d), .zero(z16d), .nar(n16d));
     // p16 mode fields (constant 0 in the other modes)
     logic        s16, z16, n16;
     logic [11:0] f16;
@@ -106,19 +108,17 @@ module xrnpe_pe_front_rmmec #(
     logic [9:0] f8;  // lane l at [5l+4:5l]
     logic [7:0] b8;  // lane l at [4l+3:4l]
     // 4-lane modes: biased scale s+5 (fp4 4..7, p4 1..9), so the lane windows share LSB 2^-12.
-    // fp4 and p4 share one 4-bit decoder per lane (dec4: lane l at [9l+8:9l])
+    // fp4 and p4 lane decoders (lane l at [9l+8:9l])
     logic [35:0] d4;
-    logic signed [4:0] e8;
-    xrnpe_posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
-        .code(c_p8[7:0]), .sign(s8[0]), .scale(e8), .frac(f8[4:0]), .zero(z8[0]), .nar(n8[0]));
-    assign b8[3:0] = is_p8 ? 4'(e8 + 5'sd6) : 4'd0;
-    assign s8[1] = is_p8 & s16d;
-    assign z8[1] = ~is_p8 | z16d;
-    assign n8[1] = is_p8 & n16d;
-    assign f8[9:5] = is_p8 ? {e16[0], f16d[11:8]} : 5'd0;
-    assign b8[7:4] = is_p8 ? 4'(e16[6:1] + 6'sd6) : 4'd0;
+    logic [9:0] e8;  // lane l's scale (signed) at [5l+4:5l]
+    for (genvar l = 0; l < 2; l++) begin : g_p8
+      xrnpe_posit_decode #(.N(8), .ES(xrnpe_pkg::P8_ES)) u_p8 (
+          .code(c_p8[8*l+:8]), .sign(s8[l]), .scale(e8[5*l+:5]), .frac(f8[5*l+:5]), .zero(z8[l]),
+          .nar(n8[l]));
+      assign b8[4*l+:4] = is_p8 ? 4'($signed(e8[5*l+:5]) + 5'sd6) : 4'd0;
+    end
     for (genvar l = 0; l < 4; l++) begin : g_l4
-      assign d4[9*l+:9] = dec4(c_fp4[4*l+:4] | c_p4[4*l+:4], is_fp4, is_p4);
+      assign d4[9*l+:9] = dec_fp4(c_fp4[4*l+:4], is_fp4) | dec_p4(c_p4[4*l+:4], is_p4);
     end
 
     // every format's fields ORed into place (continuous assigns: docs/rtl-style.md, Icarus)

@@ -21,7 +21,6 @@ from scripts import lint  # noqa: E402
 from scripts.bench import bench_pe_activity as bench  # noqa: E402
 from scripts.synth import gate_equiv  # noqa: E402
 
-
 # the co-processor's feed is the largest module (about 90 s): make soak
 SOAK_CASES = {"coproc_feed"}
 
