@@ -11,6 +11,8 @@
 #   make workload  mixed-precision QAT workload -> build/workload/report.json
 #   make vio       odometry on KITTI through the co-processor -> build/vio/report.json (needs make ppa)
 #   make ppa-real  the PE energy bench on the odometry network's own operands (after make vio)
+#   make onnx-models  torchvision MobileNetV2 and ResNet-18 through xrnpe onnx run, timed against
+#                  onnxruntime, one layer on the RTL -> build/onnx/report.json (opt-in)
 #   make results   docs/results.md from the reports under build/
 #   make coverage  Verilator line/branch/toggle + functional coverage of rtl/ -> build/coverage/ (opt-in)
 #   make gen       regenerate rtl/xrnpe_pkg.sv (formats) and every view of the register map
@@ -30,6 +32,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export XRNPE_BUILD_DIR ?= $(ROOT)/build/sim
 
 .PHONY: all setup sim test lint synth ppa ppa-fpga ppa-real bench workload vio soak gen results clean \
+	onnx-models \
 	distclean
 
 all: test
@@ -86,6 +89,9 @@ build/ppa/summary.json: | $(STAMP)
 # the PEs' netlists from make ppa, the operands from make vio
 ppa-real: $(STAMP) | build/ppa/summary.json
 	$(PY) -m xrnpe.ppa.real $(PPA_REAL_ARGS)
+
+onnx-models: $(STAMP)
+	$(PY) -m scripts.bench.onnx_models --rtl $(ONNX_MODELS_ARGS)
 
 results: $(STAMP)
 	$(PY) -m scripts.gen_results

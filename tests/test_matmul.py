@@ -293,3 +293,67 @@ def test_fp4_nar_result_and_no_negative_zero(rng):
     assert mm.matmul(a[:, :1], b[:1], "fp4", "fp32").view(np.uint32)[0, 0] == 0  # +0.0
     c = mm.matmul(rand_codes(rng, "fp4", (20, 30)), rand_codes(rng, "fp4", (30, 20)), "fp4", "fp4")
     assert not (c == 0x8).any()
+
+
+@pytest.mark.parametrize("fmt", ["fp4", "p4", "p8", "p16"])
+@pytest.mark.parametrize("out", ["fp32", "p8", "p16"])
+def test_matmul_batched_equals_one_matmul_per_group(fmt, out):
+    """A stack of jobs (a grouped convolution) gives each job's matmul, NaR included; p16 with
+    a long K takes the exact (beyond-float64) path per group."""
+    from xrnpe.matmul import matmul_batched
+
+    rng = np.random.default_rng(11)
+    f = FORMATS[fmt]
+    for g, m, k, n in ((5, 7, 9, 1), (3, 4, 200, 3)):
+        a = rng.integers(0, 1 << f.width, (g, m, k)).astype(f.dtype)
+        b = rng.integers(0, 1 << f.width, (g, k, n)).astype(f.dtype)
+        if f.nar is not None:  # NaR only where the test puts it
+            a[a == f.nar] = 0
+            b[b == f.nar] = 0
+            a[1, 2, 3] = f.nar
+        got = matmul_batched(a, b, fmt, out)
+        for i in range(g):
+            want = mm.matmul(a[i], b[i], fmt, out)
+            assert np.array_equal(got[i], want, equal_nan=out == "fp32"), (fmt, out, i)
+
+
+def test_matmul_batched_refuses_mismatched_stacks():
+    from xrnpe.matmul import matmul_batched
+
+    a = np.zeros((2, 3, 4), np.uint8)
+    with pytest.raises(ValueError, match="stacks"):
+        matmul_batched(a, np.zeros((3, 4, 2), np.uint8), "p8", "fp32")
+    with pytest.raises(ValueError, match="K mismatch"):
+        matmul_batched(a, np.zeros((2, 5, 2), np.uint8), "p8", "fp32")
+
+
+@pytest.mark.parametrize("fmt", ["fp4", "p4", "p8", "p16"])
+@pytest.mark.parametrize("out", ["fp32", "p8"])
+def test_depthwise_conv_equals_one_matmul_per_channel(fmt, out):
+    """Shifted multiply-adds (p16: the exact per-channel path) against im2col + one matmul
+    per channel, with strides, dilation, asymmetric padding and NaR in a window and a kernel."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from xrnpe.matmul import depthwise_conv
+
+    rng = np.random.default_rng(5)
+    f = FORMATS[fmt]
+    x = rng.integers(0, 1 << f.width, (2, 3, 7, 6)).astype(f.dtype)
+    w = rng.integers(0, 1 << f.width, (3, 3, 2)).astype(f.dtype)
+    if f.nar is not None:
+        x[x == f.nar] = 0
+        w[w == f.nar] = 0
+        x[1, 2, 3, 3] = f.nar
+        w[0, 1, 1] = f.nar
+    for strides, dil, pads in (((1, 1), (1, 1), (1, 0, 1, 1)), ((2, 1), (1, 2), (0, 2, 1, 0))):
+        got = depthwise_conv(x, w, fmt, out, strides, dil, pads)
+        t, left, b, r = pads
+        xp = np.pad(x, ((0, 0), (0, 0), (t, b), (left, r)))
+        ext = ((w.shape[1] - 1) * dil[0] + 1, (w.shape[2] - 1) * dil[1] + 1)
+        v = sliding_window_view(xp, ext, axis=(2, 3))[:, :, :: strides[0], :: strides[1]]
+        v = v[..., :: dil[0], :: dil[1]]
+        assert got.shape == v.shape[:4]
+        for c in range(3):
+            a = v[:, c].reshape(-1, w.shape[1] * w.shape[2])
+            want = mm.matmul(a, w[c].reshape(-1, 1), fmt, out)[:, 0].reshape(got[:, c].shape)
+            assert np.array_equal(got[:, c], want, equal_nan=out == "fp32"), (fmt, out, c)

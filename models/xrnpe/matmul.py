@@ -8,6 +8,8 @@ NaR operand in a dot product makes that result NaR.  An exact zero sum is +0.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from . import codec, vector
@@ -89,6 +91,15 @@ def check_operands(a, b, fmt) -> tuple[np.ndarray, np.ndarray]:
         )
     check_k(a.shape[1], f)
     return a, b
+
+
+@cache
+def _values_nar_zero(name: str) -> np.ndarray:
+    """float64 value of every code with NaR as 0 (NaR results are set apart), indexed by the
+    codes themselves (uint8/uint16)."""
+    t = np.nan_to_num(vector.value_table(name), nan=0.0)
+    t.setflags(write=False)
+    return t
 
 
 def _grid_ints(f: Format, codes: np.ndarray) -> np.ndarray:
@@ -198,9 +209,8 @@ def matmul(a, b, fmt, out_fmt) -> np.ndarray:
     if sum_bits <= 53:
         # Every partial sum is a multiple of 2**(2*lsb_scale) below 2**53 of those units, so
         # float64 BLAS computes the exact sum whatever its summation order.
-        va = vector.value_table(f.name)[a.astype(np.int64)]
-        vb = vector.value_table(f.name)[b.astype(np.int64)]
-        exact = np.nan_to_num(va, nan=0.0) @ np.nan_to_num(vb, nan=0.0)
+        table = _values_nar_zero(f.name)
+        exact = table[a] @ table[b]
     else:
         ai, bi = _grid_ints(f, a), _grid_ints(f, b)
         exact = np.ldexp(_exact_dot_round_to_odd(ai, bi, op_bits), 2 * f.lsb_scale)
@@ -211,6 +221,104 @@ def matmul(a, b, fmt, out_fmt) -> np.ndarray:
             out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
         else:
             out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
+    return out
+
+
+def matmul_batched(a, b, fmt, out_fmt) -> np.ndarray:
+    """``C[g] = matmul(A[g], B[g], fmt, out_fmt)`` for stacks A (G, M, K) and B (G, K, N):
+    G independent co-processor jobs of one shape (a grouped or depthwise convolution), with
+    the semantics of :func:`matmul` for each, computed together where the sums fit float64."""
+    f = as_format(fmt)
+    o = as_format(out_fmt, output=True)
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"matmul_batched needs stacks (G, M, K) and (G, K, N), got {a.shape} and {b.shape}"
+        )
+    check_operands(a.reshape(-1, a.shape[2]), b.transpose(1, 0, 2).reshape(b.shape[1], -1), f)
+    if a.shape[2] != b.shape[1]:
+        raise ValueError(f"K mismatch: A stack is {a.shape}, B stack is {b.shape}")
+    k = a.shape[2]
+    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
+    if 2 * op_bits + int(k).bit_length() > 53:
+        return np.stack([matmul(a[g], b[g], fmt, out_fmt) for g in range(a.shape[0])])
+    # exact in float64 whatever the summation order (see matmul)
+    table = _values_nar_zero(f.name)
+    exact = np.matmul(table[a], table[b]) + 0.0
+    out = vector.quantize(o, exact)
+    if f.nar is not None:
+        nar = (a == f.nar).any(axis=2)[:, :, None] | (b == f.nar).any(axis=1)[:, None, :]
+        if nar.any():
+            if o.kind == "ieee":
+                out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
+            else:
+                out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
+    return out
+
+
+def depthwise_conv(x, w, fmt, out_fmt, strides=(1, 1), dilations=(1, 1), pads=(0, 0, 0, 0)):
+    """A depthwise 2-D convolution on codes with the semantics of one :func:`matmul` job per
+    channel: x (N, C, H, W) and w (C, kh, kw) codes of ``fmt``; out[n, c, i, j] is the window's
+    exact dot product with channel c's kernel, rounded once into ``out_fmt``, NaR if the
+    window or the kernel holds a NaR.  Zero padding (pads: top, left, bottom, right) is code 0.
+
+    Computed as kh*kw shifted multiply-adds over the whole tensor (no im2col), exact in float64
+    when a window's sum fits 53 bits; otherwise one exact matmul per channel.  Returns
+    (N, C, Ho, Wo) codes of ``out_fmt`` (float32 for fp32)."""
+    f = as_format(fmt)
+    o = as_format(out_fmt, output=True)
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim != 4 or w.ndim != 3 or w.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"depthwise_conv needs x (N, C, H, W), w (C, kh, kw), got {x.shape}, {w.shape}"
+        )
+    check_matrix(x.reshape(-1, x.shape[-1]), f, "x")
+    check_matrix(w.reshape(w.shape[0], -1), f, "w")
+    c, kh, kw = w.shape
+    check_k(kh * kw, f)
+    top, left, bottom, right = pads
+    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right))) if any(pads) else x
+    (sh, sw), (dh, dw) = strides, dilations
+    ho = (xp.shape[2] - (kh - 1) * dh - 1) // sh + 1
+    wo = (xp.shape[3] - (kw - 1) * dw - 1) // sw + 1
+    if ho < 1 or wo < 1:
+        raise ValueError(f"kernel {(kh, kw)} is larger than the padded input {xp.shape[2:]}")
+
+    def tap(t, i, j):  # the input under kernel tap (i, j) for every output position
+        return t[
+            :, :, i * dh : i * dh + (ho - 1) * sh + 1 : sh, j * dw : j * dw + (wo - 1) * sw + 1 : sw
+        ]
+
+    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
+    if 2 * op_bits + int(kh * kw).bit_length() > 53:
+        v = np.lib.stride_tricks.sliding_window_view(
+            xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3)
+        )
+        v = v[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, Ho, Wo, kh, kw)
+        a = v.transpose(1, 0, 2, 3, 4, 5).reshape(c, -1, kh * kw)
+        out = np.stack([matmul(a[g], w[g].reshape(-1, 1), f, o)[:, 0] for g in range(c)])
+        return out.reshape(c, x.shape[0], ho, wo).transpose(1, 0, 2, 3)
+    table = _values_nar_zero(f.name)
+    xv = table[xp]
+    wv = table[w]
+    exact = np.zeros((x.shape[0], c, ho, wo))
+    for i in range(kh):
+        for j in range(kw):
+            exact += tap(xv, i, j) * wv[None, :, i, j, None, None]
+    out = vector.quantize(o, exact + 0.0)
+    if f.nar is not None:
+        xn = xp == f.nar
+        nar = np.zeros(exact.shape, bool)
+        if xn.any():
+            for i in range(kh):
+                for j in range(kw):
+                    nar |= tap(xn, i, j)
+        nar |= (w == f.nar).any(axis=(1, 2))[None, :, None, None]
+        if nar.any():
+            if o.kind == "ieee":
+                out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
+            else:
+                out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
     return out
 
 

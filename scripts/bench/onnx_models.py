@@ -94,9 +94,9 @@ def engine_profile(model, x, formats) -> dict:
     layers = []
     orig_compute, orig_float = graph._compute, graph.Model._float_op
 
-    def timed_compute(layer, ins, mm):
+    def timed_compute(layer, ins, mm, *cache):
         t0 = time.perf_counter()
-        y = orig_compute(layer, ins, mm)
+        y = orig_compute(layer, ins, mm, *cache)
         dt = time.perf_counter() - t0
         by_op[f"compute {layer.op}"] += dt
         layers.append(

@@ -12,7 +12,7 @@ import numpy as np
 from xrnpe.onnx.graph import ComputeLayer, Model, load
 from xrnpe.onnx.ops import OnnxError
 
-DOCUMENTED_PJ_PER_MAC = {"fp4": 76.92, "p4": 77.51, "p8": 173.31, "p16": 380.27}
+DOCUMENTED_PJ_PER_MAC = {"fp4": 46.20, "p4": 51.05, "p8": 132.83, "p16": 346.79}
 """pJ per MAC of the RMMEC PE (osu018, 100 MHz) as docs/ppa.md and the README state them;
 used only when build/ppa/summary.json (``make ppa``) is absent."""
 

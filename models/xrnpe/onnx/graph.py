@@ -93,6 +93,7 @@ class Model:
         ]
         for layer in self.layers:
             _check_compute_attrs(layer.node)
+        self._weight_codes: dict = {}  # _compute's codes_cache
 
     # -------------------------------------------------------------- formats
     def annotated_formats(self) -> tuple[list[str] | None, str]:
@@ -179,7 +180,7 @@ class Model:
             if node.op_type in COMPUTE_OPS:
                 layer = next(layers)
                 layer.fmt = next(fmts)
-                outs = [_compute(layer, ins, mm)]
+                outs = [_compute(layer, ins, mm, self._weight_codes)]
                 if on_layer is not None:
                     on_layer(layer)
             else:
@@ -273,11 +274,17 @@ def _check_compute_attrs(node) -> None:
 def _engine(engine: str, out_format: str, sim: str, progress):
     """A function (A codes, W codes, fmt) -> float32 C, or None for the float engine."""
     if engine == "model":
-        from xrnpe.matmul import matmul
+        from xrnpe.matmul import depthwise_conv, matmul, matmul_batched
 
         def mm(a, w, fmt):
             return _to_f32(matmul(a, w, fmt, out_format), out_format)
 
+        # a grouped convolution's jobs all at once, a depthwise one without im2col (the same
+        # results as one call per group)
+        mm.batched = lambda a, w, fmt: _to_f32(matmul_batched(a, w, fmt, out_format), out_format)
+        mm.depthwise = lambda x, w, fmt, strides, dilations, pads: _to_f32(
+            depthwise_conv(x, w, fmt, out_format, strides, dilations, pads), out_format
+        )
         return mm
     if engine == "rtl":
         from xrnpe.rtl import matmul_rtl
@@ -320,18 +327,29 @@ def _matmul(layer: ComputeLayer, a: np.ndarray, w: np.ndarray, mm) -> np.ndarray
     return mm(np.ascontiguousarray(a), np.ascontiguousarray(w), layer.fmt)
 
 
-def _compute(layer: ComputeLayer, ins: list, mm) -> np.ndarray:
+def _compute(layer: ComputeLayer, ins: list, mm, codes_cache: dict | None = None) -> np.ndarray:
+    """One compute layer.  ``codes_cache`` keeps the quantized weights of constant weight
+    tensors between runs (keyed by layer and format; reused only for the same array)."""
     node = layer.node
     layer.matmuls = []
     attrs = _attributes(node)
     x, w = ins[0], ins[1]
     bias = ins[2] if len(ins) > 2 else None
     layer.x_shape, layer.w_shape = tuple(x.shape), tuple(w.shape)
-    q = (
-        (lambda t, what: t.astype(np.float32))
-        if mm is None
-        else (lambda t, what: _quantize(layer.fmt, t, f"{layer.name} {what}"))
-    )
+
+    def q(t, what):
+        if mm is None:
+            return t.astype(np.float32)
+        key = (id(node), layer.fmt, what)
+        if codes_cache is not None and what == "weight":
+            hit = codes_cache.get(key)
+            if hit is not None and hit[0] is t:
+                return hit[1]
+        codes = _quantize(layer.fmt, t, f"{layer.name} {what}")
+        if codes_cache is not None and what == "weight":
+            codes_cache[key] = (t, codes)
+        return codes
+
     if node.op_type == "Conv":
         y = _conv(layer, attrs, q(x, "input"), q(w, "weight"), x.shape, w.shape, mm)
         if bias is not None:
@@ -403,10 +421,33 @@ def _conv(layer, attrs, xc, wc, x_shape, w_shape, mm) -> np.ndarray:
     strides = list(attrs.get("strides", [1, 1]))
     dilations = list(attrs.get("dilations", [1, 1]))
     pads = _pads_2d(attrs, x_shape[2:], kernel, strides, dilations, name)
+    depthwise = getattr(mm, "depthwise", None)
+    if depthwise is not None and group == c == cout:  # one input and one output per group
+        try:
+            y = depthwise(xc, wc.reshape(cout, kh, kw), layer.fmt, strides, dilations, pads)
+        except ValueError as e:
+            raise OnnxError(f"{name}: {e}") from None
+        layer.matmuls.extend([(n * y.shape[2] * y.shape[3], kh * kw, 1)] * group)
+        return y
     # zero padding on codes: code 0 is +0 in every format (and 0.0 for the float engine)
     v = windows(xc, kernel, strides, dilations, pads, 0)  # (N, C, Ho, Wo, kh, kw)
     ho, wo = v.shape[2], v.shape[3]
     cout_g = cout // group
+    batched = getattr(mm, "batched", None)
+    if group > 1 and batched is not None:
+        k = cin_g * kh * kw
+        if k > k_max(layer.fmt):
+            raise OnnxError(
+                f"{name}: K={k} is too large for exact {layer.fmt} accumulation "
+                f"(at most K={k_max(layer.fmt)})"
+            )
+        a = v.reshape(n, group, cin_g, ho, wo, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
+        a = np.ascontiguousarray(a.reshape(group, n * ho * wo, k))
+        wg = np.ascontiguousarray(wc.reshape(group, cout_g, k).transpose(0, 2, 1))
+        layer.matmuls.extend([(n * ho * wo, k, cout_g)] * group)
+        y = batched(a, wg, layer.fmt)  # (G, N*Ho*Wo, Cout_g)
+        y = y.reshape(group, n, ho, wo, cout_g).transpose(1, 2, 3, 0, 4)
+        return y.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
     outs = []
     for g in range(group):
         vg = v[:, g * cin_g : (g + 1) * cin_g]  # (N, Cg, Ho, Wo, kh, kw)
