@@ -160,7 +160,11 @@ def rtl_layer_check(name: str, net, x, qmodel_formats, sim: str) -> dict:
         return {"skipped": "no small 1x1 convolution"}
     i, lname, mod = pick
     captured = {}
-    hook = mod.register_forward_hook(lambda m, inp, out: captured.setdefault("x", inp[0]))
+
+    def grab(_mod, inp, _out):  # returns None: the layer's output is left alone
+        captured.setdefault("x", inp[0])
+
+    hook = mod.register_forward_hook(grab)
     with torch.no_grad():
         net(torch.from_numpy(x))
     hook.remove()

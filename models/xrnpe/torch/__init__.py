@@ -17,6 +17,7 @@ from xrnpe.torch.quant import (
     quant_layers,
     quantize_model,
 )
+from xrnpe.torch.search import layer_macs, search_formats
 
 __all__ = [
     "FakeQuant",
@@ -27,7 +28,9 @@ __all__ = [
     "calibrate",
     "export_onnx",
     "fake_quant",
+    "layer_macs",
     "max_value",
     "quant_layers",
     "quantize_model",
+    "search_formats",
 ]
