@@ -139,8 +139,9 @@ def _is_depthwise(model, layer: dict) -> bool:
 
 
 def rtl_layer_check(name: str, net, x, qmodel_formats, sim: str) -> dict:
-    """One 1x1 convolution of the network as a co-processor job on the RTL: its input codes
-    (the layer's real input, quantized) times its weight codes, bit-exact against the model."""
+    """One 1x1 convolution of the network as a co-processor job on the RTL: 16 pixels of its
+    real input (quantized) times 16 output channels of its weight codes, bit-exact against
+    the model."""
     import numpy as np
     import torch
 
@@ -152,7 +153,8 @@ def rtl_layer_check(name: str, net, x, qmodel_formats, sim: str) -> dict:
     layers = quant_layers(net)
     pick = None
     for i, (lname, mod) in enumerate(layers):
-        small = mod.in_channels * mod.out_channels <= 64 * 64 if hasattr(mod, "groups") else 0
+        # a 1x1 convolution with K = C_in <= 64: 16 of its pixels x 16 of its output channels
+        small = hasattr(mod, "groups") and mod.in_channels <= 64
         if small and mod.kernel_size == (1, 1) and mod.groups == 1:
             pick = (i, lname, mod)
             break
