@@ -190,6 +190,23 @@ def _exact_dot_round_to_odd(ai: np.ndarray, bi: np.ndarray, op_bits: int) -> np.
     return np.where(neg, -val, val)
 
 
+def _float64_exact(f: Format, k: int) -> bool:
+    """True when every partial sum of a K-term dot product of ``f`` values is an integer
+    multiple of 2**(2*lsb_scale) below 2**53 of those units: float64 sums it exactly in any
+    order."""
+    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale  # |int| <= 2**op_bits on the value grid
+    return 2 * op_bits + int(k).bit_length() <= 53
+
+
+def _mark_nar(out: np.ndarray, nar: np.ndarray, o: Format) -> np.ndarray:
+    """``out`` with the positions of ``nar`` set to the output format's NaR (NaN for fp32)."""
+    if not nar.any():
+        return out
+    if o.kind == "ieee":
+        return np.where(nar, np.float32(np.nan), out).astype(np.float32)
+    return np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
+
+
 def matmul(a, b, fmt, out_fmt) -> np.ndarray:
     """C = A x B on codes: exact sums, one rounding into ``out_fmt``.
 
@@ -203,25 +220,15 @@ def matmul(a, b, fmt, out_fmt) -> np.ndarray:
     nar_rows = np.zeros(a.shape[0], bool) if f.nar is None else (a == f.nar).any(axis=1)
     nar_cols = np.zeros(b.shape[1], bool) if f.nar is None else (b == f.nar).any(axis=0)
     nar = nar_rows[:, None] | nar_cols[None, :]
-    # |int| <= 2**op_bits per operand on the value grid 2**lsb_scale.
-    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
-    sum_bits = 2 * op_bits + int(k).bit_length()
-    if sum_bits <= 53:
-        # Every partial sum is a multiple of 2**(2*lsb_scale) below 2**53 of those units, so
-        # float64 BLAS computes the exact sum whatever its summation order.
+    if _float64_exact(f, k):  # float64 BLAS sums exactly, whatever its order
         table = _values_nar_zero(f.name)
         exact = table[a] @ table[b]
     else:
         ai, bi = _grid_ints(f, a), _grid_ints(f, b)
+        op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
         exact = np.ldexp(_exact_dot_round_to_odd(ai, bi, op_bits), 2 * f.lsb_scale)
     exact = exact + 0.0  # -0.0 (from -x*0 terms) -> +0.0: an exact zero sum is +0
-    out = vector.quantize(o, exact)
-    if nar.any():
-        if o.kind == "ieee":
-            out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
-        else:
-            out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
-    return out
+    return _mark_nar(vector.quantize(o, exact), nar, o)
 
 
 def matmul_batched(a, b, fmt, out_fmt) -> np.ndarray:
@@ -239,8 +246,7 @@ def matmul_batched(a, b, fmt, out_fmt) -> np.ndarray:
     if a.shape[2] != b.shape[1]:
         raise ValueError(f"K mismatch: A stack is {a.shape}, B stack is {b.shape}")
     k = a.shape[2]
-    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
-    if 2 * op_bits + int(k).bit_length() > 53:
+    if not _float64_exact(f, k):
         return np.stack([matmul(a[g], b[g], fmt, out_fmt) for g in range(a.shape[0])])
     # exact in float64 whatever the summation order (see matmul)
     table = _values_nar_zero(f.name)
@@ -248,11 +254,7 @@ def matmul_batched(a, b, fmt, out_fmt) -> np.ndarray:
     out = vector.quantize(o, exact)
     if f.nar is not None:
         nar = (a == f.nar).any(axis=2)[:, :, None] | (b == f.nar).any(axis=1)[:, None, :]
-        if nar.any():
-            if o.kind == "ieee":
-                out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
-            else:
-                out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
+        out = _mark_nar(out, nar, o)
     return out
 
 
@@ -289,8 +291,7 @@ def depthwise_conv(x, w, fmt, out_fmt, strides=(1, 1), dilations=(1, 1), pads=(0
             :, :, i * dh : i * dh + (ho - 1) * sh + 1 : sh, j * dw : j * dw + (wo - 1) * sw + 1 : sw
         ]
 
-    op_bits = f.max_magnitude_log2_ceil - f.lsb_scale
-    if 2 * op_bits + int(kh * kw).bit_length() > 53:
+    if not _float64_exact(f, kh * kw):
         v = np.lib.stride_tricks.sliding_window_view(
             xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3)
         )
@@ -314,11 +315,7 @@ def depthwise_conv(x, w, fmt, out_fmt, strides=(1, 1), dilations=(1, 1), pads=(0
                 for j in range(kw):
                     nar |= tap(xn, i, j)
         nar |= (w == f.nar).any(axis=(1, 2))[None, :, None, None]
-        if nar.any():
-            if o.kind == "ieee":
-                out = np.where(nar, np.float32(np.nan), out).astype(np.float32)
-            else:
-                out = np.where(nar, codec.encode(o, 0, nar=True), out).astype(o.dtype)
+        out = _mark_nar(out, nar, o)
     return out
 
 

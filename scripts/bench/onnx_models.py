@@ -99,8 +99,15 @@ def engine_profile(model, x, formats) -> dict:
         y = orig_compute(layer, ins, mm, *cache)
         dt = time.perf_counter() - t0
         by_op[f"compute {layer.op}"] += dt
+        group = next((a.i for a in layer.node.attribute if a.name == "group"), 1)
         layers.append(
-            {"name": layer.name, "op": layer.op, "macs": layer.macs, "seconds": round(dt, 5)}
+            {
+                "name": layer.name,
+                "op": layer.op,
+                "macs": layer.macs,
+                "seconds": round(dt, 5),
+                "grouped": group > 1,
+            }
         )
         return y
 
@@ -117,28 +124,16 @@ def engine_profile(model, x, formats) -> dict:
         total = time.perf_counter() - t0
     finally:
         graph._compute, graph.Model._float_op = orig_compute, orig_float
-    depthwise = [
-        ly for ly in layers if ly["op"] == "Conv" and ly["macs"] and _is_depthwise(model, ly)
-    ]
     return {
         "seconds": round(total, 4),
         "by_op": {k: round(v, 4) for k, v in sorted(by_op.items(), key=lambda kv: -kv[1])},
-        "depthwise_seconds": round(sum(ly["seconds"] for ly in depthwise), 4),
+        "depthwise_seconds": round(sum(ly["seconds"] for ly in layers if ly["grouped"]), 4),
         "slowest_layers": sorted(layers, key=lambda ly: -ly["seconds"])[:5],
         "compute_layers": len(layers),
     }
 
 
-def _is_depthwise(model, layer: dict) -> bool:
-    for node in model.proto.graph.node:
-        if (node.name or "") == layer["name"] or node.output[0] == layer["name"]:
-            for a in node.attribute:
-                if a.name == "group":
-                    return a.i > 1
-    return False
-
-
-def rtl_layer_check(name: str, net, x, qmodel_formats, sim: str) -> dict:
+def rtl_layer_check(net, x, qmodel_formats, sim: str) -> dict:
     """One 1x1 convolution of the network as a co-processor job on the RTL: 16 pixels of its
     real input (quantized) times 16 output channels of its weight codes, bit-exact against
     the model."""
@@ -304,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             if args.rtl and plan == "p8":
-                entry["rtl_layer"] = rtl_layer_check(name, qnet, x[:1], fmts, args.sim)
+                entry["rtl_layer"] = rtl_layer_check(qnet, x[:1], fmts, args.sim)
                 print(f"{name:<13} RTL layer: {entry['rtl_layer']}", flush=True)
         report["models"][name] = entry
     (args.out / "report.json").write_text(json.dumps(report, indent=1) + "\n")
